@@ -1,0 +1,91 @@
+"""The application factory: the one place that wires core, handlers and jobs together."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.config import Settings
+from bot.services import NewsContext, Services, open_services
+
+log = logging.getLogger(__name__)
+
+NewsApp = Application[Any, NewsContext, Any, Any, Any, Any]
+
+
+def file_url(base_url: str) -> str:
+    """https://host/bot -> https://host/file/bot: where the Bot API serves files."""
+    head, sep, tail = base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{tail}" if sep else base_url
+
+
+def build_application(settings: Settings) -> NewsApp:
+    """A ready-to-run bot; its store, poller and sender open when the application starts."""
+    from handlers import COMMANDS, register  # the factory alone knows the handlers
+
+    app: NewsApp = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_url(settings.telegram_api_base_url))
+        .rate_limiter(AIORateLimiter(max_retries=0))
+        .context_types(ContextTypes(context=NewsContext))
+        .post_init(_start)
+        .post_stop(_stop)
+        .post_shutdown(_shutdown)
+        .build()
+    )
+    app.bot_data["settings"] = settings
+    app.bot_data["commands"] = [BotCommand(name, text) for name, text in COMMANDS]
+    register(app)
+    return app
+
+
+async def _start(app: NewsApp) -> None:
+    settings: Settings = app.bot_data["settings"]
+    services = await open_services(settings, app.bot)
+    app.bot_data["services"] = services
+    await app.bot.set_my_commands(app.bot_data["commands"])
+    services.sender.start()
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        poll_job,
+        interval=settings.poll_interval_seconds,
+        first=0.5,
+        name="poll",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+    log.info(
+        "newsbot started as @%s: %d sources, polling every %ss",
+        app.bot.username,
+        len(await services.store.list_sources()),
+        settings.poll_interval_seconds,
+    )
+
+
+async def _stop(app: NewsApp) -> None:
+    services: Services | None = app.bot_data.get("services")
+    if services is not None:
+        await services.sender.stop()
+
+
+async def _shutdown(app: NewsApp) -> None:
+    services: Services | None = app.bot_data.pop("services", None)
+    if services is not None:
+        await services.close()
+
+
+async def poll_job(context: NewsContext) -> None:
+    """The scheduled poll; the sender is woken as soon as it queued pushes."""
+    services = context.services
+    summary = await services.poller.poll_once()
+    if summary.pushes_queued:
+        services.sender.wake()
+
+
+def run(settings: Settings) -> None:
+    """Long polling until SIGINT/SIGTERM."""
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,343 @@
+"""Tagging an article with the countries and topics it is about, and saying why.
+
+Scoring, in short.  Countries: a title mention is worth 3, a category 5, and each teaser
+sentence that names the country (or its people, or one of its big cities) 1.  Countries
+named in the title or a category are kept; so is any country with 2 or more points; a
+single passing mention is dropped when another country clearly leads (4 points or more)
+or the title names a region ("Latin America: ...").
+Topics: a strong term is worth 3 and a weak one 1, doubled in the title, each term
+counted at most twice per field; a category naming a topic term is worth 3.  A topic
+needs 3 points, and at most the 4 best topics are kept.
+
+Case rules use the original text, which `normalize.align` keeps position for position:
+place words must be capitalised ("turkey" is a bird), abbreviations must be exact
+("US", not "us"), and guarded names need care ("Michael Jordan", "Georgia").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from bot.classify import geodata
+from bot.classify.gazetteer import Guard, PlaceKind
+from bot.classify.matcher import Hit, Matcher
+from bot.classify.normalize import align, collapse, fold, nfc
+from bot.classify.topics import TOPICS
+from bot.models import Tags, TargetKind
+
+__all__ = ["Classifier", "Evidence", "Explanation", "keyword_in"]
+
+TITLE_POINTS = 3
+CATEGORY_POINTS = 5
+SENTENCE_POINTS = 1
+LEAD_POINTS = 4  # a country this far ahead makes single passing mentions of others noise
+STRONG_POINTS = 3
+WEAK_POINTS = 1
+TOPIC_CATEGORY_POINTS = 3
+TOPIC_THRESHOLD = 3
+TERM_CAP = 2  # the same term counts at most this often per field
+MAX_COUNTRIES = 6
+MAX_TOPICS = 4
+
+_TITLE, _TEXT, _CATEGORY = "title", "text", "category"
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_MONTH_BEFORE = frozenset(
+    {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
+    | {"early", "late", "mid", "during", "of"}
+)
+_TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
+
+
+class _Verdict(IntEnum):
+    """How far one place hit may be trusted."""
+
+    REJECT = 0
+    TENTATIVE = 1  # counts only if the country has firm evidence too
+    ACCEPT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One piece of text that counted towards a tag."""
+
+    kind: TargetKind  # COUNTRY or TOPIC
+    value: str  # ISO2 code or topic slug
+    words: str  # as written in the article
+    field: str  # "title", "text" or "category"
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Tags plus the words behind them, for the reader's /why."""
+
+    tags: Tags
+    evidence: tuple[Evidence, ...] = ()
+    scores: tuple[tuple[str, int], ...] = ()  # every candidate country or topic and its points
+    dropped: tuple[str, ...] = field(default=())  # candidates that did not make the tags
+
+    def words_for(self, value: str) -> tuple[str, ...]:
+        """The distinct words that pointed to one country code or topic slug."""
+        seen: dict[str, None] = {}
+        for item in self.evidence:
+            if item.value == value:
+                seen.setdefault(item.words, None)
+        return tuple(seen)
+
+
+@dataclass(slots=True)
+class _Field:
+    """One piece of an article, folded once, with the case facts the rules need."""
+
+    name: str
+    original: str
+    folded: str
+    has_upper: bool
+    all_caps: bool
+    title_case: bool
+    _ends: list[int] | None = None
+
+    @classmethod
+    def of(cls, name: str, text: str) -> _Field:
+        """Fold a field once, noting whether its capitals carry information."""
+        original = nfc(text)
+        lower = original.lower()
+        has_upper = lower != original
+        all_caps = has_upper and original.upper() == original
+        title_case = name == _TITLE and not all_caps and _looks_title_case(original)
+        return cls(name, original, align(original), has_upper, all_caps, title_case)
+
+    def sentence(self, position: int) -> int:
+        """Index of the sentence holding a position, so a sentence counts a country once."""
+        if self._ends is None:
+            self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
+        return bisect_right(self._ends, position)
+
+
+def _looks_title_case(text: str) -> bool:
+    """Title Case hides whether a capital marks a name, so guards go softer there."""
+    words: list[str] = [word for word in _WORD.findall(text)[1:] if len(word) >= 4]
+    if len(words) < 2:
+        return False
+    return sum(word[0].isupper() for word in words) >= 0.6 * len(words)
+
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised neighbour that is not a function word suggests a person's name."""
+    return word[:1].isupper() and word.lower() not in geodata.NEIGHBOUR_STOPWORDS
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word right before a hit, if only one space separates them."""
+    if start < 2 or text[start - 1] != " ":
+        return ""
+    end = start - 1
+    begin = end
+    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] in "'\u2019-"):
+        begin -= 1
+    return text[begin:end]
+
+
+def _word_after(text: str, end: int) -> str:
+    """The word right after a hit, if only one space separates them."""
+    if end + 1 >= len(text) or text[end] != " ":
+        return ""
+    begin = end + 1
+    stop = begin
+    while stop < len(text) and (text[stop].isalpha() or text[stop] in "'\u2019-"):
+        stop += 1
+    return text[begin:stop]
+
+
+def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
+    """Apply case rules and guards to a place hit, using the original text."""
+    entry = hit.entry
+    if not entry.target:
+        return _Verdict.REJECT
+    if where.name == _CATEGORY:
+        return _Verdict.TENTATIVE if entry.guard is Guard.SUPPORT else _Verdict.ACCEPT
+    text = where.original
+    if entry.exact is not None:
+        if where.all_caps or text[hit.start : hit.end] != entry.exact:
+            return _Verdict.REJECT
+    elif where.has_upper and not text[hit.start].isupper():
+        return _Verdict.REJECT
+    if entry.guard is Guard.SUPPORT:
+        return _Verdict.TENTATIVE
+    if entry.guard is Guard.NONE:
+        return _Verdict.ACCEPT
+    named = _is_name_word(_word_before(text, hit.start))
+    if entry.guard is Guard.PERSON and not named:
+        named = _is_name_word(_word_after(text, hit.end))
+    if not named:
+        return _Verdict.ACCEPT
+    return _Verdict.TENTATIVE if where.title_case else _Verdict.REJECT
+
+
+def _topic_counts(where: _Field, hit: Hit) -> bool:
+    """Apply exact-case and month rules to a topic hit."""
+    entry = hit.entry
+    if not entry.target:
+        return False
+    if entry.exact is not None and where.name != _CATEGORY:
+        return not where.all_caps and where.original[hit.start : hit.end] == entry.exact
+    if entry.month:
+        folded = where.folded
+        if folded[hit.end : hit.end + 1] == " " and folded[hit.end + 1 : hit.end + 2].isdigit():
+            return False
+        before = folded[: hit.start].rstrip()
+        previous = before[before.rfind(" ") + 1 :]
+        if previous in _MONTH_BEFORE or previous[-1:].isdigit():
+            return False
+    return True
+
+
+class Classifier:
+    """Tags articles; build once with `default()` and share: it is immutable."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self._matcher = matcher
+
+    @classmethod
+    def default(cls) -> Classifier:
+        """The shared classifier over the bundled gazetteer and topics, built on first use."""
+        return _default()
+
+    def classify(self, title: str, text: str = "", categories: Sequence[str] = ()) -> Tags:
+        """Countries and topics an article is about, most relevant first."""
+        return self._analyse(title, text, categories, explain=False).tags
+
+    def explain(self, title: str, text: str = "", categories: Sequence[str] = ()) -> Explanation:
+        """The same tags as classify(), with the words that produced them."""
+        return self._analyse(title, text, categories, explain=True)
+
+    def _analyse(
+        self, title: str, text: str, categories: Sequence[str], *, explain: bool
+    ) -> Explanation:
+        """Score every hit once; explain() also keeps the evidence."""
+        fields = [_Field.of(_TITLE, title or ""), _Field.of(_TEXT, text or "")]
+        fields.extend(_Field.of(_CATEGORY, name) for name in categories if name)
+        evidence: list[Evidence] | None = [] if explain else None
+        country_points: dict[str, int] = {}
+        firm: set[str] = set()
+        headline: set[str] = set()  # countries in the title or a category
+        seen: set[tuple[str, str, int]] = set()
+        tentative: list[tuple[_Field, Hit]] = []
+        topic_points: dict[str, int] = {}
+        term_seen: dict[tuple[int, str], int] = {}
+        focused = False
+
+        def count_place(where: _Field, hit: Hit) -> None:
+            """Add a place's points, once per country per title, category or sentence."""
+            code = hit.entry.target
+            if where.name == _TEXT:
+                slot, points = where.sentence(hit.start), SENTENCE_POINTS
+            elif where.name == _TITLE:
+                slot, points = -1, TITLE_POINTS
+            else:
+                slot, points = -2, CATEGORY_POINTS
+            if (code, where.name, slot) in seen:
+                return
+            seen.add((code, where.name, slot))
+            country_points[code] = country_points.get(code, 0) + points
+            if where.name != _TEXT:
+                headline.add(code)
+            if evidence is not None:
+                words = where.original[hit.start : hit.end]
+                evidence.append(Evidence(TargetKind.COUNTRY, code, words, where.name, points))
+
+        for index, where in enumerate(fields):
+            places, terms = self._matcher.scan(where.folded)
+            for hit in places:
+                if where.name == _TITLE and hit.entry.kind is PlaceKind.AREA:
+                    focused = True  # "Latin America: ..." is about a region, not a passer-by
+                verdict = _place_verdict(where, hit)
+                if verdict is _Verdict.ACCEPT:
+                    firm.add(hit.entry.target)
+                    count_place(where, hit)
+                elif verdict is _Verdict.TENTATIVE:
+                    tentative.append((where, hit))
+            for hit in terms:
+                if not _topic_counts(where, hit):
+                    continue
+                slug = hit.entry.target
+                term = (index, where.folded[hit.start : hit.end])
+                if term_seen.get(term, 0) >= TERM_CAP:
+                    continue
+                term_seen[term] = term_seen.get(term, 0) + 1
+                if where.name == _CATEGORY:
+                    points = TOPIC_CATEGORY_POINTS
+                else:
+                    points = STRONG_POINTS if hit.entry.strong else WEAK_POINTS
+                    if where.name == _TITLE:
+                        points *= 2
+                topic_points[slug] = topic_points.get(slug, 0) + points
+                if evidence is not None:
+                    words = where.original[hit.start : hit.end]
+                    evidence.append(Evidence(TargetKind.TOPIC, slug, words, where.name, points))
+
+        for where, hit in tentative:
+            if hit.entry.target in firm:
+                count_place(where, hit)
+
+        countries = _pick_countries(country_points, headline, focused)
+        topics = sorted(
+            (slug for slug, points in topic_points.items() if points >= TOPIC_THRESHOLD),
+            key=lambda slug: (-topic_points[slug], _TOPIC_ORDER[slug]),
+        )[:MAX_TOPICS]
+        tags = Tags(countries=tuple(countries), topics=tuple(topics))
+        if evidence is None:
+            return Explanation(tags)
+        scores = sorted({**country_points, **topic_points}.items(), key=lambda kv: -kv[1])
+        chosen = set(countries) | set(topics)
+        dropped = tuple(name for name, _ in scores if name not in chosen)
+        return Explanation(tags, tuple(evidence), tuple(scores), dropped)
+
+
+def _pick_countries(points: dict[str, int], headline: set[str], focused: bool) -> list[str]:
+    """Countries the article is about: headline ones, repeated ones, or all if none leads."""
+    if not points:
+        return []
+    passing_ok = max(points.values()) < LEAD_POINTS and not focused
+    kept = [
+        code
+        for code, score in points.items()
+        if code in headline or score >= 2 * SENTENCE_POINTS or passing_ok
+    ]
+    order = list(points)
+    kept.sort(key=lambda code: (-points[code], order.index(code)))
+    return kept[:MAX_COUNTRIES]
+
+
+@functools.cache
+def _default() -> Classifier:
+    """Build the shared classifier once per process."""
+    return Classifier(Matcher.build())
+
+
+@functools.lru_cache(maxsize=4096)
+def _keyword_pattern(keyword: str) -> re.Pattern[str] | None:
+    """Compile a keyword once; subscriptions are checked against many articles."""
+    phrase = collapse(fold(keyword).replace("-", " "))
+    if not any(ch.isalnum() for ch in phrase):
+        return None
+    body = r"\s+".join(re.escape(part) for part in phrase.split(" "))
+    return re.compile(rf"(?<!\w){body}(?!\w)")
+
+
+@functools.lru_cache(maxsize=256)
+def _keyword_text(text: str) -> str:
+    """Fold an article once while all keyword subscriptions are checked against it."""
+    return fold(text).replace("-", " ")
+
+
+def keyword_in(keyword: str, text: str) -> bool:
+    """Whole-word phrase match ignoring case, accents and hyphens, for keyword subscriptions."""
+    pattern = _keyword_pattern(keyword)
+    return pattern is not None and pattern.search(_keyword_text(text)) is not None

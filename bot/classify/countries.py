@@ -1,0 +1,94 @@
+"""The country list readers see: ISO 3166-1 codes with readable names and flags, and hashtags."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import pycountry
+
+__all__ = ["Country", "all_countries", "country", "hashtag"]
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country as readers see it."""
+
+    code: str  # ISO 3166-1 alpha-2, upper case
+    name: str  # short common English name, e.g. "Bolivia"
+    flag: str  # regional-indicator emoji, e.g. "🇧🇴"
+
+
+# pycountry's short names are often the formal "Bolivia, Plurinational State of"; readers
+# know these places by a shorter name.
+_DISPLAY = {
+    "BN": "Brunei",
+    "BQ": "Caribbean Netherlands",
+    "CC": "Cocos Islands",
+    "CD": "DR Congo",
+    "CG": "Congo",
+    "FK": "Falkland Islands",
+    "FM": "Micronesia",
+    "GB": "United Kingdom",
+    "IR": "Iran",
+    "KP": "North Korea",
+    "KR": "South Korea",
+    "LA": "Laos",
+    "MD": "Moldova",
+    "MF": "Saint Martin",
+    "PS": "Palestine",
+    "RU": "Russia",
+    "SH": "Saint Helena",
+    "SX": "Sint Maarten",
+    "SY": "Syria",
+    "TR": "Turkey",
+    "TW": "Taiwan",
+    "TZ": "Tanzania",
+    "US": "United States",
+    "VA": "Vatican City",
+    "VE": "Venezuela",
+    "VG": "British Virgin Islands",
+    "VI": "U.S. Virgin Islands",
+    "VN": "Vietnam",
+    "BO": "Bolivia",
+}
+
+
+def _flag(code: str) -> str:
+    """The flag emoji from the two regional-indicator letters of the code."""
+    return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in code)
+
+
+@functools.cache
+def _by_code() -> dict[str, Country]:
+    """Build the country table once from pycountry."""
+    table: dict[str, Country] = {}
+    for record in pycountry.countries:
+        code = str(record.alpha_2)
+        name = _DISPLAY.get(code) or getattr(record, "common_name", None) or record.name
+        table[code] = Country(code=code, name=str(name), flag=_flag(code))
+    return table
+
+
+def country(code: str) -> Country | None:
+    """Look a country up by its ISO 3166-1 alpha-2 code, in any case, for labels and flags."""
+    return _by_code().get(code.strip().upper())
+
+
+def all_countries() -> list[Country]:
+    """Every ISO 3166-1 entry, sorted by name, for listings and the resolver's index."""
+    return sorted(_by_code().values(), key=lambda item: item.name)
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def hashtag(text: str) -> str:
+    """A Telegram hashtag for a name ("South Africa" -> "#SouthAfrica"), "" if nothing is left."""
+    words = [word for word in _NON_WORD.split(text.replace("'", "").replace("\u2019", "")) if word]
+    if not words:
+        return ""
+    if len(words) == 1:
+        return "#" + words[0]
+    return "#" + "".join(word[0].upper() + word[1:] for word in words)

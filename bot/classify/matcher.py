@@ -1,0 +1,141 @@
+"""The compiled multi-pattern matcher: every place word and topic term in one automaton.
+
+Built once from the gazetteer and the topic table.  `scan` runs the Aho-Corasick
+automaton over aligned-folded text, keeps whole-word hits only, and resolves overlaps
+per layer by taking the earliest, then longest, match ("Papua New Guinea" hides
+"Guinea", "air strike" hides "strike").  Case rules and scoring live in the classifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum
+
+import ahocorasick
+
+from bot.classify.gazetteer import Guard, PlaceKind, key, place_names
+from bot.classify.topics import NOT_TOPICS, TOPICS
+
+__all__ = ["Entry", "Hit", "Layer", "Matcher"]
+
+
+class Layer(IntEnum):
+    """Places and topics are matched together but resolve overlaps separately."""
+
+    GEO = 0
+    TOPIC = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one pattern means in one layer."""
+
+    layer: Layer
+    target: str  # ISO2 code or topic slug; "" hides the words without being evidence
+    strong: bool = True  # topics: one strong term is enough
+    kind: PlaceKind | None = None
+    guard: Guard = Guard.NONE
+    exact: str | None = None  # the only spelling that counts (US, ICE)
+    month: bool = False  # "march" is also the month
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A whole-word match at [start, end) of the folded text."""
+
+    start: int
+    end: int
+    entry: Entry
+
+
+_Value = tuple[int, Entry | None, Entry | None]
+
+
+def _longest(hits: list[Hit]) -> list[Hit]:
+    """Keep non-overlapping hits, earliest first and longest at each start."""
+    hits.sort(key=lambda hit: (hit.start, -hit.end))
+    kept: list[Hit] = []
+    reach = -1
+    for hit in hits:
+        if hit.start >= reach:
+            kept.append(hit)
+            reach = hit.end
+    return kept
+
+
+class Matcher:
+    """One automaton over both layers; `scan` returns (place hits, topic hits)."""
+
+    def __init__(self, patterns: Iterable[tuple[str, Entry]]) -> None:
+        table: dict[str, list[Entry | None]] = {}
+        for phrase, entry in patterns:
+            folded = key(phrase)
+            if not folded:
+                continue
+            slots = table.setdefault(folded, [None, None])
+            if slots[entry.layer] is None:
+                slots[entry.layer] = entry
+        self._automaton = ahocorasick.Automaton()
+        for folded, (geo, topic) in table.items():
+            self._automaton.add_word(folded, (len(folded), geo, topic))
+        self._automaton.make_automaton()
+        self.size = len(table)
+
+    @classmethod
+    def build(cls) -> Matcher:
+        """The matcher over the gazetteer and the topic table, for Classifier.default()."""
+        return cls(_patterns())
+
+    def scan(self, folded: str) -> tuple[list[Hit], list[Hit]]:
+        """Whole-word, non-overlapping hits in aligned-folded text, per layer."""
+        geo: list[Hit] = []
+        topics: list[Hit] = []
+        size = len(folded)
+        value: _Value
+        for last, value in self._automaton.iter(folded):
+            length, place, topic = value
+            start = last - length + 1
+            if start and folded[start - 1].isalnum():
+                continue
+            if last + 1 < size and folded[last + 1].isalnum():
+                continue
+            if place is not None:
+                geo.append(Hit(start, last + 1, place))
+            if topic is not None:
+                topics.append(Hit(start, last + 1, topic))
+        return _longest(geo), _longest(topics)
+
+
+def _exact(phrase: str) -> str | None:
+    """Terms written in capitals (ICE, AIDS) must match in capitals."""
+    letters = [ch for ch in phrase if ch.isalpha()]
+    return phrase if letters and phrase.upper() == phrase else None
+
+
+def _patterns() -> Iterable[tuple[str, Entry]]:
+    """Every phrase the matcher knows, with its meaning in its layer."""
+    for name in place_names():
+        entry = Entry(
+            Layer.GEO,
+            name.code,
+            kind=name.kind,
+            guard=name.guard,
+            exact=name.phrase if name.exact else None,
+        )
+        yield name.phrase, entry
+    for phrase, slug in NOT_TOPICS.items():
+        yield phrase, Entry(Layer.TOPIC, slug)
+    for item in TOPICS:
+        for strong, words in ((True, item.terms), (False, item.weak)):
+            for phrase in words:
+                entry = Entry(
+                    Layer.TOPIC,
+                    item.slug,
+                    strong=strong,
+                    exact=_exact(phrase),
+                    month=phrase == "march",
+                )
+                yield phrase, entry
+                if "'" in phrase:
+                    yield phrase.replace("'", ""), entry

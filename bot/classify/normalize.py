@@ -1,0 +1,96 @@
+"""Text folding for matching: one place that decides when two spellings are the same word.
+
+`fold` is the public, exact form (stored keyword phrases, lookups).  `align` is the
+matcher's form: it maps every character of NFC text to exactly one character, so a
+position in the folded text is the same position in the original and the classifier
+can look at the original's capitals.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["align", "collapse", "fold", "nfc"]
+
+_PUNCT = str.maketrans(
+    {
+        # Apostrophes and single quotes, double quotes, then hyphens and dashes.
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032`\u00b4", "'"),
+        **dict.fromkeys("\u02b9\u02bb\u02bc\u02bd\u02c8\uff07", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e\uff02", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-"),
+        # Letters that NFKD leaves alone but a reader types without the stroke.
+        "ø": "o",
+        "đ": "d",
+        "ł": "l",
+        "\u0131": "i",  # dotless i
+        "ħ": "h",
+        "ŧ": "t",
+        "ð": "d",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+        "ĳ": "ij",
+    }
+)
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _fold_once(text: str) -> str:
+    """One pass of NFKD, casefold, accent stripping and punctuation unification."""
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    decomposed = unicodedata.normalize("NFKD", decomposed)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.translate(_PUNCT)
+
+
+def fold(text: str) -> str:
+    """Casefold, drop accents and unify quotes and dashes, so spellings compare equal."""
+    if text.isascii():
+        return text.lower().replace("`", "'")
+    once = _fold_once(text)
+    return once if once.isascii() else _fold_once(once)
+
+
+def collapse(text: str) -> str:
+    """Squeeze runs of whitespace to one space and trim, for phrases typed by people."""
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def nfc(text: str) -> str:
+    """Compose accents so one visible letter is one character before aligning."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+class _AlignTable(dict[int, str]):
+    """Lazily filled str.translate table: one character in, exactly one character out."""
+
+    def __missing__(self, key: int) -> str:
+        char = chr(key)
+        if char.isspace():
+            out = " "
+        else:
+            folded = fold(char)
+            out = folded[0] if folded else char
+            if out == "-":
+                out = " "
+        self[key] = out
+        return out
+
+
+_ALIGN = _AlignTable()
+# After lower(), only these characters can still need mapping: controls, "-", "`" and
+# anything outside ASCII.  Mapping just them is several times faster than translate().
+_UNALIGNED = re.compile("[\x00-\x1f\x7f`\\-\x80-\U0010ffff]")
+
+
+def _align_match(match: re.Match[str]) -> str:
+    """Map one character that lower() could not handle."""
+    return _ALIGN[ord(match.group())]
+
+
+def align(text: str) -> str:
+    """Fold NFC text one character for one, with hyphens as spaces, so offsets stay valid."""
+    # "İ" is the one character whose lower() is two characters long.
+    return _UNALIGNED.sub(_align_match, text.replace("\u0130", "I").lower())

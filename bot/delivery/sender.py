@@ -1,0 +1,217 @@
+"""The one sender that drains the outbox: paced, in order, and every Telegram error answered."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.delivery.format import digest_html, fit, plain_text, push_html
+from bot.storage import PendingPush, Store
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message a second to one private chat
+GROUP_CHAT_INTERVAL = 3.0  # Telegram: 20 messages a minute to one group
+BATCH = 200
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """RetryAfter's seconds, whichever type PTB hands them in."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def backoff_seconds(attempts: int) -> float:
+    return float(min(5 * 2**attempts, 3600))
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One Telegram message: a single push, or a digest of pushes sharing a batch."""
+
+    chat_id: int
+    chat_type: str
+    pushes: tuple[PendingPush, ...]
+
+    @property
+    def ids(self) -> list[int]:
+        return [push.id for push in self.pushes]
+
+    def html(self) -> str:
+        if len(self.pushes) == 1 and self.pushes[0].batch is None:
+            return push_html(self.pushes[0].article)
+        return digest_html([push.article for push in self.pushes])
+
+
+def group(pending: list[PendingPush]) -> list[Outgoing]:
+    """Gather digest batches into one message each, keeping the outbox's order."""
+    order: list[tuple[int, str | int]] = []
+    members: dict[tuple[int, str | int], list[PendingPush]] = {}
+    for push in pending:
+        key: tuple[int, str | int] = (push.chat_id, push.batch if push.batch else push.id)
+        if key not in members:
+            order.append(key)
+            members[key] = []
+        members[key].append(push)
+    return [Outgoing(key[0], members[key][0].chat_type, tuple(members[key])) for key in order]
+
+
+class Sender:
+    """Sends due pushes oldest first at a global pace and Telegram's per-chat limits."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        store: Store,
+        *,
+        rate_per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._bot = bot
+        self._store = store
+        self._interval = 1.0 / rate_per_second
+        self._clock = clock
+        self._next_slot = 0.0
+        self._next_per_chat: dict[int, float] = {}
+        self._paused_until = 0.0
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Called after a poll queued pushes, so they go out now rather than at the next tick."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="newsbot-sender")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def run(self) -> None:
+        while True:
+            try:
+                busy = await self.drain_once()
+            except TelegramError:
+                log.exception("sender: unexpected Telegram error")
+                busy = False
+            wait = 0.2 if busy else 2.0
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            self._wake.clear()
+
+    async def drain_once(self) -> bool:
+        """Send what is due now; True when some chats still had to wait for their turn."""
+        pending = await self._store.due_pushes(BATCH)
+        waiting: set[int] = set()
+        for message in group(pending):
+            if message.chat_id in waiting or not self._chat_ready(message):
+                waiting.add(message.chat_id)
+                continue
+            await self._pace()
+            if not await self._send(message):
+                waiting.add(message.chat_id)
+        return bool(waiting) or len(pending) == BATCH
+
+    def _chat_ready(self, message: Outgoing) -> bool:
+        return self._next_per_chat.get(message.chat_id, 0.0) <= self._clock()
+
+    async def _pace(self) -> None:
+        now = self._clock()
+        start = max(now, self._next_slot, self._paused_until)
+        if start > now:
+            await asyncio.sleep(start - now)
+        self._next_slot = max(start, self._clock()) + self._interval
+
+    async def _send(self, message: Outgoing) -> bool:
+        """Deliver one message and record the outcome; False when the chat must wait."""
+        gap = PRIVATE_CHAT_INTERVAL if message.chat_type == "private" else GROUP_CHAT_INTERVAL
+        self._next_per_chat[message.chat_id] = self._clock() + gap
+        text = message.html()
+        try:
+            sent = await self._deliver(message.chat_id, text)
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc)
+            log.warning("sender: Telegram asked to wait %.0fs", seconds)
+            self._paused_until = self._clock() + seconds
+            return False
+        except ChatMigrated as exc:
+            log.info("chat %s migrated to %s", message.chat_id, exc.new_chat_id)
+            await self._store.migrate_chat(message.chat_id, exc.new_chat_id)
+            return False
+        except Forbidden as exc:
+            log.info("chat %s is gone (%s); marking it inactive", message.chat_id, exc.message)
+            await self._store.deactivate_chat(message.chat_id, exc.message)
+            return False
+        except BadRequest as exc:
+            return await self._bad_request(message, text, exc)
+        except NetworkError as exc:
+            await self._retry_later(message, f"network: {exc.message}")
+            return False
+        await self._store.mark_sent(message.ids, sent)
+        return True
+
+    async def _deliver(self, chat_id: int, text: str, *, html: bool = True) -> int:
+        result = await self._bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML if html else None,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+        return result.message_id
+
+    async def _bad_request(self, message: Outgoing, text: str, exc: BadRequest) -> bool:
+        """Telegram refused the message itself: repair it once, or give that push up."""
+        reason = exc.message.lower()
+        if "chat not found" in reason:
+            await self._store.deactivate_chat(message.chat_id, exc.message)
+            return False
+        if "parse entities" in reason or "too long" in reason:
+            repaired = plain_text(text) if "parse entities" in reason else fit(text)
+            log.warning("chat %s: %s; resending repaired", message.chat_id, exc.message)
+            try:
+                sent = await self._deliver(
+                    message.chat_id, fit(repaired), html="too long" in reason
+                )
+            except BadRequest as again:
+                await self._store.mark_failed(message.ids, again.message)
+                return False
+            await self._store.mark_sent(message.ids, sent)
+            return True
+        log.error("chat %s: push refused: %s", message.chat_id, exc.message)
+        await self._store.mark_failed(message.ids, exc.message)
+        return False
+
+    async def _retry_later(self, message: Outgoing, error: str) -> None:
+        attempts = max(push.attempts for push in message.pushes) + 1
+        if attempts >= MAX_ATTEMPTS:
+            log.error("chat %s: giving up after %d attempts: %s", message.chat_id, attempts, error)
+            await self._store.mark_failed(message.ids, error)
+            return
+        delay = backoff_seconds(attempts)
+        log.warning("chat %s: %s; retrying in %.0fs", message.chat_id, error, delay)
+        await self._store.mark_retry(message.ids, error, delay)

@@ -1,0 +1,191 @@
+"""One poll: fetch every due source at once, classify what is new, store it with its pushes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bot.classify.classifier import Classifier
+from bot.errors import SourceError
+from bot.matching import Candidate, candidate, route
+from bot.models import ParsedArticle, SourceKind, Tags
+from bot.sources.fetch import Fetcher
+from bot.sources.parse import parse_source
+from bot.storage import NewArticle, SourcePoll, SourceState, Store
+from bot.text import normalize_url
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRead:
+    """A source's fetch and parse: articles when it changed, none on 304, an error on failure."""
+
+    articles: list[ParsedArticle] = field(default_factory=list)
+    kind: SourceKind | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PollSummary:
+    sources_ok: int
+    sources_failed: int
+    not_modified: int
+    new_articles: int
+    pushes_queued: int
+    seconds: float
+
+    def log_line(self) -> str:
+        return (
+            f"poll: {self.sources_ok} sources ok ({self.not_modified} unchanged), "
+            f"{self.sources_failed} failed, {self.new_articles} new articles, "
+            f"{self.pushes_queued} pushes queued in {self.seconds:.1f}s"
+        )
+
+
+async def read_source(
+    fetcher: Fetcher,
+    url: str,
+    kind: SourceKind | None,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> SourceRead:
+    """Fetch and parse one source; its failure is a value, so the other sources go on."""
+    try:
+        fetched = await fetcher.fetch(url, etag=etag, last_modified=last_modified)
+        if fetched.not_modified:
+            return SourceRead(kind=kind, etag=etag, last_modified=last_modified, not_modified=True)
+        page = parse_source(
+            fetched.body, url=fetched.url, content_type=fetched.content_type, kind=kind
+        )
+    except SourceError as exc:
+        return SourceRead(error=str(exc) or type(exc).__name__)
+    return SourceRead(
+        articles=page.articles,
+        kind=page.kind,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+    )
+
+
+def tag(classifier: Classifier, article: ParsedArticle) -> Tags:
+    return classifier.classify(article.title, article.teaser, article.categories)
+
+
+class Poller:
+    """Runs polls; the scheduler calls `poll_once`, never two at a time."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        classifier: Classifier,
+        *,
+        interval_seconds: float,
+        concurrency: int,
+        digest_threshold: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._classifier = classifier
+        self._interval = interval_seconds
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._digest_threshold = digest_threshold
+        self._clock = clock
+
+    async def poll_once(self) -> PollSummary:
+        started = time.monotonic()
+        now = self._clock()
+        sources = [s for s in await self._store.list_sources() if s.next_poll_after <= now]
+        reads = await asyncio.gather(*(self._read(source) for source in sources))
+        polls = [self._poll_state(s, r, now) for s, r in zip(sources, reads, strict=True)]
+        for source, read in zip(sources, reads, strict=True):
+            if read.error:
+                log.warning("source %s failed: %s", source.name, read.error)
+        found = _first_by_url(sources, reads)
+        unknown = await self._store.unknown_urls(list(found))
+        articles: list[NewArticle] = []
+        pushable: list[Candidate] = []
+        for url_norm, (source, parsed) in found.items():
+            if url_norm not in unknown:
+                continue
+            article = self._classified(source, parsed, url_norm)
+            articles.append(article)
+            if source.initialized:  # a new source's backlog is recorded, not pushed
+                pushable.append(candidate(article, url_norm))
+        pushes = await route(
+            self._store, pushable, digest_threshold=self._digest_threshold, batch=f"poll{now:.0f}"
+        )
+        record = await self._store.record_poll(polls, articles, pushes)
+        failed = sum(1 for read in reads if read.error)
+        summary = PollSummary(
+            sources_ok=len(reads) - failed,
+            sources_failed=failed,
+            not_modified=sum(1 for read in reads if read.not_modified),
+            new_articles=len(record.new_articles),
+            pushes_queued=record.pushes_queued,
+            seconds=time.monotonic() - started,
+        )
+        log.info(summary.log_line())
+        return summary
+
+    async def _read(self, source: SourceState) -> SourceRead:
+        async with self._semaphore:
+            return await read_source(
+                self._fetcher,
+                source.url,
+                source.kind,
+                etag=source.etag,
+                last_modified=source.last_modified,
+            )
+
+    def _poll_state(self, source: SourceState, read: SourceRead, now: float) -> SourcePoll:
+        if read.error:
+            backoff = min(self._interval * 2 ** min(source.failures, 16), MAX_BACKOFF_SECONDS)
+            return SourcePoll(
+                source.id, now, ok=False, error=read.error, next_poll_after=now + backoff
+            )
+        return SourcePoll(
+            source.id,
+            now,
+            ok=True,
+            kind=read.kind,
+            etag=read.etag,
+            last_modified=read.last_modified,
+        )
+
+    def _classified(self, source: SourceState, parsed: ParsedArticle, url_norm: str) -> NewArticle:
+        tags = tag(self._classifier, parsed)
+        return NewArticle(
+            source_id=source.id,
+            url=parsed.url,
+            url_norm=url_norm,
+            title=parsed.title,
+            teaser=parsed.teaser,
+            guid=parsed.guid,
+            author=parsed.author,
+            published_at=parsed.published.timestamp() if parsed.published else None,
+            countries=tags.countries,
+            topics=tags.topics,
+        )
+
+
+def _first_by_url(
+    sources: Sequence[SourceState], reads: Sequence[SourceRead]
+) -> dict[str, tuple[SourceState, ParsedArticle]]:
+    """Each article once per poll, from the first source that listed it, oldest first."""
+    found: dict[str, tuple[SourceState, ParsedArticle]] = {}
+    for source, read in zip(sources, reads, strict=True):
+        for parsed in reversed(read.articles):
+            found.setdefault(normalize_url(parsed.url), (source, parsed))
+    return found

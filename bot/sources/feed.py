@@ -1,0 +1,161 @@
+"""Reading RSS 2.0, RSS 1.0 (RDF) and Atom bodies into ParsedPage, via feedparser."""
+
+from __future__ import annotations
+
+import calendar
+import io
+import re
+import time
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from bot.errors import ParseError
+from bot.models import ParsedArticle, ParsedPage, SourceKind
+from bot.text import clean_text, shorten
+
+# Teasers are stored; a feed that ships whole articles must not fill the database with them.
+TEASER_MAX_CHARS = 1000
+TITLE_FROM_TEASER_CHARS = 120
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
+
+
+def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedPage:
+    """Read whatever articles a feed holds, even a broken one, so one typo costs nothing."""
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=_headers(url, content_type))
+    articles = _unique(
+        article for entry in parsed.entries if (article := _article(entry, base=url)) is not None
+    )
+    version = str(parsed.get("version") or "")
+    if not articles and (parsed.bozo or not version):
+        raise ParseError(_why_unusable(body, parsed))
+    feed_title = clean_text(str(parsed.feed.get("title") or "")) or None
+    return ParsedPage(kind=_kind(version, body), articles=articles, title=feed_title)
+
+
+def _headers(url: str, content_type: str | None) -> dict[str, str]:
+    """HTTP headers for feedparser: the base for relative links and any declared charset."""
+    headers = {"content-location": url}
+    # Without a charset, feedparser follows RFC 3023 and reads text/xml as US-ASCII; letting the
+    # XML prolog decide is what every reader does.
+    if content_type and "charset=" in content_type.lower():
+        headers["content-type"] = content_type
+    else:
+        headers["content-type"] = "application/xml"
+    return headers
+
+
+def _article(entry: Mapping[str, Any], *, base: str) -> ParsedArticle | None:
+    """One entry as an article, or None when it has no link or nothing to show."""
+    link = _link(entry)
+    if not link:
+        return None
+    url = urljoin(base, link)
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None
+    teaser = shorten(clean_text(_teaser_html(entry)), TEASER_MAX_CHARS)
+    title = clean_text(str(entry.get("title") or ""))
+    if not title:
+        if not teaser:
+            return None
+        title = shorten(teaser, TITLE_FROM_TEASER_CHARS)
+    return ParsedArticle(
+        url=url,
+        title=title,
+        teaser=teaser,
+        guid=str(entry.get("id") or "").strip() or None,
+        published=_published(entry),
+        categories=_categories(entry.get("tags") or ()),
+        author=_author(entry),
+    )
+
+
+def _link(entry: Mapping[str, Any]) -> str:
+    """The article's web address: the alternate link, else any non-enclosure link."""
+    link = str(entry.get("link") or "").strip()
+    if link:
+        return link
+    for candidate in entry.get("links") or ():
+        if candidate.get("rel", "alternate") in ("alternate", "related") and candidate.get("href"):
+            return str(candidate["href"]).strip()
+    return ""
+
+
+def _teaser_html(entry: Mapping[str, Any]) -> str:
+    """The summary, else the first content block: WordPress puts the excerpt in the summary."""
+    summary = str(entry.get("summary") or "")
+    if summary.strip():
+        return summary
+    for content in entry.get("content") or ():
+        value = str(content.get("value") or "")
+        if value.strip():
+            return value
+    return ""
+
+
+def _published(entry: Mapping[str, Any]) -> datetime | None:
+    """The publication time as aware UTC; feedparser has already turned it into UTC fields."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        # Plain dict lookup: FeedParserDict maps a missing updated_parsed to published_parsed
+        # with a DeprecationWarning.
+        value = dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
+        if isinstance(value, time.struct_time):
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
+def _categories(tags: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """Category names in feed order, cleaned and without repeats."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        name = clean_text(str(tag.get("term") or tag.get("label") or ""))
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return tuple(seen.values())
+
+
+def _author(entry: Mapping[str, Any]) -> str | None:
+    """The author's name, preferring the parsed name over a raw 'email (Name)' string."""
+    detail = entry.get("author_detail") or {}
+    name = clean_text(str(detail.get("name") or entry.get("author") or ""))
+    return name or None
+
+
+def _unique(articles: Iterable[ParsedArticle]) -> list[ParsedArticle]:
+    """Drop repeated entries (same link and guid), keeping the first."""
+    seen: set[tuple[str, str | None]] = set()
+    unique = []
+    for article in articles:
+        key = (article.url, article.guid)
+        if key not in seen:
+            seen.add(key)
+            unique.append(article)
+    return unique
+
+
+def _kind(version: str, body: bytes) -> SourceKind:
+    """ATOM for Atom feeds, RSS for every RSS and RDF flavour."""
+    if version.startswith("atom"):
+        return SourceKind.ATOM
+    if not version and b"<feed" in body[:4096]:
+        return SourceKind.ATOM
+    return SourceKind.RSS
+
+
+def _why_unusable(body: bytes, parsed: Any) -> str:
+    """An operator-facing reason for a body with no articles."""
+    if not body.strip():
+        return "empty body"
+    if _HTML_START.match(body[:4096]):
+        return "expected a feed but got an HTML page"
+    problem = parsed.get("bozo_exception")
+    if problem is not None:
+        detail = " ".join(str(problem).split())[:200]
+        return f"not a readable feed: {detail}"
+    return "not a readable feed"

@@ -1,0 +1,155 @@
+"""HTTP for sources: the one shared httpx client, and conditional, size- and time-capped GETs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import httpx
+
+from bot.errors import FetchError
+from bot.models import FetchResult
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+MAX_REDIRECTS = 5
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+)
+_MESSAGE_LIMIT = 200
+
+
+def make_client(settings: Settings) -> httpx.AsyncClient:
+    """Build the single client every fetch shares, so connections and HTTP/2 sessions are reused."""
+    timeout = settings.fetch_timeout_seconds
+    return httpx.AsyncClient(
+        headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        http2=True,
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        limits=httpx.Limits(
+            max_connections=settings.fetch_concurrency * 2,
+            max_keepalive_connections=settings.fetch_concurrency,
+        ),
+    )
+
+
+class Fetcher:
+    """Fetches one source body at a time; every network or HTTP failure comes out as FetchError."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, *, max_bytes: int, timeout_seconds: float
+    ) -> None:
+        self._client = client
+        self._max_bytes = max_bytes
+        self._timeout = timeout_seconds
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET conditionally, so an unchanged feed costs a 304 and a broken one a FetchError."""
+        _check_url(url)
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            async with asyncio.timeout(self._timeout):
+                return await self._get(url, headers, etag, last_modified)
+        except TimeoutError:
+            raise FetchError(f"timed out after {self._timeout:g}s") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})") from None
+        except httpx.ConnectTimeout:
+            raise FetchError(f"timed out connecting to {_host(url)}") from None
+        except httpx.TimeoutException:
+            raise FetchError(f"timed out after {self._timeout:g}s") from None
+        except httpx.ConnectError as exc:
+            raise FetchError(f"could not connect to {_host(url)}: {_reason(exc)}") from exc
+        except httpx.UnsupportedProtocol as exc:  # a redirect to ftp:// and the like
+            raise FetchError(f"unsupported URL: {_reason(exc)}") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{_kind(exc)}: {_reason(exc)}") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"invalid URL: {_reason(exc)}") from None
+        except OSError as exc:  # transports that don't wrap their errors
+            raise FetchError(f"{_kind(exc)}: {_reason(exc)}") from exc
+
+    async def _get(
+        self,
+        url: str,
+        headers: dict[str, str],
+        etag: str | None,
+        last_modified: str | None,
+    ) -> FetchResult:
+        """Stream the response, giving up as soon as the body passes the size cap."""
+        async with self._client.stream("GET", url, headers=headers) as response:
+            final_url = str(response.url)
+            status = response.status_code
+            if status == 304:
+                return FetchResult(
+                    status=304,
+                    url=final_url,
+                    etag=response.headers.get("ETag") or etag,
+                    last_modified=response.headers.get("Last-Modified") or last_modified,
+                )
+            if status >= 300:  # redirects were followed; what is left is an error or a dead end
+                raise FetchError(f"HTTP {status}")
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self._max_bytes:
+                raise FetchError(f"body larger than {self._max_bytes} bytes ({declared} declared)")
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self._max_bytes:
+                    raise FetchError(f"body larger than {self._max_bytes} bytes")
+                chunks.append(chunk)
+            return FetchResult(
+                status=status,
+                url=final_url,
+                body=b"".join(chunks),
+                content_type=response.headers.get("Content-Type"),
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
+            )
+
+
+def _check_url(url: str) -> None:
+    """Refuse anything but an absolute http(s) URL before any connection is tried."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"invalid URL: {_reason(exc)}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise FetchError(f"not an absolute http(s) URL: {url[:_MESSAGE_LIMIT]}")
+
+
+def _host(url: str) -> str:
+    """The host to name in an error, without the rest of a possibly long URL."""
+    try:
+        return httpx.URL(url).host or url[:_MESSAGE_LIMIT]
+    except httpx.InvalidURL:
+        return url[:_MESSAGE_LIMIT]
+
+
+def _kind(exc: BaseException) -> str:
+    """A readable name for an exception class: RemoteProtocolError -> 'remote protocol error'."""
+    name = type(exc).__name__.removesuffix("Error")
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in name).strip()
+    return f"{words} error" if words else "error"
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost message of a wrapped network error, on one short line."""
+    reason = str(exc)
+    cause = exc.__cause__ or exc.__context__
+    while not reason and cause is not None:
+        reason = str(cause)
+        cause = cause.__cause__ or cause.__context__
+    reason = " ".join(reason.split()) or type(exc).__name__
+    return reason[:_MESSAGE_LIMIT]

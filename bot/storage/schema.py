@@ -1,0 +1,101 @@
+"""The schema as numbered migrations; `PRAGMA user_version` holds the last one applied."""
+
+from __future__ import annotations
+
+V1: tuple[str, ...] = (
+    """
+CREATE TABLE chats (
+    id          INTEGER PRIMARY KEY,            -- Telegram chat id
+    type        TEXT    NOT NULL,               -- private | group | supergroup | channel
+    title       TEXT    NOT NULL DEFAULT '',
+    active      INTEGER NOT NULL DEFAULT 1,     -- 0: blocked us or vanished, nothing is sent
+    paused      INTEGER NOT NULL DEFAULT 0,
+    inactive_reason TEXT,
+    created_at  REAL    NOT NULL,
+    updated_at  REAL    NOT NULL
+)
+""",
+    """
+CREATE TABLE subscriptions (
+    id          INTEGER PRIMARY KEY,
+    chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+    kind        TEXT    NOT NULL,               -- country | topic | keyword
+    value       TEXT    NOT NULL,
+    label       TEXT    NOT NULL,
+    created_at  REAL    NOT NULL,
+    UNIQUE (chat_id, kind, value)
+)
+""",
+    """
+CREATE INDEX subscriptions_by_target ON subscriptions (kind, value)
+""",
+    """
+CREATE TABLE sources (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT    NOT NULL UNIQUE,
+    url             TEXT    NOT NULL,
+    kind            TEXT,                       -- rss | atom | html, NULL until detected
+    origin          TEXT    NOT NULL DEFAULT 'file',
+    enabled         INTEGER NOT NULL DEFAULT 1,
+    initialized     INTEGER NOT NULL DEFAULT 0, -- 1 once the backlog has been recorded
+    etag            TEXT,
+    last_modified   TEXT,
+    last_polled_at  REAL,
+    last_ok_at      REAL,
+    last_error      TEXT,
+    failures        INTEGER NOT NULL DEFAULT 0,
+    next_poll_after REAL    NOT NULL DEFAULT 0,
+    created_at      REAL    NOT NULL
+)
+""",
+    """
+CREATE TABLE articles (
+    id            INTEGER PRIMARY KEY,
+    source_id     INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    guid          TEXT,
+    url           TEXT    NOT NULL,
+    url_norm      TEXT    NOT NULL UNIQUE,
+    title         TEXT    NOT NULL,
+    teaser        TEXT    NOT NULL,
+    author        TEXT,
+    published_at  REAL,
+    first_seen_at REAL    NOT NULL,
+    countries     TEXT    NOT NULL DEFAULT '',  -- space separated ISO2, most relevant first
+    topics        TEXT    NOT NULL DEFAULT '',  -- space separated slugs
+    UNIQUE (source_id, guid)
+)
+""",
+    """
+CREATE INDEX articles_by_seen ON articles (first_seen_at DESC)
+""",
+    """
+CREATE TABLE article_tags (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind       TEXT    NOT NULL,
+    value      TEXT    NOT NULL,
+    PRIMARY KEY (kind, value, article_id)
+) WITHOUT ROWID
+""",
+    """
+CREATE TABLE pushes (
+    id              INTEGER PRIMARY KEY,        -- send order: oldest first
+    chat_id         INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+    article_id      INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    batch           TEXT,                       -- pushes sharing a batch go out as one digest
+    status          TEXT    NOT NULL DEFAULT 'pending',  -- pending | sent | failed
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL    NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    created_at      REAL    NOT NULL,
+    sent_at         REAL,
+    message_id      INTEGER,
+    UNIQUE (chat_id, article_id)
+)
+""",
+    """
+CREATE INDEX pushes_due ON pushes (status, next_attempt_at, id)
+""",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1}
+LATEST_VERSION = max(MIGRATIONS)

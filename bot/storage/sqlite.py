@@ -1,0 +1,489 @@
+"""SQLite (WAL) implementation of the Store: every parameterised SQL statement of newsbot."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.errors import SchemaError, StorageError
+from bot.models import SourceKind, SourceSpec, Target, TargetKind
+from bot.storage import (
+    Chat,
+    NewArticle,
+    PendingPush,
+    PlannedPush,
+    PollRecord,
+    SourcePoll,
+    SourceState,
+    StoredArticle,
+    Subscriber,
+    Subscription,
+)
+from bot.storage.schema import LATEST_VERSION, MIGRATIONS
+
+ARTICLE_COLUMNS = (
+    "a.id, s.name, a.url, a.title, a.teaser, a.published_at, a.first_seen_at, a.countries, a.topics"
+)
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+SOURCE_COLUMNS = (
+    "s.id, s.name, s.url, s.kind, s.initialized, s.etag, s.last_modified, s.last_polled_at, "
+    "s.last_ok_at, s.last_error, s.failures, s.next_poll_after"
+)
+
+
+def _article(row: Sequence[Any]) -> StoredArticle:
+    return StoredArticle(
+        id=row[0],
+        source_name=row[1],
+        url=row[2],
+        title=row[3],
+        teaser=row[4],
+        published_at=row[5],
+        first_seen_at=row[6],
+        countries=tuple(row[7].split()),
+        topics=tuple(row[8].split()),
+    )
+
+
+def _source(row: Sequence[Any]) -> SourceState:
+    return SourceState(
+        id=row[0],
+        name=row[1],
+        url=row[2],
+        kind=SourceKind(row[3]) if row[3] else None,
+        initialized=bool(row[4]),
+        etag=row[5],
+        last_modified=row[6],
+        last_polled_at=row[7],
+        last_ok_at=row[8],
+        last_error=row[9],
+        failures=row[10],
+        next_poll_after=row[11],
+        article_count=row[12] if len(row) > 12 else 0,
+    )
+
+
+def _chat(row: Sequence[Any]) -> Chat:
+    return Chat(id=row[0], type=row[1], title=row[2], active=bool(row[3]), paused=bool(row[4]))
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+class SqliteStore:
+    """One aiosqlite connection; a lock makes each method one atomic step."""
+
+    def __init__(self, connection: aiosqlite.Connection, clock: Callable[[], float]) -> None:
+        self._db = connection
+        self._lock = asyncio.Lock()
+        self._clock = clock
+
+    @classmethod
+    async def open(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> SqliteStore:
+        """Connect, switch to WAL and bring the schema up to date."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        try:
+            for pragma in PRAGMAS:
+                await db.execute(pragma)
+        except sqlite3.Error as exc:
+            await db.close()
+            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        store = cls(db, clock)
+        try:
+            await store.migrate()
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    await self._db.execute("ROLLBACK")
+                    raise
+                await self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StorageError(str(exc)) from exc
+
+    async def _fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self._lock:
+            try:
+                async with self._db.execute(sql, tuple(params)) as cursor:
+                    return list(await cursor.fetchall())
+            except sqlite3.Error as exc:
+                raise StorageError(str(exc)) from exc
+
+    # schema
+
+    async def schema_version(self) -> int:
+        rows = await self._fetchall("PRAGMA user_version")
+        return int(rows[0][0])
+
+    async def migrate(self) -> None:
+        """Apply the missing migrations in one transaction; refuse a database from newer code."""
+        version = await self.schema_version()
+        if version > LATEST_VERSION:
+            raise SchemaError(
+                f"database schema version {version} is newer than this newsbot "
+                f"(knows up to {LATEST_VERSION}); upgrade newsbot"
+            )
+        if version == LATEST_VERSION:
+            return
+        async with self._transaction() as db:
+            for number in range(version + 1, LATEST_VERSION + 1):
+                for statement in MIGRATIONS[number]:
+                    await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {LATEST_VERSION}")
+
+    # chats
+
+    async def upsert_chat(self, chat_id: int, chat_type: str, title: str) -> Chat:
+        """Remember a chat that spoke to us; speaking again re-activates a chat that had left."""
+        now = self._clock()
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO chats (id, type, title, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
+                "active = 1, inactive_reason = NULL, updated_at = excluded.updated_at",
+                (chat_id, chat_type, title, now, now),
+            )
+            async with db.execute(
+                "SELECT id, type, title, active, paused FROM chats WHERE id = ?", (chat_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return _chat(row)
+
+    async def get_chat(self, chat_id: int) -> Chat | None:
+        rows = await self._fetchall(
+            "SELECT id, type, title, active, paused FROM chats WHERE id = ?", (chat_id,)
+        )
+        return _chat(rows[0]) if rows else None
+
+    async def set_paused(self, chat_id: int, paused: bool) -> None:
+        async with self._transaction() as db:
+            await db.execute("UPDATE chats SET paused = ? WHERE id = ?", (int(paused), chat_id))
+
+    async def deactivate_chat(self, chat_id: int, reason: str) -> None:
+        """Stop all sending to a chat that blocked us or is gone; its queued pushes fail."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE chats SET active = 0, inactive_reason = ? WHERE id = ?", (reason, chat_id)
+            )
+            await db.execute(
+                "UPDATE pushes SET status = 'failed', last_error = ? "
+                "WHERE chat_id = ? AND status = 'pending'",
+                (f"chat inactive: {reason}", chat_id),
+            )
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """Follow a group that became a supergroup, keeping its subscriptions and queue."""
+        async with self._transaction() as db:
+            async with db.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cursor:
+                exists = await cursor.fetchone() is not None
+            if not exists:
+                await db.execute(
+                    "UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?", (new_id, old_id)
+                )
+                return
+            await db.execute(
+                "INSERT OR IGNORE INTO subscriptions (chat_id, kind, value, label, created_at) "
+                "SELECT ?, kind, value, label, created_at FROM subscriptions WHERE chat_id = ?",
+                (new_id, old_id),
+            )
+            await db.execute(
+                "UPDATE OR IGNORE pushes SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+            )
+            await db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+
+    # subscriptions
+
+    async def add_subscriptions(self, chat_id: int, targets: Sequence[Target]) -> list[Target]:
+        """Subscribe; returns only the targets that were not already followed."""
+        now = self._clock()
+        added: list[Target] = []
+        async with self._transaction() as db:
+            for target in targets:
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO subscriptions (chat_id, kind, value, label, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (chat_id, target.kind.value, target.value, target.label, now),
+                )
+                if cursor.rowcount:
+                    added.append(target)
+        return added
+
+    async def remove_subscriptions(self, chat_id: int, targets: Sequence[Target]) -> list[Target]:
+        removed: list[Target] = []
+        async with self._transaction() as db:
+            for target in targets:
+                cursor = await db.execute(
+                    "DELETE FROM subscriptions WHERE chat_id = ? AND kind = ? AND value = ?",
+                    (chat_id, target.kind.value, target.value),
+                )
+                if cursor.rowcount:
+                    removed.append(target)
+        return removed
+
+    async def remove_all_subscriptions(self, chat_id: int) -> int:
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+            return cursor.rowcount
+
+    async def list_subscriptions(self, chat_id: int) -> list[Subscription]:
+        rows = await self._fetchall(
+            "SELECT chat_id, kind, value, label, created_at FROM subscriptions "
+            "WHERE chat_id = ? ORDER BY kind, label",
+            (chat_id,),
+        )
+        return [
+            Subscription(
+                chat_id=row[0],
+                target=Target(TargetKind(row[1]), row[2], row[3]),
+                created_at=row[4],
+            )
+            for row in rows
+        ]
+
+    async def subscribers(self, kind: TargetKind, values: Sequence[str]) -> list[Subscriber]:
+        """Active, unpaused chats following any of `values`, via the (kind, value) index."""
+        if not values:
+            return []
+        rows = await self._fetchall(
+            "SELECT s.chat_id, s.value FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+            f"WHERE s.kind = ? AND s.value IN ({_marks(len(values))}) "
+            "AND c.active = 1 AND c.paused = 0",
+            (kind.value, *values),
+        )
+        return [Subscriber(row[0], kind, row[1]) for row in rows]
+
+    async def keyword_subscribers(self) -> list[Subscriber]:
+        rows = await self._fetchall(
+            "SELECT s.chat_id, s.value FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+            "WHERE s.kind = 'keyword' AND c.active = 1 AND c.paused = 0"
+        )
+        return [Subscriber(row[0], TargetKind.KEYWORD, row[1]) for row in rows]
+
+    # sources
+
+    async def sync_sources(self, specs: Sequence[SourceSpec]) -> list[SourceState]:
+        """Make the file's sources the enabled ones; a changed URL starts that source afresh."""
+        now = self._clock()
+        async with self._transaction() as db:
+            for spec in specs:
+                kind = spec.kind.value if spec.kind else None
+                await db.execute(
+                    "INSERT INTO sources (name, url, kind, created_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET "
+                    "enabled = 1, origin = 'file', "
+                    "kind = CASE WHEN excluded.kind IS NOT NULL THEN excluded.kind "
+                    "  WHEN sources.url = excluded.url THEN sources.kind END, "
+                    "initialized = CASE WHEN sources.url = excluded.url "
+                    "  THEN sources.initialized ELSE 0 END, "
+                    "etag = CASE WHEN sources.url = excluded.url THEN sources.etag END, "
+                    "last_modified = CASE WHEN sources.url = excluded.url "
+                    "  THEN sources.last_modified END, "
+                    "url = excluded.url",
+                    (spec.name, spec.url, kind, now),
+                )
+            names = [spec.name for spec in specs]
+            await db.execute(
+                f"UPDATE sources SET enabled = 0 WHERE origin = 'file' "
+                f"AND name NOT IN ({_marks(len(names))})",
+                names,
+            )
+        return await self.list_sources()
+
+    async def list_sources(self) -> list[SourceState]:
+        rows = await self._fetchall(
+            f"SELECT {SOURCE_COLUMNS}, "
+            "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) "
+            "FROM sources s WHERE s.enabled = 1 ORDER BY s.name"
+        )
+        return [_source(row) for row in rows]
+
+    # articles and the outbox
+
+    async def unknown_urls(self, url_norms: Sequence[str]) -> set[str]:
+        """The subset of `url_norms` not stored yet, so only new articles are matched."""
+        unknown = set(url_norms)
+        for start in range(0, len(url_norms), 500):
+            chunk = url_norms[start : start + 500]
+            rows = await self._fetchall(
+                f"SELECT url_norm FROM articles WHERE url_norm IN ({_marks(len(chunk))})", chunk
+            )
+            unknown.difference_update(row[0] for row in rows)
+        return unknown
+
+    async def record_poll(
+        self,
+        polls: Sequence[SourcePoll],
+        articles: Sequence[NewArticle],
+        pushes: Sequence[PlannedPush],
+    ) -> PollRecord:
+        """Store a poll's source states, new articles and their pushes in one transaction."""
+        now = self._clock()
+        inserted: dict[str, int] = {}
+        queued = 0
+        async with self._transaction() as db:
+            for poll in polls:
+                await self._record_source(db, poll)
+            for article in articles:
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO articles (source_id, guid, url, url_norm, title, "
+                    "teaser, author, published_at, first_seen_at, countries, topics) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.source_id,
+                        article.guid,
+                        article.url,
+                        article.url_norm,
+                        article.title,
+                        article.teaser,
+                        article.author,
+                        article.published_at,
+                        now,
+                        " ".join(article.countries),
+                        " ".join(article.topics),
+                    ),
+                )
+                if not cursor.rowcount or cursor.lastrowid is None:
+                    continue
+                inserted[article.url_norm] = article_id = cursor.lastrowid
+                await db.executemany(
+                    "INSERT OR IGNORE INTO article_tags (article_id, kind, value) VALUES (?, ?, ?)",
+                    [(article_id, "country", code) for code in article.countries]
+                    + [(article_id, "topic", slug) for slug in article.topics],
+                )
+            for push in pushes:
+                if push.url_norm not in inserted:
+                    continue
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO pushes (chat_id, article_id, batch, created_at) "
+                    "SELECT id, ?, ?, ? FROM chats WHERE id = ? AND active = 1",
+                    (inserted[push.url_norm], push.batch, now, push.chat_id),
+                )
+                queued += cursor.rowcount
+            ids = list(inserted.values())
+            new_articles: list[StoredArticle] = []
+            if ids:
+                async with db.execute(
+                    f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s "
+                    f"ON s.id = a.source_id WHERE a.id IN ({_marks(len(ids))}) ORDER BY a.id",
+                    ids,
+                ) as cursor:
+                    new_articles = [_article(row) for row in await cursor.fetchall()]
+        return PollRecord(new_articles=new_articles, pushes_queued=queued)
+
+    @staticmethod
+    async def _record_source(db: aiosqlite.Connection, poll: SourcePoll) -> None:
+        if poll.ok:
+            await db.execute(
+                "UPDATE sources SET kind = COALESCE(?, kind), etag = ?, last_modified = ?, "
+                "last_polled_at = ?, last_ok_at = ?, last_error = NULL, failures = 0, "
+                "initialized = 1, next_poll_after = ? WHERE id = ?",
+                (
+                    poll.kind.value if poll.kind else None,
+                    poll.etag,
+                    poll.last_modified,
+                    poll.polled_at,
+                    poll.polled_at,
+                    poll.next_poll_after,
+                    poll.source_id,
+                ),
+            )
+        else:
+            await db.execute(
+                "UPDATE sources SET last_polled_at = ?, last_error = ?, failures = failures + 1, "
+                "next_poll_after = ? WHERE id = ?",
+                (poll.polled_at, poll.error, poll.next_poll_after, poll.source_id),
+            )
+
+    async def recent_articles(self, limit: int) -> list[StoredArticle]:
+        rows = await self._fetchall(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id "
+            "ORDER BY a.first_seen_at DESC, COALESCE(a.published_at, 0) DESC, a.id DESC LIMIT ?",
+            (limit,),
+        )
+        return [_article(row) for row in rows]
+
+    async def due_pushes(self, limit: int) -> list[PendingPush]:
+        """Pending pushes whose time has come, oldest first."""
+        now = self._clock()
+        rows = await self._fetchall(
+            f"SELECT p.id, p.chat_id, c.type, p.batch, p.attempts, {ARTICLE_COLUMNS} "
+            "FROM pushes p JOIN chats c ON c.id = p.chat_id "
+            "JOIN articles a ON a.id = p.article_id JOIN sources s ON s.id = a.source_id "
+            "WHERE p.status = 'pending' AND p.next_attempt_at <= ? AND c.active = 1 "
+            "ORDER BY p.id LIMIT ?",
+            (now, limit),
+        )
+        return [
+            PendingPush(
+                id=row[0],
+                chat_id=row[1],
+                chat_type=row[2],
+                batch=row[3],
+                attempts=row[4],
+                article=_article(row[5:]),
+            )
+            for row in rows
+        ]
+
+    async def mark_sent(self, push_ids: Sequence[int], message_id: int | None) -> None:
+        now = self._clock()
+        async with self._transaction() as db:
+            await db.execute(
+                f"UPDATE pushes SET status = 'sent', sent_at = ?, message_id = ?, attempts = "
+                f"attempts + 1 WHERE id IN ({_marks(len(push_ids))})",
+                (now, message_id, *push_ids),
+            )
+
+    async def mark_retry(self, push_ids: Sequence[int], error: str, delay_seconds: float) -> None:
+        """Keep pushes pending after a transient failure, due again after `delay_seconds`."""
+        next_attempt_at = self._clock() + delay_seconds
+        async with self._transaction() as db:
+            await db.execute(
+                f"UPDATE pushes SET last_error = ?, next_attempt_at = ?, "
+                f"attempts = attempts + 1 WHERE id IN ({_marks(len(push_ids))})",
+                (error, next_attempt_at, *push_ids),
+            )
+
+    async def mark_failed(self, push_ids: Sequence[int], error: str) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                f"UPDATE pushes SET status = 'failed', last_error = ?, attempts = attempts + 1 "
+                f"WHERE id IN ({_marks(len(push_ids))})",
+                (error, *push_ids),
+            )
+
+    async def pending_count(self) -> int:
+        rows = await self._fetchall("SELECT COUNT(*) FROM pushes WHERE status = 'pending'")
+        return int(rows[0][0])

@@ -1,0 +1,82 @@
+"""Following and unfollowing: the reader's words resolved into targets and stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.classify.normalize import fold
+from bot.classify.resolver import Resolver, split_terms
+from bot.models import Target, Unresolved
+from bot.storage import Store
+
+MAX_SUBSCRIPTIONS = 100
+POPULAR = ("Peru", "Palestine", "Venezuela", "Cuba", "labor", "protest", "climate", "housing")
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a /subscribe or /unsubscribe did, for the reply."""
+
+    changed: list[Target] = field(default_factory=list)
+    unchanged: list[Target] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    over_limit: list[Target] = field(default_factory=list)
+
+
+def resolve_all(resolver: Resolver, text: str) -> tuple[list[Target], list[Unresolved]]:
+    targets: list[Target] = []
+    unresolved: list[Unresolved] = []
+    for term in split_terms(text):
+        result = resolver.resolve(term)
+        if isinstance(result, Target):
+            if result not in targets:
+                targets.append(result)
+        else:
+            unresolved.append(result)
+    return targets, unresolved
+
+
+def popular(resolver: Resolver) -> list[Target]:
+    """A few targets readers of this kind of news often follow, for /start's buttons."""
+    return [t for word in POPULAR if isinstance(t := resolver.resolve(word), Target)]
+
+
+async def subscribe(store: Store, chat_id: int, targets: list[Target]) -> Outcome:
+    current = await store.list_subscriptions(chat_id)
+    room = MAX_SUBSCRIPTIONS - len(current)
+    followed = {sub.target for sub in current}
+    new = [t for t in targets if t not in followed]
+    added = await store.add_subscriptions(chat_id, new[: max(room, 0)])
+    return Outcome(
+        changed=added,
+        unchanged=[t for t in targets if t in followed],
+        over_limit=new[max(room, 0) :],
+    )
+
+
+async def subscribe_text(store: Store, resolver: Resolver, chat_id: int, text: str) -> Outcome:
+    targets, unresolved = resolve_all(resolver, text)
+    outcome = await subscribe(store, chat_id, targets)
+    outcome.unresolved = unresolved
+    return outcome
+
+
+async def unsubscribe_text(store: Store, resolver: Resolver, chat_id: int, text: str) -> Outcome:
+    """Unfollow by the reader's words, also accepting a subscription's label as shown in /list."""
+    current = {sub.target for sub in await store.list_subscriptions(chat_id)}
+    by_label = {fold(t.label): t for t in current} | {fold(t.value): t for t in current}
+    targets: list[Target] = []
+    unresolved: list[Unresolved] = []
+    for term in split_terms(text):
+        known = by_label.get(fold(term).strip('"'))
+        result = known if known is not None else resolver.resolve(term)
+        if isinstance(result, Target):
+            targets.append(result)
+        else:
+            unresolved.append(result)
+    removed = await store.remove_subscriptions(chat_id, targets)
+    return Outcome(
+        changed=removed,
+        unchanged=[t for t in targets if t not in removed],
+        unresolved=unresolved,
+    )

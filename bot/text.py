@@ -1,0 +1,178 @@
+"""Text helpers shared by the parsers and the message formatter: clean, shorten, normalise URLs."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+ELLIPSIS = "…"
+
+# Elements whose text is never prose a reader should see.
+_INVISIBLE_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "svg", "head"]
+# "Continue reading" links and the like, dropped before the text is taken.
+_MORE_LINK_SELECTOR = ", ".join(
+    [
+        "a.more-link",
+        "a.read-more",
+        "a.readmore",
+        ".read-more-container",
+        ".more-link-container",
+        ".wp-block-post-excerpt__more-text",
+        "a.wp-block-post-excerpt__more-link",
+        ".screen-reader-text",
+    ]
+)
+# Block elements: a space goes where they start or end so "<p>a</p><p>b</p>" reads "a b".
+_BLOCK_TAG = re.compile(
+    r"<(?=/?(?:p|br|div|li|ul|ol|h[1-6]|blockquote|tr|td|th|table|section|article|"
+    r"figure|figcaption|header|footer|dd|dt|hr|pre|aside|nav)\b)",
+    re.IGNORECASE,
+)
+_LOOKS_LIKE_MARKUP = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+_LEFTOVER_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+_INVISIBLE_CHARS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_WHITESPACE = re.compile(r"\s+")
+_POST_APPEARED = re.compile(r"\s*The post .+? appeared first on .+?\.?\s*$", re.DOTALL)
+# Typographic characters, spelled out so they can't be mistaken for their ASCII look-alikes.
+_OPEN_QUOTES = "\"'\u201c\u2018"
+_CLOSE_QUOTES = "\"'\u201d\u2019"
+_ARROWS = "\u2192\u00bb\u203a>\u2026"  # arrow, guillemets, ellipsis
+_MORE_WORDS = (
+    r"(?:continue reading|read more|read the rest(?: of this entry)?|keep reading"
+    r"|read full article)"
+)
+_MORE_TAIL = (
+    # WordPress adds the post title: Continue reading "Title"
+    rf"(?:\s*[{_OPEN_QUOTES}].*?[{_CLOSE_QUOTES}])?"
+    rf"(?:\s*(?:[{_ARROWS}]|\.\.\.))*\s*$"
+)
+# Lower-case "read more" only counts after a sentence or an ellipsis ("you can read more" stays);
+# the capitalised link labels count anywhere at the end.
+_MORE_PHRASE = re.compile(
+    rf"(?:^|(?<=[.!?\u2026\]){_CLOSE_QUOTES}]))\s*(?i:{_MORE_WORDS})" + _MORE_TAIL
+)
+_MORE_LABEL = re.compile(
+    r"\s*(?:Continue [Rr]eading|Read [Mm]ore|Keep [Rr]eading|READ MORE|CONTINUE READING)"
+    + _MORE_TAIL
+)
+_TRAILING_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\u2026|\.\.\.|&hellip;)\s*\]|\u2026|\.\.\.)\s*$")
+
+_SENTENCE_END = re.compile(rf"[.!?][{_CLOSE_QUOTES}\u00bb)\]]*(?=\s)")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.)+|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Inc|Ltd|"
+    r"Co|Corp|vs|etc|No|Nos|Vol|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$"
+)
+_WORD_TAIL_PUNCTUATION = " \t\n,;:-\u2013\u2014(/"  # and en and em dashes
+
+_TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid"}
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def clean_text(raw: str) -> str:
+    """Turn feed or page markup into the plain prose a reader sees, minus WordPress boilerplate."""
+    if not raw:
+        return ""
+    text = _html_to_text(raw) if _LOOKS_LIKE_MARKUP.search(raw) else raw
+    if _LEFTOVER_ENTITY.search(text):  # double-escaped feeds: "&amp;#8217;" -> "&#8217;" -> "'"
+        text = html.unescape(text)
+    text = _INVISIBLE_CHARS.sub("", text)
+    text = _WHITESPACE.sub(" ", text).strip()
+    return _drop_boilerplate(text)
+
+
+def _html_to_text(raw: str) -> str:
+    """Strip tags with a real parser, so broken markup and entities read as a browser shows them."""
+    tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", raw), is_fragment=True)
+    tree.strip_tags(_INVISIBLE_TAGS)
+    for node in tree.css(_MORE_LINK_SELECTOR):
+        node.decompose()
+    return tree.text(separator="") or ""
+
+
+def _drop_boilerplate(text: str) -> str:
+    """Remove trailing 'Continue Reading', '[…]' and 'The post … appeared first on …', any order."""
+    while True:
+        trimmed = _POST_APPEARED.sub("", text)
+        trimmed = _MORE_PHRASE.sub("", trimmed)
+        trimmed = _MORE_LABEL.sub("", trimmed)
+        trimmed = _TRAILING_ELLIPSIS.sub("", trimmed).rstrip()
+        if trimmed == text:
+            return text
+        text = trimmed
+
+
+def shorten(text: str, limit: int) -> str:
+    """Fit a teaser into a message, ending on a whole sentence or word rather than mid-word."""
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    if len(text) <= limit:
+        return text
+    sentence_cut = _last_sentence_end(text, limit)
+    if sentence_cut >= limit // 2:
+        return text[:sentence_cut]
+    room = limit - len(ELLIPSIS)
+    head = text[: room + 1]  # one extra char tells whether the cut falls on a word boundary
+    if len(head) > room and not head[room].isspace():
+        space = head.rfind(" ", 0, room)
+        head = head[:space] if space > 0 else head[:room]
+    head = head[:room].rstrip(_WORD_TAIL_PUNCTUATION)
+    if not head:
+        head = text[:room]
+    return head + ELLIPSIS
+
+
+def _last_sentence_end(text: str, limit: int) -> int:
+    """Index just past the last sentence end that fits in `limit` chars, or 0 when there is none."""
+    best = 0
+    for match in _SENTENCE_END.finditer(text, 0, limit + 1):
+        end = match.end()
+        if end > limit:
+            break
+        if match.group().startswith(".") and _ABBREVIATION.search(text[: match.start() + 1]):
+            continue
+        best = end
+    return best
+
+
+def normalize_url(url: str) -> str:
+    """Give every spelling of one article's address the same key, so it is stored and sent once."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return url
+    host = parts.hostname.lower().rstrip(".")
+    host = host.removeprefix("www.")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    if parts.username is not None:
+        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        host = f"{userinfo}@{host}"
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    return urlunsplit(("https", host, path, _clean_query(parts.query), ""))
+
+
+def _clean_query(query: str) -> str:
+    """Drop tracking parameters and sort the rest, keeping each pair's original encoding."""
+    kept = []
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        key = pair.split("=", 1)[0].lower()
+        if key.startswith("utm_") or key in _TRACKING_PARAMS:
+            continue
+        kept.append(pair)
+    return "&".join(sorted(kept))

@@ -1,0 +1,58 @@
+"""Chat bookkeeping and the answers for what no other handler takes."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, Update
+
+from bot.services import NewsContext
+from handlers.common import reply
+
+log = logging.getLogger(__name__)
+GONE = (ChatMember.LEFT, ChatMember.BANNED)
+
+
+async def remember_chat(update: Update, context: NewsContext) -> None:
+    """Every chat that talks to us is stored; talking again re-activates one that had left."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    store = context.services.store
+    member = update.my_chat_member
+    if member is not None and member.new_chat_member.status in GONE:
+        await store.deactivate_chat(chat.id, f"bot {member.new_chat_member.status}")
+        return
+    title = chat.title or chat.full_name or chat.username or ""
+    await store.upsert_chat(chat.id, chat.type, title)
+
+
+async def pause(update: Update, context: NewsContext) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        await context.services.store.set_paused(chat.id, True)
+        await reply(
+            update, "⏸ Pushes paused. /resume when you want them again; /latest still works."
+        )
+
+
+async def resume(update: Update, context: NewsContext) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        await context.services.store.set_paused(chat.id, False)
+        await reply(update, "▶️ Pushes resumed. New articles you follow will arrive here.")
+
+
+async def unknown_command(update: Update, context: NewsContext) -> None:
+    await reply(update, "I don't know that command. /help lists what I understand.")
+
+
+async def plain_message(update: Update, context: NewsContext) -> None:
+    await reply(
+        update,
+        "I work with commands: try /subscribe Peru, /latest or /help.",
+    )
+
+
+async def on_error(update: object, context: NewsContext) -> None:
+    log.error("handler failed for update %s", update, exc_info=context.error)

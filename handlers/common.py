@@ -1,0 +1,70 @@
+"""Small pieces every handler uses: the command's argument text, replies, buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+
+from bot.models import Target, TargetKind
+
+SUBSCRIBE = "s"
+UNSUBSCRIBE = "u"
+UNSUBSCRIBE_ALL = "u|all"
+MAX_CALLBACK_BYTES = 64
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def argument(update: Update) -> str:
+    """Everything after the command word, as typed (quotes, commas and all)."""
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message else ""
+    _, _, rest = text.partition(" ")
+    return rest.strip()
+
+
+def callback_data(action: str, target: Target) -> str | None:
+    """Button payload, or None when the target is too long for Telegram's 64 bytes."""
+    data = f"{action}|{target.kind.value}|{target.value}"
+    return data if len(data.encode()) <= MAX_CALLBACK_BYTES else None
+
+
+def parse_callback(data: str) -> tuple[str, TargetKind, str] | None:
+    action, _, rest = data.partition("|")
+    kind, _, value = rest.partition("|")
+    try:
+        return action, TargetKind(kind), value
+    except ValueError:
+        return None
+
+
+def buttons(
+    action: str, targets: Sequence[Target], *, per_row: int = 3
+) -> list[list[InlineKeyboardButton]]:
+    row: list[InlineKeyboardButton] = []
+    rows: list[list[InlineKeyboardButton]] = []
+    for target in targets:
+        data = callback_data(action, target)
+        if data is None:
+            continue
+        row.append(InlineKeyboardButton(target.label, callback_data=data))
+        if len(row) == per_row:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    return rows
+
+
+def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def labels(targets: Sequence[Target]) -> str:
+    return ", ".join(target.label for target in targets)
+
+
+async def reply(update: Update, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(html, reply_markup=markup, link_preview_options=NO_PREVIEW)

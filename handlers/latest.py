@@ -1,0 +1,43 @@
+"""/latest: recent headlines for the chat's subscriptions or for the words given."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from bot.delivery.format import list_html
+from bot.matching import latest
+from bot.services import NewsContext
+from bot.subscriptions import resolve_all
+from handlers.common import SUBSCRIBE, argument, buttons, keyboard, labels, reply
+
+LATEST_COUNT = 8
+
+
+async def latest_command(update: Update, context: NewsContext) -> None:
+    services = context.services
+    chat = update.effective_chat
+    if chat is None:
+        return
+    text = argument(update)
+    if text:
+        targets, unresolved = resolve_all(services.resolver, text)
+        if unresolved:
+            suggestions = [t for item in unresolved for t in item.suggestions]
+            message = "\n".join(escape(item.message) for item in unresolved)
+            await reply(update, message, keyboard(buttons(SUBSCRIBE, suggestions)))
+            return
+        about = labels(targets)
+    else:
+        targets = [sub.target for sub in await services.store.list_subscriptions(chat.id)]
+        about = "what you follow" if targets else "all sources"
+    articles = await latest(services.store, targets, limit=LATEST_COUNT)
+    if not articles:
+        await reply(
+            update,
+            f"No recent articles about {escape(about)} yet. "
+            "I'll push new ones as they appear if you /subscribe.",
+        )
+        return
+    await reply(update, list_html(f"🗞 Latest — {about}", articles))

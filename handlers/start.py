@@ -1,0 +1,49 @@
+"""/start, /help and /topics: what the bot is and how to use it."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from bot.classify.topics import TOPICS
+from bot.services import NewsContext
+from bot.subscriptions import popular
+from handlers.common import SUBSCRIBE, buttons, keyboard, reply
+
+WELCOME = (
+    "👋 <b>I bring you independent news about the places and movements you care about.</b>\n\n"
+    "Tell me what to follow and I push new articles as they appear:\n"
+    '/subscribe Peru · /subscribe labor · /subscribe "lithium mining"\n\n'
+    "Or tap one to start:"
+)
+
+HELP = (
+    "<b>What I understand</b>\n\n"
+    '/subscribe <i>country, topic or "phrase"</i> — follow it; several at once with commas\n'
+    "   e.g. <code>/subscribe Peru, strikes</code> or <code>/subscribe keyword lithium</code>\n"
+    "/unsubscribe <i>…</i> — stop following (alone: pick from buttons)\n"
+    "/list — what this chat follows\n"
+    "/topics — the topics I know\n"
+    "/latest <i>[country, topic or phrase]</i> — recent headlines\n"
+    "/pause and /resume — stop and restart pushes\n"
+    "/help — this message"
+)
+
+
+async def start(update: Update, context: NewsContext) -> None:
+    targets = popular(context.services.resolver)
+    await reply(update, WELCOME, keyboard(buttons(SUBSCRIBE, targets)))
+
+
+async def help_command(update: Update, context: NewsContext) -> None:
+    await reply(update, HELP)
+
+
+async def topics(update: Update, context: NewsContext) -> None:
+    lines = ["<b>Topics</b> — follow one with /subscribe <i>name</i>", ""]
+    lines += [
+        f"{t.emoji} <b>{escape(t.name)}</b> (<code>{t.slug}</code>) — {escape(t.description)}"
+        for t in TOPICS
+    ]
+    await reply(update, "\n".join(lines))
