@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 
+from bot.classify.resolver import split_terms
 from bot.models import Target, TargetKind
 
 SUBSCRIBE = "s"
@@ -16,11 +17,11 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def argument(update: Update) -> str:
-    """Everything after the command word, as typed (quotes, commas and all)."""
+    """Everything after the command word, as typed; "" when nothing in it can be looked up."""
     message = update.effective_message
     text = (message.text or message.caption or "") if message else ""
-    _, _, rest = text.partition(" ")
-    return rest.strip()
+    rest = text.split(None, 1)[1:]
+    return rest[0].strip() if rest and split_terms(rest[0]) else ""
 
 
 def callback_data(action: str, target: Target) -> str | None:

@@ -27,6 +27,7 @@ HELP = (
     "/topics — the topics I know\n"
     "/latest <i>[country, topic or phrase]</i> — recent headlines\n"
     "/pause and /resume — stop and restart pushes\n"
+    "/start — the welcome, with one-tap subscriptions\n"
     "/help — this message"
 )
 

@@ -68,4 +68,4 @@ def fit(html: str, limit: int = MAX_MESSAGE_CHARS) -> str:
         if len("\n".join([*kept, line])) > limit - 2:
             break
         kept.append(line)
-    return "\n".join([*kept, "…"]) if kept else shorten(plain_text(html), limit)
+    return "\n".join([*kept, "…"]) if kept else escape(shorten(plain_text(html), limit))

@@ -23,8 +23,9 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.delivery.format import digest_html, fit, plain_text, push_html
+from bot.delivery.format import MAX_MESSAGE_CHARS, digest_html, fit, plain_text, push_html
 from bot.storage import PendingPush, Store
+from bot.text import shorten
 
 log = logging.getLogger(__name__)
 
@@ -191,12 +192,11 @@ class Sender:
             await self._store.deactivate_chat(message.chat_id, exc.message)
             return False
         if "parse entities" in reason or "too long" in reason:
-            repaired = plain_text(text) if "parse entities" in reason else fit(text)
+            html = "too long" in reason
+            repaired = fit(text) if html else shorten(plain_text(text), MAX_MESSAGE_CHARS)
             log.warning("chat %s: %s; resending repaired", message.chat_id, exc.message)
             try:
-                sent = await self._deliver(
-                    message.chat_id, fit(repaired), html="too long" in reason
-                )
+                sent = await self._deliver(message.chat_id, repaired, html=html)
             except BadRequest as again:
                 await self._store.mark_failed(message.ids, again.message)
                 return False

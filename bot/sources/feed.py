@@ -25,7 +25,11 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", 
 
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedPage:
     """Read whatever articles a feed holds, even a broken one, so one typo costs nothing."""
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=_headers(url, content_type))
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=_headers(url, content_type))
+    except Exception as exc:  # feedparser has crashes of its own on hostile bytes: not our bug
+        detail = " ".join(str(exc).split())[:200]
+        raise ParseError(f"not a readable feed: {type(exc).__name__}: {detail}") from exc
     articles = _unique(
         article for entry in parsed.entries if (article := _article(entry, base=url)) is not None
     )
@@ -53,8 +57,13 @@ def _article(entry: Mapping[str, Any], *, base: str) -> ParsedArticle | None:
     link = _link(entry)
     if not link:
         return None
-    url = urljoin(base, link)
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        url = urljoin(base, link)
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "http://[broken" and the like
+        return None
+    if parts.scheme not in ("http", "https") or not host:
         return None
     teaser = shorten(clean_text(_teaser_html(entry)), TEASER_MAX_CHARS)
     title = clean_text(str(entry.get("title") or ""))

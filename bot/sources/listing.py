@@ -65,8 +65,9 @@ _MORE_LINK = re.compile(r"^\s*(continue reading|read more|read the rest|keep rea
 
 # Class and id tokens of page chrome; a whole-token match, so "right-sidebar" on <body> or
 # "content-sidebar-wrap" around the posts do not count (body and html are never looked at).
+# Only WordPress's own widget classes count: page builders call every box "...-widget".
 _CHROME_TOKEN = re.compile(
-    r"(?:sidebar|sidebar-.+|.+-sidebar|secondary|widgets?|widget-area|widget[_-].+|.+-widget|"
+    r"(?:sidebar|sidebar-.+|.+-sidebar|secondary|widgets?|widget-area|widget_.+|.+-widgets|"
     r"menu|menu-.+|.+-menu|nav|navbar|navigation|.+-navigation|nav-.+|.+-nav|site-header|"
     r"masthead|site-footer|colophon|footer|.+-footer|footer-.+|breadcrumbs?|comments?|"
     r"comment-.+|related|related-.+|.+-related|jp-relatedposts|share|sharing|sharedaddy|social|"
@@ -74,8 +75,8 @@ _CHROME_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _PROMO_WORDS = re.compile(
-    r"donat|fundrais|newsletter|subscri|signup|sign-up|mailchimp|mc4wp|optin|opt-in|paywall|"
-    r"appeal",
+    r"donat|fundrais|newsletter|subscribe(?!r)|subscription|signup|sign-up|mailchimp|mc4wp|"
+    r"optin|opt-in|appeal",
     re.IGNORECASE,
 )
 _CHROME_ROLES = frozenset(
@@ -180,7 +181,10 @@ def _base_url(tree: LexborHTMLParser, url: str) -> str:
     """The page's <base href>, resolved against its URL, else the URL itself."""
     base = tree.css_first("base[href]")
     href = (base.attributes.get("href") or "").strip() if base is not None else ""
-    return urljoin(url, href) if href else url
+    try:
+        return urljoin(url, href) if href else url
+    except ValueError:
+        return url
 
 
 # --- pass 1: article blocks -------------------------------------------------------------------
@@ -322,11 +326,14 @@ def _article_url(href: str | None, *, base: str, page_url: str) -> str | None:
     """The absolute URL of a link if it can point at an article, else None."""
     if not href or href.strip().startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    url = urljoin(base, href.strip())
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        url = urljoin(base, href.strip())
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # "http://[broken" and the like
         return None
-    host = parts.hostname.lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return None
     if any(host == h or host.endswith("." + h) for h in _DONATION_HOSTS):
         return None
     segments = [s.lower() for s in parts.path.split("/") if s]
@@ -489,11 +496,11 @@ def _parse_iso(value: str) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _parse_date_text(text: str) -> datetime | None:

@@ -107,12 +107,9 @@ PERU_LATER = article(
 )
 
 
-async def polls_after(site: FakeNewsSite, count: int, timeout: float = 15.0) -> None:
+async def polls_after(site: FakeNewsSite, count: int, deadline: float = 15.0) -> None:
     """Wait until the bot has fetched the feed `count` more times, so 'nothing came' means it."""
-    target = len(site.requests_to("/feed/")) + count
-    async with asyncio.timeout(timeout):
-        while len(site.requests_to("/feed/")) < target:
-            await asyncio.sleep(0.05)
+    await site.wait_for_requests("/feed/", len(site.requests_to("/feed/")) + count, deadline)
 
 
 async def say(telegram: FakeTelegram, text: str) -> SentMessage:
@@ -126,7 +123,9 @@ async def say(telegram: FakeTelegram, text: str) -> SentMessage:
 def pushes(telegram: FakeTelegram, url: str) -> list[SentMessage]:
     """The pushes of one article: a message that opens with its bold, linked title."""
     opening = f'<b><a href="{url}">'
-    return [m for m in telegram.messages_to(READER, method="sendMessage") if m.text.startswith(opening)]
+    return [
+        m for m in telegram.messages_to(READER, method="sendMessage") if m.text.startswith(opening)
+    ]
 
 
 async def test_subscribe_poll_push_latest_restart_unsubscribe(
@@ -140,7 +139,7 @@ async def test_subscribe_poll_push_latest_restart_unsubscribe(
     try:
         await telegram.wait_for_call("setMyCommands", timeout=30)
         assert {"subscribe", "latest", "unsubscribe"} <= {c["command"] for c in telegram.commands}
-        await polls_after(site, 1, timeout=30)
+        await polls_after(site, 1, deadline=30)
 
         reply = await say(telegram, "/subscribe Peru")
         assert "Subscribed to" in reply.text and "Peru" in reply.text
@@ -163,7 +162,7 @@ async def test_subscribe_poll_push_latest_restart_unsubscribe(
         assert await bot.stop() == 0
         sent_before_restart = len(telegram.messages_to(READER, method="sendMessage"))
         await bot.start()
-        await polls_after(site, 3, timeout=30)
+        await polls_after(site, 3, deadline=30)
         assert len(telegram.messages_to(READER, method="sendMessage")) == sent_before_restart
         assert len(pushes(telegram, peru_url)) == 1
 

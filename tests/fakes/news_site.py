@@ -87,6 +87,7 @@ class FakeNewsSite:
     def __init__(self, *, title: str = SITE_TITLE) -> None:
         self.title = title
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self._requested = asyncio.Condition()
         """(path, headers with lower-cased names) for every request, faulted ones included."""
         self.slow_interval = 1.0
         self.huge_bytes = 20 * 1024 * 1024
@@ -206,6 +207,11 @@ class FakeNewsSite:
     def requests_to(self, path: str) -> list[dict[str, str]]:
         """Headers of every request to one path, for asserting conditional GET."""
         return [headers for p, headers in self.requests if p == path]
+
+    async def wait_for_requests(self, path: str, count: int, deadline: float = 15.0) -> None:
+        """Wait until `path` has been requested `count` times in all, so 'nothing came' means it."""
+        async with asyncio.timeout(deadline), self._requested:
+            await self._requested.wait_for(lambda: len(self.requests_to(path)) >= count)
 
     def _touch(self) -> None:
         """Advance Last-Modified strictly, so same-second edits still invalidate caches."""
@@ -373,6 +379,8 @@ class FakeNewsSite:
         """Log the request, apply the path's fault, serve the document with conditional GET."""
         path = request.path
         self.requests.append((path, {k.lower(): v for k, v in request.headers.items()}))
+        async with self._requested:
+            self._requested.notify_all()
         fault = self._faults.get(path)
         if fault in ("500", "404"):
             status = int(fault)

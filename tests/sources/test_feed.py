@@ -313,3 +313,10 @@ def test_valid_empty_feed_is_not_an_error() -> None:
 def test_nothing_usable_is_parse_error(body: bytes, message: str) -> None:
     with pytest.raises(ParseError, match=message):
         parse_feed(body, url="https://example.org/feed/")
+
+
+def test_feedparser_crash_is_parse_error() -> None:
+    body = fixture("popular_resistance_feed.xml")
+    broken = body[:73] + b"!\xa0" + body[73:]  # found by test_robustness: ValueError inside
+    with pytest.raises(ParseError, match="not a readable feed"):
+        parse_feed(broken, url="https://popularresistance.org/feed/")

@@ -429,3 +429,19 @@ def test_classic_theme_without_article_elements_still_yields_exactly_the_article
     assert first.author == "Elan Axelbank"
     assert first.categories == ("Analysis", "Latin America")
     assert first.teaser.endswith("a wave of left-wing electoral victories")
+
+
+def test_page_builder_widget_wrappers_are_not_chrome() -> None:
+    html = """<body><div class="elementor elementor-location-archive">
+    <div class="elementor-widget elementor-widget-archive-posts">
+    <div class="elementor-widget-container">
+      <article class="elementor-post post subscriber-only"><h3 class="elementor-post__title">
+        <a href="/2023/a/">A</a></h3><div class="elementor-post__excerpt"><p>aa</p></div></article>
+      <article class="elementor-post post"><h3 class="elementor-post__title">
+        <a href="/2023/b/">B</a></h3><div class="elementor-post__excerpt"><p>bb</p></div></article>
+    </div></div>
+    <div class="elementor-widget elementor-widget-sidebar"><article class="post">
+      <h3><a href="/2023/side/">Side</a></h3></article></div>
+    </div></body>"""
+    articles = parse_listing(html.encode(), url="https://example.org/category/x/").articles
+    assert [(a.title, a.teaser) for a in articles] == [("A", "aa"), ("B", "bb")]

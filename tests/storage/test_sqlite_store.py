@@ -185,9 +185,7 @@ async def test_outbox_sent_retry_failed(store: SqliteStore, clock: Clock) -> Non
 async def test_deactivating_a_chat_fails_its_pending_pushes(store: SqliteStore) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
-    await store.record_poll(
-        [], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")]
-    )
+    await store.record_poll([], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")])
     await store.deactivate_chat(1, "Forbidden: bot was blocked by the user")
     assert await store.pending_count() == 0
     chat = await store.get_chat(1)

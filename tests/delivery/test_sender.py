@@ -1,0 +1,435 @@
+"""The outbox Sender against FakeTelegram: formatting, order, pacing and every Telegram error."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot.delivery.format import MAX_MESSAGE_CHARS
+from bot.delivery.sender import MAX_ATTEMPTS, PRIVATE_CHAT_INTERVAL, Sender, backoff_seconds
+from bot.models import SourceSpec, Target, TargetKind
+from bot.storage import NewArticle, PlannedPush
+from bot.storage.sqlite import SqliteStore
+from tests.fakes.telegram import FakeError, FakeTelegram, SentMessage
+
+USER = 111
+OTHER = 222
+GROUP = -42
+SUPERGROUP = -1001234
+SOURCE = "Peoples Dispatch"
+
+
+class Clock:
+    """A clock that only moves when a test says so."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        """Read like time.time or time.monotonic, as the code under test expects."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Let time pass instantly, so waits are tested without sleeping."""
+        self.now += seconds
+
+
+@dataclass(frozen=True)
+class PushRow:
+    """A pushes row as the database holds it, read behind the store's back."""
+
+    chat_id: int
+    title: str
+    status: str
+    attempts: int
+    next_attempt_at: float
+    message_id: int | None
+    last_error: str | None
+
+
+@dataclass
+class World:
+    """Everything one sender test touches, with both clocks under the test's control."""
+
+    tg: FakeTelegram
+    store: SqliteStore
+    sender: Sender
+    wall: Clock
+    mono: Clock
+    db_path: Path
+    source_id: int
+    numbers: itertools.count[int]
+
+    async def chat(self, chat_id: int, chat_type: str = "private") -> None:
+        """Register a chat the way a handler would after the reader wrote to us."""
+        await self.store.upsert_chat(chat_id, chat_type, f"Chat {chat_id}")
+
+    def article(
+        self,
+        title: str | None = None,
+        *,
+        teaser: str = "Workers walked out in Lima.",
+        countries: tuple[str, ...] = ("PE",),
+        topics: tuple[str, ...] = ("labor",),
+    ) -> NewArticle:
+        """A fresh classified article with a unique URL."""
+        n = next(self.numbers)
+        return NewArticle(
+            source_id=self.source_id,
+            url=f"https://peoplesdispatch.org/2024/03/{n}/story-{n}/",
+            url_norm=f"https://peoplesdispatch.org/2024/03/{n}/story-{n}",
+            title=title if title is not None else f"Article {n}",
+            teaser=teaser,
+            guid=f"guid-{n}",
+            author=None,
+            published_at=None,
+            countries=countries,
+            topics=topics,
+        )
+
+    async def plan(
+        self, *items: tuple[int, NewArticle], batch: str | None = None
+    ) -> tuple[NewArticle, ...]:
+        """Store articles and queue one push per (chat, article), in the given order."""
+        articles = tuple(dict.fromkeys(article for _, article in items))
+        record = await self.store.record_poll(
+            [], articles, [PlannedPush(chat, a.url_norm, batch) for chat, a in items]
+        )
+        assert len(record.new_articles) == len(articles)
+        return articles
+
+    def later(self, seconds: float) -> None:
+        """Let time pass for the store and the sender alike."""
+        self.wall.advance(seconds)
+        self.mono.advance(seconds)
+
+    def rows(self) -> list[PushRow]:
+        """Every push, oldest first, straight from the database file."""
+        with sqlite3.connect(self.db_path) as db:
+            found = db.execute(
+                "SELECT p.chat_id, a.title, p.status, p.attempts, p.next_attempt_at, "
+                "p.message_id, p.last_error FROM pushes p JOIN articles a ON a.id = p.article_id "
+                "ORDER BY p.id"
+            ).fetchall()
+        return [PushRow(*row) for row in found]
+
+    def texts(self, chat_id: int) -> list[str]:
+        """What a reader saw, markup removed."""
+        return [m.plain_text for m in self.tg.messages_to(chat_id)]
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    """A real Bot on FakeTelegram, a real store and a sender that never waits on the wall clock."""
+    wall = Clock(1_700_000_000.0)
+    mono = Clock(5_000.0)
+    db_path = tmp_path / "newsbot.db"
+    store = await SqliteStore.open(db_path, clock=wall)
+    (source,) = await store.sync_sources([SourceSpec(SOURCE, "https://peoplesdispatch.org/feed/")])
+    async with FakeTelegram() as tg, Bot(tg.token, base_url=tg.base_url) as bot:
+        sender = Sender(bot, store, rate_per_second=1000, clock=mono)
+        yield World(tg, store, sender, wall, mono, db_path, source.id, itertools.count(1))
+    await store.close()
+
+
+def only(messages: Sequence[SentMessage]) -> SentMessage:
+    """The single message of a list, failing with what was there otherwise."""
+    assert len(messages) == 1, [m.text for m in messages]
+    return messages[0]
+
+
+async def test_push_is_formatted_sent_once_and_marked(world: World) -> None:
+    await world.chat(USER)
+    (article,) = await world.plan(
+        (USER, world.article("Strike in Lima", teaser="Miners & teachers march <today>."))
+    )
+    assert await world.sender.drain_once() is False
+    message = only(world.tg.messages_to(USER))
+    assert message.parse_mode == "HTML"
+    assert message.params["link_preview_options"] == {"is_disabled": True}
+    assert message.text.startswith(f'<b><a href="{article.url}">Strike in Lima</a></b>')
+    assert "Miners &amp; teachers march &lt;today&gt;." in message.text
+    assert message.plain_text == (
+        "Strike in Lima\n\nMiners & teachers march <today>.\n\nPeoples Dispatch · #Peru #labor"
+    )
+    footer = message.plain_text.index(SOURCE)
+    kinds = {(e["type"], e["offset"], e.get("url")) for e in message.entities}
+    assert {("bold", 0, None), ("text_link", 0, article.url), ("italic", footer, None)} <= kinds
+    (row,) = world.rows()
+    assert (row.status, row.attempts, row.message_id) == ("sent", 1, message.message_id)
+    assert await world.store.pending_count() == 0
+
+    world.later(3600)
+    await world.sender.drain_once()
+    assert len(world.tg.calls_to("sendMessage")) == 1
+
+
+async def test_pushes_go_out_oldest_first(world: World) -> None:
+    for chat in (USER, OTHER, GROUP):
+        await world.chat(chat, "private" if chat > 0 else "group")
+    first, second, third, fourth = (world.article(f"Story {n}") for n in range(1, 5))
+    await world.plan((OTHER, first), (GROUP, second), (USER, third))
+    await world.plan((USER, fourth))
+    await world.sender.drain_once()
+    order = [(m.chat_id, m.plain_text.split("\n")[0]) for m in world.tg.sent]
+    assert order == [(OTHER, "Story 1"), (GROUP, "Story 2"), (USER, "Story 3")]
+    world.later(PRIVATE_CHAT_INTERVAL)
+    await world.sender.drain_once()
+    assert [t.split("\n")[0] for t in world.texts(USER)] == ["Story 3", "Story 4"]
+    assert [row.status for row in world.rows()] == ["sent"] * 4
+
+
+async def test_a_batch_arrives_as_one_digest(world: World) -> None:
+    await world.chat(USER)
+    titles = ["Strike in Lima", "Curfew in Cusco", "Miners block road"]
+    articles = [world.article(title) for title in titles]
+    await world.plan(*((USER, a) for a in articles), batch=f"poll-1:{USER}")
+    await world.sender.drain_once()
+    digest = only(world.tg.messages_to(USER))
+    assert digest.plain_text.startswith("📰 3 new articles for you")
+    for title, article in zip(titles, articles, strict=True):
+        assert f"• {title} — {SOURCE}" in digest.plain_text
+        assert f'<a href="{article.url}">{title}</a>' in digest.text
+    assert {(row.status, row.message_id) for row in world.rows()} == {("sent", digest.message_id)}
+
+
+async def test_blocked_chat_goes_inactive_until_it_writes_again(world: World) -> None:
+    await world.chat(USER)
+    await world.chat(OTHER)
+    await world.plan((USER, world.article("First")), (USER, world.article("Second")))
+    await world.plan((OTHER, world.article("For the other reader")))
+    world.tg.fail_next(USER, FakeError.blocked())
+    await world.sender.drain_once()
+    chat = await world.store.get_chat(USER)
+    assert chat is not None
+    assert not chat.active
+    assert [(r.chat_id, r.status) for r in world.rows()] == [
+        (USER, "failed"),
+        (USER, "failed"),
+        (OTHER, "sent"),
+    ]
+    assert world.texts(USER) == []
+
+    record = await world.store.record_poll(
+        [], [late := world.article("Planned after the block")], [PlannedPush(USER, late.url_norm)]
+    )
+    assert record.pushes_queued == 0
+    world.later(3600)
+    await world.sender.drain_once()
+    assert len(world.tg.calls_to("sendMessage")) == 2  # the refused one and OTHER's
+
+    await world.chat(USER)  # the reader unblocked us and wrote again
+    chat = await world.store.get_chat(USER)
+    assert chat is not None
+    assert chat.active
+    await world.plan((USER, world.article("Welcome back")))
+    await world.sender.drain_once()
+    assert [t.split("\n")[0] for t in world.texts(USER)] == ["Welcome back"]
+
+
+async def test_chat_not_found_goes_inactive(world: World) -> None:
+    await world.chat(USER)
+    await world.plan((USER, world.article()))
+    world.tg.fail_next(USER, FakeError.chat_not_found())
+    await world.sender.drain_once()
+    chat = await world.store.get_chat(USER)
+    assert chat is not None
+    assert not chat.active
+    (row,) = world.rows()
+    assert row.status == "failed"
+    assert row.last_error is not None
+    assert "not found" in row.last_error.lower()
+
+
+async def test_unparsable_entities_are_resent_once_as_plain_text(world: World) -> None:
+    await world.chat(USER)
+    await world.plan((USER, world.article("Strike & curfew in Lima")))
+    world.tg.fail_next(USER, FakeError.cant_parse())
+    await world.sender.drain_once()
+    calls = world.tg.calls_to("sendMessage")
+    assert [c.get("parse_mode") for c in calls] == ["HTML", None]
+    message = only(world.tg.messages_to(USER))
+    assert message.parse_mode is None
+    assert message.text == (
+        "Strike & curfew in Lima\n\nWorkers walked out in Lima.\n\nPeoples Dispatch · #Peru #labor"
+    )
+    (row,) = world.rows()
+    assert (row.status, row.message_id) == ("sent", message.message_id)
+
+
+async def test_message_too_long_is_resent_shortened(world: World) -> None:
+    await world.chat(USER)
+    huge = "Strikes spread across the southern highlands " * 100  # 4,600 chars
+    await world.plan((USER, world.article(huge.strip())))
+    await world.sender.drain_once()
+    calls = world.tg.calls_to("sendMessage")
+    assert len(calls) == 2
+    message = only(world.tg.messages_to(USER))
+    assert len(message.plain_text) <= MAX_MESSAGE_CHARS
+    assert len(message.text) < len(calls[0]["text"])
+    assert message.plain_text.startswith("Strikes spread across the southern highlands")
+    assert world.rows()[0].status == "sent"
+
+
+async def test_injected_too_long_is_resent_and_marked_sent(world: World) -> None:
+    await world.chat(USER)
+    await world.plan((USER, world.article("Strike in Lima")))
+    world.tg.fail_next(USER, FakeError.too_long())
+    await world.sender.drain_once()
+    assert len(world.tg.calls_to("sendMessage")) == 2
+    message = only(world.tg.messages_to(USER))
+    assert message.parse_mode == "HTML"
+    assert message.plain_text.startswith("Strike in Lima")
+    assert world.rows()[0].status == "sent"
+
+
+async def test_too_long_title_with_markup_characters_still_arrives(world: World) -> None:
+    await world.chat(USER)
+    huge = ("Workers <3 the union & say a<b " * 160).strip()  # 4,900 chars, one line
+    await world.plan((USER, world.article(huge)))
+    await world.sender.drain_once()
+    message = only(world.tg.messages_to(USER))
+    assert message.plain_text.startswith("Workers <3 the union & say a<b")
+    assert len(message.plain_text) <= MAX_MESSAGE_CHARS
+    assert world.rows()[0].status == "sent"
+
+
+async def test_migrated_group_is_followed_to_its_new_id(world: World) -> None:
+    await world.chat(GROUP, "group")
+    peru = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
+    await world.store.add_subscriptions(GROUP, [peru])
+    await world.plan((GROUP, world.article("Strike in Lima")))
+    world.tg.fail_next(GROUP, FakeError.migrated(SUPERGROUP))
+    await world.sender.drain_once()
+    assert await world.store.get_chat(GROUP) is None
+    moved = await world.store.get_chat(SUPERGROUP)
+    assert moved is not None
+    assert (moved.type, moved.active) == ("supergroup", True)
+    assert [s.target for s in await world.store.list_subscriptions(SUPERGROUP)] == [peru]
+    assert world.rows()[0].status == "pending"
+
+    await world.sender.drain_once()
+    assert world.texts(GROUP) == []
+    assert only(world.tg.messages_to(SUPERGROUP)).plain_text.startswith("Strike in Lima")
+    (row,) = world.rows()
+    assert (row.chat_id, row.status) == (SUPERGROUP, "sent")
+
+
+async def test_retry_after_pauses_all_sending_for_that_long(world: World) -> None:
+    await world.chat(USER)
+    await world.chat(OTHER)
+    await world.plan((USER, world.article("Held back")), (OTHER, world.article("Waits too")))
+    world.tg.fail_next(USER, FakeError.retry_after(30))
+    drain = asyncio.create_task(world.sender.drain_once())
+    await world.tg.wait_for_call("sendMessage")
+    await asyncio.sleep(0.3)  # the sender now waits 30 s before its next request
+    assert not drain.done()
+    assert len(world.tg.calls_to("sendMessage")) == 1
+    assert world.sender._paused_until == world.mono.now + 30
+    drain.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await drain
+    assert [row.status for row in world.rows()] == ["pending", "pending"]
+    assert [row.attempts for row in world.rows()] == [0, 0]
+
+    world.later(29)
+    drain = asyncio.create_task(world.sender.drain_once())
+    await asyncio.sleep(0.3)
+    assert len(world.tg.calls_to("sendMessage")) == 1  # one second of the pause is left
+    drain.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await drain
+
+    world.later(1)
+    await world.sender.drain_once()
+    assert [m.chat_id for m in world.tg.sent] == [USER, OTHER]
+    assert [row.status for row in world.rows()] == ["sent", "sent"]
+
+
+async def test_server_error_retries_with_backoff_then_gives_up(world: World) -> None:
+    await world.chat(USER)
+    await world.plan((USER, world.article("Strike in Lima")))
+    world.tg.fail_next(USER, FakeError.server_error(), times=MAX_ATTEMPTS)
+    await world.sender.drain_once()
+    (row,) = world.rows()
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.next_attempt_at == world.wall.now + backoff_seconds(1)
+    assert row.last_error is not None
+    assert "Internal Server Error" in row.last_error
+
+    world.mono.advance(PRIVATE_CHAT_INTERVAL)
+    await world.sender.drain_once()  # not due yet: no new request
+    assert len(world.tg.calls_to("sendMessage")) == 1
+
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        world.later(backoff_seconds(attempt - 1))
+        await world.sender.drain_once()
+        assert len(world.tg.calls_to("sendMessage")) == attempt
+        (row,) = world.rows()
+        assert row.attempts == attempt
+        assert row.status == ("failed" if attempt == MAX_ATTEMPTS else "pending")
+    assert world.texts(USER) == []
+    assert await world.store.pending_count() == 0
+
+    world.later(7200)
+    await world.sender.drain_once()
+    assert len(world.tg.calls_to("sendMessage")) == MAX_ATTEMPTS
+
+
+async def test_network_failure_keeps_the_push_for_later(world: World) -> None:
+    await world.chat(USER)
+    await world.plan((USER, world.article("Strike in Lima")))
+    unreachable = Bot(world.tg.token, base_url="http://127.0.0.1:1/bot")
+    offline = Sender(unreachable, world.store, rate_per_second=1000, clock=world.mono)
+    await offline.drain_once()
+    (row,) = world.rows()
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.next_attempt_at > world.wall.now
+    assert row.last_error is not None
+    assert row.last_error.startswith("network:")
+
+    world.later(backoff_seconds(1))
+    await world.sender.drain_once()
+    assert only(world.tg.messages_to(USER)).plain_text.startswith("Strike in Lima")
+    assert world.rows()[0].status == "sent"
+
+
+async def test_private_chat_gets_at_most_one_message_a_second(world: World) -> None:
+    await world.chat(USER)
+    await world.plan((USER, world.article("One")), (USER, world.article("Two")))
+    assert await world.sender.drain_once() is True  # the second push had to wait
+    assert only(world.tg.messages_to(USER)).plain_text.startswith("One\n")
+    assert await world.sender.drain_once() is True  # same instant: still waiting
+    world.mono.advance(PRIVATE_CHAT_INTERVAL * 0.9)
+    await world.sender.drain_once()
+    assert len(world.tg.messages_to(USER)) == 1
+    world.mono.advance(PRIVATE_CHAT_INTERVAL * 0.1)
+    assert await world.sender.drain_once() is False
+    assert [t.split("\n")[0] for t in world.texts(USER)] == ["One", "Two"]
+
+
+async def test_markup_in_titles_and_teasers_is_escaped(world: World) -> None:
+    await world.chat(USER)
+    await world.chat(OTHER)
+    title = "<script>alert(1)</script> Bread & <b>roses</b> in Lima"
+    teaser = "Fish & chips <br> <i>not italic</i> &amp; more"
+    await world.plan((USER, world.article(title, teaser=teaser)))
+    await world.plan(
+        (OTHER, world.article(title)), (OTHER, world.article("A&B <tag>")), batch="poll:2"
+    )
+    await world.sender.drain_once()
+    single = only(world.tg.messages_to(USER))
+    assert single.plain_text.startswith(f"{title}\n\n{teaser}\n\n")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in single.text
+    assert {e["type"] for e in single.entities} == {"bold", "text_link", "italic"}
+    digest = only(world.tg.messages_to(OTHER))
+    assert f"• {title} — {SOURCE}" in digest.plain_text
+    assert f"• A&B <tag> — {SOURCE}" in digest.plain_text
+    assert [row.status for row in world.rows()] == ["sent"] * 3

@@ -1,0 +1,358 @@
+"""Every command and button in the real Application, with FakeTelegram recording the replies."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from telegram import Update
+
+from bot.app import NewsApp, build_application
+from bot.classify.topics import TOPICS
+from bot.config import Settings
+from bot.models import TargetKind
+from bot.services import NewsContext, Services, open_services
+from bot.storage import NewArticle
+from handlers import COMMANDS
+from tests.fakes.telegram import FakeTelegram, SentMessage
+
+USER = 111
+GROUP = -100777
+PE = (TargetKind.COUNTRY, "PE")
+SOURCES_TOML = """\
+[[source]]
+name = "Nowhere News"
+url = "http://127.0.0.1:1/feed/"
+kind = "rss"
+"""
+
+
+def buttons(message: SentMessage) -> dict[str, str]:
+    """callback_data -> button text of a message's inline keyboard."""
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return {b["callback_data"]: b["text"] for row in rows for b in row if "callback_data" in b}
+
+
+@dataclass
+class Newsbot:
+    """The application under test, driven one real update at a time."""
+
+    tg: FakeTelegram
+    app: NewsApp
+    services: Services
+    errors: list[BaseException]
+
+    async def _process(self, update_id: int) -> None:
+        """Fetch the update from the fake like the updater would and run every handler on it."""
+        updates = await self.app.bot.get_updates(offset=update_id, timeout=0)
+        (update,) = [u for u in updates if u.update_id == update_id]
+        await self.app.process_update(update)
+
+    async def say(
+        self, text: str, chat_id: int = USER, *, chat_type: str = "private"
+    ) -> list[SentMessage]:
+        """A reader writes; returns what the bot sent or edited in that chat in response."""
+        before = len(self.tg.messages_to(chat_id))
+        await self._process(self.tg.send_text(chat_id, text, chat_type=chat_type))
+        return self.tg.messages_to(chat_id)[before:]
+
+    async def reply(self, text: str, chat_id: int = USER, *, chat_type: str = "private") -> str:
+        """The one reply to a message, as the reader sees it."""
+        return (await self.one(text, chat_id, chat_type=chat_type)).plain_text
+
+    async def one(
+        self, text: str, chat_id: int = USER, *, chat_type: str = "private"
+    ) -> SentMessage:
+        """The one message the bot answers with."""
+        sent = await self.say(text, chat_id, chat_type=chat_type)
+        assert len(sent) == 1, [m.text for m in sent]
+        return sent[0]
+
+    async def press(self, message: SentMessage, data: str) -> list[SentMessage]:
+        """A reader taps a button; returns what the bot sent or edited in that chat."""
+        before = len(self.tg.messages_to(message.chat_id))
+        await self._process(self.tg.press_button(message.chat_id, message.message_id, data))
+        return self.tg.messages_to(message.chat_id)[before:]
+
+    async def followed(self, chat_id: int = USER) -> list[tuple[TargetKind, str]]:
+        """What the store says a chat follows."""
+        subs = await self.services.store.list_subscriptions(chat_id)
+        return [(s.target.kind, s.target.value) for s in subs]
+
+    async def paused(self, chat_id: int = USER) -> bool:
+        """Whether the store will skip this chat when planning pushes."""
+        chat = await self.services.store.get_chat(chat_id)
+        assert chat is not None
+        return chat.paused
+
+    async def store_articles(self, *items: tuple[str, tuple[str, ...]]) -> None:
+        """Put (title, countries) articles in the store as a poll would."""
+        (source,) = await self.services.store.list_sources()
+        articles = [
+            NewArticle(
+                source_id=source.id,
+                url=f"https://news.example/{n}/",
+                url_norm=f"https://news.example/{n}",
+                title=title,
+                teaser="",
+                guid=None,
+                author=None,
+                published_at=None,
+                countries=countries,
+                topics=(),
+            )
+            for n, (title, countries) in enumerate(items)
+        ]
+        await self.services.store.record_poll([], articles, [])
+
+
+@pytest.fixture
+async def newsbot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Newsbot]:
+    """build_application + open_services as post_init would, without polling or jobs."""
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    sources = tmp_path / "sources.toml"
+    sources.write_text(SOURCES_TOML)
+    errors: list[BaseException] = []
+
+    async def record(update: object, context: NewsContext) -> None:
+        """Handler exceptions end up here; PTB would otherwise only log them."""
+        assert context.error is not None
+        errors.append(context.error)
+
+    async with FakeTelegram() as tg:
+        settings = Settings(
+            telegram_bot_token=SecretStr(tg.token),
+            telegram_api_base_url=tg.base_url,
+            database_url=f"sqlite:///{tmp_path}/t.db",
+            sources_file=sources,
+        )
+        app = build_application(settings)
+        app.add_error_handler(record)
+        await app.initialize()
+        services = await open_services(settings, app.bot)
+        app.bot_data["services"] = services
+        try:
+            yield Newsbot(tg, app, services, errors)
+        finally:
+            await services.close()
+            await app.shutdown()
+    assert errors == []
+
+
+async def test_start_welcomes_and_a_button_subscribes(newsbot: Newsbot) -> None:
+    welcome = await newsbot.one("/start")
+    assert welcome.plain_text.startswith("👋 I bring you independent news")
+    offered = buttons(welcome)
+    assert offered["s|country|PE"] == "🇵🇪 Peru"
+    assert offered["s|topic|labor"] == "✊ Labor"
+    chat = await newsbot.services.store.get_chat(USER)
+    assert chat is not None
+    assert (chat.type, chat.active) == ("private", True)
+
+    (confirmation,) = await newsbot.press(welcome, "s|country|PE")
+    assert confirmation.plain_text == "✅ Subscribed to 🇵🇪 Peru"
+    assert newsbot.tg.calls_to("answerCallbackQuery")[-1]["text"] == "Subscribed to 🇵🇪 Peru"
+    assert await newsbot.followed() == [PE]
+
+
+async def test_help_lists_every_command(newsbot: Newsbot) -> None:
+    text = await newsbot.reply("/help")
+    for name, _ in COMMANDS:
+        assert f"/{name}" in text, name
+
+
+async def test_subscribe_peru_is_confirmed_and_stored(newsbot: Newsbot) -> None:
+    assert await newsbot.reply("/subscribe Peru") == "✅ Subscribed to 🇵🇪 Peru"
+    assert await newsbot.followed() == [PE]
+    assert await newsbot.reply("/subscribe Peru") == "You already follow 🇵🇪 Peru"
+    assert await newsbot.followed() == [PE]
+
+
+@pytest.mark.parametrize("word", ["peru", "Perú", "Peruvian", "PE", "peru, Perú, Peruvian, PE"])
+async def test_spellings_of_peru_resolve_to_pe(newsbot: Newsbot, word: str) -> None:
+    assert await newsbot.reply(f"/subscribe {word}") == "✅ Subscribed to 🇵🇪 Peru"
+    assert await newsbot.followed() == [PE]
+
+
+async def test_labor_and_strikes_are_one_topic(newsbot: Newsbot) -> None:
+    assert await newsbot.reply("/subscribe labor, strikes") == "✅ Subscribed to ✊ Labor"
+    assert await newsbot.followed() == [(TargetKind.TOPIC, "labor")]
+
+
+async def test_keywords_from_quotes_and_prefix(newsbot: Newsbot) -> None:
+    reply = await newsbot.reply('/subscribe "lithium mining"')
+    assert reply == '✅ Subscribed to 🔎 "lithium mining"'
+    assert await newsbot.reply("/subscribe keyword lithium") == '✅ Subscribed to 🔎 "lithium"'
+    assert sorted(await newsbot.followed()) == [
+        (TargetKind.KEYWORD, "lithium"),
+        (TargetKind.KEYWORD, "lithium mining"),
+    ]
+
+
+async def test_several_comma_separated(newsbot: Newsbot) -> None:
+    reply = await newsbot.reply('/subscribe Peru, Chile, climate, "water war"')
+    assert reply == '✅ Subscribed to 🇵🇪 Peru, 🇨🇱 Chile, 🌍 Climate, 🔎 "water war"'
+    assert sorted(await newsbot.followed()) == [
+        (TargetKind.COUNTRY, "CL"),
+        PE,
+        (TargetKind.KEYWORD, "water war"),
+        (TargetKind.TOPIC, "climate"),
+    ]
+
+
+async def test_typo_suggests_with_a_button(newsbot: Newsbot) -> None:
+    answer = await newsbot.one("/subscribe Peruu")
+    assert "Did you mean 🇵🇪 Peru?" in answer.plain_text
+    assert buttons(answer) == {"s|country|PE": "🇵🇪 Peru"}
+    assert await newsbot.followed() == []
+    (confirmation,) = await newsbot.press(answer, "s|country|PE")
+    assert confirmation.plain_text == "✅ Subscribed to 🇵🇪 Peru"
+    assert await newsbot.followed() == [PE]
+
+
+async def test_subscribe_alone_shows_usage_and_buttons(newsbot: Newsbot) -> None:
+    answer = await newsbot.one("/subscribe")
+    assert answer.plain_text.startswith("Tell me what to follow")
+    assert "/subscribe Peru" in answer.plain_text
+    assert {"s|country|PE", "s|topic|labor", "s|topic|climate"} <= buttons(answer).keys()
+    assert await newsbot.followed() == []
+
+
+async def test_arguments_on_the_next_line(newsbot: Newsbot) -> None:
+    reply = await newsbot.reply("/subscribe\nPeru\nlabor")
+    assert reply == "✅ Subscribed to 🇵🇪 Peru, ✊ Labor"
+    assert await newsbot.followed() == [PE, (TargetKind.TOPIC, "labor")]
+
+
+async def test_unsubscribe_by_name(newsbot: Newsbot) -> None:
+    await newsbot.say("/subscribe Peru, labor")
+    assert await newsbot.reply("/unsubscribe Peru") == "Unsubscribed from 🇵🇪 Peru"
+    assert await newsbot.followed() == [(TargetKind.TOPIC, "labor")]
+    assert await newsbot.reply("/unsubscribe Peru") == "You weren't following 🇵🇪 Peru"
+
+
+async def test_unsubscribe_alone_offers_buttons_and_all(newsbot: Newsbot) -> None:
+    assert (await newsbot.reply("/unsubscribe")).startswith("You don't follow anything")
+    await newsbot.say('/subscribe Peru, labor, "lithium mining"')
+    picker = await newsbot.one("/unsubscribe")
+    assert buttons(picker) == {
+        "u|country|PE": "🇵🇪 Peru",
+        "u|topic|labor": "✊ Labor",
+        "u|keyword|lithium mining": '🔎 "lithium mining"',
+        "u|all": "🗑 Unsubscribe all",
+    }
+
+    (edited,) = await newsbot.press(picker, "u|country|PE")
+    assert edited.method == "editMessageText"
+    assert "u|country|PE" not in buttons(edited)
+    assert "u|all" in buttons(edited)
+    assert len(await newsbot.followed()) == 2
+
+    (emptied,) = await newsbot.press(edited, "u|all")
+    assert emptied.plain_text.startswith("You no longer follow anything")
+    assert buttons(emptied) == {}
+    assert newsbot.tg.calls_to("answerCallbackQuery")[-1]["text"] == (
+        "Unsubscribed from 2 subscriptions"
+    )
+    assert await newsbot.followed() == []
+
+
+async def test_list(newsbot: Newsbot) -> None:
+    assert (await newsbot.reply("/list")).startswith("You don't follow anything yet")
+    await newsbot.say('/subscribe Peru, labor, "lithium mining"')
+    listing = await newsbot.reply("/list")
+    assert listing.startswith("This chat follows")
+    for label in ("🇵🇪 Peru", "✊ Labor", '🔎 "lithium mining"'):
+        assert f"• {label}" in listing
+    assert "paused" not in listing
+
+
+async def test_topics_lists_every_slug(newsbot: Newsbot) -> None:
+    text = await newsbot.reply("/topics")
+    for item in TOPICS:
+        assert f"({item.slug})" in text, item.slug
+
+
+async def test_latest_without_articles_is_friendly(newsbot: Newsbot) -> None:
+    answer = await newsbot.reply("/latest")
+    assert answer.startswith("No recent articles about all sources yet")
+    await newsbot.say("/subscribe Peru")
+    assert (await newsbot.reply("/latest")).startswith("No recent articles about what you follow")
+
+
+async def test_latest_lists_only_matching_titles(newsbot: Newsbot) -> None:
+    await newsbot.store_articles(
+        ("Strike in Lima", ("PE",)),
+        ("Pension reform protests in Paris", ("FR",)),
+        ("Miners march on Cusco", ("PE", "BO")),
+    )
+    await newsbot.say("/subscribe Peru")
+    mine = await newsbot.reply("/latest")
+    assert "Strike in Lima" in mine
+    assert "Miners march on Cusco" in mine
+    assert "Paris" not in mine
+    france = await newsbot.reply("/latest France")
+    assert "Pension reform protests in Paris" in france
+    assert "Lima" not in france
+    assert "Cusco" not in france
+
+
+async def test_pause_and_resume(newsbot: Newsbot) -> None:
+    await newsbot.say("/subscribe Peru")
+    assert (await newsbot.reply("/pause")).startswith("⏸ Pushes paused")
+    assert await newsbot.paused()
+    assert "Pushes are paused" in await newsbot.reply("/list")
+    assert (await newsbot.reply("/resume")).startswith("▶️ Pushes resumed")
+    assert not await newsbot.paused()
+
+
+async def test_group_command_addressed_to_the_bot(newsbot: Newsbot) -> None:
+    answer = await newsbot.one("/subscribe@newsbot_test_bot Peru", GROUP, chat_type="group")
+    assert answer.plain_text == "✅ Subscribed to 🇵🇪 Peru"
+    assert await newsbot.followed(GROUP) == [PE]
+    chat = await newsbot.services.store.get_chat(GROUP)
+    assert chat is not None
+    assert chat.type == "group"
+    assert await newsbot.say("/subscribe@other_bot Chile", GROUP, chat_type="group") == []
+    assert await newsbot.say("/nonsense", GROUP, chat_type="group") == []
+    assert await newsbot.followed(GROUP) == [PE]
+
+
+async def test_unknown_command_in_private_points_to_help(newsbot: Newsbot) -> None:
+    answer = await newsbot.reply("/frobnicate now")
+    assert answer == "I don't know that command. /help lists what I understand."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x" * 5000, "I work with commands"),
+        ("🦄🔥💥", "I work with commands"),
+        ("<b>bold</b> <script>alert(1)</script> &amp;", "I work with commands"),
+        ("/subscribe " + "y" * 5000, "too long for one term"),
+        ("/subscribe 🦄🔥💥", "I found no word to follow"),
+        ("/subscribe <script>alert(1)</script>", "I don't know “script>alert(1)</script”"),
+        ("/subscribe <br> & <i>", "I don't know “br> & <i”"),
+        ("/subscribe &lt;&amp;", "I don't know “&lt”. To follow it as a keyword"),
+        ("/unsubscribe <marquee>", "I don't know “marquee”"),
+        ("/latest <b>Peru</b>", "I don't know “b>Peru</b”"),
+        ("/subscribe ~~~", "I found no word to follow in “~~~”"),
+        ('/subscribe "', "Tell me what to follow"),
+        ("/subscribe , ; |", "Tell me what to follow"),
+        ("/subscribe @newsbot_test_bot", "Tell me what to follow"),
+        ('/unsubscribe ""', "You don't follow anything"),
+        ("/latest ,", "No recent articles about all sources yet"),
+    ],
+)
+async def test_nonsense_gets_a_helpful_reply(newsbot: Newsbot, text: str, expected: str) -> None:
+    answer = await newsbot.reply(text)
+    assert expected in answer
+    assert await newsbot.followed() == []
+
+
+async def test_update_without_message_is_ignored(newsbot: Newsbot) -> None:
+    await newsbot.app.process_update(Update(update_id=1))
+    assert newsbot.tg.sent == []

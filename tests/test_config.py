@@ -1,0 +1,64 @@
+"""Settings: defaults, parsing, and one clear line for a bad value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import file_url
+from bot.config import BUNDLED_SOURCES, load_settings
+from bot.errors import ConfigError
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("TELEGRAM_BOT_TOKEN", "POLL_INTERVAL_SECONDS", "ADMIN_IDS", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.poll_interval_seconds == 300
+    assert settings.database_path == Path("data/newsbot.db")
+    assert settings.sources_file == BUNDLED_SOURCES and BUNDLED_SOURCES.exists()
+    assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
+
+
+def test_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("POLL_INTERVAL_SECONDS=1\nADMIN_IDS=5, 7\n")
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////var/lib/newsbot/db.sqlite")
+    settings = load_settings()
+    assert settings.poll_interval_seconds == 1
+    assert settings.admin_ids == {5, 7}
+    assert settings.database_path == Path("/var/lib/newsbot/db.sqlite")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("POLL_INTERVAL_SECONDS", "0", "POLL_INTERVAL_SECONDS"),
+        ("POLL_INTERVAL_SECONDS", "soon", "POLL_INTERVAL_SECONDS"),
+        ("DATABASE_URL", "postgres://x", "DATABASE_URL"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+        ("TELEGRAM_API_BASE_URL", "api.telegram.org", "TELEGRAM_API_BASE_URL"),
+    ],
+)
+def test_bad_setting_names_itself(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=f"^invalid setting {expected}: ") as caught:
+        load_settings()
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_token_message() -> None:
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN is not set"):
+        load_settings().require_token()
+
+
+def test_file_url_follows_base_url() -> None:
+    assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
+    assert file_url("http://127.0.0.1:8081/bot/") == "http://127.0.0.1:8081/file/bot"
