@@ -19,7 +19,6 @@ from telegram.error import (
     Forbidden,
     NetworkError,
     RetryAfter,
-    TelegramError,
 )
 from telegram.warnings import PTBDeprecationWarning
 
@@ -32,7 +31,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message a second to one private chat
 GROUP_CHAT_INTERVAL = 3.0  # Telegram: 20 messages a minute to one group
-BATCH = 200
+BATCH = 500
+INFLIGHT_SECONDS = 0.3  # sends in flight at most: the rate times this (Telegram's round trip)
+ERROR_PAUSE_SECONDS = 5.0
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -87,15 +88,19 @@ class Sender:
         store: Store,
         *,
         rate_per_second: float,
+        paid_broadcast: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._bot = bot
         self._store = store
         self._interval = 1.0 / rate_per_second
+        self._paid = paid_broadcast
         self._clock = clock
         self._next_slot = 0.0
         self._next_per_chat: dict[int, float] = {}
         self._paused_until = 0.0
+        self._inflight: set[int] = set()  # chats with a send under way: order needs one at a time
+        self._slots = asyncio.Semaphore(max(4, int(rate_per_second * INFLIGHT_SECONDS)))
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -114,38 +119,58 @@ class Sender:
             self._task = None
 
     async def run(self) -> None:
+        """Drain forever; an unexpected error is logged and the loop goes on, never dies."""
         while True:
             try:
                 busy = await self.drain_once()
-            except TelegramError:
-                log.exception("sender: unexpected Telegram error")
-                busy = False
-            wait = 0.2 if busy else 2.0
+            except Exception:
+                log.exception("sender: drain failed; retrying in %ss", ERROR_PAUSE_SECONDS)
+                await asyncio.sleep(ERROR_PAUSE_SECONDS)
+                continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+                await asyncio.wait_for(self._wake.wait(), timeout=0.2 if busy else 2.0)
             self._wake.clear()
 
     async def drain_once(self) -> bool:
-        """Send what is due now; True when some chats still had to wait for their turn."""
+        """Send what is due now, several at once; True when some chats must wait their turn.
+
+        Sends overlap (Telegram answers in ~100 ms, we start one every 1/rate s), but never
+        two to one chat, so each chat still gets its pushes oldest first.
+        """
         pending = await self._store.due_pushes(BATCH)
         waiting: set[int] = set()
+        tasks: list[asyncio.Task[bool]] = []
         for message in group(pending):
-            if message.chat_id in waiting or not self._chat_ready(message):
-                waiting.add(message.chat_id)
+            chat = message.chat_id
+            if chat in waiting or chat in self._inflight or not self._chat_ready(message):
+                waiting.add(chat)
                 continue
             await self._pace()
-            if not await self._send(message):
-                waiting.add(message.chat_id)
-        return bool(waiting) or len(pending) == BATCH
+            await self._slots.acquire()
+            self._inflight.add(chat)
+            tasks.append(asyncio.create_task(self._send_and_release(message)))
+        results = await asyncio.gather(*tasks)
+        return bool(waiting) or not all(results) or len(pending) == BATCH
+
+    async def _send_and_release(self, message: Outgoing) -> bool:
+        try:
+            return await self._send(message)
+        finally:
+            self._inflight.discard(message.chat_id)
+            self._slots.release()
 
     def _chat_ready(self, message: Outgoing) -> bool:
         return self._next_per_chat.get(message.chat_id, 0.0) <= self._clock()
 
     async def _pace(self) -> None:
+        """Wait for the next global send slot, and out any RetryAfter pause, even a new one."""
         now = self._clock()
         start = max(now, self._next_slot, self._paused_until)
         if start > now:
             await asyncio.sleep(start - now)
+        left = self._paused_until - self._clock()
+        if left > 0:  # a RetryAfter came back while we waited for the slot
+            await asyncio.sleep(left)
         self._next_slot = max(start, self._clock()) + self._interval
 
     async def _send(self, message: Outgoing) -> bool:
@@ -182,6 +207,7 @@ class Sender:
             text,
             parse_mode=ParseMode.HTML if html else None,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            allow_paid_broadcast=self._paid or None,
         )
         return result.message_id
 
