@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
+from bot.retention import DAY_SECONDS, prune
 from bot.services import NewsContext, Services, open_services
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ def build_application(settings: Settings) -> NewsApp:
         .token(settings.require_token())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url(settings.telegram_api_base_url))
-        .rate_limiter(AIORateLimiter(max_retries=0))
+        .rate_limiter(AIORateLimiter(overall_max_rate=max(30.0, settings.push_rate), max_retries=0))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(_start)
         .post_stop(_stop)
@@ -58,6 +60,13 @@ async def _start(app: NewsApp) -> None:
         name="poll",
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
+    app.job_queue.run_repeating(
+        retention_job,
+        interval=DAY_SECONDS,
+        first=0.1,
+        name="retention",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
     log.info(
         "newsbot started as @%s: %d sources, polling every %ss",
         app.bot.username,
@@ -76,6 +85,12 @@ async def _shutdown(app: NewsApp) -> None:
     services: Services | None = app.bot_data.pop("services", None)
     if services is not None:
         await services.close()
+
+
+async def retention_job(context: NewsContext) -> None:
+    """Daily (and at start): prune articles older than RETENTION_DAYS."""
+    services = context.services
+    await prune(services.store, retention_days=services.settings.retention_days, now=time.time)
 
 
 async def poll_job(context: NewsContext) -> None:

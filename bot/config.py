@@ -29,9 +29,13 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(default=20.0, gt=0)
     fetch_max_bytes: int = Field(default=5_000_000, ge=1024)
     fetch_concurrency: int = Field(default=8, ge=1)
+    allow_private_sources: bool = False  # /addsource may reach private/loopback addresses
+    retention_days: int = Field(default=30, ge=1)
     user_agent: str = "newsbot/0.1 (+https://github.com/newsbot; Telegram news bot)"
     digest_threshold: int = Field(default=5, ge=1)
     send_rate_per_second: float = Field(default=28.0, gt=0)
+    paid_broadcast: bool = False
+    paid_broadcast_rate_per_second: float = Field(default=1000.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -63,6 +67,15 @@ class Settings(BaseSettings):
         if not value.startswith("sqlite:///"):
             raise ValueError("only sqlite:///PATH is supported (e.g. sqlite:///data/newsbot.db)")
         return value
+
+    @property
+    def push_rate(self) -> float:
+        """Pushes per second: Telegram's free limit, or the paid-broadcast rate when enabled."""
+        return (
+            self.paid_broadcast_rate_per_second
+            if self.paid_broadcast
+            else self.send_rate_per_second
+        )
 
     @property
     def database_path(self) -> Path:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import ahocorasick
+
 from bot.classify.classifier import keyword_in
+from bot.classify.filters import evaluate
+from bot.classify.normalize import collapse, fold
+from bot.classify.regions import region, regions_of
 from bot.models import Target, TargetKind
 from bot.storage import NewArticle, PlannedPush, Store, StoredArticle, Subscriber
 
@@ -25,13 +30,108 @@ def candidate(article: NewArticle | StoredArticle, key: str) -> Candidate:
     return Candidate(key, article.countries, article.topics, f"{article.title}\n{article.teaser}")
 
 
+def _keyword_form(text: str) -> str:
+    """The form keyword_in compares: folded, hyphens as spaces, single spaces."""
+    return collapse(fold(text).replace("-", " "))
+
+
+class KeywordIndex:
+    """Every followed phrase in one Aho-Corasick automaton, so each article is scanned once.
+
+    Agrees with `keyword_in` (a property test holds them together); that one serves /latest,
+    this one the fan-out, where thousands of phrases meet every new article.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        by_form: dict[str, list[str]] = defaultdict(list)
+        for phrase in set(phrases):
+            form = _keyword_form(phrase)
+            if any(ch.isalnum() for ch in form):
+                by_form[form].append(phrase)
+        for form, originals in by_form.items():
+            self._automaton.add_word(form, (len(form), tuple(originals)))
+        self._empty = not by_form
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def found(self, text: str) -> set[str]:
+        """The phrases that occur in `text` as whole words."""
+        if self._empty:
+            return set()
+        hay = _keyword_form(text)
+        hits: set[str] = set()
+        for end, (length, originals) in self._automaton.iter(hay):
+            start = end - length + 1
+            before = hay[start - 1] if start > 0 else " "
+            after = hay[end + 1] if end + 1 < len(hay) else " "
+            if not _wordy(before) and not _wordy(after):
+                hits.update(originals)
+        return hits
+
+
+def _wordy(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def matches(target: Target, item: Candidate) -> bool:
     """The one definition of a subscription matching an article (used by /latest)."""
     if target.kind is TargetKind.COUNTRY:
         return target.value in item.countries
     if target.kind is TargetKind.TOPIC:
         return target.value in item.topics
+    if target.kind is TargetKind.REGION:
+        found = region(target.value)
+        return found is not None and not found.countries.isdisjoint(item.countries)
+    if target.kind is TargetKind.FILTER:
+        return _filter_matches(target.value, item)
     return keyword_in(target.value, item.text)
+
+
+def _filter_matches(value: str, item: Candidate) -> bool:
+    """A boolean filter's terms are matched like subscriptions of their own kind."""
+
+    def leaf(kind: str, term: str) -> bool:
+        if kind == TargetKind.FILTER.value or kind not in set(TargetKind):
+            return False
+        return matches(Target(TargetKind(kind), term, ""), item)
+
+    return evaluate(value, leaf)
+
+
+def _positions(mask: int) -> Iterator[int]:
+    """The set bits of a mask, lowest first: the articles of one chat, oldest first."""
+    while mask:
+        lowest = mask & -mask
+        yield lowest.bit_length() - 1
+        mask ^= lowest
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Which chats get which articles, and which chats get a digest.
+
+    A chat's articles are a bitmask over `keys` (bit i: the i-th article), so the union of a
+    chat's subscriptions is a few integer ORs however many articles match. Iterating yields
+    one PlannedPush per (chat, article), lazily: a big poll can mean millions of pairs, and
+    the store writes them straight from this generator.
+    """
+
+    keys: Sequence[str]
+    per_chat: dict[int, int]
+    batches: dict[int, str]
+
+    def __iter__(self) -> Iterator[PlannedPush]:
+        for chat_id, mask in self.per_chat.items():
+            batch = self.batches.get(chat_id)
+            for position in _positions(mask):
+                yield PlannedPush(chat_id, self.keys[position], batch)
+
+    def __len__(self) -> int:
+        return sum(mask.bit_count() for mask in self.per_chat.values())
+
+    def keys_for(self, chat_id: int) -> list[str]:
+        return [self.keys[position] for position in _positions(self.per_chat.get(chat_id, 0))]
 
 
 def plan(
@@ -40,46 +140,58 @@ def plan(
     *,
     digest_threshold: int,
     batch: str,
-) -> list[PlannedPush]:
-    """One push per (chat, article); a chat with more than `digest_threshold` gets one digest."""
-    index: dict[tuple[TargetKind, str], set[int]] = defaultdict(set)
-    keywords: dict[str, set[int]] = defaultdict(set)
-    for sub in subscribers:
-        if sub.kind is TargetKind.KEYWORD:
-            keywords[sub.value].add(sub.chat_id)
-        else:
-            index[(sub.kind, sub.value)].add(sub.chat_id)
-    per_chat: dict[int, list[str]] = defaultdict(list)
-    for item in items:
-        chats: set[int] = set()
+) -> Plan:
+    """One push per (chat, article); a chat with more than `digest_threshold` gets one digest.
+
+    Articles are indexed by the (kind, value) targets they carry; each subscription then ORs
+    its target's articles into its chat, so the work follows subscriptions and matches, never
+    chats times articles.
+    """
+    subs = list(subscribers)
+    keyword_index = KeywordIndex(s.value for s in subs if s.kind is TargetKind.KEYWORD)
+    articles_for: dict[tuple[TargetKind, str], int] = defaultdict(int)
+    for position, item in enumerate(items):
+        bit = 1 << position
         for code in item.countries:
-            chats |= index.get((TargetKind.COUNTRY, code), set())
+            articles_for[(TargetKind.COUNTRY, code)] |= bit
         for slug in item.topics:
-            chats |= index.get((TargetKind.TOPIC, slug), set())
-        for phrase, followers in keywords.items():
-            if not followers <= chats and keyword_in(phrase, item.text):
-                chats |= followers
-        for chat_id in chats:
-            per_chat[chat_id].append(item.key)
-    pushes: list[PlannedPush] = []
-    for chat_id, keys in per_chat.items():
-        group = f"{batch}:{chat_id}" if len(keys) > digest_threshold else None
-        pushes.extend(PlannedPush(chat_id, key, group) for key in keys)
-    return pushes
+            articles_for[(TargetKind.TOPIC, slug)] |= bit
+        for slug in regions_of(item.countries):
+            articles_for[(TargetKind.REGION, slug)] |= bit
+        for phrase in keyword_index.found(item.text):
+            articles_for[(TargetKind.KEYWORD, phrase)] |= bit
+    for value in {s.value for s in subs if s.kind is TargetKind.FILTER}:
+        for position, item in enumerate(items):
+            if _filter_matches(value, item):
+                articles_for[(TargetKind.FILTER, value)] |= 1 << position
+    per_chat: dict[int, int] = defaultdict(int)
+    for sub in subs:
+        found = articles_for.get((sub.kind, sub.value))
+        if found:
+            per_chat[sub.chat_id] |= found
+    batches = {
+        chat_id: f"{batch}:{chat_id}"
+        for chat_id, mask in per_chat.items()
+        if mask.bit_count() > digest_threshold
+    }
+    return Plan([item.key for item in items], dict(per_chat), batches)
 
 
 async def route(
     store: Store, items: Sequence[Candidate], *, digest_threshold: int, batch: str
-) -> list[PlannedPush]:
+) -> Plan:
     """Plan the pushes for new articles, asking the store only for the targets they carry."""
     if not items:
-        return []
+        return Plan([], {}, {})
     countries = sorted({code for item in items for code in item.countries})
     topics = sorted({slug for item in items for slug in item.topics})
+    regions = sorted(regions_of(countries))
     subscribers = [
         *await store.subscribers(TargetKind.COUNTRY, countries),
         *await store.subscribers(TargetKind.TOPIC, topics),
+        *await store.subscribers(TargetKind.REGION, regions),
         *await store.keyword_subscribers(),
+        *await store.filter_subscribers(),
     ]
     return plan(items, subscribers, digest_threshold=digest_threshold, batch=batch)
 

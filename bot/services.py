@@ -55,7 +55,9 @@ async def open_services(settings: Settings, bot: Bot) -> Services:
         concurrency=settings.fetch_concurrency,
         digest_threshold=settings.digest_threshold,
     )
-    sender = Sender(bot, store, rate_per_second=settings.send_rate_per_second)
+    sender = Sender(
+        bot, store, rate_per_second=settings.push_rate, paid_broadcast=settings.paid_broadcast
+    )
     return Services(settings, store, classifier, Resolver.default(), http, poller, sender)
 
 

@@ -6,11 +6,11 @@ PostgreSQL backend can be added beside it without touching them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.models import SourceKind, SourceSpec, Target, TargetKind
+from bot.models import ListingSelectors, SourceKind, SourceSpec, Target, TargetKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,10 @@ class SourceState:
     failures: int
     next_poll_after: float
     article_count: int = 0
+    feed_url: str | None = None  # the feed discovered on the page at `url`, fetched instead
+    selectors: ListingSelectors | None = None
+    origin: str = "file"  # file | admin
+    guarded: bool = False  # fetched only from public addresses (added through the bot)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,8 @@ class NewArticle:
     published_at: float | None
     countries: tuple[str, ...]
     topics: tuple[str, ...]
+    story_key: str | None = None  # url_norm of an earlier article of the same story
+    categories: tuple[str, ...] = ()  # the source's own tags, kept so /why can explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,30 @@ class StoredArticle:
     first_seen_at: float
     countries: tuple[str, ...]
     topics: tuple[str, ...]
+    also_in: tuple[str, ...] = ()  # other sources that carried the same story
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """What an article was classified from, so /why can explain its tags."""
+
+    url: str
+    title: str
+    teaser: str
+    categories: tuple[str, ...]
+    countries: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecentStory:
+    """A recent article, as syndication compares new ones against it."""
+
+    url_norm: str
+    source_id: int
+    source_name: str
+    title: str
+    teaser: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +126,7 @@ class SourcePoll:
     etag: str | None = None
     last_modified: str | None = None
     next_poll_after: float = 0.0
+    feed_url: str | None = None  # the feed to fetch next time instead of the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +176,13 @@ class Store(Protocol):
     async def list_subscriptions(self, chat_id: int) -> list[Subscription]: ...
     async def subscribers(self, kind: TargetKind, values: Sequence[str]) -> list[Subscriber]: ...
     async def keyword_subscribers(self) -> list[Subscriber]: ...
+    async def filter_subscribers(self) -> list[Subscriber]: ...
 
     # sources
     async def sync_sources(self, specs: Sequence[SourceSpec]) -> list[SourceState]: ...
     async def list_sources(self) -> list[SourceState]: ...
+    async def add_source(self, spec: SourceSpec, *, guarded: bool) -> SourceState: ...
+    async def disable_source(self, name: str) -> SourceState | None: ...
 
     # articles and the outbox
     async def unknown_urls(self, url_norms: Sequence[str]) -> set[str]: ...
@@ -156,9 +190,13 @@ class Store(Protocol):
         self,
         polls: Sequence[SourcePoll],
         articles: Sequence[NewArticle],
-        pushes: Sequence[PlannedPush],
+        pushes: Iterable[PlannedPush],
     ) -> PollRecord: ...
+    async def articles_for_message(self, chat_id: int, message_id: int) -> list[ArticleText]: ...
+    async def article_by_url(self, url_norm: str) -> ArticleText | None: ...
     async def recent_articles(self, limit: int) -> list[StoredArticle]: ...
+    async def recent_stories(self, since: float) -> list[RecentStory]: ...
+    async def prune_articles(self, before: float) -> int: ...
     async def due_pushes(self, limit: int) -> list[PendingPush]: ...
     async def mark_sent(self, push_ids: Sequence[int], message_id: int | None) -> None: ...
     async def mark_retry(

@@ -97,5 +97,27 @@ CREATE INDEX pushes_due ON pushes (status, next_attempt_at, id)
 """,
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1}
+# 2: sources that survive the real web (issue 3): a discovered feed, per-source listing
+# selectors, SSRF-guarded admin sources, syndicated stories, and retention tombstones.
+V2: tuple[str, ...] = (
+    "ALTER TABLE sources ADD COLUMN feed_url TEXT",  # the feed found on the page, if any
+    "ALTER TABLE sources ADD COLUMN selectors TEXT",  # JSON: per-source CSS selectors
+    "ALTER TABLE sources ADD COLUMN guarded INTEGER NOT NULL DEFAULT 0",  # 1: public hosts only
+    "ALTER TABLE articles ADD COLUMN story_id INTEGER",  # the first article of its story
+    "UPDATE articles SET story_id = id",
+    "CREATE INDEX articles_by_story ON articles (story_id)",
+    """
+CREATE TABLE pruned_urls (
+    url_norm  TEXT PRIMARY KEY,                 -- a pruned article, so it is not news again
+    pruned_at REAL NOT NULL
+) WITHOUT ROWID
+""",
+)
+
+V3: tuple[str, ...] = (
+    # JSON list of the item's own <category>/tag names, kept for /why
+    "ALTER TABLE articles ADD COLUMN categories TEXT NOT NULL DEFAULT '[]'",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3}
 LATEST_VERSION = max(MIGRATIONS)

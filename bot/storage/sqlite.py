@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
 from bot.errors import SchemaError, StorageError
-from bot.models import SourceKind, SourceSpec, Target, TargetKind
+from bot.models import ListingSelectors, SourceKind, SourceSpec, Target, TargetKind
 from bot.storage import (
+    ArticleText,
     Chat,
     NewArticle,
     PendingPush,
     PlannedPush,
     PollRecord,
+    RecentStory,
     SourcePoll,
     SourceState,
     StoredArticle,
@@ -31,6 +35,7 @@ from bot.storage.schema import LATEST_VERSION, MIGRATIONS
 ARTICLE_COLUMNS = (
     "a.id, s.name, a.url, a.title, a.teaser, a.published_at, a.first_seen_at, a.countries, a.topics"
 )
+WHY_COLUMNS = "a.url, a.title, a.teaser, a.categories, a.countries, a.topics"
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -39,7 +44,8 @@ PRAGMAS = (
 )
 SOURCE_COLUMNS = (
     "s.id, s.name, s.url, s.kind, s.initialized, s.etag, s.last_modified, s.last_polled_at, "
-    "s.last_ok_at, s.last_error, s.failures, s.next_poll_after"
+    "s.last_ok_at, s.last_error, s.failures, s.next_poll_after, s.feed_url, s.selectors, "
+    "s.origin, s.guarded"
 )
 
 
@@ -57,6 +63,21 @@ def _article(row: Sequence[Any]) -> StoredArticle:
     )
 
 
+def _article_text(row: Sequence[Any]) -> ArticleText:
+    try:
+        categories = tuple(str(name) for name in json.loads(row[3] or "[]"))
+    except (ValueError, TypeError):
+        categories = ()
+    return ArticleText(
+        url=row[0],
+        title=row[1],
+        teaser=row[2],
+        categories=categories,
+        countries=tuple(row[4].split()),
+        topics=tuple(row[5].split()),
+    )
+
+
 def _source(row: Sequence[Any]) -> SourceState:
     return SourceState(
         id=row[0],
@@ -71,8 +92,28 @@ def _source(row: Sequence[Any]) -> SourceState:
         last_error=row[9],
         failures=row[10],
         next_poll_after=row[11],
-        article_count=row[12] if len(row) > 12 else 0,
+        feed_url=row[12],
+        selectors=_selectors_from_json(row[13]),
+        origin=row[14],
+        guarded=bool(row[15]),
+        article_count=row[16] if len(row) > 16 else 0,
     )
+
+
+def _selectors_json(selectors: ListingSelectors | None) -> str | None:
+    if selectors is None:
+        return None
+    fields = ("item", "title", "link", "teaser", "date", "author")
+    return json.dumps({f: getattr(selectors, f) for f in fields if getattr(selectors, f)})
+
+
+def _selectors_from_json(text: str | None) -> ListingSelectors | None:
+    if not text:
+        return None
+    try:
+        return ListingSelectors(**json.loads(text))
+    except (ValueError, TypeError):  # written by other code: ignore rather than stop polling
+        return None
 
 
 def _chat(row: Sequence[Any]) -> Chat:
@@ -156,7 +197,7 @@ class SqliteStore:
         if version == LATEST_VERSION:
             return
         async with self._transaction() as db:
-            for number in range(version + 1, LATEST_VERSION + 1):
+            for number in sorted(n for n in MIGRATIONS if n > version):
                 for statement in MIGRATIONS[number]:
                     await db.execute(statement)
             await db.execute(f"PRAGMA user_version = {LATEST_VERSION}")
@@ -291,8 +332,15 @@ class SqliteStore:
         )
         return [Subscriber(row[0], TargetKind.KEYWORD, row[1]) for row in rows]
 
-    # sources
+    async def filter_subscribers(self) -> list[Subscriber]:
+        """Every active chat's boolean filters; each is evaluated against new articles."""
+        rows = await self._fetchall(
+            "SELECT s.chat_id, s.value FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+            "WHERE s.kind = 'filter' AND c.active = 1 AND c.paused = 0"
+        )
+        return [Subscriber(row[0], TargetKind.FILTER, row[1]) for row in rows]
 
+    # sources
     async def sync_sources(self, specs: Sequence[SourceSpec]) -> list[SourceState]:
         """Make the file's sources the enabled ones; a changed URL starts that source afresh."""
         now = self._clock()
@@ -300,9 +348,11 @@ class SqliteStore:
             for spec in specs:
                 kind = spec.kind.value if spec.kind else None
                 await db.execute(
-                    "INSERT INTO sources (name, url, kind, created_at) VALUES (?, ?, ?, ?) "
+                    "INSERT INTO sources (name, url, kind, selectors, created_at) "
+                    "VALUES (?, ?, ?, ?, ?) "
                     "ON CONFLICT (name) DO UPDATE SET "
-                    "enabled = 1, origin = 'file', "
+                    "enabled = 1, origin = 'file', guarded = 0, selectors = excluded.selectors, "
+                    "feed_url = CASE WHEN sources.url = excluded.url THEN sources.feed_url END, "
                     "kind = CASE WHEN excluded.kind IS NOT NULL THEN excluded.kind "
                     "  WHEN sources.url = excluded.url THEN sources.kind END, "
                     "initialized = CASE WHEN sources.url = excluded.url "
@@ -311,7 +361,7 @@ class SqliteStore:
                     "last_modified = CASE WHEN sources.url = excluded.url "
                     "  THEN sources.last_modified END, "
                     "url = excluded.url",
-                    (spec.name, spec.url, kind, now),
+                    (spec.name, spec.url, kind, _selectors_json(spec.selectors), now),
                 )
             names = [spec.name for spec in specs]
             await db.execute(
@@ -329,6 +379,44 @@ class SqliteStore:
         )
         return [_source(row) for row in rows]
 
+    async def add_source(self, spec: SourceSpec, *, guarded: bool) -> SourceState:
+        """An operator's source added through the bot; re-adding a removed one enables it anew."""
+        now = self._clock()
+        kind = spec.kind.value if spec.kind else None
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO sources (name, url, kind, origin, guarded, created_at) "
+                "VALUES (?, ?, ?, 'admin', ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET enabled = 1, origin = 'admin', "
+                "guarded = excluded.guarded, kind = excluded.kind, feed_url = NULL, "
+                "initialized = CASE WHEN sources.url = excluded.url "
+                "  THEN sources.initialized ELSE 0 END, etag = NULL, last_modified = NULL, "
+                "url = excluded.url, next_poll_after = 0",
+                (spec.name, spec.url, kind, int(guarded), now),
+            )
+        return await self._one_source(spec.name)
+
+    async def disable_source(self, name: str) -> SourceState | None:
+        """Stop polling a source (by name, any case); its articles stay."""
+        rows = await self._fetchall(
+            "SELECT name FROM sources WHERE enabled = 1 AND name = ? COLLATE NOCASE", (name,)
+        )
+        if not rows:
+            return None
+        state = await self._one_source(rows[0][0])
+        async with self._transaction() as db:
+            await db.execute("UPDATE sources SET enabled = 0 WHERE id = ?", (state.id,))
+        return state
+
+    async def _one_source(self, name: str) -> SourceState:
+        rows = await self._fetchall(
+            f"SELECT {SOURCE_COLUMNS}, "
+            "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) "
+            "FROM sources s WHERE s.name = ?",
+            (name,),
+        )
+        return _source(rows[0])
+
     # articles and the outbox
 
     async def unknown_urls(self, url_norms: Sequence[str]) -> set[str]:
@@ -340,18 +428,22 @@ class SqliteStore:
                 f"SELECT url_norm FROM articles WHERE url_norm IN ({_marks(len(chunk))})", chunk
             )
             unknown.difference_update(row[0] for row in rows)
+            rows = await self._fetchall(
+                f"SELECT url_norm FROM pruned_urls WHERE url_norm IN ({_marks(len(chunk))})",
+                chunk,
+            )
+            unknown.difference_update(row[0] for row in rows)
         return unknown
 
     async def record_poll(
         self,
         polls: Sequence[SourcePoll],
         articles: Sequence[NewArticle],
-        pushes: Sequence[PlannedPush],
+        pushes: Iterable[PlannedPush],
     ) -> PollRecord:
         """Store a poll's source states, new articles and their pushes in one transaction."""
         now = self._clock()
         inserted: dict[str, int] = {}
-        queued = 0
         async with self._transaction() as db:
             for poll in polls:
                 await self._record_source(db, poll)
@@ -377,20 +469,34 @@ class SqliteStore:
                 if not cursor.rowcount or cursor.lastrowid is None:
                     continue
                 inserted[article.url_norm] = article_id = cursor.lastrowid
+                if article.categories:
+                    await db.execute(
+                        "UPDATE articles SET categories = ? WHERE id = ?",
+                        (json.dumps(list(article.categories), ensure_ascii=False), article_id),
+                    )
+                await db.execute(
+                    "UPDATE articles SET story_id = COALESCE("
+                    "(SELECT story_id FROM articles WHERE url_norm = ?), id) WHERE id = ?",
+                    (article.story_key, article_id),
+                )
                 await db.executemany(
                     "INSERT OR IGNORE INTO article_tags (article_id, kind, value) VALUES (?, ?, ?)",
                     [(article_id, "country", code) for code in article.countries]
                     + [(article_id, "topic", slug) for slug in article.topics],
                 )
-            for push in pushes:
-                if push.url_norm not in inserted:
-                    continue
-                cursor = await db.execute(
-                    "INSERT OR IGNORE INTO pushes (chat_id, article_id, batch, created_at) "
-                    "SELECT id, ?, ?, ? FROM chats WHERE id = ? AND active = 1",
-                    (inserted[push.url_norm], push.batch, now, push.chat_id),
-                )
-                queued += cursor.rowcount
+            cursor = await db.executemany(  # one push per story: syndicated copies are skipped
+                "INSERT OR IGNORE INTO pushes (chat_id, article_id, batch, created_at) "
+                "SELECT id, ?, ?, ? FROM chats WHERE id = ? AND active = 1 "
+                "AND NOT EXISTS (SELECT 1 FROM pushes p JOIN articles a ON a.id = p.article_id "
+                "WHERE p.chat_id = chats.id AND a.story_id = "
+                "(SELECT story_id FROM articles WHERE id = ?))",
+                (
+                    (inserted[push.url_norm], push.batch, now, push.chat_id, inserted[push.url_norm])
+                    for push in pushes
+                    if push.url_norm in inserted
+                ),
+            )
+            queued = max(cursor.rowcount, 0)
             ids = list(inserted.values())
             new_articles: list[StoredArticle] = []
             if ids:
@@ -408,7 +514,7 @@ class SqliteStore:
             await db.execute(
                 "UPDATE sources SET kind = COALESCE(?, kind), etag = ?, last_modified = ?, "
                 "last_polled_at = ?, last_ok_at = ?, last_error = NULL, failures = 0, "
-                "initialized = 1, next_poll_after = ? WHERE id = ?",
+                "initialized = 1, next_poll_after = ?, feed_url = ? WHERE id = ?",
                 (
                     poll.kind.value if poll.kind else None,
                     poll.etag,
@@ -416,15 +522,32 @@ class SqliteStore:
                     poll.polled_at,
                     poll.polled_at,
                     poll.next_poll_after,
+                    poll.feed_url,
                     poll.source_id,
                 ),
             )
-        else:
+        else:  # a discovered feed that fails is looked for again on the page next time
             await db.execute(
                 "UPDATE sources SET last_polled_at = ?, last_error = ?, failures = failures + 1, "
-                "next_poll_after = ? WHERE id = ?",
+                "next_poll_after = ?, feed_url = NULL WHERE id = ?",
                 (poll.polled_at, poll.error, poll.next_poll_after, poll.source_id),
             )
+
+    async def articles_for_message(self, chat_id: int, message_id: int) -> list[ArticleText]:
+        """The article(s) of a message we pushed to a chat (a digest holds several), for /why."""
+        rows = await self._fetchall(
+            f"SELECT {WHY_COLUMNS} FROM pushes p JOIN articles a ON a.id = p.article_id "
+            "WHERE p.chat_id = ? AND p.message_id = ? ORDER BY p.id",
+            (chat_id, message_id),
+        )
+        return [_article_text(row) for row in rows]
+
+    async def article_by_url(self, url_norm: str) -> ArticleText | None:
+        """A stored article by its normalised URL, for /why URL."""
+        rows = await self._fetchall(
+            f"SELECT {WHY_COLUMNS} FROM articles a WHERE a.url_norm = ?", (url_norm,)
+        )
+        return _article_text(rows[0]) if rows else None
 
     async def recent_articles(self, limit: int) -> list[StoredArticle]:
         rows = await self._fetchall(
@@ -433,6 +556,34 @@ class SqliteStore:
             (limit,),
         )
         return [_article(row) for row in rows]
+
+    async def recent_stories(self, since: float) -> list[RecentStory]:
+        """Articles first seen since `since`, for grouping syndicated copies of a story."""
+        rows = await self._fetchall(
+            "SELECT a.url_norm, a.source_id, s.name, a.title, a.teaser FROM articles a "
+            "JOIN sources s ON s.id = a.source_id WHERE a.first_seen_at >= ? "
+            "ORDER BY a.first_seen_at, a.id",
+            (since,),
+        )
+        return [RecentStory(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+    async def prune_articles(self, before: float) -> int:
+        """Delete articles first seen before `before` with their tags and pushes."""
+        now = self._clock()
+        async with self._transaction() as db:
+            # Remember pruned addresses (for 4 retention periods) so a feed that still lists
+            # an old article does not make it news again.
+            await db.execute(
+                "INSERT OR REPLACE INTO pruned_urls (url_norm, pruned_at) "
+                "SELECT url_norm, ? FROM articles WHERE first_seen_at < ?",
+                (now, before),
+            )
+            cursor = await db.execute("DELETE FROM articles WHERE first_seen_at < ?", (before,))
+            deleted = cursor.rowcount
+            await db.execute(
+                "DELETE FROM pruned_urls WHERE pruned_at < ?", (now - 4 * (now - before),)
+            )
+        return deleted
 
     async def due_pushes(self, limit: int) -> list[PendingPush]:
         """Pending pushes whose time has come, oldest first."""
@@ -445,6 +596,7 @@ class SqliteStore:
             "ORDER BY p.id LIMIT ?",
             (now, limit),
         )
+        also_in = await self._also_in([row[5] for row in rows])
         return [
             PendingPush(
                 id=row[0],
@@ -452,10 +604,28 @@ class SqliteStore:
                 chat_type=row[2],
                 batch=row[3],
                 attempts=row[4],
-                article=_article(row[5:]),
+                article=replace(_article(row[5:]), also_in=also_in.get(row[5], ())),
             )
             for row in rows
         ]
+
+    async def _also_in(self, article_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """For each article, the other sources that carried its story (syndication)."""
+        if not article_ids:
+            return {}
+        rows = await self._fetchall(
+            "SELECT DISTINCT a.id, s2.name FROM articles a "
+            "JOIN articles a2 ON a2.story_id = a.story_id AND a2.source_id != a.source_id "
+            "JOIN sources s2 ON s2.id = a2.source_id "
+            f"WHERE a.id IN ({_marks(len(article_ids))}) ORDER BY a.id, a2.id",
+            article_ids,
+        )
+        found: dict[int, list[str]] = {}
+        for article_id, name in rows:
+            names = found.setdefault(article_id, [])
+            if name not in names:
+                names.append(name)
+        return {article_id: tuple(names) for article_id, names in found.items()}
 
     async def mark_sent(self, push_ids: Sequence[int], message_id: int | None) -> None:
         now = self._clock()

@@ -1,0 +1,1 @@
+"""Developer scripts that print figures: classification quality and speed."""
