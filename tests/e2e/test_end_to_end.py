@@ -8,108 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
-from tests.fakes.news_site import FakeArticle, FakeNewsSite
+from tests.e2e.harness import FRANCE, PERU, PERU_LATER, REPO, BotProcess, article, polls_after
+from tests.fakes.news_site import FakeNewsSite
 from tests.fakes.telegram import FakeTelegram, SentMessage
 
 READER = 1001
-REPO = Path(__file__).resolve().parents[2]
-
-
-class BotProcess:
-    """`python -m bot run` in a subprocess, with its log kept for failure reports."""
-
-    def __init__(self, env: dict[str, str], workdir: Path) -> None:
-        self._env = env
-        self._workdir = workdir
-        self.log_path = workdir / "bot.log"
-        self._process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log_path.open("ab") as log:
-            self._process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=self._workdir,
-                env=self._env,
-                stdout=log,
-                stderr=log,
-            )
-
-    async def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
-        assert self._process is not None
-        if self._process.returncode is None:
-            self._process.send_signal(sig)
-        code = await asyncio.wait_for(self._process.wait(), timeout=20)
-        self._process = None
-        return code
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[FakeNewsSite]:
-    async with FakeNewsSite() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def bot_env(tmp_path: Path, site: FakeNewsSite, telegram: FakeTelegram) -> dict[str, str]:
-    sources = tmp_path / "sources.toml"
-    sources.write_text(f'[[source]]\nname = "Fake Dispatch"\nurl = "{site.rss_url}"\n')
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")}
-    env.update(
-        TELEGRAM_BOT_TOKEN=telegram.token,
-        TELEGRAM_API_BASE_URL=telegram.base_url,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'newsbot.db'}",
-        SOURCES_FILE=str(sources),
-        POLL_INTERVAL_SECONDS="1",
-        LOG_LEVEL="INFO",
-        PYTHONPATH=str(REPO),
-    )
-    return env
-
-
-def article(slug: str, title: str, teaser: str) -> FakeArticle:
-    return FakeArticle(title=title, teaser=teaser, slug=slug, published=datetime.now(UTC))
-
-
-PERU = article(
-    "peru-miners-strike",
-    "Peruvian Miners Strike In Arequipa",
-    "Thousands of miners in Peru walked off the job demanding a share of copper profits.",
-)
-FRANCE = article(
-    "paris-pension-march",
-    "Paris Workers Rally Against Pension Reform",
-    "French unions marched through Paris against the government's plan to raise the age.",
-)
-PERU_LATER = article(
-    "lima-teachers",
-    "Teachers In Lima Walk Out Over Pay",
-    "Peruvian teachers in Lima began an indefinite strike over unpaid wages.",
-)
-
-
-async def polls_after(site: FakeNewsSite, count: int, deadline: float = 15.0) -> None:
-    """Wait until the bot has fetched the feed `count` more times, so 'nothing came' means it."""
-    await site.wait_for_requests("/feed/", len(site.requests_to("/feed/")) + count, deadline)
 
 
 async def say(telegram: FakeTelegram, text: str) -> SentMessage:

@@ -1,0 +1,73 @@
+"""What the end-to-end tests share: the bot as a subprocess, stories, waiting on polls."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.fakes.news_site import FakeArticle, FakeNewsSite
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class BotProcess:
+    """`python -m bot run` in a subprocess, with its log kept for failure reports."""
+
+    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+        self._env = env
+        self._workdir = workdir
+        self.log_path = workdir / "bot.log"
+        self._process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self._process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=self._workdir,
+                env=self._env,
+                stdout=log,
+                stderr=log,
+            )
+
+    async def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
+        assert self._process is not None
+        if self._process.returncode is None:
+            self._process.send_signal(sig)
+        code = await asyncio.wait_for(self._process.wait(), timeout=20)
+        self._process = None
+        return code
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def article(slug: str, title: str, teaser: str) -> FakeArticle:
+    return FakeArticle(title=title, teaser=teaser, slug=slug, published=datetime.now(UTC))
+
+
+PERU = article(
+    "peru-miners-strike",
+    "Peruvian Miners Strike In Arequipa",
+    "Thousands of miners in Peru walked off the job demanding a share of copper profits.",
+)
+FRANCE = article(
+    "paris-pension-march",
+    "Paris Workers Rally Against Pension Reform",
+    "French unions marched through Paris against the government's plan to raise the age.",
+)
+PERU_LATER = article(
+    "lima-teachers",
+    "Teachers In Lima Walk Out Over Pay",
+    "Peruvian teachers in Lima began an indefinite strike over unpaid wages.",
+)
+
+
+async def polls_after(site: FakeNewsSite, count: int, deadline: float = 15.0) -> None:
+    """Wait until the bot has fetched the feed `count` more times, so 'nothing came' means it."""
+    await site.wait_for_requests("/feed/", len(site.requests_to("/feed/")) + count, deadline)
