@@ -132,12 +132,12 @@ async def main() -> None:
         )
         items = articles(rng, args.articles, vocab)
         started = time.perf_counter()
-        pushes = await route(store, items, digest_threshold=5, batch="bench")
+        pushes = await route(store, items, digest_threshold=5, batch="bench", now=time.time())
         seconds = time.perf_counter() - started
         pairs, chats = len(pushes), len(pushes.per_chat)
         del pushes
         tracemalloc.start()  # a second run, traced: tracing slows allocation, so not timed
-        await route(store, items, digest_threshold=5, batch="bench")
+        await route(store, items, digest_threshold=5, batch="bench", now=time.time())
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         await store.close()

@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterator, Sequence
 
 from bot.classify.classifier import Classifier
@@ -29,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     poll.add_argument("--once", action="store_true", help="poll once and exit (no token needed)")
     classify = commands.add_parser("classify", help="print an article's countries and topics")
     classify.add_argument("text", nargs="*", help="article text; none: one article per stdin line")
+    commands.add_parser("sources", help="each source's health: last ok, last error, failures")
+    commands.add_parser("status", help="the outbox: pending, sent, failed pushes and why")
+    resolve = commands.add_parser("resolve", help="print what a reader's words subscribe to")
+    resolve.add_argument("words", nargs="*", help="one input; none: one input per stdin line")
     return parser
 
 
@@ -55,6 +60,16 @@ def classify_command(words: Sequence[str]) -> int:
     for text in _inputs(words):
         tags = classifier.classify(text)
         print(json.dumps({"countries": list(tags.countries), "topics": list(tags.topics)}))
+    return 0
+
+
+def resolve_command(words: Sequence[str]) -> int:
+    """One JSON object per input, as /subscribe would understand it."""
+    from bot.classify.resolver import Resolver, resolve_line
+
+    resolver = Resolver.default()
+    for text in _inputs(words) if words else (line.rstrip("\n") for line in sys.stdin):
+        print(json.dumps(resolve_line(resolver, text), ensure_ascii=False), flush=True)
     return 0
 
 
@@ -96,15 +111,49 @@ async def poll_command(settings: Settings, *, once: bool) -> int:
             await asyncio.sleep(settings.poll_interval_seconds)
 
 
+async def sources_command(settings: Settings) -> int:
+    """Print the health table of the sources the bot polls (the file's, and those added in chat)."""
+    from bot.source_health import table
+    from bot.storage.sqlite import SqliteStore
+
+    specs = load_sources(settings.sources_file)
+    store = await SqliteStore.open(settings.database_path)
+    try:
+        sources = await store.sync_sources(specs)
+    finally:
+        await store.close()
+    print(table(sources, time.time()))
+    return 0
+
+
+async def status_command(settings: Settings) -> int:
+    """Print the delivery report, read from the database the bot writes."""
+    from bot.status import status_lines
+    from bot.storage.sqlite import SqliteStore
+
+    store = await SqliteStore.open(settings.database_path)
+    try:
+        print("\n".join(status_lines(await store.delivery_stats())))
+    finally:
+        await store.close()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "classify":
             return classify_command(args.text)
+        if args.command == "resolve":
+            return resolve_command(args.words)
         settings = load_settings()
         _configure_logging(settings.log_level)
         if args.command == "poll":
             return asyncio.run(poll_command(settings, once=args.once))
+        if args.command == "sources":
+            return asyncio.run(sources_command(settings))
+        if args.command == "status":
+            return asyncio.run(status_command(settings))
         from bot.app import run
 
         settings.require_token()

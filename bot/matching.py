@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 
@@ -13,6 +13,7 @@ from bot.classify.filters import evaluate
 from bot.classify.normalize import collapse, fold
 from bot.classify.regions import region, regions_of
 from bot.models import Target, TargetKind
+from bot.schedule import Schedule, release_at
 from bot.storage import NewArticle, PlannedPush, Store, StoredArticle, Subscriber
 
 
@@ -120,12 +121,27 @@ class Plan:
     keys: Sequence[str]
     per_chat: dict[int, int]
     batches: dict[int, str]
+    hold_until: dict[int, float] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[PlannedPush]:
         for chat_id, mask in self.per_chat.items():
             batch = self.batches.get(chat_id)
+            not_before = self.hold_until.get(chat_id, 0.0)
             for position in _positions(mask):
-                yield PlannedPush(chat_id, self.keys[position], batch)
+                yield PlannedPush(chat_id, self.keys[position], batch, not_before)
+
+    def hold(self, schedules: dict[int, Schedule], now: float) -> None:
+        """Keep pushes for chats in quiet hours or on a daily digest until their release.
+
+        Everything held until the same moment shares one batch, so it arrives as one digest.
+        """
+        for chat_id, schedule in schedules.items():
+            if chat_id not in self.per_chat:
+                continue
+            release = release_at(schedule, now)
+            if release is not None:
+                self.hold_until[chat_id] = release
+                self.batches[chat_id] = f"held{release:.0f}:{chat_id}"
 
     def __len__(self) -> int:
         return sum(mask.bit_count() for mask in self.per_chat.values())
@@ -178,7 +194,7 @@ def plan(
 
 
 async def route(
-    store: Store, items: Sequence[Candidate], *, digest_threshold: int, batch: str
+    store: Store, items: Sequence[Candidate], *, digest_threshold: int, batch: str, now: float
 ) -> Plan:
     """Plan the pushes for new articles, asking the store only for the targets they carry."""
     if not items:
@@ -193,7 +209,9 @@ async def route(
         *await store.keyword_subscribers(),
         *await store.filter_subscribers(),
     ]
-    return plan(items, subscribers, digest_threshold=digest_threshold, batch=batch)
+    planned = plan(items, subscribers, digest_threshold=digest_threshold, batch=batch)
+    planned.hold(await store.schedules(), now)
+    return planned
 
 
 async def latest(

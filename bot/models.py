@@ -14,12 +14,25 @@ class SourceKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class ListingSelectors:
+    """Per-source CSS selectors for a listing page, overriding the generic extractor."""
+
+    item: str  # one element per article
+    title: str | None = None  # within an item; default: the first headline link
+    link: str | None = None  # within an item; default: the title's link
+    teaser: str | None = None
+    date: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceSpec:
     """One entry of the sources file."""
 
     name: str
     url: str
     kind: SourceKind | None = None  # None: detect from the response
+    selectors: ListingSelectors | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +83,8 @@ class TargetKind(StrEnum):
     COUNTRY = "country"
     TOPIC = "topic"
     KEYWORD = "keyword"
+    REGION = "region"  # value: a region slug, e.g. "latin-america"
+    FILTER = "filter"  # value: a boolean filter as JSON, see bot.classify.filters
 
 
 @dataclass(frozen=True, slots=True)

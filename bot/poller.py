@@ -5,21 +5,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from bot.classify.classifier import Classifier
 from bot.errors import SourceError
 from bot.matching import Candidate, candidate, route
-from bot.models import ParsedArticle, SourceKind, Tags
+from bot.models import ListingSelectors, ParsedArticle, SourceKind, Tags
+from bot.sources.discover import discover_feed
 from bot.sources.fetch import Fetcher
-from bot.sources.parse import parse_source
+from bot.sources.parse import detect_kind, parse_source
 from bot.storage import NewArticle, SourcePoll, SourceState, Store
+from bot.syndication import WINDOW_SECONDS, StoryIndex
 from bot.text import normalize_url
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 6 * 3600
+PER_HOST_CONCURRENCY = 2  # sources of one site fetched at once: polite, and HTTP/2 multiplexes
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,9 @@ class SourceRead:
     last_modified: str | None = None
     not_modified: bool = False
     error: str | None = None
+    feed_url: str | None = None  # the discovered feed that was read instead of the page
+    bytes_fetched: int = 0
+    title: str | None = None  # the feed's or page's own title
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +66,68 @@ async def read_source(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
+    feed_url: str | None = None,
+    selectors: ListingSelectors | None = None,
+    guarded: bool = False,
 ) -> SourceRead:
-    """Fetch and parse one source; its failure is a value, so the other sources go on."""
+    """Fetch and parse one source; its failure is a value, so the other sources go on.
+
+    A page that announces its own feed is read through the feed, now and in later polls
+    (`feed_url`); a 304 costs no parsing.
+    """
     try:
-        fetched = await fetcher.fetch(url, etag=etag, last_modified=last_modified)
+        fetched = await fetcher.fetch(
+            feed_url or url, etag=etag, last_modified=last_modified, guarded=guarded
+        )
         if fetched.not_modified:
-            return SourceRead(kind=kind, etag=etag, last_modified=last_modified, not_modified=True)
+            return SourceRead(
+                kind=kind,
+                etag=etag,
+                last_modified=last_modified,
+                not_modified=True,
+                feed_url=feed_url,
+            )
+        size = len(fetched.body)
+        if (
+            feed_url is None
+            and selectors is None
+            and kind is not SourceKind.HTML
+            and detect_kind(fetched.body, fetched.content_type) is SourceKind.HTML
+        ):
+            found = discover_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+            if found is not None:
+                feed = await _read_feed(fetcher, found, guarded=guarded)
+                if feed.error is None:
+                    return replace(feed, bytes_fetched=size + feed.bytes_fetched)
+                log.info("feed %s announced by %s unusable: %s", found, url, feed.error)
+                kind = SourceKind.HTML  # fall back to reading the page as a listing
+        page = parse_source(
+            fetched.body,
+            url=fetched.url,
+            content_type=fetched.content_type,
+            kind=kind,
+            selectors=selectors,
+        )
+    except SourceError as exc:
+        return SourceRead(error=str(exc) or type(exc).__name__)
+    return SourceRead(
+        articles=page.articles,
+        kind=page.kind,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        feed_url=feed_url,
+        bytes_fetched=size,
+        title=page.title,
+    )
+
+
+async def _read_feed(fetcher: Fetcher, url: str, *, guarded: bool) -> SourceRead:
+    """A discovered feed, read as a feed whatever it looks like."""
+    try:
+        fetched = await fetcher.fetch(url, guarded=guarded)
+        kind = detect_kind(fetched.body, fetched.content_type)
+        if kind is SourceKind.HTML:
+            return SourceRead(error="the announced feed is an HTML page")
         page = parse_source(
             fetched.body, url=fetched.url, content_type=fetched.content_type, kind=kind
         )
@@ -74,6 +138,9 @@ async def read_source(
         kind=page.kind,
         etag=fetched.etag,
         last_modified=fetched.last_modified,
+        feed_url=url,
+        bytes_fetched=len(fetched.body),
+        title=page.title,
     )
 
 
@@ -93,6 +160,7 @@ class Poller:
         interval_seconds: float,
         concurrency: int,
         digest_threshold: int,
+        per_host: int = PER_HOST_CONCURRENCY,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
@@ -100,6 +168,10 @@ class Poller:
         self._classifier = classifier
         self._interval = interval_seconds
         self._semaphore = asyncio.Semaphore(concurrency)
+        self._per_host = per_host
+        self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(self._per_host)
+        )
         self._digest_threshold = digest_threshold
         self._clock = clock
 
@@ -116,15 +188,26 @@ class Poller:
         unknown = await self._store.unknown_urls(list(found))
         articles: list[NewArticle] = []
         pushable: list[Candidate] = []
+        stories = StoryIndex(
+            await self._store.recent_stories(now - WINDOW_SECONDS) if unknown else ()
+        )
         for url_norm, (source, parsed) in found.items():
             if url_norm not in unknown:
                 continue
             article = self._classified(source, parsed, url_norm)
+            story = stories.find(source.id, parsed.title, parsed.teaser)
+            if story is not None:  # a republished story: stored, but pushed once per chat
+                article = replace(article, story_key=story)
+            stories.add(url_norm, source.id, parsed.title, parsed.teaser)
             articles.append(article)
             if source.initialized:  # a new source's backlog is recorded, not pushed
                 pushable.append(candidate(article, url_norm))
         pushes = await route(
-            self._store, pushable, digest_threshold=self._digest_threshold, batch=f"poll{now:.0f}"
+            self._store,
+            pushable,
+            digest_threshold=self._digest_threshold,
+            batch=f"poll{now:.0f}",
+            now=now,
         )
         record = await self._store.record_poll(polls, articles, pushes)
         failed = sum(1 for read in reads if read.error)
@@ -140,13 +223,17 @@ class Poller:
         return summary
 
     async def _read(self, source: SourceState) -> SourceRead:
-        async with self._semaphore:
+        host = urlsplit(source.feed_url or source.url).netloc.lower()
+        async with self._hosts[host], self._semaphore:
             return await read_source(
                 self._fetcher,
                 source.url,
                 source.kind,
                 etag=source.etag,
                 last_modified=source.last_modified,
+                feed_url=source.feed_url,
+                selectors=source.selectors,
+                guarded=source.guarded,
             )
 
     def _poll_state(self, source: SourceState, read: SourceRead, now: float) -> SourcePoll:
@@ -162,6 +249,7 @@ class Poller:
             kind=read.kind,
             etag=read.etag,
             last_modified=read.last_modified,
+            feed_url=read.feed_url,
         )
 
     def _classified(self, source: SourceState, parsed: ParsedArticle, url_norm: str) -> NewArticle:
@@ -177,6 +265,7 @@ class Poller:
             published_at=parsed.published.timestamp() if parsed.published else None,
             countries=tags.countries,
             topics=tags.topics,
+            categories=parsed.categories,
         )
 
 

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 
 from bot.classify.resolver import split_terms
 from bot.models import Target, TargetKind
+from bot.services import NewsContext
 
 SUBSCRIBE = "s"
 UNSUBSCRIBE = "u"
@@ -69,3 +70,12 @@ async def reply(update: Update, html: str, markup: InlineKeyboardMarkup | None =
     message = update.effective_message
     if message is not None:
         await message.reply_html(html, reply_markup=markup, link_preview_options=NO_PREVIEW)
+
+
+NOT_ADMIN = "Only the bot's operators can do that."
+
+
+def is_admin(update: Update, context: NewsContext) -> bool:
+    """Operators are the Telegram users listed in ADMIN_IDS."""
+    user = update.effective_user
+    return user is not None and user.id in context.services.settings.admin_ids

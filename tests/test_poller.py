@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from bot.classify.classifier import Classifier
-from bot.models import SourceSpec, Target, TargetKind
-from bot.poller import Poller
+from bot.delivery.format import push_html
+from bot.models import ParsedPage, SourceKind, SourceSpec, Target, TargetKind
+from bot.poller import MAX_BACKOFF_SECONDS, Poller
+from bot.retention import prune
 from bot.sources.fetch import Fetcher
+from bot.sources.parse import parse_source
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
+from tests.sources.minisite import MiniSite
 
 PERU = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
 
@@ -135,3 +140,167 @@ async def test_many_matches_for_one_chat_share_a_digest_batch(
     assert summary.pushes_queued == 5
     pushes = await store.due_pushes(10)
     assert len({p.batch for p in pushes}) == 1 and pushes[0].batch is not None
+
+
+# --- issue 3: faults, politeness, syndication, retention ---------------------------------------
+
+
+async def test_backoff_doubles_up_to_the_cap_and_resets_on_success(
+    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+) -> None:
+    site.set_fault("/atom.xml", "500")
+    await store.sync_sources(
+        [SourceSpec("Good", site.rss_url), SourceSpec("Broken", site.atom_url)]
+    )
+    delays = []
+    for attempt in range(1, 12):
+        summary = await poller.poll_once()
+        assert summary.sources_failed == 1
+        broken = next(s for s in await store.list_sources() if s.name == "Broken")
+        assert broken.failures == attempt and broken.last_error == "HTTP 500"
+        delays.append(broken.next_poll_after - clock.now)
+        clock.now = broken.next_poll_after
+    assert delays[:4] == [60, 120, 240, 480]
+    assert max(delays) == MAX_BACKOFF_SECONDS and delays[-1] == MAX_BACKOFF_SECONDS
+    good = next(s for s in await store.list_sources() if s.name == "Good")
+    assert good.failures == 0 and good.last_error is None and good.last_ok_at is not None
+    site.set_fault("/atom.xml", None)
+    await poller.poll_once()
+    healed = next(s for s in await store.list_sources() if s.name == "Broken")
+    assert (healed.failures, healed.last_error, healed.last_ok_at) == (0, None, clock.now)
+
+
+async def test_304_costs_no_parsing(
+    site: FakeNewsSite,
+    store: SqliteStore,
+    poller: Poller,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+    real = parse_source
+
+    def counting(body: bytes, **kwargs: Any) -> ParsedPage:
+        parsed.append(kwargs["url"])
+        return real(body, **kwargs)
+
+    monkeypatch.setattr("bot.poller.parse_source", counting)
+    site.add(story("a", "Workers Strike In Chile"))
+    await store.sync_sources([SourceSpec("RSS", site.rss_url), SourceSpec("Atom", site.atom_url)])
+    await poller.poll_once()
+    assert len(parsed) == 2
+    clock.now += 60
+    summary = await poller.poll_once()
+    assert summary.not_modified == 2 and len(parsed) == 2  # two 304s, nothing parsed
+    assert site.requests_to("/feed/")[-1]["if-none-match"]
+    assert site.requests_to("/atom.xml")[-1]["if-modified-since"]
+
+
+async def test_per_host_concurrency_is_limited(store: SqliteStore, clock: Clock) -> None:
+    feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+    async with MiniSite(delay=0.1) as one, MiniSite(delay=0.1) as two:
+        specs = []
+        for n in range(6):
+            specs.append(SourceSpec(f"one-{n}", one.serve(f"/f{n}", feed, "application/rss+xml")))
+            specs.append(SourceSpec(f"two-{n}", two.serve(f"/f{n}", feed, "application/rss+xml")))
+        await store.sync_sources(specs)
+        async with httpx.AsyncClient() as client:
+            poller = Poller(
+                store,
+                Fetcher(client, max_bytes=100_000, timeout_seconds=5),
+                Classifier.default(),
+                interval_seconds=60,
+                concurrency=20,
+                digest_threshold=3,
+                per_host=2,
+                clock=clock,
+            )
+            summary = await poller.poll_once()
+    assert summary.sources_ok == 12
+    assert one.max_in_flight == 2 and two.max_in_flight == 2  # and the two hosts overlapped
+    assert summary.seconds < 6 * 0.1 * 1.5 + 0.5
+
+
+async def test_syndicated_story_is_stored_per_source_and_pushed_once_naming_the_others(
+    store: SqliteStore, poller: Poller, clock: Clock
+) -> None:
+    async with FakeNewsSite(title="Dispatch") as first, FakeNewsSite(title="Resistance") as second:
+        await store.sync_sources(
+            [SourceSpec("Dispatch", first.rss_url), SourceSpec("Resistance", second.rss_url)]
+        )
+        await store.upsert_chat(1, "private", "")
+        await store.add_subscriptions(1, [PERU])
+        await poller.poll_once()
+        first.add(story("s", "Peru's Teachers Walk Out Nationwide", "Teachers across Peru strike."))
+        second.add(
+            story("t", "Peru\u2019s teachers walk out nationwide!", "Teachers across Peru strike.")
+        )
+        second.add(story("u", "Chile Dockers Win Contract", "Chilean dock workers won."))
+        clock.now += 60
+        summary = await poller.poll_once()
+        assert (summary.new_articles, summary.pushes_queued) == (3, 1)
+        (push,) = await store.due_pushes(10)
+        assert push.article.also_in in (("Resistance",), ("Dispatch",))
+        assert f"(also in {push.article.also_in[0]})" in push_html(push.article)
+        # the copy arriving a poll later is not pushed again either
+        async with FakeNewsSite(title="Third") as third:
+            third.add(story("v", "Peru's Teachers Walk Out Nationwide", "Teachers strike."))
+            await store.sync_sources(
+                [
+                    SourceSpec("Dispatch", first.rss_url),
+                    SourceSpec("Resistance", second.rss_url),
+                    SourceSpec("Third", third.rss_url),
+                ]
+            )
+            await poller.poll_once()  # Third's backlog
+            third.add(story("w", "PERU'S TEACHERS WALK OUT NATIONWIDE", "Teachers strike."))
+            clock.now += 60
+            later = await poller.poll_once()
+        assert later.new_articles == 1 and later.pushes_queued == 0
+
+
+async def test_discovered_feed_is_remembered(
+    store: SqliteStore, poller: Poller, clock: Clock
+) -> None:
+    async with FakeNewsSite() as site, MiniSite() as home:
+        site.add(story("a", "Workers Strike In Chile"))
+        url = home.serve(
+            "/", f'<link rel="alternate" type="application/rss+xml" href="{site.rss_url}">'
+        )
+        await store.sync_sources([SourceSpec("Home", url)])
+        await poller.poll_once()
+        (source,) = await store.list_sources()
+        assert source.feed_url == site.rss_url and source.kind is SourceKind.RSS
+        assert source.article_count == 1
+        clock.now += 60
+        await poller.poll_once()
+        assert home.requests == ["/"]  # later polls go to the feed, conditionally
+        assert site.requests_to("/feed/")[-1].get("if-none-match")
+
+
+async def test_guarded_source_on_a_private_address_fails_without_a_request(
+    site: FakeNewsSite, store: SqliteStore, poller: Poller
+) -> None:
+    await store.add_source(SourceSpec("Sneaky", site.rss_url), guarded=True)
+    summary = await poller.poll_once()
+    assert summary.sources_failed == 1 and site.requests == []
+    (source,) = await store.list_sources()
+    assert source.last_error and "non-public address" in source.last_error
+
+
+async def test_pruned_articles_do_not_come_back_as_news(
+    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+) -> None:
+    await store.sync_sources([SourceSpec("Fake", site.rss_url)])
+    await store.upsert_chat(1, "private", "")
+    await store.add_subscriptions(1, [PERU])
+    await poller.poll_once()
+    site.add(story("old", "Peru Strike Day One", "Peruvian workers strike in Lima."))
+    clock.now += 60
+    assert (await poller.poll_once()).pushes_queued == 1
+    clock.now += 31 * 86400
+    assert await prune(store, retention_days=30, now=clock) == 1
+    assert await store.recent_articles(10) == [] and await store.pending_count() == 0
+    site.add(story("new", "Chile Dockers Win", "Chilean dock workers won."))  # feed changes
+    summary = await poller.poll_once()
+    assert summary.new_articles == 1  # only the new one; the pruned one stays forgotten

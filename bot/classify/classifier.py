@@ -1,13 +1,15 @@
 """Tagging an article with the countries and topics it is about, and saying why.
 
-Scoring, in short.  Countries: a title mention is worth 3, a category 5, and each teaser
-sentence that names the country (or its people, or one of its big cities) 1.  Countries
+Scoring, in short.  Countries: a title mention is worth 3, a category that is just the
+place's name 5 (a longer category naming it, like a sentence), and each teaser
+sentence that names the country (or its people, leaders, or big cities) 1.  Countries
 named in the title or a category are kept; so is any country with 2 or more points; a
 single passing mention is dropped when another country clearly leads (4 points or more)
 or the title names a region ("Latin America: ...").
 Topics: a strong term is worth 3 and a weak one 1, doubled in the title, each term
-counted at most twice per field; a category naming a topic term is worth 3.  A topic
-needs 3 points, and at most the 4 best topics are kept.
+counted at most twice per field; a category that is a topic term is worth 3 (one
+containing it, 1).  A topic needs 3 points and a quarter of the best topic's points;
+at most the 3 best topics are kept.
 
 Case rules use the original text, which `normalize.align` keeps position for position:
 place words must be capitalised ("turkey" is a bird), abbreviations must be exact
@@ -42,7 +44,8 @@ TOPIC_CATEGORY_POINTS = 3
 TOPIC_THRESHOLD = 3
 TERM_CAP = 2  # the same term counts at most this often per field
 MAX_COUNTRIES = 6
-MAX_TOPICS = 4
+MAX_TOPICS = 3
+TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
 
 _TITLE, _TEXT, _CATEGORY = "title", "text", "category"
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
@@ -161,12 +164,14 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if not entry.target:
         return _Verdict.REJECT
     if where.name == _CATEGORY:
-        return _Verdict.TENTATIVE if entry.guard is Guard.SUPPORT else _Verdict.ACCEPT
+        if entry.guard is Guard.SUPPORT or not _whole(where, hit):
+            return _Verdict.TENTATIVE  # "Elections in DR Congo" needs the text to agree
+        return _Verdict.TENTATIVE if entry.kind is PlaceKind.LEADER else _Verdict.ACCEPT
     text = where.original
     if entry.exact is not None:
         if where.all_caps or text[hit.start : hit.end] != entry.exact:
             return _Verdict.REJECT
-    elif where.has_upper and not text[hit.start].isupper():
+    elif where.has_upper and entry.kind is not PlaceKind.LOWER and not text[hit.start].isupper():
         return _Verdict.REJECT
     if entry.guard is Guard.SUPPORT:
         return _Verdict.TENTATIVE
@@ -178,6 +183,11 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if not named:
         return _Verdict.ACCEPT
     return _Verdict.TENTATIVE if where.title_case else _Verdict.REJECT
+
+
+def _whole(where: _Field, hit: Hit) -> bool:
+    """A category that is just the name ("Peru", "Strikes") is the source's own tag for it."""
+    return not where.folded[: hit.start].strip() and not where.folded[hit.end :].strip()
 
 
 def _topic_counts(where: _Field, hit: Hit) -> bool:
@@ -240,13 +250,15 @@ class Classifier:
                 slot, points = where.sentence(hit.start), SENTENCE_POINTS
             elif where.name == _TITLE:
                 slot, points = -1, TITLE_POINTS
-            else:
+            elif _whole(where, hit) and hit.entry.kind is not PlaceKind.LEADER:
                 slot, points = -2, CATEGORY_POINTS
+            else:  # "Elections in DR Congo": a phrase naming a place, worth one mention
+                slot, points = -3, SENTENCE_POINTS
             if (code, where.name, slot) in seen:
                 return
             seen.add((code, where.name, slot))
             country_points[code] = country_points.get(code, 0) + points
-            if where.name != _TEXT:
+            if where.name == _TITLE or slot == -2:
                 headline.add(code)
             if evidence is not None:
                 words = where.original[hit.start : hit.end]
@@ -272,7 +284,7 @@ class Classifier:
                     continue
                 term_seen[term] = term_seen.get(term, 0) + 1
                 if where.name == _CATEGORY:
-                    points = TOPIC_CATEGORY_POINTS
+                    points = TOPIC_CATEGORY_POINTS if _whole(where, hit) else WEAK_POINTS
                 else:
                     points = STRONG_POINTS if hit.entry.strong else WEAK_POINTS
                     if where.name == _TITLE:
@@ -283,12 +295,21 @@ class Classifier:
                     evidence.append(Evidence(TargetKind.TOPIC, slug, words, where.name, points))
 
         for where, hit in tentative:
-            if hit.entry.target in firm:
+            # a source tag naming a place ("Elections in DR Congo") stands alone when the
+            # text names no country at all; "Georgia" and a leader's tag never do
+            alone = (
+                not firm
+                and where.name == _CATEGORY
+                and hit.entry.guard is not Guard.SUPPORT
+                and hit.entry.kind is not PlaceKind.LEADER
+            )
+            if hit.entry.target in firm or alone:
                 count_place(where, hit)
 
         countries = _pick_countries(country_points, headline, focused)
+        floor = max(TOPIC_THRESHOLD, TOPIC_SHARE * max(topic_points.values(), default=0))
         topics = sorted(
-            (slug for slug, points in topic_points.items() if points >= TOPIC_THRESHOLD),
+            (slug for slug, points in topic_points.items() if points >= floor),
             key=lambda slug: (-topic_points[slug], _TOPIC_ORDER[slug]),
         )[:MAX_TOPICS]
         tags = Tags(countries=tuple(countries), topics=tuple(topics))

@@ -37,6 +37,8 @@ class PlaceKind(StrEnum):
     DEMONYM = "demonym"
     CITY = "city"
     REGION = "region"  # US states
+    LEADER = "leader"  # a head of state: evidence like a demonym, never a subscription
+    LOWER = "lower"  # a Spanish or Portuguese demonym, written in lower case
     AREA = "area"  # a world region: evidence for no country, but it shows the article's focus
     NOT_PLACE = "not_place"  # looks like a place word but is not evidence for any country
 
@@ -86,6 +88,16 @@ def _plural(demonym: str) -> Iterator[str]:
     """The demonym and its regular plural (Peruvian, Peruvians)."""
     yield demonym
     if demonym[-1] in "nior":
+        yield demonym + "s"
+
+
+def _lower_forms(demonym: str) -> Iterator[str]:
+    """peruano -> peruano, peruana, peruanos, peruanas; nicaragüense -> nicaragüenses."""
+    yield demonym
+    if demonym.endswith("o"):
+        stem = demonym[:-1]
+        yield from (stem + "a", stem + "os", stem + "as")
+    elif demonym.endswith("e"):
         yield demonym + "s"
 
 
@@ -218,6 +230,13 @@ def place_names() -> tuple[PlaceName, ...]:
         for demonym in _split(spec):
             for phrase in _plural(demonym):
                 out.add(phrase, code, PlaceKind.DEMONYM, 4)
+    for code, spec in geodata.LEADERS.items():
+        for phrase in _split(spec):
+            out.add(phrase, code, PlaceKind.LEADER, 4)
+    for code, spec in geodata.DEMONYMS_LOWER.items():
+        for demonym in _split(spec):
+            for phrase in _lower_forms(demonym):
+                out.add(phrase, code, PlaceKind.LOWER, 4)
     for code, name in _translated_names():
         out.add(name, code, PlaceKind.COUNTRY, 5)
     for state in cache.get_us_states().values():

@@ -256,7 +256,7 @@ ALIASES: dict[str, str] = {
     "UA": "Kiev|Odessa",
     "US": (
         "US|USA|U.S.|U.S.A.|America|United States of America|Washington DC|Washington D.C."
-        "|District of Columbia|New York"
+        "|District of Columbia|New York|NYC|NYPD|Washington, DC|Washington, D.C."
     ),
     "VA": "Vatican|Holy See",
     "VN": "Viet Nam|Saigon",
@@ -344,7 +344,76 @@ NOT_PLACES: tuple[str, ...] = (
     "Jersey City",
     "Turkey Day",
     "Washington Consensus",
+    "Lima Group",
+    "Spanish translation",
+    "Spanish-speaking",
+    "Spanish-language",
+    "French-speaking",
+    "French-language",
+    "Portuguese-speaking",
+    "Grupo de Lima",
+    "Vietnam War",
+    "Korean War",
 )
+
+# Heads of state and government whose name alone says which country a story is about.
+# Only names that are rarely anyone else's; they count like a demonym and are never
+# offered to readers as subscriptions.
+LEADERS: dict[str, str] = {
+    "AR": "Milei|Javier Milei|Alberto Fernández|Cristina Fernández de Kirchner|Macri",
+    "BO": "Evo Morales|Luis Arce|Jeanine Añez",
+    "BR": "Lula|Lula da Silva|Bolsonaro|Dilma Rousseff",
+    "CD": "Tshisekedi|Joseph Kabila",
+    "CL": "Boric|Gabriel Boric|Piñera|Salvador Allende|Pinochet",
+    "CO": "Gustavo Petro|Iván Duque|Ivan Duque|Francia Márquez",
+    "CU": "Díaz-Canel|Fidel Castro",
+    "EC": "Rafael Correa|Guillermo Lasso|Daniel Noboa",
+    "FR": "Macron",
+    "HN": "Juan Orlando Hernández|Juan Orlando Hernandez|Xiomara Castro|Manuel Zelaya",
+    "HT": "Jovenel Moïse|Jovenel Moise|Ariel Henry|Aristide",
+    "HU": "Orbán|Viktor Orbán",
+    "IL": "Netanyahu",
+    "IN": "Narendra Modi",
+    "KE": "William Ruto",
+    "NG": "Tinubu",
+    "PE": "Boluarte|Dina Boluarte|Pedro Castillo|Fujimori",
+    "RU": "Putin",
+    "SV": "Bukele",
+    "UA": "Zelensky|Zelenskyy",
+    "US": "Trump|Donald Trump|Joe Biden|Kamala Harris",
+    "VE": "Maduro|Nicolás Maduro|Nicolas Maduro|Hugo Chávez|Hugo Chavez|Guaidó|Guaido",
+}
+
+# Spanish and Portuguese demonyms, written in lower case as those languages do.  The
+# masculine singular is listed; feminine and plural forms are generated.
+DEMONYMS_LOWER: dict[str, str] = {
+    "AR": "argentino",
+    "BO": "boliviano",
+    "BR": "brasileño|brasileiro",
+    "CL": "chileno",
+    "CO": "colombiano",
+    "CR": "costarricense",
+    "CU": "cubano",
+    "DO": "dominicano",
+    "EC": "ecuatoriano",
+    "ES": "español|españoles|española|españolas",
+    "GT": "guatemalteco",
+    "HN": "hondureño",
+    "HT": "haitiano",
+    "HU": "húngaro",
+    "IL": "israelí|israelíes",
+    "MX": "mexicano",
+    "NI": "nicaragüense",
+    "PA": "panameño",
+    "PE": "peruano",
+    "PR": "puertorriqueño",
+    "PS": "palestino",
+    "PY": "paraguayo",
+    "SV": "salvadoreño",
+    "US": "estadounidense|norte-americano",
+    "UY": "uruguayo",
+    "VE": "venezolano",
+}
 
 # Capitals and cities whose names are everyday words or other places first.
 NOT_CITIES: frozenset[str] = frozenset(

@@ -19,14 +19,18 @@ from bot.classify import geodata
 from bot.classify.countries import Country, all_countries, country
 from bot.classify.gazetteer import PlaceKind, place_names
 from bot.classify.normalize import collapse, fold
+from bot.classify.regions import REGIONS, Region, region
 from bot.classify.topics import NOT_TOPICS, TOPICS, Topic, topic
 from bot.models import Target, TargetKind, Unresolved
 
 __all__ = [
     "MAX_TERMS",
     "Resolver",
+    "as_json",
     "country_target",
     "keyword_target",
+    "region_target",
+    "resolve_line",
     "split_terms",
     "topic_target",
 ]
@@ -63,6 +67,11 @@ def country_target(item: Country) -> Target:
 def topic_target(item: Topic) -> Target:
     """The subscription target for a topic, labelled with its emoji."""
     return Target(TargetKind.TOPIC, item.slug, item.label)
+
+
+def region_target(item: Region) -> Target:
+    """The subscription target for a region: one subscription for all its countries."""
+    return Target(TargetKind.REGION, item.slug, item.label)
 
 
 def keyword_target(phrase: str) -> Target | None:
@@ -295,6 +304,26 @@ class Resolver:
         return tuple(found.values())[:MAX_SUGGESTIONS]
 
 
+def as_json(result: Target | Unresolved) -> dict[str, object]:
+    """One resolve result as the CLI prints it: {"country": "PE"}, {"error": ...}, ..."""
+    if isinstance(result, Unresolved):
+        names = [target.label.split(" ", 1)[-1] for target in result.suggestions]
+        return {"error": result.message, "suggestions": names}
+    if result.kind is TargetKind.REGION:
+        found = region(result.value)
+        members = sorted(found.countries) if found is not None else []
+        return {"region": result.value, "countries": members}
+    return {result.kind.value: result.value}
+
+
+def resolve_line(resolver: Resolver, text: str) -> dict[str, object]:
+    """Resolve one whole input line (as typed after /subscribe) to one JSON object."""
+    try:
+        return as_json(resolver.resolve(text))
+    except RecursionError:  # pragma: no cover - defensive: never crash the CLI
+        return {"error": "I could not read that.", "suggestions": []}
+
+
 def _build() -> Resolver:
     """Index every name, demonym, alias, translation and topic term."""
     index: dict[str, dict[tuple[str, str], Target]] = {}
@@ -310,13 +339,17 @@ def _build() -> Resolver:
     for item in all_countries():
         add(item.name, countries[item.code])
     for place in place_names():
-        if place.kind in (PlaceKind.COUNTRY, PlaceKind.DEMONYM):
+        if place.kind in (PlaceKind.COUNTRY, PlaceKind.DEMONYM, PlaceKind.LOWER):
             add(place.phrase, countries[place.code])
         elif place.kind in (PlaceKind.CITY, PlaceKind.REGION):
             places.setdefault(_norm(place.phrase), countries[place.code])
     for entry in TOPICS:
         target = topic_target(entry)
         for name in (entry.slug, entry.name, *entry.terms, *entry.weak):
+            add(name, target)
+    for entry_region in REGIONS:
+        target = region_target(entry_region)
+        for name in (entry_region.slug, entry_region.name, *entry_region.names):
             add(name, target)
     for phrase, slug in NOT_TOPICS.items():
         found = topic(slug) if slug else None

@@ -10,7 +10,7 @@ capitals.  `NOT_TOPICS` lists phrases that contain a term but mean something els
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["NOT_TOPICS", "TOPICS", "Topic", "topic"]
 
@@ -340,6 +340,8 @@ TOPICS: tuple[Topic, ...] = (
             "impeachment",
             "impeached",
             "dictatorship",
+            "dictatorships",
+            "dictatorial",
             "dictator",
             "authoritarian",
             "authoritarianism",
@@ -470,8 +472,16 @@ TOPICS: tuple[Topic, ...] = (
         "Climate change, pollution and the environment",
         "🌍",
         (
-            "climate",
             "climate change",
+            "climate crisis",
+            "climate action",
+            "climate justice",
+            "climate emergency",
+            "climate activists",
+            "climate movement",
+            "climate catastrophe",
+            "climate catastrophes",
+            "climate policy",
             "global warming",
             "greenhouse gas",
             "greenhouse gases",
@@ -498,6 +508,7 @@ TOPICS: tuple[Topic, ...] = (
             "cop30",
         ),
         (
+            "climate",
             "emissions",
             "environment",
             "environmental",
@@ -621,6 +632,10 @@ TOPICS: tuple[Topic, ...] = (
             "border wall",
             "emigration",
             "emigrants",
+            "forcibly displaced",
+            "mass displacement",
+            "displaced people",
+            "displaced persons",
             "ICE",
         ),
         ("displaced", "diaspora", "border", "borders", "caravan", "caravans"),
@@ -796,7 +811,20 @@ TOPICS: tuple[Topic, ...] = (
             "anti-imperialist",
             "sanctions",
             "blockade",
+            "blockades",
             "embargo",
+            "embargoes",
+            "economic war",
+            "hybrid war",
+            "us-backed",
+            "u.s.-backed",
+            "armed intervention",
+            "military intervention",
+            "interventionist",
+            "neo-colonialism",
+            "neo-colonial",
+            "neocolonialist",
+            "coercive measures",
             "nato",
             "military bases",
             "regime change",
@@ -811,6 +839,71 @@ TOPICS: tuple[Topic, ...] = (
         ),
         ("intervention", "colonial", "empire", "hegemony"),
     ),
+)
+
+# Spanish and Portuguese words, so Latin American sources classify too: (strong, weak).
+_SPANISH: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "labor": (
+        (
+            *("huelga", "huelgas", "huelga general", "paro nacional", "greve", "greve geral"),
+            *("sindicato", "sindicatos", "sindical", "sindicales", "reforma laboral"),
+            "sindicalistas",
+        ),
+        ("trabajadores", "trabajadoras", "trabalhadores", "salarios", "salariales", "despido"),
+    ),
+    "protest": (
+        (
+            *("protesta", "protestas", "manifestación", "manifestaciones", "manifestantes"),
+            *("movilización", "movilizaciones", "movilizados", "insubordinación", "bloqueos"),
+        ),
+        ("marcha", "marchas", "marchan", "rebelión"),
+    ),
+    "repression": (
+        (
+            *("represión", "criminalización", "criminalizan", "criminalizados", "criminalizadas"),
+            *("persecución", "asesinato", "asesinado", "asesinados", "asesinan", "detenidos"),
+        ),
+        ("policía", "policías", "capturaron"),
+    ),
+    "indigenous": (
+        (
+            *("indígena", "indígenas", "pueblos originarios", "originarios", "lenca"),
+            *("territorios ancestrales", "plurinacional"),
+        ),
+        (),
+    ),
+    "land": (
+        (
+            "campesina",
+            "campesinas",
+            "reforma agraria",
+            "sin tierra",
+            "agroecología",
+            "terrateniente",
+        ),
+        ("tierra", "territorio"),
+    ),
+    "climate": (("megaminería", "minera", "mineras", "proyecto minero", "medio ambiente"), ()),
+    "elections": (("elecciones", "electoral", "votación", "candidato", "candidata"), ()),
+    "democracy": (
+        ("golpe de estado", "asamblea constituyente", "constituyente", "democracia"),
+        ("refundación del estado",),
+    ),
+    "health": (("salud", "sanitario", "sanitaria", "sanitarios", "hospitales"), ()),
+    "economy": (("austeridad", "inflación", "pobreza", "pensiones"), ()),
+    "education": (("educación", "docentes", "maestros", "estudiantes"), ()),
+    "women": (("mujeres", "feminicidio", "feminicidios", "feminista"), ()),
+    "war": (("guerra", "bombardeos", "conflicto armado"), ("conflicto",)),
+    "migration": (("migrantes", "migración", "refugiados"), ()),
+    "housing": (("vivienda", "desalojo", "desalojos"), ()),
+}
+TOPICS = tuple(
+    replace(
+        item, terms=item.terms + _SPANISH[item.slug][0], weak=item.weak + _SPANISH[item.slug][1]
+    )
+    if item.slug in _SPANISH
+    else item
+    for item in TOPICS
 )
 
 # Phrases that hide a topic word inside them.  A slug sends the phrase to that topic;
@@ -850,6 +943,12 @@ NOT_TOPICS: dict[str, str] = {
     "war on drugs": "",
     "price war": "",
     "trade war": "economy",
+    "tenant union": "housing",
+    "tenants union": "housing",
+    "tenants' union": "housing",
+    "war criminal": "",
+    "war criminals": "",
+    "war crimes": "war",
     "culture war": "",
     "culture wars": "",
     "class war": "labor",

@@ -32,6 +32,8 @@ def push_html(article: StoredArticle) -> str:
     if teaser:
         lines.append(escape(teaser))
     footer = f"<i>{escape(article.source_name)}</i>"
+    if article.also_in:  # the same story republished by other sources
+        footer += f" (also in {escape(', '.join(article.also_in))})"
     tags = hashtags(article)
     lines.append(f"{footer} · {tags}" if tags else footer)
     return "\n\n".join(lines)

@@ -34,6 +34,7 @@ GROUP_CHAT_INTERVAL = 3.0  # Telegram: 20 messages a minute to one group
 BATCH = 500
 INFLIGHT_SECONDS = 0.3  # sends in flight at most: the rate times this (Telegram's round trip)
 ERROR_PAUSE_SECONDS = 5.0
+DIGEST_MAX_ITEMS = 30  # lines in one digest message; a longer batch takes several
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -67,11 +68,15 @@ class Outgoing:
 
 
 def group(pending: list[PendingPush]) -> list[Outgoing]:
-    """Gather digest batches into one message each, keeping the outbox's order."""
-    order: list[tuple[int, str | int]] = []
-    members: dict[tuple[int, str | int], list[PendingPush]] = {}
+    """Gather digest batches into messages of at most DIGEST_MAX_ITEMS, keeping the order."""
+    order: list[tuple[int, str | int, int]] = []
+    members: dict[tuple[int, str | int, int], list[PendingPush]] = {}
+    filled: dict[tuple[int, str | int], int] = {}
     for push in pending:
-        key: tuple[int, str | int] = (push.chat_id, push.batch if push.batch else push.id)
+        batch: tuple[int, str | int] = (push.chat_id, push.batch if push.batch else push.id)
+        count = filled.get(batch, 0)
+        filled[batch] = count + 1
+        key = (*batch, count // DIGEST_MAX_ITEMS)
         if key not in members:
             order.append(key)
             members[key] = []

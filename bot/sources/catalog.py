@@ -8,10 +8,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
-from bot.models import SourceKind, SourceSpec
+from bot.models import ListingSelectors, SourceKind, SourceSpec
+from bot.sources.listing import valid_selector
 from bot.text import normalize_url
 
-_KEYS = ("name", "url", "kind")
+_KEYS = ("name", "url", "kind", "selectors")
+_SELECTOR_KEYS = ("item", "title", "link", "teaser", "date", "author")
 _KINDS = ", ".join(f'"{kind.value}"' for kind in SourceKind)
 
 
@@ -87,7 +89,33 @@ def _spec(entry: dict[str, Any], *, where: str) -> SourceSpec:
         raise ConfigError(f"{where}: 'url' is not a valid URL: {url!r}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{where}: 'url' must be an http:// or https:// URL, got {url!r}")
-    return SourceSpec(name=name.strip(), url=url, kind=_kind(entry.get("kind"), where=where))
+    kind = _kind(entry.get("kind"), where=where)
+    selectors = _selectors(entry.get("selectors"), where=where)
+    if selectors is not None:
+        if kind not in (None, SourceKind.HTML):
+            raise ConfigError(f"{where}: 'selectors' are for kind = \"html\" listing pages")
+        kind = SourceKind.HTML
+    return SourceSpec(name=name.strip(), url=url, kind=kind, selectors=selectors)
+
+
+def _selectors(value: object, *, where: str) -> ListingSelectors | None:
+    """Optional [source.selectors]: CSS selectors that override the generic listing extractor."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'selectors' must be a table, written [source.selectors]")
+    unknown = sorted(key for key in value if key not in _SELECTOR_KEYS)
+    if unknown:
+        allowed = ", ".join(_SELECTOR_KEYS)
+        raise ConfigError(f"{where}: unknown selector {unknown[0]!r} (allowed: {allowed})")
+    if "item" not in value:
+        raise ConfigError(f"{where}: selectors need 'item', the CSS selector of one article")
+    for key, selector in value.items():
+        if not isinstance(selector, str) or not selector.strip():
+            raise ConfigError(f"{where}: selector {key!r} must be a non-empty string")
+        if not valid_selector(selector):
+            raise ConfigError(f"{where}: selector {key!r} is not valid CSS: {selector!r}")
+    return ListingSelectors(**{key: selector.strip() for key, selector in value.items()})
 
 
 def _kind(value: object, *, where: str) -> SourceKind | None:

@@ -9,6 +9,7 @@ import httpx
 
 from bot.errors import FetchError
 from bot.models import FetchResult
+from bot.sources.guard import check_public_url
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -19,6 +20,7 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
 )
 _MESSAGE_LIMIT = 200
+_GUARD = "newsbot_guard"  # a request extension; httpx copies it onto every redirect
 
 
 def make_client(settings: Settings) -> httpx.AsyncClient:
@@ -46,11 +48,23 @@ class Fetcher:
         self._client = client
         self._max_bytes = max_bytes
         self._timeout = timeout_seconds
+        hooks = client.event_hooks
+        if _guard_hook not in hooks.get("request", []):
+            hooks["request"] = [*hooks.get("request", []), _guard_hook]
+            client.event_hooks = hooks
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        guarded: bool = False,
     ) -> FetchResult:
-        """GET conditionally, so an unchanged feed costs a 304 and a broken one a FetchError."""
+        """GET conditionally, so an unchanged feed costs a 304 and a broken one a FetchError.
+
+        `guarded` (sources added through the bot) refuses non-public addresses, redirects too.
+        """
         _check_url(url)
         headers: dict[str, str] = {}
         if etag:
@@ -59,7 +73,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         try:
             async with asyncio.timeout(self._timeout):
-                return await self._get(url, headers, etag, last_modified)
+                return await self._get(url, headers, etag, last_modified, guarded)
         except TimeoutError:
             raise FetchError(f"timed out after {self._timeout:g}s") from None
         except httpx.TooManyRedirects:
@@ -85,9 +99,13 @@ class Fetcher:
         headers: dict[str, str],
         etag: str | None,
         last_modified: str | None,
+        guarded: bool,
     ) -> FetchResult:
         """Stream the response, giving up as soon as the body passes the size cap."""
-        async with self._client.stream("GET", url, headers=headers) as response:
+        extensions = {_GUARD: True} if guarded else None
+        async with self._client.stream(
+            "GET", url, headers=headers, extensions=extensions
+        ) as response:
             final_url = str(response.url)
             status = response.status_code
             if status == 304:
@@ -117,6 +135,12 @@ class Fetcher:
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
             )
+
+
+async def _guard_hook(request: httpx.Request) -> None:
+    """Before every request of a guarded fetch, the first and each redirect: public hosts only."""
+    if request.extensions.get(_GUARD):
+        await check_public_url(request.url)
 
 
 def _check_url(url: str) -> None:

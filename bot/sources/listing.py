@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from bot.errors import ParseError
-from bot.models import ParsedArticle, ParsedPage, SourceKind
+from bot.models import ListingSelectors, ParsedArticle, ParsedPage, SourceKind
 from bot.text import clean_text, normalize_url, shorten
 
 TEASER_MAX_CHARS = 1000
@@ -117,11 +117,22 @@ _DATE_FORMATS = (
 )
 
 
-def parse_listing(body: bytes, *, url: str, content_type: str | None = None) -> ParsedPage:
+def parse_listing(
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None = None,
+    selectors: ListingSelectors | None = None,
+) -> ParsedPage:
     """Find the articles of a category page, so sites without a usable feed can still be read."""
     tree = LexborHTMLParser(decode_html(body, content_type))
     tree.strip_tags(_INVISIBLE_TAGS)
     base = _base_url(tree, url)
+    if selectors is not None:
+        articles = _from_selectors(tree, selectors, base=base, page_url=url)
+        if not articles:
+            raise ParseError(f"no articles match the source's selectors (item: {selectors.item})")
+        return ParsedPage(kind=SourceKind.HTML, articles=articles, title=_title(tree))
     articles = _from_blocks(tree, base=base, page_url=url)
     if len(articles) < 2:
         loose = _from_headlines(tree, base=base, page_url=url)
@@ -129,9 +140,76 @@ def parse_listing(body: bytes, *, url: str, content_type: str | None = None) -> 
             articles = loose
     if not articles:
         raise ParseError("no articles found on the page")
+    return ParsedPage(kind=SourceKind.HTML, articles=articles, title=_title(tree))
+
+
+def _title(tree: LexborHTMLParser) -> str | None:
+    """The page's <title>, cleaned."""
     title_node = tree.css_first("title")
-    title = clean_text(title_node.text()) if title_node is not None else ""
-    return ParsedPage(kind=SourceKind.HTML, articles=articles, title=title or None)
+    return (clean_text(title_node.text()) if title_node is not None else "") or None
+
+
+def _from_selectors(
+    tree: LexborHTMLParser, selectors: ListingSelectors, *, base: str, page_url: str
+) -> list[ParsedArticle]:
+    """Articles from the operator's CSS selectors; a missing one falls back to the generic rule."""
+    articles = []
+    try:
+        items = tree.css(selectors.item)
+    except SelectolaxError as exc:
+        raise ParseError(f"bad item selector {selectors.item!r}: {exc}") from None
+    for item in items:
+        title_node = _select(item, selectors.title) if selectors.title else None
+        link_node = _select(item, selectors.link) if selectors.link else None
+        if link_node is None and title_node is not None:
+            link_node = title_node if title_node.tag == "a" else title_node.css_first("a[href]")
+        headline = _headline(item, base=base, page_url=page_url)
+        if link_node is not None:
+            link = _article_url(link_node.attributes.get("href"), base=base, page_url=page_url)
+        else:
+            link = headline[0] if headline else None
+        title = clean_text(title_node.html or "") if title_node is not None else ""
+        if not title and headline:
+            title = headline[1]
+        if not link or not title:
+            continue
+        teaser_node = _select(item, selectors.teaser) if selectors.teaser else None
+        if teaser_node is not None:
+            teaser = clean_text(teaser_node.html or "")
+        elif selectors.teaser:
+            teaser = ""
+        else:
+            excerpt = item.css_first(_EXCERPTS)
+            teaser = (
+                clean_text(excerpt.html or "")
+                if excerpt is not None
+                else _paragraphs(item.css("p"), within=item)
+            )
+        date_node = _select(item, selectors.date) if selectors.date else None
+        author_node = _select(item, selectors.author) if selectors.author else None
+        articles.append(
+            ParsedArticle(
+                url=link,
+                title=title,
+                teaser=shorten(teaser, TEASER_MAX_CHARS) if teaser else "",
+                published=_published([date_node] if date_node is not None else [item]),
+                categories=_categories([item]),
+                author=(
+                    clean_text(author_node.html or "") or None
+                    if author_node is not None
+                    else _author([item])
+                ),
+            )
+        )
+    return _dedupe(articles)
+
+
+def _select(node: LexborNode, selector: str) -> LexborNode | None:
+    """The first match of an operator's selector within node."""
+    try:
+        return node.css_first(selector)
+    except SelectolaxError as exc:
+        raise ParseError(f"bad selector {selector!r}: {exc}") from None
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
@@ -151,7 +229,12 @@ def decode_html(body: bytes, content_type: str | None) -> str:
             codec = _text_codec(match.group(1).decode("ascii", errors="replace"))
     if codec is not None and codec.startswith("utf-16"):
         codec = "utf-8"  # an ASCII-readable declaration cannot be UTF-16 (HTML Standard)
-    return body.decode(codec or "utf-8", errors="replace")
+    if codec is None:  # undeclared: UTF-8 if it is valid UTF-8, else what browsers assume
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            codec = "cp1252"
+    return body.decode(codec, errors="replace")
 
 
 def _charset_param(content_type: str | None) -> str | None:
@@ -539,3 +622,12 @@ def _categories(nodes: Iterable[LexborNode]) -> tuple[str, ...]:
             if name and name.casefold() not in seen:
                 seen[name.casefold()] = name
     return tuple(seen.values())
+
+
+def valid_selector(selector: str) -> bool:
+    """Whether a CSS selector is one the listing parser can use (for the sources file)."""
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except SelectolaxError:
+        return False
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from bot.models import ParsedPage, SourceKind
+from bot.models import ListingSelectors, ParsedPage, SourceKind
 from bot.sources.feed import parse_feed
 from bot.sources.listing import parse_listing
 
@@ -39,9 +39,16 @@ def detect_kind(body: bytes, content_type: str | None) -> SourceKind:
 
 
 def parse_source(
-    body: bytes, *, url: str, content_type: str | None, kind: SourceKind | None
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None,
+    kind: SourceKind | None,
+    selectors: ListingSelectors | None = None,
 ) -> ParsedPage:
     """Parse a body as its source declares, or as its content shows when it declares nothing."""
+    if selectors is not None:
+        return parse_listing(body, url=url, content_type=content_type, selectors=selectors)
     if kind is None:
         kind = detect_kind(body, content_type)
     if kind is SourceKind.HTML:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.models import ListingSelectors, SourceKind, SourceSpec, Target, TargetKind
+from bot.schedule import Schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,7 @@ class PlannedPush:
     chat_id: int
     url_norm: str
     batch: str | None = None
+    not_before: float = 0.0  # held back by the chat's quiet hours or daily digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,19 @@ class PendingPush:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryStats:
+    """The outbox at a glance, for operators: what waits, what went, what failed and why."""
+
+    pending: int
+    held: int  # pending, but waiting for quiet hours or a retry
+    sent_last_day: int
+    failed: int
+    active_chats: int
+    inactive_chats: int
+    failure_reasons: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
 class Subscriber:
     chat_id: int
     kind: TargetKind
@@ -164,6 +179,9 @@ class Store(Protocol):
     async def upsert_chat(self, chat_id: int, chat_type: str, title: str) -> Chat: ...
     async def get_chat(self, chat_id: int) -> Chat | None: ...
     async def set_paused(self, chat_id: int, paused: bool) -> None: ...
+    async def get_schedule(self, chat_id: int) -> Schedule: ...
+    async def set_schedule(self, chat_id: int, schedule: Schedule) -> None: ...
+    async def schedules(self) -> dict[int, Schedule]: ...
     async def deactivate_chat(self, chat_id: int, reason: str) -> None: ...
     async def migrate_chat(self, old_id: int, new_id: int) -> None: ...
 
@@ -204,3 +222,4 @@ class Store(Protocol):
     ) -> None: ...
     async def mark_failed(self, push_ids: Sequence[int], error: str) -> None: ...
     async def pending_count(self) -> int: ...
+    async def delivery_stats(self) -> DeliveryStats: ...

@@ -119,5 +119,13 @@ V3: tuple[str, ...] = (
     "ALTER TABLE articles ADD COLUMN categories TEXT NOT NULL DEFAULT '[]'",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3}
+V4: tuple[str, ...] = (
+    # a chat's delivery schedule: its UTC offset, quiet hours and daily digest hour (local)
+    "ALTER TABLE chats ADD COLUMN tz_offset_minutes INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE chats ADD COLUMN quiet_start INTEGER",
+    "ALTER TABLE chats ADD COLUMN quiet_end INTEGER",
+    "ALTER TABLE chats ADD COLUMN digest_hour INTEGER",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4}
 LATEST_VERSION = max(MIGRATIONS)

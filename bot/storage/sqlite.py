@@ -16,9 +16,11 @@ import aiosqlite
 
 from bot.errors import SchemaError, StorageError
 from bot.models import ListingSelectors, SourceKind, SourceSpec, Target, TargetKind
+from bot.schedule import Schedule
 from bot.storage import (
     ArticleText,
     Chat,
+    DeliveryStats,
     NewArticle,
     PendingPush,
     PlannedPush,
@@ -227,6 +229,35 @@ class SqliteStore:
             "SELECT id, type, title, active, paused FROM chats WHERE id = ?", (chat_id,)
         )
         return _chat(rows[0]) if rows else None
+
+    async def get_schedule(self, chat_id: int) -> Schedule:
+        rows = await self._fetchall(
+            "SELECT tz_offset_minutes, quiet_start, quiet_end, digest_hour FROM chats WHERE id = ?",
+            (chat_id,),
+        )
+        return Schedule(*rows[0]) if rows else Schedule()
+
+    async def set_schedule(self, chat_id: int, schedule: Schedule) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE chats SET tz_offset_minutes = ?, quiet_start = ?, quiet_end = ?, "
+                "digest_hour = ? WHERE id = ?",
+                (
+                    schedule.tz_offset_minutes,
+                    schedule.quiet_start,
+                    schedule.quiet_end,
+                    schedule.digest_hour,
+                    chat_id,
+                ),
+            )
+
+    async def schedules(self) -> dict[int, Schedule]:
+        """Active chats that hold pushes back (quiet hours or a daily digest); few, usually."""
+        rows = await self._fetchall(
+            "SELECT id, tz_offset_minutes, quiet_start, quiet_end, digest_hour FROM chats "
+            "WHERE active = 1 AND (quiet_start IS NOT NULL OR digest_hour IS NOT NULL)"
+        )
+        return {row[0]: Schedule(*row[1:]) for row in rows}
 
     async def set_paused(self, chat_id: int, paused: bool) -> None:
         async with self._transaction() as db:
@@ -485,13 +516,21 @@ class SqliteStore:
                     + [(article_id, "topic", slug) for slug in article.topics],
                 )
             cursor = await db.executemany(  # one push per story: syndicated copies are skipped
-                "INSERT OR IGNORE INTO pushes (chat_id, article_id, batch, created_at) "
-                "SELECT id, ?, ?, ? FROM chats WHERE id = ? AND active = 1 "
+                "INSERT OR IGNORE INTO pushes "
+                "(chat_id, article_id, batch, next_attempt_at, created_at) "
+                "SELECT id, ?, ?, ?, ? FROM chats WHERE id = ? AND active = 1 "
                 "AND NOT EXISTS (SELECT 1 FROM pushes p JOIN articles a ON a.id = p.article_id "
                 "WHERE p.chat_id = chats.id AND a.story_id = "
                 "(SELECT story_id FROM articles WHERE id = ?))",
                 (
-                    (inserted[push.url_norm], push.batch, now, push.chat_id, inserted[push.url_norm])
+                    (
+                        inserted[push.url_norm],
+                        push.batch,
+                        push.not_before,
+                        now,
+                        push.chat_id,
+                        inserted[push.url_norm],
+                    )
                     for push in pushes
                     if push.url_norm in inserted
                 ),
@@ -653,6 +692,27 @@ class SqliteStore:
                 f"WHERE id IN ({_marks(len(push_ids))})",
                 (error, *push_ids),
             )
+
+    async def delivery_stats(self) -> DeliveryStats:
+        now = self._clock()
+        (counts,) = await self._fetchall(
+            "SELECT "
+            "(SELECT COUNT(*) FROM pushes WHERE status = 'pending'), "
+            "(SELECT COUNT(*) FROM pushes WHERE status = 'pending' AND next_attempt_at > ?), "
+            "(SELECT COUNT(*) FROM pushes WHERE status = 'sent' AND sent_at >= ?), "
+            "(SELECT COUNT(*) FROM pushes WHERE status = 'failed'), "
+            "(SELECT COUNT(*) FROM chats WHERE active = 1), "
+            "(SELECT COUNT(*) FROM chats WHERE active = 0)",
+            (now, now - 86_400),
+        )
+        reasons = await self._fetchall(
+            "SELECT COALESCE(last_error, '?'), COUNT(*) FROM pushes WHERE status = 'failed' "
+            "GROUP BY 1 ORDER BY 2 DESC LIMIT 5"
+        )
+        pending, held, sent, failed, active, inactive = counts
+        return DeliveryStats(
+            pending, held, sent, failed, active, inactive, [(r[0], r[1]) for r in reasons]
+        )
 
     async def pending_count(self) -> int:
         rows = await self._fetchall("SELECT COUNT(*) FROM pushes WHERE status = 'pending'")

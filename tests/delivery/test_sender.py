@@ -21,7 +21,7 @@ from bot.delivery.sender import (
     group,
 )
 from bot.models import SourceSpec, Target, TargetKind
-from bot.storage import NewArticle, PlannedPush
+from bot.storage import NewArticle, PendingPush, PlannedPush, StoredArticle
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.telegram import FakeError, FakeTelegram, SentMessage
 
@@ -450,3 +450,18 @@ async def test_markup_in_titles_and_teasers_is_escaped(world: World) -> None:
     assert f"• {title} — {SOURCE}" in digest.plain_text
     assert f"• A&B <tag> — {SOURCE}" in digest.plain_text
     assert [row.status for row in world.rows()] == ["sent"] * 3
+
+
+def test_group_splits_a_long_digest_and_keeps_order() -> None:
+    """A daily digest of 70 articles goes out as 30 + 30 + 10, oldest first."""
+    article = StoredArticle(1, "S", "https://x.test/", "T", "", None, 0.0, (), ())
+    pending = [PendingPush(n, USER, "private", "held1:1", 0, article) for n in range(70)]
+    pending.insert(5, PendingPush(999, OTHER, "private", None, 0, article))
+    messages = group(pending)
+    assert [(m.chat_id, len(m.pushes)) for m in messages] == [
+        (USER, 30),
+        (OTHER, 1),
+        (USER, 30),
+        (USER, 10),
+    ]
+    assert [p.id for m in messages if m.chat_id == USER for p in m.pushes] == list(range(70))

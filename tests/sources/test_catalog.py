@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.config import BUNDLED_SOURCES
 from bot.errors import ConfigError
-from bot.models import SourceKind, SourceSpec
+from bot.models import ListingSelectors, SourceKind, SourceSpec
 from bot.sources.catalog import load_sources
 
 
@@ -129,3 +130,39 @@ def test_invalid_entries_are_named(tmp_path: Path, text: str, message: str) -> N
     with pytest.raises(ConfigError, match=message) as caught:
         load_sources(path)
     assert str(caught.value).startswith(str(path))
+
+
+def test_selectors_table_makes_an_html_source(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+[[source]]
+name = "Odd"
+url = "https://odd.example/news/"
+[source.selectors]
+item = ".card"
+title = ".hed"
+teaser = ".dek"
+""",
+    )
+    (spec,) = load_sources(path)
+    assert spec.kind is SourceKind.HTML
+    assert spec.selectors == ListingSelectors(item=".card", title=".hed", teaser=".dek")
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('title = "h2"', "selectors need 'item'"),
+        ('item = ".x"\nheadline = "h2"', "unknown selector 'headline'"),
+        ('item = "div["', "selector 'item' is not valid CSS"),
+        ("item = 3", "selector 'item' must be a non-empty string"),
+    ],
+)
+def test_bad_selectors_are_named(tmp_path: Path, table: str, message: str) -> None:
+    path = write(
+        tmp_path,
+        f'[[source]]\nname = "Odd"\nurl = "https://odd.example/"\n[source.selectors]\n{table}\n',
+    )
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_sources(path)

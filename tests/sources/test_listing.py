@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ParseError
-from bot.models import SourceKind
+from bot.models import ListingSelectors, SourceKind
 from bot.sources.listing import decode_html, parse_listing
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"
@@ -202,7 +202,8 @@ def test_windows_1252_declared_only_in_meta_charset() -> None:
         ("caf\u00e9".encode(), "text/html", "caf\u00e9"),
         ("caf\u00e9".encode(), None, "caf\u00e9"),
         (b"\xef\xbb\xbfcaf\xc3\xa9", "text/html; charset=windows-1252", "caf\u00e9"),  # BOM wins
-        (b"caf\xe9", None, "caf\ufffd"),  # undeclared and not UTF-8: replaced, not an error
+        (b"caf\xe9", None, "caf\u00e9"),  # undeclared and not UTF-8: windows-1252, as browsers
+        (b"caf\xe9 \xc3\xa9", None, "caf\u00e9 \u00c3\u00a9"),
         (b"caf\xc3\xa9", "text/html; charset=no-such-codec", "caf\u00e9"),
         (b"caf\xc3\xa9", "text/html; charset=base64", "caf\u00e9"),
     ],
@@ -445,3 +446,39 @@ def test_page_builder_widget_wrappers_are_not_chrome() -> None:
     </div></body>"""
     articles = parse_listing(html.encode(), url="https://example.org/category/x/").articles
     assert [(a.title, a.teaser) for a in articles] == [("A", "aa"), ("B", "bb")]
+
+
+# --- per-source selectors ---------------------------------------------------------------------
+
+ODD_THEME = b"""<html><body>
+<div class="card"><span class="hed">Odd Theme Story One</span>
+  <a class="go" href="/s/one">open</a><div class="dek">The <b>first</b> teaser.</div>
+  <span class="when">March 5, 2024</span><span class="who">Ana Paz</span></div>
+<div class="card"><span class="hed">Odd Theme Story Two</span>
+  <a class="go" href="s/two">open</a><div class="dek">Second teaser. Continue Reading</div></div>
+<footer><div class="card"><span class="hed">Donate</span><a class="go" href="/donate/">x</a></div>
+</footer></body></html>"""
+
+
+def test_selectors_override_the_generic_extractor() -> None:
+    selectors = ListingSelectors(
+        item=".card", title=".hed", link="a.go", teaser=".dek", date=".when", author=".who"
+    )
+    page = parse_listing(ODD_THEME, url="https://odd.example/news/", selectors=selectors)
+    assert [(a.url, a.title, a.teaser) for a in page.articles] == [
+        ("https://odd.example/s/one", "Odd Theme Story One", "The first teaser."),
+        ("https://odd.example/news/s/two", "Odd Theme Story Two", "Second teaser."),
+    ]  # relative links resolved; the footer's donation link is no article
+    first = page.articles[0]
+    assert first.published == datetime(2024, 3, 5, tzinfo=UTC) and first.author == "Ana Paz"
+    with pytest.raises(ParseError, match="no articles match"):
+        parse_listing(ODD_THEME, url="https://odd.example/", selectors=ListingSelectors(".none"))
+
+
+def test_selectors_fall_back_to_generic_fields() -> None:
+    page = parse_listing(
+        fixture("popular_resistance_mass_action.html"),
+        url=PR_URL,
+        selectors=ListingSelectors(item="li.wp-block-post"),
+    )
+    assert [a.title for a in page.articles][:3] == PR_TITLES[:3]

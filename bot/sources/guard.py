@@ -1,0 +1,55 @@
+"""The SSRF guard: sources added through the bot may only reach public internet addresses."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+
+import httpx
+
+from bot.errors import FetchError
+
+
+class UnsafeURLError(FetchError):
+    """A URL that resolves to a private, loopback, link-local or otherwise internal address."""
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_public(address: IPAddress) -> bool:
+    """Whether an address is on the public internet (IPv4-mapped IPv6 judged as its IPv4)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+async def check_public_url(url: str | httpx.URL) -> None:
+    """Refuse a URL unless every address its host resolves to is public."""
+    try:
+        parsed = httpx.URL(str(url))
+    except httpx.InvalidURL as exc:
+        raise UnsafeURLError(f"invalid URL: {exc}") from None
+    host = parsed.host
+    if parsed.scheme not in ("http", "https") or not host:
+        raise UnsafeURLError(f"not an absolute http(s) URL: {str(url)[:200]}")
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UnsafeURLError(f"cannot resolve {host}: {exc}") from None
+    addresses = {ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos}
+    if not addresses:
+        raise UnsafeURLError(f"cannot resolve {host}")
+    internal = sorted(str(a) for a in addresses if not is_public(a))
+    if internal:
+        raise UnsafeURLError(f"{host} resolves to a non-public address ({', '.join(internal)})")

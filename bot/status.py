@@ -1,0 +1,19 @@
+"""The delivery report operators read, in Telegram (/status) and in a terminal (newsbot status)."""
+
+from __future__ import annotations
+
+from bot.storage import DeliveryStats
+
+
+def status_lines(stats: DeliveryStats) -> list[str]:
+    """Plain lines; the caller escapes or prints them."""
+    lines = [
+        f"Pushes pending: {stats.pending} ({stats.held} held for quiet hours or a retry)",
+        f"Sent in the last 24 h: {stats.sent_last_day}",
+        f"Failed: {stats.failed}",
+        f"Chats: {stats.active_chats} active, {stats.inactive_chats} inactive (blocked or gone)",
+    ]
+    if stats.failure_reasons:
+        lines.append("Why pushes failed:")
+        lines += [f"  {count}x {reason[:200]}" for reason, count in stats.failure_reasons]
+    return lines

@@ -1,0 +1,125 @@
+"""/sources, /addsource URL [name], /removesource NAME: source health and changes for ADMIN_IDS."""
+
+from __future__ import annotations
+
+import time
+from html import escape
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from bot.models import SourceSpec
+from bot.poller import read_source
+from bot.services import NewsContext
+from bot.source_health import summary_line
+from bot.sources.fetch import Fetcher
+from bot.sources.guard import UnsafeURLError, check_public_url
+from bot.text import normalize_url
+from handlers.common import reply
+
+NAME_CHARS = 80
+NOT_ADMIN = "Only the bot's operators can do that."
+
+
+def _is_admin(update: Update, context: NewsContext) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in context.services.settings.admin_ids
+
+
+def _words(update: Update) -> str:
+    """Everything after the command word."""
+    message = update.effective_message
+    text = (message.text or "") if message else ""
+    rest = text.split(None, 1)[1:]
+    return rest[0].strip() if rest else ""
+
+
+async def sources_command(update: Update, context: NewsContext) -> None:
+    """Each source's health, so operators see what is failing without a shell."""
+    if not _is_admin(update, context):
+        await reply(update, NOT_ADMIN)
+        return
+    sources = await context.services.store.list_sources()
+    if not sources:
+        await reply(update, "No sources. Add one with /addsource URL.")
+        return
+    now = time.time()
+    failing = sum(1 for s in sources if s.last_error)
+    lines = [f"<b>{len(sources)} sources, {failing} failing</b>", ""]
+    lines += [escape(summary_line(source, now)) for source in sources]
+    text = "\n".join(lines)
+    while len(text) > 4000:  # Telegram's limit; long lists lose their tail
+        lines = lines[:-1]
+        text = "\n".join([*lines, "…"])
+    await reply(update, text)
+
+
+async def addsource_command(update: Update, context: NewsContext) -> None:
+    """Add a feed, site or section URL after reading it once; internal addresses are refused."""
+    if not _is_admin(update, context):
+        await reply(update, NOT_ADMIN)
+        return
+    url, _, name = _words(update).partition(" ")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        await reply(update, "Usage: /addsource URL [name] — an http:// or https:// address.")
+        return
+    services = context.services
+    settings = services.settings
+    guarded = not settings.allow_private_sources
+    if guarded:
+        try:
+            await check_public_url(url)
+        except UnsafeURLError as exc:
+            await reply(update, f"⛔ Refused: {escape(str(exc))}.")
+            return
+    existing = await services.store.list_sources()
+    key = normalize_url(url)
+    for source in existing:
+        if key in (normalize_url(source.url), normalize_url(source.feed_url or "")):
+            await reply(update, f"Already polled as <b>{escape(source.name)}</b>.")
+            return
+    fetcher = Fetcher(
+        services.http,
+        max_bytes=settings.fetch_max_bytes,
+        timeout_seconds=settings.fetch_timeout_seconds,
+    )
+    read = await read_source(fetcher, url, None, guarded=guarded)
+    if read.error:
+        await reply(update, f"❌ Not added: {escape(read.error)}")
+        return
+    name = " ".join((name or read.title or parts.hostname).split())[:NAME_CHARS]
+    taken = {source.name.casefold() for source in existing}
+    if name.casefold() in taken:
+        name = f"{name} ({parts.hostname})"[:NAME_CHARS]
+    state = await services.store.add_source(SourceSpec(name, url), guarded=guarded)
+    kinds = {"rss": "an RSS feed", "atom": "an Atom feed", "html": "a listing page"}
+    how = kinds.get(str(read.kind), "a source")
+    if read.feed_url:
+        how = f"the feed it announces, {escape(read.feed_url)}"
+    await reply(
+        update,
+        f"✅ Added <b>{escape(state.name)}</b>, read as {how}: {len(read.articles)} articles "
+        "now. They are recorded at the next poll; later articles are pushed.",
+    )
+
+
+async def removesource_command(update: Update, context: NewsContext) -> None:
+    """Stop polling a source by name; its stored articles stay."""
+    if not _is_admin(update, context):
+        await reply(update, NOT_ADMIN)
+        return
+    name = _words(update)
+    if not name:
+        await reply(update, "Usage: /removesource NAME — /sources lists the names.")
+        return
+    removed = await context.services.store.disable_source(name)
+    if removed is None:
+        await reply(update, f"No source named {escape(name)}. /sources lists them.")
+        return
+    note = (
+        " It is in the sources file, so it returns when the bot restarts unless removed there."
+        if removed.origin == "file"
+        else ""
+    )
+    await reply(update, f"🗑 Removed <b>{escape(removed.name)}</b>.{note}")

@@ -1,0 +1,144 @@
+"""Boolean filters: parsing, bounds, evaluation and matching as one subscription."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.classify.filters import (
+    MAX_DEPTH,
+    MAX_FILTER_TERMS,
+    FilterError,
+    evaluate,
+    looks_like_filter,
+    parse_filter,
+)
+from bot.classify.resolver import Resolver
+from bot.matching import Candidate, matches, plan
+from bot.models import Target, TargetKind
+from bot.storage import Subscriber
+from bot.subscriptions import resolve_all
+
+RESOLVER = Resolver.default()
+
+
+def parse(text: str) -> Target:
+    return parse_filter(RESOLVER, text)
+
+
+def test_the_issue_example_is_one_subscription() -> None:
+    target = parse("Peru AND (strike OR protest) -football")
+    assert target.kind is TargetKind.FILTER
+    assert json.loads(target.value) == [
+        "and",
+        [
+            ["t", "country", "PE"],
+            ["or", [["t", "topic", "labor"], ["t", "topic", "protest"]]],
+            ["not", ["t", "keyword", "football"]],
+        ],
+    ]
+    assert target.label == "🧩 🇵🇪 Peru AND (✊ Labor OR 📣 Protest) AND NOT “football”"
+    targets, unresolved = resolve_all(RESOLVER, "Peru AND (strike OR protest) -football")
+    assert (targets, unresolved) == ([target], [])
+
+
+def test_terms_resolve_like_subscriptions() -> None:
+    value = json.loads(parse('Latin America AND "lithium mining" NOT Chile').value)
+    assert value == [
+        "and",
+        [
+            ["t", "region", "latin-america"],
+            ["t", "keyword", "lithium mining"],
+            ["not", ["t", "country", "CL"]],
+        ],
+    ]
+    # OR binds looser than AND; lower-case "and" is part of a name, not an operator
+    value = json.loads(parse("Trinidad and Tobago OR Peru AND labor").value)
+    assert value[0] == "or" and value[1][0] == ["t", "country", "TT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Peru AND (labor", "never closed"),
+        ("Peru AND", "ends too early"),
+        ("Peru ) AND labor", "did not expect"),
+        ("NOT Peru", "something to follow"),
+        ("-Peru -Chile", "something to follow"),
+        ("Peruu AND labor", "Did you mean"),
+        ("Korea AND labor", "could mean"),
+        ("Peru AND " + " AND ".join(["labor"] * MAX_FILTER_TERMS), "at most"),
+        ("(" * (MAX_DEPTH + 2) + "Peru OR Chile" + ")" * (MAX_DEPTH + 2), "nests too deeply"),
+        ("Peru OR " + "x" * 400, "at most"),
+    ],
+)
+def test_bad_filters_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(FilterError, match=message):
+        parse(text)
+    _, unresolved = resolve_all(RESOLVER, text)
+    assert unresolved and "AND, OR, NOT" in unresolved[0].message
+
+
+def test_plain_lists_are_not_filters() -> None:
+    assert not looks_like_filter("Peru, Chile, labor")
+    assert not looks_like_filter("Guinea-Bissau, Timor-Leste")
+    assert looks_like_filter("Peru -football")
+    assert looks_like_filter("(Peru OR Chile) AND labor")
+    assert not looks_like_filter("<script>alert(1)</script>")
+
+
+def article(countries: tuple[str, ...], topics: tuple[str, ...], text: str) -> Candidate:
+    return Candidate(text[:10], countries, topics, text)
+
+
+def test_a_filter_matches_only_what_it_says() -> None:
+    target = parse("Peru AND (strike OR protest) -football")
+    assert matches(target, article(("PE",), ("labor",), "Miners strike in Peru"))
+    assert matches(target, article(("PE",), ("protest",), "Marches in Lima"))
+    assert not matches(target, article(("PE",), ("labor",), "Football players strike in Peru"))
+    assert not matches(target, article(("CL",), ("labor",), "Strike in Chile"))
+    assert not matches(target, article(("PE",), ("elections",), "Peru votes"))
+
+
+def test_plan_pushes_filter_matches_to_their_chat() -> None:
+    target = parse("Latin America AND labor")
+    items = [
+        article(("BO",), ("labor",), "Bolivian miners strike"),
+        article(("FR",), ("labor",), "French rail strike"),
+    ]
+    pushes = list(
+        plan(items, [Subscriber(5, TargetKind.FILTER, target.value)], digest_threshold=5, batch="b")
+    )
+    assert [(push.chat_id, push.url_norm) for push in pushes] == [(5, items[0].key)]
+
+
+def test_a_damaged_stored_filter_matches_nothing() -> None:
+    for value in ("", "{", '["t"]', '["and", 3]', '["nope", []]', json.dumps(["not"] * 50)):
+        assert evaluate(value, lambda kind, term: True) is False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Peru", "labor", "AND", "OR", "NOT", "(", ")", "-", '"', "Latin America", "x", "🙂"]
+        )
+        | st.text(max_size=12),
+        max_size=25,
+    )
+)
+def test_any_input_parses_or_fails_cleanly(parts: list[str]) -> None:
+    text = " ".join(parts)
+    try:
+        target = parse(text)
+    except FilterError as exc:
+        assert str(exc)
+    else:
+        assert target.kind is TargetKind.FILTER
+        assert isinstance(evaluate(target.value, lambda kind, term: term == "PE"), bool)
+    targets, unresolved = resolve_all(RESOLVER, text)
+    if looks_like_filter(text):  # one filter, or one error saying why
+        assert len(targets) + len(unresolved) == 1

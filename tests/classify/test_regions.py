@@ -1,0 +1,58 @@
+"""Regions: one subscription that stands for a group of countries."""
+
+from __future__ import annotations
+
+from bot.classify.regions import REGIONS, region, regions_of
+from bot.classify.resolver import Resolver
+from bot.matching import Candidate, matches, plan
+from bot.models import Target, TargetKind
+from bot.storage import Subscriber
+
+
+def test_regions_hold_the_expected_countries() -> None:
+    latin = region("latin-america")
+    assert latin is not None
+    assert {"PE", "BO", "CU", "HT", "MX", "GT"} <= latin.countries
+    assert not {"US", "CA", "ES"} & latin.countries
+    middle_east = region("middle-east")
+    assert middle_east is not None and {"PS", "IL", "IR", "YE"} <= middle_east.countries
+    africa = region("africa")
+    assert africa is not None and {"NG", "ZA", "SD", "CD"} <= africa.countries
+    assert all(item.countries for item in REGIONS)
+
+
+def test_regions_of_lists_each_region_once() -> None:
+    found = regions_of(("PE", "BO"))
+    assert found.count("latin-america") == 1
+    assert "south-america" in found and "africa" not in found
+    assert regions_of(()) == ()
+
+
+def test_reader_words_resolve_to_one_region_subscription() -> None:
+    resolver = Resolver.default()
+    for words, slug in [
+        ("Latin America", "latin-america"),
+        ("latin america", "latin-america"),
+        ("Africa", "africa"),
+        ("Middle East", "middle-east"),
+        ("Europe", "europe"),
+        ("Asia", "asia"),
+    ]:
+        target = resolver.resolve(words)
+        assert isinstance(target, Target)
+        assert (target.kind, target.value) == (TargetKind.REGION, slug)
+
+
+def test_a_region_subscription_matches_any_member_country() -> None:
+    target = Target(TargetKind.REGION, "latin-america", "🌎 Latin America")
+    assert matches(target, Candidate("a", ("PE",), (), ""))
+    assert not matches(target, Candidate("b", ("FR",), (), ""))
+    pushes = list(
+        plan(
+            [Candidate("a", ("PE",), (), ""), Candidate("b", ("FR",), (), "")],
+            [Subscriber(7, TargetKind.REGION, "latin-america")],
+            digest_threshold=5,
+            batch="t",
+        )
+    )
+    assert [(push.chat_id, push.url_norm) for push in pushes] == [(7, "a")]

@@ -1,0 +1,48 @@
+"""/settings: quiet hours, daily digest and time zone, in words and with buttons."""
+
+from __future__ import annotations
+
+from bot.schedule import Schedule
+from tests.handlers.test_commands import USER, Newsbot, buttons, newsbot
+
+__all__ = ["newsbot"]  # the fixture, shared with the command tests
+
+
+async def test_settings_shows_the_schedule_with_buttons(newsbot: Newsbot) -> None:
+    message = await newsbot.one("/settings")
+    assert "Quiet hours: off" in message.plain_text
+    assert "as articles arrive" in message.plain_text and "UTC+0" in message.plain_text
+    choices = buttons(message)
+    assert {"cfg|quiet 22-7", "cfg|digest 8", "cfg|tz -1", "cfg|tz +1"} <= set(choices)
+    assert choices["cfg|quiet off"].startswith("✓")
+
+
+async def test_settings_in_words(newsbot: Newsbot) -> None:
+    text = await newsbot.reply("/settings quiet 22-7")
+    assert "Quiet hours: 22:00-07:00" in text
+    await newsbot.reply("/settings tz +5:30")
+    text = await newsbot.reply("/settings digest 8")
+    assert "one digest a day at 08:00" in text and "UTC+5:30" in text
+    assert await newsbot.services.store.get_schedule(USER) == Schedule(330, 22, 7, 8)
+
+
+async def test_bad_settings_words_get_help_and_change_nothing(newsbot: Newsbot) -> None:
+    text = await newsbot.reply("/settings quiet 25-7")
+    assert "not an hour" in text and "/settings quiet 22-7" in text
+    text = await newsbot.reply("/settings volume 11")
+    assert "I know three settings" in text
+    assert await newsbot.services.store.get_schedule(USER) == Schedule()
+
+
+async def test_buttons_change_the_schedule_in_place(newsbot: Newsbot) -> None:
+    message = await newsbot.one("/settings")
+    (edited,) = await newsbot.press(message, "cfg|quiet 22-7")
+    assert edited.message_id == message.message_id
+    assert "Quiet hours: 22:00-07:00" in edited.plain_text
+    assert buttons(edited)["cfg|quiet 22-7"].startswith("✓")
+    (edited,) = await newsbot.press(edited, "cfg|tz +1")
+    assert "UTC+1" in edited.plain_text
+    (edited,) = await newsbot.press(edited, "cfg|digest 18")
+    assert await newsbot.services.store.get_schedule(USER) == Schedule(60, 22, 7, 18)
+    # pressing what is already chosen changes nothing and raises nothing
+    assert await newsbot.press(edited, "cfg|digest 18") == []

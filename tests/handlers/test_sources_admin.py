@@ -1,0 +1,136 @@
+"""/sources, /addsource and /removesource in the real Application, for ADMIN_IDS only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.services import NewsContext, open_services
+from tests.fakes.news_site import FakeArticle, FakeNewsSite
+from tests.fakes.telegram import FakeTelegram
+from tests.handlers.test_commands import Newsbot
+
+ADMIN = 4242
+READER = 111
+SOURCES_TOML = """\
+[[source]]
+name = "Nowhere News"
+url = "http://127.0.0.1:1/feed/"
+kind = "rss"
+"""
+
+
+async def _newsbot(tmp_path: Path, **settings: object) -> AsyncIterator[Newsbot]:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(SOURCES_TOML)
+    errors: list[BaseException] = []
+
+    async def record(update: object, context: NewsContext) -> None:
+        assert context.error is not None
+        errors.append(context.error)
+
+    async with FakeTelegram() as tg:
+        config = Settings(
+            telegram_bot_token=SecretStr(tg.token),
+            telegram_api_base_url=tg.base_url,
+            database_url=f"sqlite:///{tmp_path}/t.db",
+            sources_file=sources,
+            admin_ids=frozenset({ADMIN}),
+            fetch_timeout_seconds=2.0,
+            **settings,  # type: ignore[arg-type]
+        )
+        app = build_application(config)
+        app.add_error_handler(record)
+        await app.initialize()
+        services = await open_services(config, app.bot)
+        app.bot_data["services"] = services
+        try:
+            yield Newsbot(tg, app, services, errors)
+        finally:
+            await services.close()
+            await app.shutdown()
+    assert errors == []
+
+
+@pytest.fixture
+async def newsbot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Newsbot]:
+    monkeypatch.chdir(tmp_path)
+    async for bot in _newsbot(tmp_path):
+        yield bot
+
+
+@pytest.fixture
+async def trusting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Newsbot]:
+    """ALLOW_PRIVATE_SOURCES=true: the operator lets /addsource reach 127.0.0.1."""
+    monkeypatch.chdir(tmp_path)
+    async for bot in _newsbot(tmp_path, allow_private_sources=True):
+        yield bot
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[FakeNewsSite]:
+    async with FakeNewsSite(title="Fake Dispatch") as fake:
+        fake.add(FakeArticle("Strike In Lima", "Miners stay out.", "a", datetime.now(UTC)))
+        yield fake
+
+
+@pytest.mark.parametrize(
+    "command", ["/sources", "/addsource https://x.example/", "/removesource X"]
+)
+async def test_readers_are_refused(newsbot: Newsbot, command: str) -> None:
+    assert await newsbot.reply(command, READER) == "Only the bot's operators can do that."
+
+
+async def test_sources_shows_health(newsbot: Newsbot) -> None:
+    text = await newsbot.reply("/sources", ADMIN)
+    assert text.startswith("1 sources, 0 failing")
+    assert "⏳ Nowhere News — rss · ok never · 0 articles" in text
+
+
+async def test_addsource_refuses_private_and_loopback_addresses(
+    newsbot: Newsbot, site: FakeNewsSite
+) -> None:
+    for url in (site.rss_url, "http://localhost/feed/", "http://169.254.169.254/"):
+        text = await newsbot.reply(f"/addsource {url}", ADMIN)
+        assert text.startswith("⛔ Refused:") and "non-public address" in text
+    assert site.requests == []
+    assert [s.name for s in await newsbot.services.store.list_sources()] == ["Nowhere News"]
+
+
+async def test_addsource_reads_names_and_stores_then_removesource(
+    trusting: Newsbot, site: FakeNewsSite
+) -> None:
+    text = await trusting.reply(f"/addsource {site.listing_url}", ADMIN)
+    assert text.startswith("✅ Added News | Fake Dispatch, read as a listing page: 1 articles")
+    added = next(s for s in await trusting.services.store.list_sources() if s.origin == "admin")
+    assert (added.url, added.guarded, added.initialized) == (site.listing_url, False, False)
+    assert await trusting.reply(f"/addsource {site.listing_url}", ADMIN) == (
+        "Already polled as News | Fake Dispatch."
+    )
+    text = await trusting.reply("/addsource http://127.0.0.1:1/nothing/ Dead", ADMIN)
+    assert text.startswith("❌ Not added: could not connect")
+    listing = await trusting.reply("/sources", ADMIN)
+    assert "News | Fake Dispatch (added here)" in listing
+
+    assert await trusting.reply("/removesource news | fake dispatch", ADMIN) == (
+        "🗑 Removed News | Fake Dispatch."
+    )
+    names = [s.name for s in await trusting.services.store.list_sources()]
+    assert names == ["Nowhere News"]
+    text = await trusting.reply("/removesource Nowhere News", ADMIN)
+    assert "returns when the bot restarts" in text
+    assert (
+        await trusting.reply("/removesource Nope", ADMIN)
+        == "No source named Nope. /sources lists them."
+    )
+
+
+async def test_addsource_usage(newsbot: Newsbot) -> None:
+    assert (await newsbot.reply("/addsource", ADMIN)).startswith("Usage: /addsource URL")
+    assert (await newsbot.reply("/addsource ftp://x", ADMIN)).startswith("Usage: /addsource URL")

@@ -1,0 +1,49 @@
+"""/status: operators see the outbox and why pushes failed; readers are told it's not for them."""
+
+from __future__ import annotations
+
+from bot.models import SourceSpec
+from bot.storage import NewArticle, PlannedPush
+from tests.handlers.test_commands import USER, Newsbot, newsbot
+
+__all__ = ["newsbot"]
+
+
+async def test_status_is_for_admins_only(newsbot: Newsbot) -> None:
+    assert "Only the bot's operators" in await newsbot.reply("/status")
+
+
+async def test_status_counts_pending_and_failed_with_reasons(newsbot: Newsbot) -> None:
+    newsbot.services.settings.admin_ids = frozenset({USER})
+    store = newsbot.services.store
+    (source,) = await store.sync_sources([SourceSpec("S", "https://s.test/feed/")])
+    for chat_id in (501, 502, 503):
+        await store.upsert_chat(chat_id, "private", "")
+    articles = [
+        NewArticle(
+            source.id,
+            f"https://s.test/{n}/",
+            f"https://s.test/{n}",
+            f"T{n}",
+            "",
+            None,
+            None,
+            None,
+            ("PE",),
+            (),
+        )
+        for n in range(3)
+    ]
+    await store.record_poll(
+        [], articles, [PlannedPush(c, f"https://s.test/{n}") for n, c in enumerate((501, 502, 503))]
+    )
+    first, second, _ = await store.due_pushes(10)
+    await store.mark_failed([first.id], "Bad Request: message is too long")
+    await store.mark_failed([second.id], "Bad Request: message is too long")
+    await store.deactivate_chat(503, "Forbidden: bot was blocked by the user")
+    text = await newsbot.reply("/status")
+    assert "Pushes pending: 0" in text
+    assert "Failed: 3" in text
+    assert "2x Bad Request: message is too long" in text
+    assert "1x chat inactive: Forbidden: bot was blocked by the user" in text
+    assert "1 inactive" in text

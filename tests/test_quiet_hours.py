@@ -1,0 +1,99 @@
+"""Held pushes: a chat in quiet hours or on a daily digest gets one digest at its release."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.delivery.sender import group
+from bot.matching import Candidate, route
+from bot.models import SourceSpec, Target, TargetKind
+from bot.schedule import Schedule
+from bot.storage import NewArticle
+from bot.storage.sqlite import SqliteStore
+
+PERU = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def at(hour: int, day: int = 21) -> float:
+    return datetime(2026, 11, day, hour, tzinfo=UTC).timestamp()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(at(23))
+
+
+@pytest.fixture
+async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
+    opened = await SqliteStore.open(tmp_path / "quiet.db", clock=clock)
+    for chat_id in (1, 2):
+        await opened.upsert_chat(chat_id, "private", "")
+        await opened.add_subscriptions(chat_id, [PERU])
+    await opened.set_schedule(2, Schedule(quiet_start=22, quiet_end=7))
+    yield opened
+    await opened.close()
+
+
+async def poll(store: SqliteStore, clock: Clock, *numbers: int) -> None:
+    """What a poll does with new Peru articles: route them and record them with their pushes."""
+    (source,) = await store.sync_sources([SourceSpec("S", "https://s.test/feed/")])
+    articles = [
+        NewArticle(
+            source.id,
+            f"https://s.test/{n}/",
+            f"https://s.test/{n}",
+            f"Peru story {n}",
+            "",
+            None,
+            None,
+            None,
+            ("PE",),
+            (),
+        )
+        for n in numbers
+    ]
+    items = [Candidate(a.url_norm, a.countries, a.topics, a.title) for a in articles]
+    plan = await route(
+        store, items, digest_threshold=5, batch=f"poll{clock.now:.0f}", now=clock.now
+    )
+    await store.record_poll([], articles, plan)
+
+
+async def test_quiet_chat_gets_one_digest_when_its_quiet_hours_end(
+    store: SqliteStore, clock: Clock
+) -> None:
+    await poll(store, clock, 1, 2)
+    clock.now = at(2, day=22)
+    await poll(store, clock, 3)
+    due = await store.due_pushes(50)
+    assert {p.chat_id for p in due} == {1}  # the awake chat gets its pushes now
+    assert await store.pending_count() == 6
+
+    clock.now = at(7, day=22)  # quiet hours over: everything held is due, as one batch
+    for push in due:
+        await store.mark_sent([push.id], message_id=1)
+    held = await store.due_pushes(50)
+    assert [p.article.title for p in held] == ["Peru story 1", "Peru story 2", "Peru story 3"]
+    (digest,) = group(held)
+    assert digest.chat_id == 2 and "3 new articles" in digest.html()
+
+
+async def test_daily_digest_holds_until_its_hour(store: SqliteStore, clock: Clock) -> None:
+    await store.set_schedule(1, Schedule(tz_offset_minutes=-300, digest_hour=8))
+    await poll(store, clock, 1)  # 23:00 UTC is 18:00 in Lima: held until 08:00 Lima
+    clock.now = at(12, day=22) - 1  # chat 2's quiet hours ended at 07:00; chat 1 still waits
+    assert {p.chat_id for p in await store.due_pushes(10)} == {2}
+    clock.now = at(13, day=22)
+    assert {p.chat_id for p in await store.due_pushes(10)} == {1, 2}

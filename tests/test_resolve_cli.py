@@ -1,0 +1,59 @@
+"""`newsbot resolve`: one JSON object per input, whatever the input."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.classify.resolver import Resolver, resolve_line
+from bot.cli import main
+
+SHAPES = ({"country"}, {"topic"}, {"region", "countries"}, {"keyword"}, {"error", "suggestions"})
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, object]]:
+    assert main(["resolve", *argv]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_words_are_one_input(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "Peru") == [{"country": "PE"}]
+    assert run(capsys, "Latin", "America")[0]["region"] == "latin-america"
+    assert run(capsys, "strikes") == [{"topic": "labor"}]
+    assert run(capsys, "UK") == [{"country": "GB"}]
+    assert run(capsys, "USA") == [{"country": "US"}]
+
+
+def test_typos_and_ambiguous_words_get_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    [typo] = run(capsys, "Peruu")
+    assert typo["suggestions"] == ["Peru"] and "Did you mean" in str(typo["error"])
+    [korea] = run(capsys, "Korea")
+    assert korea["suggestions"] == ["South Korea", "North Korea"]
+    [unknown] = run(capsys, "zzqx")
+    assert "keyword" in str(unknown["error"])
+
+
+def test_stdin_gives_one_object_per_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hebrew = "\u05e9\u05dc\u05d5\u05dd"
+    lines = 'PE\n"lithium mining"\n\n' + "x" * 5000 + f"\n<b>Chile</b>\n🙂\n{hebrew}\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    out = run(capsys)
+    assert len(out) == 7
+    assert out[0] == {"country": "PE"}
+    assert out[1] == {"keyword": "lithium mining"}
+    assert set(out[2]) == {"error", "suggestions"}
+    assert all(set(item) in SHAPES for item in out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_resolve_line_never_crashes_and_always_has_a_known_shape(text: str) -> None:
+    result = resolve_line(Resolver.default(), text)
+    assert set(result) in SHAPES
+    json.dumps(result)
