@@ -41,8 +41,10 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    if level != "DEBUG":  # one line per request is noise at INFO
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    # httpx logs every request URL, and Bot API URLs carry the token: never below WARNING
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    if level != "DEBUG":  # one line per job run is noise at INFO
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 

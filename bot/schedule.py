@@ -93,6 +93,8 @@ def parse_offset(word: str) -> int:
     match = _OFFSET_WORD.match(word.strip().lower())
     if not match:
         raise ValueError(f"“{word}” is not a UTC offset such as +2, -5 or +5:30")
+    if int(match.group(3) or 0) > 59:
+        raise ValueError(f"“{word}” has more than 59 minutes")
     minutes = int(match.group(2)) * 60 + int(match.group(3) or 0)
     minutes = -minutes if match.group(1) == "-" else minutes
     if not -MIN_OFFSET_MINUTES <= minutes <= MAX_OFFSET_MINUTES:

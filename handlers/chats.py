@@ -6,7 +6,7 @@ import logging
 
 from telegram import ChatMember, Update
 
-from bot.services import NewsContext
+from bot.app import NewsContext
 from handlers.common import reply
 
 log = logging.getLogger(__name__)
@@ -55,4 +55,9 @@ async def plain_message(update: Update, context: NewsContext) -> None:
 
 
 async def on_error(update: object, context: NewsContext) -> None:
-    log.error("handler failed for update %s", update, exc_info=context.error)
+    """Log the failure with where it happened, not the reader's message text."""
+    where = ""
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        where = f" {update.update_id} in chat {chat.id if chat else '?'}"
+    log.error("handler failed for update%s", where, exc_info=context.error)

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 
+from bot.app import NewsContext
 from bot.classify.resolver import split_terms
 from bot.models import Target, TargetKind
-from bot.services import NewsContext
 
 SUBSCRIBE = "s"
 UNSUBSCRIBE = "u"
@@ -17,12 +17,18 @@ MAX_CALLBACK_BYTES = 64
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-def argument(update: Update) -> str:
-    """Everything after the command word, as typed; "" when nothing in it can be looked up."""
+def command_text(update: Update) -> str:
+    """Everything after the command word, exactly as typed."""
     message = update.effective_message
     text = (message.text or message.caption or "") if message else ""
     rest = text.split(None, 1)[1:]
-    return rest[0].strip() if rest and split_terms(rest[0]) else ""
+    return rest[0].strip() if rest else ""
+
+
+def argument(update: Update) -> str:
+    """The command's words for the resolver; "" when nothing in them can be looked up."""
+    text = command_text(update)
+    return text if split_terms(text) else ""
 
 
 def callback_data(action: str, target: Target) -> str | None:

@@ -6,9 +6,9 @@ from html import escape
 
 from telegram import Update
 
+from bot.app import NewsContext
 from bot.delivery.format import list_html
 from bot.matching import latest
-from bot.services import NewsContext
 from bot.subscriptions import resolve_all
 from handlers.common import SUBSCRIBE, argument, buttons, keyboard, labels, reply
 

@@ -7,8 +7,8 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot.app import NewsContext
 from bot.schedule import Schedule, apply_words, describe, describe_offset
-from bot.services import NewsContext
 from handlers.common import argument, reply
 
 PREFIX = "cfg"

@@ -8,35 +8,21 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
+from bot.app import NewsContext
 from bot.models import SourceSpec
 from bot.poller import read_source
-from bot.services import NewsContext
 from bot.source_health import summary_line
 from bot.sources.fetch import Fetcher
 from bot.sources.guard import UnsafeURLError, check_public_url
 from bot.text import normalize_url
-from handlers.common import reply
+from handlers.common import NOT_ADMIN, command_text, is_admin, reply
 
 NAME_CHARS = 80
-NOT_ADMIN = "Only the bot's operators can do that."
-
-
-def _is_admin(update: Update, context: NewsContext) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in context.services.settings.admin_ids
-
-
-def _words(update: Update) -> str:
-    """Everything after the command word."""
-    message = update.effective_message
-    text = (message.text or "") if message else ""
-    rest = text.split(None, 1)[1:]
-    return rest[0].strip() if rest else ""
 
 
 async def sources_command(update: Update, context: NewsContext) -> None:
     """Each source's health, so operators see what is failing without a shell."""
-    if not _is_admin(update, context):
+    if not is_admin(update, context):
         await reply(update, NOT_ADMIN)
         return
     sources = await context.services.store.list_sources()
@@ -56,12 +42,16 @@ async def sources_command(update: Update, context: NewsContext) -> None:
 
 async def addsource_command(update: Update, context: NewsContext) -> None:
     """Add a feed, site or section URL after reading it once; internal addresses are refused."""
-    if not _is_admin(update, context):
+    if not is_admin(update, context):
         await reply(update, NOT_ADMIN)
         return
-    url, _, name = _words(update).partition(" ")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    url, _, name = command_text(update).partition(" ")
+    try:
+        parts = urlsplit(url)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:  # e.g. http://[x : not a URL at all
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host:
         await reply(update, "Usage: /addsource URL [name] — an http:// or https:// address.")
         return
     services = context.services
@@ -88,10 +78,10 @@ async def addsource_command(update: Update, context: NewsContext) -> None:
     if read.error:
         await reply(update, f"❌ Not added: {escape(read.error)}")
         return
-    name = " ".join((name or read.title or parts.hostname).split())[:NAME_CHARS]
+    name = " ".join((name or read.title or host).split())[:NAME_CHARS]
     taken = {source.name.casefold() for source in existing}
     if name.casefold() in taken:
-        name = f"{name} ({parts.hostname})"[:NAME_CHARS]
+        name = f"{name} ({host})"[:NAME_CHARS]
     state = await services.store.add_source(SourceSpec(name, url), guarded=guarded)
     kinds = {"rss": "an RSS feed", "atom": "an Atom feed", "html": "a listing page"}
     how = kinds.get(str(read.kind), "a source")
@@ -106,10 +96,10 @@ async def addsource_command(update: Update, context: NewsContext) -> None:
 
 async def removesource_command(update: Update, context: NewsContext) -> None:
     """Stop polling a source by name; its stored articles stay."""
-    if not _is_admin(update, context):
+    if not is_admin(update, context):
         await reply(update, NOT_ADMIN)
         return
-    name = _words(update)
+    name = command_text(update)
     if not name:
         await reply(update, "Usage: /removesource NAME — /sources lists the names.")
         return

@@ -6,8 +6,8 @@ from html import escape
 
 from telegram import Update
 
+from bot.app import NewsContext
 from bot.classify.topics import TOPICS
-from bot.services import NewsContext
 from bot.subscriptions import popular
 from handlers.common import SUBSCRIBE, buttons, keyboard, reply
 

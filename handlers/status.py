@@ -6,7 +6,7 @@ from html import escape
 
 from telegram import Update
 
-from bot.services import NewsContext
+from bot.app import NewsContext
 from bot.status import status_lines
 from handlers.common import NOT_ADMIN, is_admin, reply
 

@@ -7,8 +7,8 @@ from html import escape
 from telegram import InlineKeyboardButton, Update
 from telegram.constants import ParseMode
 
+from bot.app import NewsContext
 from bot.models import Target, TargetKind, Unresolved
-from bot.services import NewsContext
 from bot.subscriptions import MAX_SUBSCRIPTIONS, Outcome, popular, subscribe, subscribe_text
 from bot.subscriptions import unsubscribe_text as unsubscribe_words
 from handlers.common import (

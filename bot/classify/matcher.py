@@ -38,6 +38,7 @@ class Entry:
     guard: Guard = Guard.NONE
     exact: str | None = None  # the only spelling that counts (US, ICE)
     month: bool = False  # "march" is also the month
+    local: bool = False  # places: a city or province, which places the story there
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,7 @@ def _patterns() -> Iterable[tuple[str, Entry]]:
             kind=name.kind,
             guard=name.guard,
             exact=name.phrase if name.exact else None,
+            local=name.local,
         )
         yield name.phrase, entry
     for phrase, slug in NOT_TOPICS.items():

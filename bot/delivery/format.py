@@ -11,6 +11,7 @@ from bot.storage import StoredArticle
 from bot.text import shorten
 
 TEASER_CHARS = 320
+LIST_RESERVE = 60  # room kept for a list's heading and its '… and N more' line
 MAX_MESSAGE_CHARS = 4096
 _TAG = re.compile(r"<[^>]+>")
 
@@ -39,20 +40,45 @@ def push_html(article: StoredArticle) -> str:
     return "\n\n".join(lines)
 
 
-def list_html(heading: str, articles: Sequence[StoredArticle]) -> str:
-    """A digest or /latest: one linked line per article, cut to Telegram's message size."""
-    lines = [f"<b>{escape(heading)}</b>", ""]
+def telegram_length(html: str) -> int:
+    """What Telegram counts against its limit: UTF-16 units of the text after parsing."""
+    return len(plain_text(html).encode("utf-16-le")) // 2
+
+
+def _list_line(article: StoredArticle) -> str:
+    return f"• {_link(article)} — <i>{escape(article.source_name)}</i>"
+
+
+def _fitting(articles: Sequence[StoredArticle], room: int) -> list[str]:
+    """The leading article lines whose visible text fits in `room`."""
+    lines: list[str] = []
     for article in articles:
-        line = f"• {_link(article)} — <i>{escape(article.source_name)}</i>"
-        if len("\n".join([*lines, line])) > MAX_MESSAGE_CHARS - 40:
-            lines.append(f"… and {len(articles) - (len(lines) - 2)} more")
+        line = _list_line(article)
+        room -= telegram_length(line) + 1
+        if room < 0:
             break
         lines.append(line)
-    return "\n".join(lines)
+    return lines
 
 
-def digest_html(articles: Sequence[StoredArticle]) -> str:
-    return list_html(f"📰 {len(articles)} new articles for you", articles)
+def list_html(heading: str, articles: Sequence[StoredArticle]) -> str:
+    """/latest: one linked line per article, as many as fit, then how many did not."""
+    head = f"<b>{escape(heading)}</b>\n"
+    lines = _fitting(articles, MAX_MESSAGE_CHARS - telegram_length(head) - LIST_RESERVE)
+    if len(lines) < len(articles):
+        lines.append(f"… and {len(articles) - len(lines)} more")
+    return "\n".join([head, *lines])
+
+
+def digest_html(articles: Sequence[StoredArticle]) -> tuple[str, int]:
+    """A digest of as many articles as fit in one message, and how many that is.
+
+    The sender marks only those sent; the rest stay queued for the next message, so a long
+    digest is never cut short with its tail silently lost.
+    """
+    lines = _fitting(articles, MAX_MESSAGE_CHARS - LIST_RESERVE) or [_list_line(articles[0])]
+    head = f"<b>📰 {len(lines)} new {'article' if len(lines) == 1 else 'articles'} for you</b>\n"
+    return "\n".join([head, *lines]), len(lines)
 
 
 def plain_text(html: str) -> str:

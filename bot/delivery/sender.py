@@ -19,6 +19,7 @@ from telegram.error import (
     Forbidden,
     NetworkError,
     RetryAfter,
+    TelegramError,
 )
 from telegram.warnings import PTBDeprecationWarning
 
@@ -31,9 +32,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message a second to one private chat
 GROUP_CHAT_INTERVAL = 3.0  # Telegram: 20 messages a minute to one group
-BATCH = 500
+BATCH = 500  # chats taken from the outbox per pass
 INFLIGHT_SECONDS = 0.3  # sends in flight at most: the rate times this (Telegram's round trip)
 ERROR_PAUSE_SECONDS = 5.0
+STOP_GRACE_SECONDS = 10.0  # how long a stop waits for the sends in flight
 DIGEST_MAX_ITEMS = 30  # lines in one digest message; a longer batch takes several
 
 
@@ -61,10 +63,12 @@ class Outgoing:
     def ids(self) -> list[int]:
         return [push.id for push in self.pushes]
 
-    def html(self) -> str:
-        if len(self.pushes) == 1 and self.pushes[0].batch is None:
-            return push_html(self.pushes[0].article)
-        return digest_html([push.article for push in self.pushes])
+    def render(self) -> tuple[str, list[int]]:
+        """The message, and the pushes it shows: a digest shows as many as fit."""
+        if len(self.pushes) == 1:
+            return push_html(self.pushes[0].article), self.ids
+        html, shown = digest_html([push.article for push in self.pushes])
+        return html, self.ids[:shown]
 
 
 def group(pending: list[PendingPush]) -> list[Outgoing]:
@@ -108,6 +112,7 @@ class Sender:
         self._slots = asyncio.Semaphore(max(4, int(rate_per_second * INFLIGHT_SECONDS)))
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         """Called after a poll queued pushes, so they go out now rather than at the next tick."""
@@ -117,15 +122,26 @@ class Sender:
         self._task = asyncio.create_task(self.run(), name="newsbot-sender")
 
     async def stop(self) -> None:
-        if self._task is not None:
+        """Start no new send, let those in flight finish and be recorded, then end.
+
+        Cancelling a send Telegram already accepted would leave it pending, and it would go
+        out again after the restart.
+        """
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=STOP_GRACE_SECONDS)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     async def run(self) -> None:
         """Drain forever; an unexpected error is logged and the loop goes on, never dies."""
-        while True:
+        while not self._stopping:
             try:
                 busy = await self.drain_once()
             except Exception:
@@ -142,20 +158,25 @@ class Sender:
         Sends overlap (Telegram answers in ~100 ms, we start one every 1/rate s), but never
         two to one chat, so each chat still gets its pushes oldest first.
         """
-        pending = await self._store.due_pushes(BATCH)
+        pending = await self._store.due_pushes(BATCH, per_chat=DIGEST_MAX_ITEMS)
         waiting: set[int] = set()
         tasks: list[asyncio.Task[bool]] = []
         for message in group(pending):
+            if self._stopping:
+                break
             chat = message.chat_id
             if chat in waiting or chat in self._inflight or not self._chat_ready(message):
                 waiting.add(chat)
                 continue
             await self._pace()
+            if self._stopping:
+                break
             await self._slots.acquire()
             self._inflight.add(chat)
             tasks.append(asyncio.create_task(self._send_and_release(message)))
         results = await asyncio.gather(*tasks)
-        return bool(waiting) or not all(results) or len(pending) == BATCH
+        full = len({push.chat_id for push in pending}) >= BATCH
+        return bool(waiting) or not all(results) or full
 
     async def _send_and_release(self, message: Outgoing) -> bool:
         try:
@@ -176,13 +197,16 @@ class Sender:
         left = self._paused_until - self._clock()
         if left > 0:  # a RetryAfter came back while we waited for the slot
             await asyncio.sleep(left)
-        self._next_slot = max(start, self._clock()) + self._interval
+            start = self._clock()
+        # the next slot follows the planned one, not our (always slightly late) wake-up, so
+        # sleep overshoot doesn't erode the rate; after a stall it restarts from now, no burst
+        self._next_slot = max(start + self._interval, self._clock())
 
     async def _send(self, message: Outgoing) -> bool:
         """Deliver one message and record the outcome; False when the chat must wait."""
         gap = PRIVATE_CHAT_INTERVAL if message.chat_type == "private" else GROUP_CHAT_INTERVAL
         self._next_per_chat[message.chat_id] = self._clock() + gap
-        text = message.html()
+        text, ids = message.render()
         try:
             sent = await self._deliver(message.chat_id, text)
         except RetryAfter as exc:
@@ -199,11 +223,14 @@ class Sender:
             await self._store.deactivate_chat(message.chat_id, exc.message)
             return False
         except BadRequest as exc:
-            return await self._bad_request(message, text, exc)
+            return await self._bad_request(message, text, ids, exc)
         except NetworkError as exc:
-            await self._retry_later(message, f"network: {exc.message}")
+            await self._retry_later(message, ids, f"network: {exc.message}")
             return False
-        await self._store.mark_sent(message.ids, sent)
+        except TelegramError as exc:  # anything else Telegram says: retried, then failed
+            await self._retry_later(message, ids, f"{type(exc).__name__}: {exc.message}")
+            return False
+        await self._store.mark_sent(ids, sent)
         return True
 
     async def _deliver(self, chat_id: int, text: str, *, html: bool = True) -> int:
@@ -216,7 +243,9 @@ class Sender:
         )
         return result.message_id
 
-    async def _bad_request(self, message: Outgoing, text: str, exc: BadRequest) -> bool:
+    async def _bad_request(
+        self, message: Outgoing, text: str, ids: list[int], exc: BadRequest
+    ) -> bool:
         """Telegram refused the message itself: repair it once, or give that push up."""
         reason = exc.message.lower()
         if "chat not found" in reason:
@@ -229,20 +258,20 @@ class Sender:
             try:
                 sent = await self._deliver(message.chat_id, repaired, html=html)
             except BadRequest as again:
-                await self._store.mark_failed(message.ids, again.message)
+                await self._store.mark_failed(ids, again.message)
                 return False
-            await self._store.mark_sent(message.ids, sent)
+            await self._store.mark_sent(ids, sent)
             return True
         log.error("chat %s: push refused: %s", message.chat_id, exc.message)
-        await self._store.mark_failed(message.ids, exc.message)
+        await self._store.mark_failed(ids, exc.message)
         return False
 
-    async def _retry_later(self, message: Outgoing, error: str) -> None:
+    async def _retry_later(self, message: Outgoing, ids: list[int], error: str) -> None:
         attempts = max(push.attempts for push in message.pushes) + 1
         if attempts >= MAX_ATTEMPTS:
             log.error("chat %s: giving up after %d attempts: %s", message.chat_id, attempts, error)
-            await self._store.mark_failed(message.ids, error)
+            await self._store.mark_failed(ids, error)
             return
         delay = backoff_seconds(attempts)
         log.warning("chat %s: %s; retrying in %.0fs", message.chat_id, error, delay)
-        await self._store.mark_retry(message.ids, error, delay)
+        await self._store.mark_retry(ids, error, delay)

@@ -127,5 +127,13 @@ V4: tuple[str, ...] = (
     "ALTER TABLE chats ADD COLUMN digest_hour INTEGER",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4}
+V5: tuple[str, ...] = (
+    # deleting old articles cascades to their pushes and tags: find them without a scan
+    "CREATE INDEX pushes_by_article ON pushes (article_id)",
+    "CREATE INDEX article_tags_by_article ON article_tags (article_id)",
+    # the sender's question, which chats have pushes waiting and their oldest, by index
+    "CREATE INDEX pushes_pending ON pushes (chat_id, id) WHERE status = 'pending'",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
 LATEST_VERSION = max(MIGRATIONS)

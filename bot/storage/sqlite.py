@@ -238,7 +238,14 @@ class SqliteStore:
         return Schedule(*rows[0]) if rows else Schedule()
 
     async def set_schedule(self, chat_id: int, schedule: Schedule) -> None:
+        """Save a chat's schedule; back to immediate delivery, what was held goes out now."""
         async with self._transaction() as db:
+            if schedule.immediate:
+                await db.execute(
+                    "UPDATE pushes SET next_attempt_at = 0 WHERE chat_id = ? "
+                    "AND status = 'pending' AND batch LIKE 'held%'",
+                    (chat_id,),
+                )
             await db.execute(
                 "UPDATE chats SET tz_offset_minutes = ?, quiet_start = ?, quiet_end = ?, "
                 "digest_hour = ? WHERE id = ?",
@@ -519,9 +526,10 @@ class SqliteStore:
                 "INSERT OR IGNORE INTO pushes "
                 "(chat_id, article_id, batch, next_attempt_at, created_at) "
                 "SELECT id, ?, ?, ?, ? FROM chats WHERE id = ? AND active = 1 "
-                "AND NOT EXISTS (SELECT 1 FROM pushes p JOIN articles a ON a.id = p.article_id "
-                "WHERE p.chat_id = chats.id AND a.story_id = "
-                "(SELECT story_id FROM articles WHERE id = ?))",
+                # from the story's few articles to this chat's pushes, by index both ways
+                "AND NOT EXISTS (SELECT 1 FROM articles a JOIN pushes p "
+                "ON p.article_id = a.id AND p.chat_id = chats.id "
+                "WHERE a.story_id = (SELECT story_id FROM articles WHERE id = ?))",
                 (
                     (
                         inserted[push.url_norm],
@@ -624,16 +632,31 @@ class SqliteStore:
             )
         return deleted
 
-    async def due_pushes(self, limit: int) -> list[PendingPush]:
-        """Pending pushes whose time has come, oldest first."""
+    async def due_pushes(self, limit: int, per_chat: int = 30) -> list[PendingPush]:
+        """Due pushes of the `limit` chats waiting longest, at most `per_chat` each, oldest first.
+
+        Taking chats rather than rows means one chat with a long queue can't hold up the rest.
+        Paused chats keep their queue until they resume.
+        """
         now = self._clock()
         rows = await self._fetchall(
-            f"SELECT p.id, p.chat_id, c.type, p.batch, p.attempts, {ARTICLE_COLUMNS} "
-            "FROM pushes p JOIN chats c ON c.id = p.chat_id "
-            "JOIN articles a ON a.id = p.article_id JOIN sources s ON s.id = a.source_id "
-            "WHERE p.status = 'pending' AND p.next_attempt_at <= ? AND c.active = 1 "
-            "ORDER BY p.id LIMIT ?",
-            (now, limit),
+            "WITH heads AS ("
+            "  SELECT p.chat_id, MIN(p.id) AS first_id FROM pushes p "
+            "  JOIN chats c ON c.id = p.chat_id "
+            "  WHERE p.status = 'pending' AND p.next_attempt_at <= ? "
+            "  AND c.active = 1 AND c.paused = 0 "
+            "  GROUP BY p.chat_id ORDER BY first_id LIMIT ?"
+            "), ranked AS ("
+            "  SELECT p.id, p.chat_id, p.batch, p.attempts, p.article_id, "
+            "  ROW_NUMBER() OVER (PARTITION BY p.chat_id ORDER BY p.id) AS n "
+            "  FROM pushes p JOIN heads h ON h.chat_id = p.chat_id "
+            "  WHERE p.status = 'pending' AND p.next_attempt_at <= ?"
+            ") "
+            f"SELECT r.id, r.chat_id, c.type, r.batch, r.attempts, {ARTICLE_COLUMNS} "
+            "FROM ranked r JOIN chats c ON c.id = r.chat_id "
+            "JOIN articles a ON a.id = r.article_id JOIN sources s ON s.id = a.source_id "
+            "WHERE r.n <= ? ORDER BY r.id",
+            (now, limit, now, per_chat),
         )
         also_in = await self._also_in([row[5] for row in rows])
         return [

@@ -71,8 +71,8 @@ def _countries(title: str, text: str = "") -> tuple[str, ...]:
 @pytest.mark.parametrize(
     ("title", "text", "expected"),
     [
-        # Georgia needs Georgian evidence; a US state is not a country.
-        ("Protests in Atlanta, Georgia over police killing", "", ()),
+        # Georgia needs Georgian evidence; a US state is not a country (Atlanta is US).
+        ("Protests in Atlanta, Georgia over police killing", "", ("US",)),
         ("Georgia's governor signs voting law", "The governor of Georgia signed it.", ()),
         ("Georgia protests continue", "Georgians marched in Tbilisi against the law.", ("GE",)),
         # Jordan and Chad as names.
@@ -147,6 +147,63 @@ def test_single_mentions_are_kept_when_nothing_leads() -> None:
 def test_title_region_drops_passing_mentions() -> None:
     text = "Jane Doe is a member of a group in England. A second pink tide is rising."
     assert _countries("Latin America: what way forward?", text) == ()
+
+
+def test_title_region_keeps_its_own_countries_named_in_passing() -> None:
+    text = "Teachers in Kenya, Uganda and Tanzania walked out; a union in France sent support."
+    assert set(_countries("East Africa: teachers strike", text)) == {"KE", "UG", "TZ"}
+
+
+def test_us_cities_under_a_million_count() -> None:
+    assert _countries("Denver council passes rent cap", "") == ("US",)
+    assert _countries("", "Nurses in Seattle won a new contract.") == ("US",)
+    # a city that is also a name, beside another name, is a person
+    assert _countries("", "The minister Orlando Letelier was killed.") == ()
+    # St. Petersburg is Russia's before it is Florida's
+    assert _countries("", "Dockers in St. Petersburg walked out.") != ("US",)
+
+
+def test_a_city_places_the_story_even_when_another_country_leads() -> None:
+    text = "Haitian migrants marched in Miami on Sunday against the deportations."
+    assert set(_countries("Haiti: deportations resume", text)) == {"HT", "US"}
+    text = "Haitian migrants fear the deportations planned by the United States."
+    assert _countries("Haiti: deportations resume", text) == ("HT",)
+
+
+def test_a_title_country_makes_other_single_mentions_passing() -> None:
+    text = "The union of Bolivia's miners struck. Unions in Chile sent a message."
+    assert _countries("Bolivia: miners strike", text) == ("BO",)
+
+
+def test_a_country_named_once_in_a_long_teaser_is_in_passing() -> None:
+    filler = "The ministers argued over debt and growth for days without agreement. " * 10
+    text = filler + "They had met in Chile before."
+    assert _countries("Austerity returns", text) == ()
+    assert _countries("Austerity returns", "They had met in Chile before.") == ("CL",)
+
+
+def test_countries_listed_as_examples_give_way_to_the_one_named_alone() -> None:
+    text = (
+        "The former US envoy backed coups in countries including Chile, Argentina, "
+        "Bolivia and Brazil."
+    )
+    assert _countries("An envoy dies", text) == ("US",)
+    # with no country named on its own, the list is what the article is about
+    text = "Unions in Ghana, Nigeria and Senegal called a joint strike."
+    assert set(_countries("Unions call a strike", text)) == {"GH", "NG", "SN"}
+
+
+def test_a_byline_is_where_it_was_published_not_what_it_is_about() -> None:
+    text = "By Jane Doe in Mexico Solidarity News - Tenants in Ohio formed a union."
+    assert _countries("Tenants organise", text) == ("US",)
+
+
+def test_national_bodies_place_the_story(classifier: Classifier) -> None:
+    assert _countries("Pentagon budget grows", "") == ("US",)
+    assert _countries("Knesset passes law", "") == ("IL",)
+    tags = classifier.classify("MST occupies estate", "Landless families camped out.")
+    assert tags.countries == ("BR",)
+    assert "land" in tags.topics
 
 
 def test_categories_are_strong_evidence(classifier: Classifier) -> None:

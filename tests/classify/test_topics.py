@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.classify.classifier import Classifier
-from bot.classify.gazetteer import key, place_names
+from bot.classify.gazetteer import PlaceKind, key, place_names
 from bot.classify.topics import NOT_TOPICS, TOPICS, topic
 
 REQUIRED = (
@@ -39,7 +39,13 @@ def test_no_term_belongs_to_two_topics() -> None:
 
 
 def test_no_term_is_also_a_place() -> None:
-    places = {key(name.phrase) for name in place_names() if name.code}
+    # a national body may be both ("MST" is a land movement and Brazil): readers never
+    # subscribe to those names, so they make no word ambiguous
+    places = {
+        key(name.phrase)
+        for name in place_names()
+        if name.code and name.kind is not PlaceKind.LEADER
+    }
     for item in TOPICS:
         for term in (*item.terms, *item.weak):
             assert key(term) not in places, term
@@ -87,6 +93,14 @@ def _topics(title: str, text: str = "") -> tuple[str, ...]:
         ("Inflation hits record high", "economy"),
         ("Power grid collapses in heatwave", "energy"),
         ("Apartheid laws condemned", "racism"),
+        ("Dockers stop work for Juneteenth", "racism"),
+        ("Un manifestante murió en Arequipa", "protest"),
+        ("Comunidad denuncia la explotación petrolera", "energy"),
+        ("Forest fires ravage the south", "climate"),
+        ("Colombia's peace process stalls", "war"),
+        ("Hundreds arbitrarily arrested after the march", "repression"),
+        ("Cuba denounces the economic blockade", "imperialism"),
+        ("Press coverage of the strike slumps", "media"),
     ],
 )
 def test_terms_and_inflections(title: str, slug: str) -> None:
@@ -107,10 +121,25 @@ def test_terms_and_inflections(title: str, slug: str) -> None:
         ("Company tells workers about new canteen", "", "labor"),
         ("Leaders gather in Brussels", "They will campaign for a summit.", "elections"),
         ("Baristas vote to unionize", "Workers voted to join the union.", "elections"),
+        # Phrases that hide a term.
+        ("Authors on the insane asylum", "", "migration"),
+        ("Strikes kill women and children", "", "women"),
+        ("Right wing steps up destabilization campaign", "", "elections"),
+        ("Minister calls press conference", "", "media"),
     ],
 )
 def test_weak_or_hidden_words_do_not_tag(title: str, text: str, slug: str) -> None:
     assert slug not in _topics(title, text)
+
+
+def test_topics_listed_as_examples_are_weak() -> None:
+    text = (
+        "Whether it is racial justice, immigration or fossil fuels, the country is divided. "
+        "Activists say the divide is growing."
+    )
+    assert _topics("How to organise in a divided country", text) == ()
+    # named on their own, the same words count in full
+    assert _topics("", "The new immigration law passed.") == ("migration",)
 
 
 def test_capital_terms_match_only_in_capitals() -> None:

@@ -465,3 +465,44 @@ def test_group_splits_a_long_digest_and_keeps_order() -> None:
         (USER, 10),
     ]
     assert [p.id for m in messages if m.chat_id == USER for p in m.pushes] == list(range(70))
+
+
+async def test_a_digest_too_long_for_one_message_loses_nothing(world: World) -> None:
+    """Only the articles a digest shows are marked sent; the rest follow in the next message."""
+    await world.chat(USER)
+    long = "Strike " * 20
+    articles = [world.article(f"{long}{n}") for n in range(30)]
+    await world.plan(*((USER, a) for a in articles), batch=f"poll-1:{USER}")
+    for _ in range(5):
+        await world.sender.drain_once()
+        world.later(PRIVATE_CHAT_INTERVAL)
+    messages = world.tg.messages_to(USER)
+    assert len(messages) >= 2
+    assert all(len(m.plain_text.encode("utf-16-le")) // 2 <= 4096 for m in messages)
+    shown = "\n".join(m.plain_text for m in messages)
+    assert all(f"{long}{n} —" in shown for n in range(30))
+    assert [row.status for row in world.rows()] == ["sent"] * 30
+
+
+async def test_other_telegram_errors_are_retried_then_failed(world: World) -> None:
+    """An error outside the known ones never loops forever: attempts count, then it fails."""
+    await world.chat(USER)
+    await world.plan((USER, world.article("Strike in Lima")))
+    world.tg.fail_next(USER, FakeError(409, "Conflict: something odd", None), times=MAX_ATTEMPTS)
+    for _ in range(MAX_ATTEMPTS):
+        await world.sender.drain_once()
+        world.wall.now += 3600
+        world.later(PRIVATE_CHAT_INTERVAL)
+    (row,) = world.rows()
+    assert row.status == "failed" and "Conflict" in (row.last_error or "")
+
+
+async def test_stop_lets_the_send_in_flight_finish_and_be_recorded(world: World) -> None:
+    await world.chat(USER)
+    await world.plan((USER, world.article("Strike in Lima")))
+    world.tg.send_delay = 0.5
+    world.sender.start()
+    await world.tg.wait_for_call("sendMessage")
+    await world.sender.stop()  # while Telegram is still answering
+    (row,) = world.rows()
+    assert row.status == "sent"

@@ -10,11 +10,11 @@ import pytest
 from pydantic import SecretStr
 from telegram import Update
 
-from bot.app import NewsApp, build_application
+from bot.app import NewsApp, NewsContext, build_application, open_services
 from bot.classify.topics import TOPICS
 from bot.config import Settings
 from bot.models import TargetKind
-from bot.services import NewsContext, Services, open_services
+from bot.services import Services
 from bot.storage import NewArticle
 from handlers import COMMANDS
 from tests.fakes.telegram import FakeTelegram, SentMessage

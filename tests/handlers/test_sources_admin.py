@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.app import build_application
+from bot.app import NewsContext, build_application, open_services
 from bot.config import Settings
-from bot.services import NewsContext, open_services
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
 from tests.fakes.telegram import FakeTelegram
 from tests.handlers.test_commands import Newsbot
@@ -134,3 +133,8 @@ async def test_addsource_reads_names_and_stores_then_removesource(
 async def test_addsource_usage(newsbot: Newsbot) -> None:
     assert (await newsbot.reply("/addsource", ADMIN)).startswith("Usage: /addsource URL")
     assert (await newsbot.reply("/addsource ftp://x", ADMIN)).startswith("Usage: /addsource URL")
+
+
+async def test_a_malformed_url_gets_the_usage_line(newsbot: Newsbot) -> None:
+    """`/addsource http://[x` is not a URL at all: the admin is told how to use the command."""
+    assert (await newsbot.reply("/addsource http://[x", ADMIN)).startswith("Usage: /addsource URL")

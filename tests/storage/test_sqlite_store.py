@@ -10,8 +10,9 @@ import pytest
 
 from bot.errors import SchemaError
 from bot.models import SourceKind, SourceSpec, Target, TargetKind
+from bot.schedule import Schedule
 from bot.storage import NewArticle, PlannedPush, SourcePoll
-from bot.storage.schema import LATEST_VERSION
+from bot.storage.schema import LATEST_VERSION, MIGRATIONS
 from bot.storage.sqlite import SqliteStore
 
 PERU = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
@@ -215,3 +216,70 @@ async def test_recent_articles_newest_first(store: SqliteStore, clock: Clock) ->
     recent = await store.recent_articles(5)
     assert [a.title for a in recent] == ["Article 2", "Article 1"]
     assert recent[0].countries == ("FR",)
+
+
+async def test_paused_chat_keeps_its_queue_until_it_resumes(store: SqliteStore) -> None:
+    await store.upsert_chat(1, "private", "")
+    (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
+    await store.record_poll([], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")])
+    await store.set_paused(1, True)
+    assert await store.due_pushes(10) == []
+    await store.set_paused(1, False)
+    assert [p.chat_id for p in await store.due_pushes(10)] == [1]
+
+
+async def test_a_long_queue_does_not_starve_other_chats(store: SqliteStore) -> None:
+    for chat_id in (1, 2):
+        await store.upsert_chat(chat_id, "private", "")
+    (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
+    articles = [article(source.id, n) for n in range(40)]
+    pushes = [PlannedPush(1, f"https://example.org/{n}") for n in range(40)]
+    await store.record_poll([], articles, [*pushes, PlannedPush(2, "https://example.org/39")])
+    due = await store.due_pushes(limit=2, per_chat=5)
+    assert [p.chat_id for p in due] == [1] * 5 + [2]  # chat 2's one push comes in the same pass
+    assert [p.article.title for p in due[:5]] == [f"Article {n}" for n in range(5)]
+
+
+async def test_back_to_immediate_releases_held_pushes(store: SqliteStore, clock: Clock) -> None:
+    await store.upsert_chat(1, "private", "")
+    await store.set_schedule(1, Schedule(quiet_start=0, quiet_end=23))
+    (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
+    held = PlannedPush(1, "https://example.org/1", "held99:1", not_before=clock.now + 3600)
+    await store.record_poll([], [article(source.id, 1)], [held])
+    assert await store.due_pushes(10) == []
+    await store.set_schedule(1, Schedule())
+    assert [p.batch for p in await store.due_pushes(10)] == ["held99:1"]
+
+
+async def test_a_version_1_database_upgrades_with_its_data(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        for statement in MIGRATIONS[1]:
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+        db.execute(
+            "INSERT INTO chats (id, type, title, created_at, updated_at) "
+            "VALUES (7, 'private', 'Ana', 0, 0)"
+        )
+        db.execute(
+            "INSERT INTO subscriptions (chat_id, kind, value, label, created_at) "
+            "VALUES (7, 'country', 'PE', 'Peru', 0)"
+        )
+    store = await SqliteStore.open(path, clock=clock)
+    assert await store.schema_version() == LATEST_VERSION
+    assert [s.target.value for s in await store.list_subscriptions(7)] == ["PE"]
+    assert await store.get_schedule(7) == Schedule()
+    await store.close()
+    fresh = tmp_path / "fresh.db"
+    await (await SqliteStore.open(fresh, clock=clock)).close()
+
+    def schema(p: Path) -> set[tuple[str, str]]:
+        with sqlite3.connect(p) as db:
+            return {
+                (row[0], row[1])
+                for row in db.execute(
+                    "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                )
+            }
+
+    assert schema(path) == schema(fresh)
