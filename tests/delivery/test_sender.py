@@ -506,3 +506,23 @@ async def test_stop_lets_the_send_in_flight_finish_and_be_recorded(world: World)
     await world.sender.stop()  # while Telegram is still answering
     (row,) = world.rows()
     assert row.status == "sent"
+
+
+async def test_paid_broadcast_asks_telegram_for_it(world: World) -> None:
+    """With PAID_BROADCAST on, every push carries allow_paid_broadcast (Telegram bills Stars)."""
+    await world.chat(USER)
+    await world.plan((USER, world.article("Strike in Lima")))
+    paid = Sender(
+        world.bot, world.store, rate_per_second=1000, paid_broadcast=True, clock=world.mono
+    )
+    await paid.drain_once()
+    (call,) = world.tg.calls_to("sendMessage")
+    assert call.get("allow_paid_broadcast") is True
+
+
+async def test_free_pushes_do_not_ask_for_paid_broadcast(world: World) -> None:
+    await world.chat(USER)
+    await world.plan((USER, world.article("Strike in Lima")))
+    await world.sender.drain_once()
+    (call,) = world.tg.calls_to("sendMessage")
+    assert "allow_paid_broadcast" not in call

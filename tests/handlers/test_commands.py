@@ -356,3 +356,15 @@ async def test_nonsense_gets_a_helpful_reply(newsbot: Newsbot, text: str, expect
 async def test_update_without_message_is_ignored(newsbot: Newsbot) -> None:
     await newsbot.app.process_update(Update(update_id=1))
     assert newsbot.tg.sent == []
+
+
+async def test_a_chat_that_blocked_us_is_back_after_start(newsbot: Newsbot) -> None:
+    """Blocked (403) makes a chat inactive; its reader sending /start again re-activates it."""
+    await newsbot.say("/subscribe Peru")
+    await newsbot.services.store.deactivate_chat(USER, "Forbidden: bot was blocked by the user")
+    chat = await newsbot.services.store.get_chat(USER)
+    assert chat is not None and not chat.active
+    await newsbot.say("/start")
+    chat = await newsbot.services.store.get_chat(USER)
+    assert chat is not None and chat.active
+    assert await newsbot.followed() == [(TargetKind.COUNTRY, "PE")]
