@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 from bot.classify.classifier import Classifier
 from bot.errors import SourceError
 from bot.matching import Candidate, candidate, route
-from bot.models import ListingSelectors, ParsedArticle, SourceKind, Tags
+from bot.models import (
+    FetchResult,
+    ListingSelectors,
+    ParsedArticle,
+    ParsedPage,
+    SourceKind,
+    Tags,
+)
 from bot.sources.discover import discover_feed
 from bot.sources.fetch import Fetcher
 from bot.sources.parse import detect_kind, parse_source
@@ -110,15 +117,7 @@ async def read_source(
         )
     except SourceError as exc:
         return SourceRead(error=str(exc) or type(exc).__name__)
-    return SourceRead(
-        articles=page.articles,
-        kind=page.kind,
-        etag=fetched.etag,
-        last_modified=fetched.last_modified,
-        feed_url=feed_url,
-        bytes_fetched=size,
-        title=page.title,
-    )
+    return _page_read(page, fetched, feed_url=feed_url, size=size)
 
 
 async def _read_feed(fetcher: Fetcher, url: str, *, guarded: bool) -> SourceRead:
@@ -133,13 +132,19 @@ async def _read_feed(fetcher: Fetcher, url: str, *, guarded: bool) -> SourceRead
         )
     except SourceError as exc:
         return SourceRead(error=str(exc) or type(exc).__name__)
+    return _page_read(page, fetched, feed_url=url, size=len(fetched.body))
+
+
+def _page_read(
+    page: ParsedPage, fetched: FetchResult, *, feed_url: str | None, size: int
+) -> SourceRead:
     return SourceRead(
         articles=page.articles,
         kind=page.kind,
         etag=fetched.etag,
         last_modified=fetched.last_modified,
-        feed_url=url,
-        bytes_fetched=len(fetched.body),
+        feed_url=feed_url,
+        bytes_fetched=size,
         title=page.title,
     )
 

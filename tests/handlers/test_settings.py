@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from bot.schedule import Schedule
-from tests.handlers.test_commands import USER, Newsbot, buttons, newsbot
-
-__all__ = ["newsbot"]  # the fixture, shared with the command tests
+from tests.handlers.harness import USER, Newsbot, buttons
 
 
 async def test_settings_shows_the_schedule_with_buttons(newsbot: Newsbot) -> None:

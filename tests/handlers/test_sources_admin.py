@@ -7,60 +7,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
-from bot.app import NewsContext, build_application, open_services
-from bot.config import Settings
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
-from tests.fakes.telegram import FakeTelegram
-from tests.handlers.test_commands import Newsbot
+from tests.handlers.harness import Newsbot, open_newsbot
 
 ADMIN = 4242
 READER = 111
-SOURCES_TOML = """\
-[[source]]
-name = "Nowhere News"
-url = "http://127.0.0.1:1/feed/"
-kind = "rss"
-"""
-
-
-async def _newsbot(tmp_path: Path, **settings: object) -> AsyncIterator[Newsbot]:
-    sources = tmp_path / "sources.toml"
-    sources.write_text(SOURCES_TOML)
-    errors: list[BaseException] = []
-
-    async def record(update: object, context: NewsContext) -> None:
-        assert context.error is not None
-        errors.append(context.error)
-
-    async with FakeTelegram() as tg:
-        config = Settings(
-            telegram_bot_token=SecretStr(tg.token),
-            telegram_api_base_url=tg.base_url,
-            database_url=f"sqlite:///{tmp_path}/t.db",
-            sources_file=sources,
-            admin_ids=frozenset({ADMIN}),
-            fetch_timeout_seconds=2.0,
-            **settings,  # type: ignore[arg-type]
-        )
-        app = build_application(config)
-        app.add_error_handler(record)
-        await app.initialize()
-        services = await open_services(config, app.bot)
-        app.bot_data["services"] = services
-        try:
-            yield Newsbot(tg, app, services, errors)
-        finally:
-            await services.close()
-            await app.shutdown()
-    assert errors == []
+ADMIN_SETTINGS = {"admin_ids": frozenset({ADMIN}), "fetch_timeout_seconds": 2.0}
 
 
 @pytest.fixture
 async def newsbot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Newsbot]:
     monkeypatch.chdir(tmp_path)
-    async for bot in _newsbot(tmp_path):
+    async with open_newsbot(tmp_path, **ADMIN_SETTINGS) as bot:
         yield bot
 
 
@@ -68,7 +27,7 @@ async def newsbot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncItera
 async def trusting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Newsbot]:
     """ALLOW_PRIVATE_SOURCES=true: the operator lets /addsource reach 127.0.0.1."""
     monkeypatch.chdir(tmp_path)
-    async for bot in _newsbot(tmp_path, allow_private_sources=True):
+    async with open_newsbot(tmp_path, **ADMIN_SETTINGS, allow_private_sources=True) as bot:
         yield bot
 
 

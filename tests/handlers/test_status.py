@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from bot.models import SourceSpec
 from bot.storage import NewArticle, PlannedPush
-from tests.handlers.test_commands import USER, Newsbot, newsbot
-
-__all__ = ["newsbot"]
+from tests.handlers.harness import USER, Newsbot
 
 
 async def test_status_is_for_admins_only(newsbot: Newsbot) -> None:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from bot.storage import NewArticle, PlannedPush
-from tests.handlers import test_commands as base
-from tests.handlers.test_commands import USER, Newsbot
-
-newsbot = base.newsbot  # the same real Application and store as the command tests
+from tests.handlers.harness import USER, Newsbot
 
 URL = "https://news.example/peru-strike/"
 TITLE = "Peru: Miners Strike In Arequipa"
