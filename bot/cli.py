@@ -67,7 +67,8 @@ def classify_command(words: Sequence[str]) -> int:
 
 def resolve_command(words: Sequence[str]) -> int:
     """One JSON object per input, as /subscribe would understand it."""
-    from bot.classify.resolver import Resolver, resolve_line
+    from bot.classify.resolver import Resolver
+    from bot.classify.words import resolve_line
 
     resolver = Resolver.default()
     for text in _inputs(words) if words else (line.rstrip("\n") for line in sys.stdin):

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.classify.filters import FilterError, looks_like_filter, parse_filter
 from bot.classify.normalize import fold
 from bot.classify.resolver import Resolver, split_terms
+from bot.classify.words import resolve_all
 from bot.models import Target, Unresolved
 from bot.storage import Store
 
 MAX_SUBSCRIPTIONS = 100
-FILTER_HELP = (
-    "Filters combine countries, topics and words with AND, OR, NOT (or -word) and "
-    "parentheses, e.g. /subscribe Peru AND (strike OR protest) -football"
-)
 POPULAR = ("Peru", "Palestine", "Venezuela", "Cuba", "labor", "protest", "climate", "housing")
 
 
@@ -26,24 +22,6 @@ class Outcome:
     unchanged: list[Target] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     over_limit: list[Target] = field(default_factory=list)
-
-
-def resolve_all(resolver: Resolver, text: str) -> tuple[list[Target], list[Unresolved]]:
-    if looks_like_filter(text):  # "Peru AND (strike OR protest) -football": one subscription
-        try:
-            return [parse_filter(resolver, text)], []
-        except FilterError as exc:
-            return [], [Unresolved(text, f"{exc} {FILTER_HELP}")]
-    targets: list[Target] = []
-    unresolved: list[Unresolved] = []
-    for term in split_terms(text):
-        result = resolver.resolve(term)
-        if isinstance(result, Target):
-            if result not in targets:
-                targets.append(result)
-        else:
-            unresolved.append(result)
-    return targets, unresolved
 
 
 def popular(resolver: Resolver) -> list[Target]:

@@ -7,9 +7,9 @@ from html import escape
 from telegram import Update
 
 from bot.app import NewsContext
+from bot.classify.words import resolve_all
 from bot.delivery.format import list_html
 from bot.matching import latest
-from bot.subscriptions import resolve_all
 from handlers.common import SUBSCRIBE, argument, buttons, keyboard, labels, reply
 
 LATEST_COUNT = 8

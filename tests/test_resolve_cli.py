@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.classify.resolver import Resolver, resolve_line
+from bot.classify.resolver import Resolver
+from bot.classify.words import resolve_line
 from bot.cli import main
 
 SHAPES = ({"country"}, {"topic"}, {"region", "countries"}, {"keyword"}, {"error", "suggestions"})
@@ -57,3 +58,11 @@ def test_resolve_line_never_crashes_and_always_has_a_known_shape(text: str) -> N
     result = resolve_line(Resolver.default(), text)
     assert set(result) in SHAPES
     json.dumps(result)
+
+
+def test_resolve_reads_a_boolean_filter_like_subscribe_does() -> None:
+    result = resolve_line(Resolver.default(), "Peru AND (strike OR protest) -football")
+    assert set(result) == {"filter"}
+    assert "Peru" in str(result["filter"]) and "football" in str(result["filter"])
+    broken = resolve_line(Resolver.default(), "Peru AND (strike OR")
+    assert "error" in broken and "AND, OR, NOT" in str(broken["error"])

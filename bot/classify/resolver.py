@@ -30,7 +30,6 @@ __all__ = [
     "country_target",
     "keyword_target",
     "region_target",
-    "resolve_line",
     "split_terms",
     "topic_target",
 ]
@@ -314,14 +313,6 @@ def as_json(result: Target | Unresolved) -> dict[str, object]:
         members = sorted(found.countries) if found is not None else []
         return {"region": result.value, "countries": members}
     return {result.kind.value: result.value}
-
-
-def resolve_line(resolver: Resolver, text: str) -> dict[str, object]:
-    """Resolve one whole input line (as typed after /subscribe) to one JSON object."""
-    try:
-        return as_json(resolver.resolve(text))
-    except RecursionError:  # pragma: no cover - defensive: never crash the CLI
-        return {"error": "I could not read that.", "suggestions": []}
 
 
 def _build() -> Resolver:

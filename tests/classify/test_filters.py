@@ -17,10 +17,10 @@ from bot.classify.filters import (
     parse_filter,
 )
 from bot.classify.resolver import Resolver
+from bot.classify.words import resolve_all
 from bot.matching import Candidate, matches, plan
 from bot.models import Target, TargetKind
 from bot.storage import Subscriber
-from bot.subscriptions import resolve_all
 
 RESOLVER = Resolver.default()
 
