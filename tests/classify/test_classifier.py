@@ -296,3 +296,9 @@ def test_classify_long_and_empty_input(classifier: Classifier) -> None:
     assert classifier.classify("") == Tags()
     long_text = "Peru " * 1000 + "x" * 5000
     assert classifier.classify("", long_text).countries == ("PE",)
+
+
+def test_chili_the_food_is_not_chile() -> None:
+    tags = Classifier.default().classify("Chili Cook-Off Raises Funds For Striking Nurses")
+    assert "CL" not in tags.countries
+    assert Classifier.default().classify("Protests in Chile over pensions").countries == ("CL",)

@@ -56,3 +56,16 @@ def test_a_region_subscription_matches_any_member_country() -> None:
         )
     )
     assert [(push.chat_id, push.url_norm) for push in pushes] == [(7, "a")]
+
+
+def test_regions_hold_only_current_iso_codes() -> None:
+    """geonames still lists Serbia and Montenegro (CS); no region may offer a withdrawn code."""
+    from bot.classify.countries import country
+    from bot.classify.regions import region
+
+    europe = region("europe")
+    assert europe is not None and "CS" not in europe.countries and "RS" in europe.countries
+    for slug in ("europe", "africa", "asia", "latin-america", "oceania", "middle-east"):
+        found = region(slug)
+        assert found is not None
+        assert all(country(code) is not None for code in found.countries), slug
