@@ -53,3 +53,30 @@ def test_the_same_source_is_never_its_own_syndication() -> None:
     assert index.find(1, "Peru's Teachers Walk Out Nationwide", "") is None
     index.add("m", 2, "Strike Day Three In Lima Port", "")
     assert index.find(3, "Strike Day Three In Lima Port", "") == "m"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Strike Spreads To Ports In Chile", "Strike Spreads To Ports In Peru"),
+        ("General Strike In Lima Enters Day Three", "General Strike In Lima Enters Day Four"),
+        ("Teachers Win Pay Rise After Strike", "Teachers Lose Pay Rise After Strike"),
+    ],
+)
+def test_a_swapped_word_is_another_story(first: str, second: str) -> None:
+    """Near-identical by token-set score, but a word was swapped, not added: two stories."""
+    index = StoryIndex([RecentStory("k", 1, "Dispatch", first, "")])
+    assert index.find(2, second, "") is None
+
+
+def test_templated_teasers_about_two_countries_stay_apart() -> None:
+    teaser = (
+        "Dock workers walked out at the main ports of {} on Monday, demanding the wage "
+        "increase promised last year and an end to subcontracting in the sector."
+    )
+    index = StoryIndex(
+        [RecentStory("k", 1, "Dispatch", "Dockers Walk Out", teaser.format("Chile"))]
+    )
+    assert index.find(2, "Dockers Walk Out", teaser.format("Peru")) is None
+    # the same teaser cut shorter by another outlet is still the same story
+    assert index.find(2, "Dockers Walk Out", teaser.format("Chile")[:120]) == "k"

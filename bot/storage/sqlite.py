@@ -576,7 +576,11 @@ class SqliteStore:
         else:  # a discovered feed that fails is looked for again on the page next time
             await db.execute(
                 "UPDATE sources SET last_polled_at = ?, last_error = ?, failures = failures + 1, "
-                "next_poll_after = ?, feed_url = NULL WHERE id = ?",
+                "next_poll_after = ?, "
+                # the validators belong to the feed: sent to the page they could earn a 304
+                "etag = CASE WHEN feed_url IS NULL THEN etag END, "
+                "last_modified = CASE WHEN feed_url IS NULL THEN last_modified END, "
+                "feed_url = NULL WHERE id = ?",
                 (poll.polled_at, poll.error, poll.next_poll_after, poll.source_id),
             )
 

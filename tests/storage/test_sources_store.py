@@ -116,3 +116,21 @@ async def test_prune_deletes_old_articles_with_tags_and_pushes(
     assert await store.unknown_urls(["https://example.org/1", "https://example.org/3"]) == {
         "https://example.org/3"
     }
+
+
+async def test_a_failing_discovered_feed_takes_its_validators_with_it(tmp_path: Path) -> None:
+    """The page is asked afresh, not with the feed's ETag (which could earn a wrong 304)."""
+    store = await SqliteStore.open(tmp_path / "v.db")
+    (source,) = await store.sync_sources([SourceSpec("Site", "https://site.test/")])
+    found = "https://site.test/feed/"
+    await store.record_poll(
+        [SourcePoll(source.id, 1.0, ok=True, kind=SourceKind.RSS, etag='"f"', feed_url=found)],
+        [],
+        [],
+    )
+    (state,) = await store.list_sources()
+    assert state.feed_url == found and state.etag == '"f"'
+    await store.record_poll([SourcePoll(source.id, 2.0, ok=False, error="HTTP 500")], [], [])
+    (state,) = await store.list_sources()
+    assert state.feed_url is None and state.etag is None and state.last_modified is None
+    await store.close()
