@@ -7,7 +7,7 @@ import logging
 from telegram import ChatMember, Update
 
 from bot.app import NewsContext
-from handlers.common import reply
+from handlers.common import may_change, reply
 
 log = logging.getLogger(__name__)
 GONE = (ChatMember.LEFT, ChatMember.BANNED)
@@ -29,7 +29,7 @@ async def remember_chat(update: Update, context: NewsContext) -> None:
 
 async def pause(update: Update, context: NewsContext) -> None:
     chat = update.effective_chat
-    if chat is not None:
+    if chat is not None and await may_change(update, context):
         await context.services.store.set_paused(chat.id, True)
         await reply(
             update, "⏸ Pushes paused. /resume when you want them again; /latest still works."
@@ -38,7 +38,7 @@ async def pause(update: Update, context: NewsContext) -> None:
 
 async def resume(update: Update, context: NewsContext) -> None:
     chat = update.effective_chat
-    if chat is not None:
+    if chat is not None and await may_change(update, context):
         await context.services.store.set_paused(chat.id, False)
         await reply(update, "▶️ Pushes resumed. New articles you follow will arrive here.")
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
 
 from bot.app import NewsContext
 from bot.classify.resolver import split_terms
@@ -14,6 +17,7 @@ SUBSCRIBE = "s"
 UNSUBSCRIBE = "u"
 UNSUBSCRIBE_ALL = "u|all"
 MAX_CALLBACK_BYTES = 64
+log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -85,3 +89,38 @@ def is_admin(update: Update, context: NewsContext) -> bool:
     """Operators are the Telegram users listed in ADMIN_IDS."""
     user = update.effective_user
     return user is not None and user.id in context.services.settings.admin_ids
+
+
+NOT_GROUP_ADMIN = "Only this group's admins can change what it follows and when."
+
+
+async def may_change(update: Update, context: NewsContext) -> bool:
+    """Whether this sender may change the chat's subscriptions or settings, saying so if not.
+
+    Anyone may in a private chat; in a group or channel only its admins (an anonymous admin
+    writes as the group itself), so one member can't unsubscribe everyone.
+    """
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE:
+        return True
+    message = update.effective_message
+    speaker = message.sender_chat if message is not None else None
+    if speaker is not None and speaker.id == chat.id:
+        return True
+    user = update.effective_user
+    allowed = False
+    if user is not None:
+        try:
+            member = await context.bot.get_chat_member(chat.id, user.id)
+        except TelegramError as exc:
+            log.warning("chat %s: cannot check %s's rights: %s", chat.id, user.id, exc)
+        else:
+            allowed = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+    if not allowed:
+        if update.callback_query is not None:
+            await update.callback_query.answer(NOT_GROUP_ADMIN, show_alert=True)
+        else:
+            await reply(update, NOT_GROUP_ADMIN)
+    return allowed

@@ -9,7 +9,7 @@ from telegram.error import BadRequest
 
 from bot.app import NewsContext
 from bot.schedule import Schedule, apply_words, describe, describe_offset
-from handlers.common import argument, reply
+from handlers.common import argument, may_change, reply
 
 PREFIX = "cfg"
 QUIET_CHOICES = ("off", "22-7", "23-8", "0-6")
@@ -71,6 +71,8 @@ async def settings_command(update: Update, context: NewsContext) -> None:
     schedule = await store.get_schedule(chat.id)
     words = argument(update)
     if words:
+        if not await may_change(update, context):
+            return
         try:
             schedule = apply_words(schedule, words)
         except ValueError as exc:
@@ -84,6 +86,8 @@ async def settings_button(update: Update, context: NewsContext) -> None:
     query = update.callback_query
     chat = update.effective_chat
     if query is None or chat is None or not query.data:
+        return
+    if not await may_change(update, context):
         return
     store = context.services.store
     try:

@@ -19,6 +19,7 @@ from handlers.common import (
     buttons,
     keyboard,
     labels,
+    may_change,
     parse_callback,
     reply,
 )
@@ -62,6 +63,8 @@ async def subscribe_command(update: Update, context: NewsContext) -> None:
     if not text:
         await reply(update, USAGE, keyboard(buttons(SUBSCRIBE, popular(services.resolver))))
         return
+    if not await may_change(update, context):
+        return
     outcome = await subscribe_text(services.store, services.resolver, chat.id, text)
     await reply(
         update,
@@ -92,6 +95,8 @@ async def unsubscribe_command(update: Update, context: NewsContext) -> None:
             await reply(update, "You don't follow anything. /subscribe to start.")
             return
         await reply(update, "Tap what to stop following:", keyboard(rows))
+        return
+    if not await may_change(update, context):
         return
     outcome = await unsubscribe_words(services.store, services.resolver, chat.id, text)
     lines: list[str] = []
@@ -124,6 +129,8 @@ async def button(update: Update, context: NewsContext) -> None:
     query = update.callback_query
     chat = update.effective_chat
     if query is None or chat is None or query.data is None:
+        return
+    if not await may_change(update, context):
         return
     store = context.services.store
     if query.data == UNSUBSCRIBE_ALL:

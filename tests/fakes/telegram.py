@@ -406,6 +406,8 @@ class FakeTelegram:
         self.send_delay = 0.0
         self.strict_chats = False
         """When True, sendMessage to a chat no simulated user wrote from answers chat not found."""
+        self.group_admins: dict[int, set[int]] = defaultdict(set)
+        """Per group chat id, the users getChatMember reports as its creator; others are members."""
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -441,6 +443,7 @@ class FakeTelegram:
                 ("editMessageReplyMarkup", self._edit_message_reply_markup),
                 ("deleteMessage", self._delete_message),
                 ("answerCallbackQuery", self._answer_callback_query),
+                ("getChatMember", self._get_chat_member),
             )
         }
 
@@ -712,6 +715,16 @@ class FakeTelegram:
     def _next_message_id(self, chat_id: int) -> int:
         """Message ids count up per chat, shared by the user and the bot."""
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    async def _get_chat_member(self, params: JSONDict) -> JSONDict:
+        """A private chat's user owns it; in a group, only `group_admins` do."""
+        chat_id = self._require_int(params, "chat_id")
+        user_id = self._require_int(params, "user_id")
+        owner = chat_id == user_id or user_id in self.group_admins[chat_id]
+        member: JSONDict = {"status": "creator" if owner else "member", "user": self._user(user_id)}
+        if owner:
+            member["is_anonymous"] = False
+        return member
 
     def _user(self, user_id: int) -> JSONDict:
         """A human User object."""

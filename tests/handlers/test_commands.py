@@ -8,6 +8,7 @@ from telegram import Update
 from bot.classify.topics import TOPICS
 from bot.models import TargetKind
 from handlers import COMMANDS
+from tests.fakes.telegram import DEFAULT_GROUP_USER_ID
 from tests.handlers.harness import GROUP, PE, USER, Newsbot, buttons
 
 
@@ -179,6 +180,7 @@ async def test_pause_and_resume(newsbot: Newsbot) -> None:
 
 
 async def test_group_command_addressed_to_the_bot(newsbot: Newsbot) -> None:
+    newsbot.tg.group_admins[GROUP].add(DEFAULT_GROUP_USER_ID)
     answer = await newsbot.one("/subscribe@newsbot_test_bot Peru", GROUP, chat_type="group")
     assert answer.plain_text == "✅ Subscribed to 🇵🇪 Peru"
     assert await newsbot.followed(GROUP) == [PE]
@@ -237,3 +239,28 @@ async def test_a_chat_that_blocked_us_is_back_after_start(newsbot: Newsbot) -> N
     chat = await newsbot.services.store.get_chat(USER)
     assert chat is not None and chat.active
     assert await newsbot.followed() == [(TargetKind.COUNTRY, "PE")]
+
+
+async def test_in_a_group_only_admins_change_what_it_follows(newsbot: Newsbot) -> None:
+    """A member may read /list and /latest but not unsubscribe, pause or reschedule the group."""
+    admin, member = DEFAULT_GROUP_USER_ID, 777
+    newsbot.tg.group_admins[GROUP].add(admin)
+    await newsbot.say("/subscribe Peru", GROUP, chat_type="group")
+    assert await newsbot.followed(GROUP) == [PE]
+
+    for command in ("/unsubscribe Peru", "/subscribe Chile", "/pause", "/settings quiet 22-7"):
+        before = len(newsbot.tg.messages_to(GROUP))
+        update = newsbot.tg.send_text(GROUP, command, chat_type="group", user_id=member)
+        await newsbot._process(update)
+        (refusal,) = newsbot.tg.messages_to(GROUP)[before:]
+        assert refusal.plain_text == "Only this group's admins can change what it follows and when."
+    assert await newsbot.followed(GROUP) == [PE]
+    assert not await newsbot.paused(GROUP)
+
+    picker = await newsbot.one("/unsubscribe", GROUP, chat_type="group")
+    await newsbot._process(
+        newsbot.tg.press_button(GROUP, picker.message_id, "u|all", user_id=member)
+    )
+    assert await newsbot.followed(GROUP) == [PE]
+    (answer,) = newsbot.tg.calls_to("answerCallbackQuery")[-1:]
+    assert answer.get("show_alert") is True and "admins" in str(answer.get("text"))
