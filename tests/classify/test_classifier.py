@@ -302,3 +302,20 @@ def test_chili_the_food_is_not_chile() -> None:
     tags = Classifier.default().classify("Chili Cook-Off Raises Funds For Striking Nurses")
     assert "CL" not in tags.countries
     assert Classifier.default().classify("Protests in Chile over pensions").countries == ("CL",)
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("A New York Times reporter wrote about the strike in Peru", ("PE",)),
+        ("The Washington Post reported protests in Lima", ("PE",)),
+        ("Lima beans recipe for the strike kitchen", ()),
+        ("Turkey Trot Raises Money For Striking Nurses", ()),
+        ("Cuba Gooding Jr. joins the picket line", ()),
+        ("Strikers in New York march on City Hall", ("US",)),
+    ],
+)
+def test_newspapers_foods_and_famous_names_are_not_places(
+    text: str, countries: tuple[str, ...]
+) -> None:
+    assert Classifier.default().classify(text).countries == countries
