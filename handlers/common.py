@@ -107,7 +107,8 @@ async def may_change(update: Update, context: NewsContext) -> bool:
         return True
     message = update.effective_message
     speaker = message.sender_chat if message is not None else None
-    if speaker is not None and speaker.id == chat.id:
+    # a tap on a button in a channel shows the channel as the post's sender: ask about the tapper
+    if update.callback_query is None and speaker is not None and speaker.id == chat.id:
         return True
     user = update.effective_user
     allowed = False

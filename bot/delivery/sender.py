@@ -156,16 +156,19 @@ class Sender:
         """Send what is due now, several at once; True when some chats must wait their turn.
 
         Sends overlap (Telegram answers in ~100 ms, we start one every 1/rate s), but never
-        two to one chat, so each chat still gets its pushes oldest first.
+        two to one chat, and one message per chat per pass: what a digest could not show comes
+        back in the next pass ahead of anything newer, so each chat gets its pushes in order.
         """
         pending = await self._store.due_pushes(BATCH, per_chat=DIGEST_MAX_ITEMS)
         waiting: set[int] = set()
+        served: set[int] = set()
         tasks: list[asyncio.Task[bool]] = []
         for message in group(pending):
             if self._stopping:
                 break
             chat = message.chat_id
-            if chat in waiting or chat in self._inflight or not self._chat_ready(message):
+            busy = chat in served or chat in self._inflight
+            if chat in waiting or busy or not self._chat_ready(message):
                 waiting.add(chat)
                 continue
             await self._pace()
@@ -173,6 +176,7 @@ class Sender:
                 break
             await self._slots.acquire()
             self._inflight.add(chat)
+            served.add(chat)
             tasks.append(asyncio.create_task(self._send_and_release(message)))
         results = await asyncio.gather(*tasks)
         full = len({push.chat_id for push in pending}) >= BATCH

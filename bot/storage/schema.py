@@ -131,7 +131,10 @@ V5: tuple[str, ...] = (
     # deleting old articles cascades to their pushes and tags: find them without a scan
     "CREATE INDEX pushes_by_article ON pushes (article_id)",
     "CREATE INDEX article_tags_by_article ON article_tags (article_id)",
-    # the sender's question, which chats have pushes waiting and their oldest, by index
+    # the sender's questions: which chats wait longest (walked in id order), and each one's
+    # oldest pending pushes
+    "CREATE INDEX pushes_pending_by_id ON pushes (id, next_attempt_at, chat_id) "
+    "WHERE status = 'pending'",
     "CREATE INDEX pushes_pending ON pushes (chat_id, id) WHERE status = 'pending'",
 )
 

@@ -639,29 +639,35 @@ class SqliteStore:
     async def due_pushes(self, limit: int, per_chat: int = 30) -> list[PendingPush]:
         """Due pushes of the `limit` chats waiting longest, at most `per_chat` each, oldest first.
 
-        Taking chats rather than rows means one chat with a long queue can't hold up the rest.
-        Paused chats keep their queue until they resume.
+        Taking chats rather than rows means one chat with a long queue can't hold up the rest;
+        a push waiting to be retried holds back its chat's newer ones, so a chat's pushes keep
+        their order; paused chats keep their queue until they resume. Both steps run along
+        partial indexes, so a pass costs what it returns, not the size of the backlog.
         """
         now = self._clock()
-        rows = await self._fetchall(
-            "WITH heads AS ("
-            "  SELECT p.chat_id, MIN(p.id) AS first_id FROM pushes p "
-            "  JOIN chats c ON c.id = p.chat_id "
-            "  WHERE p.status = 'pending' AND p.next_attempt_at <= ? "
-            "  AND c.active = 1 AND c.paused = 0 "
-            "  GROUP BY p.chat_id ORDER BY first_id LIMIT ?"
-            "), ranked AS ("
-            "  SELECT p.id, p.chat_id, p.batch, p.attempts, p.article_id, "
-            "  ROW_NUMBER() OVER (PARTITION BY p.chat_id ORDER BY p.id) AS n "
-            "  FROM pushes p JOIN heads h ON h.chat_id = p.chat_id "
-            "  WHERE p.status = 'pending' AND p.next_attempt_at <= ?"
-            ") "
-            f"SELECT r.id, r.chat_id, c.type, r.batch, r.attempts, {ARTICLE_COLUMNS} "
-            "FROM ranked r JOIN chats c ON c.id = r.chat_id "
-            "JOIN articles a ON a.id = r.article_id JOIN sources s ON s.id = a.source_id "
-            "WHERE r.n <= ? ORDER BY r.id",
-            (now, limit, now, per_chat),
-        )
+        rows: list[sqlite3.Row] = []
+        async with self._lock:
+            try:
+                chats = await self._waiting_chats(now, limit)
+                for chat_id in chats:
+                    async with self._db.execute(
+                        f"SELECT p.id, p.chat_id, c.type, p.batch, p.attempts, {ARTICLE_COLUMNS} "
+                        "FROM pushes p INDEXED BY pushes_pending "
+                        "JOIN chats c ON c.id = p.chat_id "
+                        "JOIN articles a ON a.id = p.article_id "
+                        "JOIN sources s ON s.id = a.source_id "
+                        "WHERE p.chat_id = ? AND p.status = 'pending' AND p.next_attempt_at <= ? "
+                        "AND p.id < COALESCE((SELECT MIN(r.id) FROM pushes r "
+                        "  INDEXED BY pushes_pending WHERE r.chat_id = ? "
+                        "  AND r.status = 'pending' AND r.attempts > 0 "
+                        "  AND r.next_attempt_at > ?), 9223372036854775807) "
+                        "ORDER BY p.id LIMIT ?",
+                        (chat_id, now, chat_id, now, per_chat),
+                    ) as cursor:
+                        rows.extend(await cursor.fetchall())
+            except sqlite3.Error as exc:
+                raise StorageError(str(exc)) from exc
+        rows.sort(key=lambda row: int(row[0]))
         also_in = await self._also_in([row[5] for row in rows])
         return [
             PendingPush(
@@ -674,6 +680,26 @@ class SqliteStore:
             )
             for row in rows
         ]
+
+    async def _waiting_chats(self, now: float, limit: int) -> list[int]:
+        """The active, unpaused chats whose oldest due push is oldest; the caller holds the lock."""
+        chats: list[int] = []
+        seen: set[int] = set()
+        async with self._db.execute(
+            "SELECT p.chat_id FROM pushes p INDEXED BY pushes_pending_by_id "
+            "CROSS JOIN chats c ON c.id = p.chat_id "
+            "WHERE p.status = 'pending' AND p.next_attempt_at <= ? "
+            "AND c.active = 1 AND c.paused = 0 ORDER BY p.id",
+            (now,),
+        ) as cursor:
+            cursor.arraysize = 512  # fetched in chunks, not one thread hop per row
+            async for (chat_id,) in cursor:
+                if chat_id not in seen:
+                    seen.add(chat_id)
+                    chats.append(chat_id)
+                    if len(chats) >= limit:
+                        break
+        return chats
 
     async def _also_in(self, article_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         """For each article, the other sources that carried its story (syndication)."""

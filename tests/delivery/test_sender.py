@@ -526,3 +526,48 @@ async def test_free_pushes_do_not_ask_for_paid_broadcast(world: World) -> None:
     await world.sender.drain_once()
     (call,) = world.tg.calls_to("sendMessage")
     assert "allow_paid_broadcast" not in call
+
+
+async def test_what_a_digest_could_not_show_goes_before_anything_newer(world: World) -> None:
+    """The unshown tail of a long digest comes next; a later push to that chat waits for it."""
+    await world.chat(USER)
+    long = "General strike " * 12
+    titles = [f"{long}{n:02d}" for n in range(20)]
+    await world.chat(OTHER)
+    await world.plan(*((USER, world.article(t)) for t in titles), batch=f"poll-1:{USER}")
+    await world.plan((OTHER, world.article("Another chat's push")))  # other chats fill a pass
+    await world.plan((USER, world.article("LATER")))
+
+    async def long_pass() -> None:
+        """A pass as long as a busy one: sends finish and a second goes by between slots."""
+        await asyncio.sleep(0.05)
+        world.later(1.1)
+
+    world.sender._pace = long_pass  # type: ignore[method-assign]
+    for _ in range(6):
+        await world.sender.drain_once()
+        world.later(PRIVATE_CHAT_INTERVAL)
+    order: list[str] = []
+    for message in world.tg.messages_to(USER):
+        lines = message.plain_text.splitlines()
+        if lines[0].startswith("📰"):  # a digest: one "• title — source" line per article
+            order += [line.removeprefix("• ").split(" — ")[0] for line in lines[1:] if line]
+        else:  # a single push opens with its title
+            order.append(lines[0])
+    assert order == [*titles, "LATER"]
+
+
+async def test_a_push_waiting_to_be_retried_is_not_overtaken(world: World) -> None:
+    await world.chat(USER)
+    await world.plan((USER, world.article("FIRST")))
+    world.tg.fail_next(USER, FakeError.server_error())
+    await world.sender.drain_once()  # FIRST fails: retried after a backoff
+    await world.plan((USER, world.article("SECOND")))
+    world.later(PRIVATE_CHAT_INTERVAL)
+    await world.sender.drain_once()
+    assert world.texts(USER) == []  # SECOND waits behind FIRST
+    world.wall.now += backoff_seconds(1) + 1
+    for _ in range(2):
+        await world.sender.drain_once()
+        world.later(PRIVATE_CHAT_INTERVAL)
+    assert [t.split("\n")[0] for t in world.texts(USER)] == ["FIRST", "SECOND"]
