@@ -29,10 +29,11 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from types import TracebackType
-from typing import Literal, Self
+from typing import Literal
 
 from aiohttp import web
+
+from tests.fakes.loopback import LoopbackServer
 
 Fault = Literal["500", "404", "malformed", "slow", "huge", "redirect", "gzip", "latin1"]
 FAULTS: frozenset[str] = frozenset(
@@ -81,14 +82,17 @@ def _human_date(moment: datetime) -> str:
     return f"{moment:%B} {moment.day}, {moment.year}"
 
 
-class FakeNewsSite:
+class FakeNewsSite(LoopbackServer):
     """A loopback news site whose articles, outputs and failures a test controls."""
+
+    cancel_handlers_on_disconnect = True  # slow and huge bodies stop with the client
 
     def __init__(self, *, title: str = SITE_TITLE) -> None:
         self.title = title
+        super().__init__()
         self.requests: list[tuple[str, dict[str, str]]] = []
-        self._requested = asyncio.Condition()
         """(path, headers with lower-cased names) for every request, faulted ones included."""
+        self._requested = asyncio.Condition()
         self.slow_interval = 1.0
         self.huge_bytes = 20 * 1024 * 1024
         self._articles: dict[str, FakeArticle] = {}
@@ -97,52 +101,13 @@ class FakeNewsSite:
         self._added: dict[str, int] = {}
         self._faults: dict[str, str] = {}
         self._modified_at = datetime.now(UTC).replace(microsecond=0)
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
-        self._closing = False
 
     # -- lifecycle ---------------------------------------------------------------------------
-
-    async def start(self) -> None:
-        """Listen on an ephemeral loopback port."""
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(
-            app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = int(self._runner.addresses[0][1])
-        self._closing = False
-
-    async def stop(self) -> None:
-        """Stop streaming faults and close the server."""
-        self._closing = True
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        """Start for the length of an async with block."""
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop even when the block failed."""
-        await self.stop()
 
     @property
     def base_url(self) -> str:
         """http://127.0.0.1:PORT, without a trailing slash."""
-        if self._port is None:
-            raise RuntimeError("FakeNewsSite is not started")
-        return f"http://127.0.0.1:{self._port}"
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def rss_url(self) -> str:

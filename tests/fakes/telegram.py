@@ -30,10 +30,11 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.loopback import LoopbackServer
 
 JSONDict = dict[str, Any]
 
@@ -389,12 +390,15 @@ def _callback_data(message: JSONDict) -> list[str]:
     return [str(b["callback_data"]) for row in rows for b in row if "callback_data" in b]
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     """A loopback Bot API: simulate users, observe the bot, inject faults."""
+
+    shutdown_timeout = 2.0
 
     def __init__(
         self, token: str = "123456:TEST", *, bot_username: str = "newsbot_test_bot"
     ) -> None:
+        super().__init__()
         self.token = token
         self.bot_username = bot_username
         self.bot_id = int(token.split(":", 1)[0])
@@ -409,9 +413,6 @@ class FakeTelegram:
         self.group_admins: dict[int, set[int]] = defaultdict(set)
         """Per group chat id, the users getChatMember reports as its creator; others are members."""
 
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
-        self._closing = False
         self._updates: list[JSONDict] = []
         self._update_ids = itertools.count(1000)
         self._query_ids = itertools.count(5_000_000_000)
@@ -449,46 +450,12 @@ class FakeTelegram:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Listen on an ephemeral loopback port."""
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = int(self._runner.addresses[0][1])
-        self._closing = False
-
     async def stop(self) -> None:
         """Release pending long polls and close the server."""
         self._closing = True
         self._updates_signal.fire()
         self._activity.fire()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        """Start for the length of an async with block."""
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop even when the block failed."""
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        """The bound port; only valid after start()."""
-        if self._port is None:
-            raise RuntimeError("FakeTelegram is not started")
-        return self._port
+        await super().stop()
 
     @property
     def base_url(self) -> str:

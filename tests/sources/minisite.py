@@ -7,23 +7,24 @@ tests check conditional GET and per-host concurrency.
 from __future__ import annotations
 
 import asyncio
-from types import TracebackType
-from typing import Self
 
 from aiohttp import web
 
+from tests.fakes.loopback import LoopbackServer
 
-class MiniSite:
+
+class MiniSite(LoopbackServer):
     """Serves `routes[path] = (status, headers, body)` on 127.0.0.1; unknown paths are 404."""
 
+    shutdown_timeout = 0.1
+
     def __init__(self, *, delay: float = 0.0) -> None:
+        super().__init__()
         self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.requests: list[str] = []
         self.delay = delay
         self.in_flight = 0
         self.max_in_flight = 0
-        self._runner: web.AppRunner | None = None
-        self._port = 0
 
     def serve(
         self, path: str, body: bytes | str, content_type: str = "text/html", status: int = 200
@@ -36,9 +37,6 @@ class MiniSite:
     def redirect(self, path: str, location: str) -> str:
         self.routes[path] = (302, {"Location": location}, b"")
         return self.url(path)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._port}{path}"
 
     async def _handle(self, request: web.Request) -> web.Response:
         self.requests.append(request.path_qs)
@@ -54,22 +52,3 @@ class MiniSite:
             return web.Response(status=status, headers=headers, body=body)
         finally:
             self.in_flight -= 1
-
-    async def __aenter__(self) -> Self:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = int(self._runner.addresses[0][1])
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
