@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -395,38 +395,37 @@ def _joins(gap: str) -> bool:
     return "," in gap or ";" in gap or not {"and", "or", "&"}.isdisjoint(gap.split())
 
 
-def _term_lists(folded: str, hits: list[Hit]) -> set[int]:
-    """Starts of terms in a list naming LIST_MIN or more topics ("racial justice,
-    immigration or fossil fuels"): each is an example there, worth a weak word."""
+def _in_lists(folded: str, hits: Iterable[Hit], linked: Callable[[str], bool]) -> set[int]:
+    """Starts of hits in a run naming LIST_MIN or more targets, neighbours `linked` by their gap."""
     found: set[int] = set()
     run: list[Hit] = []
     for hit in [*hits, None]:
-        if hit is not None and run:
-            gap = folded[run[-1].end : hit.start]
-            short = len(gap.replace(",", " ").split()) <= _TERM_GAP_WORDS
-            if short and _TERM_GAP.fullmatch(gap) and _joins(gap):
-                run.append(hit)
-                continue
+        if hit is not None and run and linked(folded[run[-1].end : hit.start]):
+            run.append(hit)
+            continue
         if len({item.entry.target for item in run}) >= LIST_MIN:
             found.update(item.start for item in run)
         run = [hit] if hit is not None else []
     return found
+
+
+def _term_gap(gap: str) -> bool:
+    short = len(gap.replace(",", " ").split()) <= _TERM_GAP_WORDS
+    return short and _TERM_GAP.fullmatch(gap) is not None and _joins(gap)
+
+
+def _term_lists(folded: str, hits: list[Hit]) -> set[int]:
+    """Starts of terms in a list naming LIST_MIN or more topics ("racial justice,
+    immigration or fossil fuels"): each is an example there, worth a weak word."""
+    return _in_lists(folded, hits, _term_gap)
 
 
 def _listed(folded: str, hits: list[Hit]) -> set[int]:
     """Starts of hits that stand in a run of LIST_MIN or more countries ("A, B and C")."""
-    found: set[int] = set()
-    run: list[Hit] = []
-    for hit in [*(item for item in hits if item.entry.target), None]:
-        if hit is not None and run:
-            gap = folded[run[-1].end : hit.start]
-            if _LIST_GAP.fullmatch(gap) and _joins(gap):
-                run.append(hit)
-                continue
-        if len({item.entry.target for item in run}) >= LIST_MIN:
-            found.update(item.start for item in run)
-        run = [hit] if hit is not None else []
-    return found
+    countries = (item for item in hits if item.entry.target)
+    return _in_lists(
+        folded, countries, lambda gap: _LIST_GAP.fullmatch(gap) is not None and _joins(gap)
+    )
 
 
 @functools.cache
