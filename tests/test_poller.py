@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,40 +17,29 @@ from bot.retention import prune
 from bot.sources.fetch import Fetcher
 from bot.sources.parse import parse_source
 from bot.storage.sqlite import SqliteStore
+from tests.clock import Clock
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
 from tests.sources.minisite import MiniSite
 
 PERU = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def story(slug: str, title: str, teaser: str = "") -> FakeArticle:
     return FakeArticle(title=title, teaser=teaser, slug=slug, published=datetime.now(UTC))
+
+
+async def reader_follows_peru(store: SqliteStore, site: FakeNewsSite, poller: Poller) -> None:
+    """Chat 1 follows Peru; the site's feed is a source whose first poll recorded its backlog."""
+    await store.sync_sources([SourceSpec("Fake", site.rss_url)])
+    await store.upsert_chat(1, "private", "")
+    await store.add_subscriptions(1, [PERU])
+    await poller.poll_once()
 
 
 @pytest.fixture
 async def site() -> AsyncIterator[FakeNewsSite]:
     async with FakeNewsSite() as fake:
         yield fake
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "poll.db", clock=clock)
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture
@@ -129,10 +117,7 @@ async def test_failing_source_backs_off_and_others_keep_working(
 async def test_many_matches_for_one_chat_share_a_digest_batch(
     site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
 ) -> None:
-    await store.sync_sources([SourceSpec("Fake", site.rss_url)])
-    await store.upsert_chat(1, "private", "")
-    await store.add_subscriptions(1, [PERU])
-    await poller.poll_once()
+    await reader_follows_peru(store, site, poller)
     for n in range(5):
         site.add(story(f"p{n}", f"Peru Strike Day {n}", "Peruvian workers strike in Lima."))
     clock.now += 60
@@ -291,10 +276,7 @@ async def test_guarded_source_on_a_private_address_fails_without_a_request(
 async def test_pruned_articles_do_not_come_back_as_news(
     site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
 ) -> None:
-    await store.sync_sources([SourceSpec("Fake", site.rss_url)])
-    await store.upsert_chat(1, "private", "")
-    await store.add_subscriptions(1, [PERU])
-    await poller.poll_once()
+    await reader_follows_peru(store, site, poller)
     site.add(story("old", "Peru Strike Day One", "Peruvian workers strike in Lima."))
     clock.now += 60
     assert (await poller.poll_once()).pushes_queued == 1

@@ -14,16 +14,9 @@ from bot.models import SourceSpec, Target, TargetKind
 from bot.schedule import Schedule
 from bot.storage import NewArticle
 from bot.storage.sqlite import SqliteStore
+from tests.clock import Clock
 
 PERU = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def at(hour: int, day: int = 21) -> float:

@@ -23,6 +23,7 @@ from bot.delivery.sender import (
 from bot.models import SourceSpec, Target, TargetKind
 from bot.storage import NewArticle, PendingPush, PlannedPush, StoredArticle
 from bot.storage.sqlite import SqliteStore
+from tests.clock import Clock
 from tests.fakes.telegram import FakeError, FakeTelegram, SentMessage
 
 USER = 111
@@ -30,21 +31,6 @@ OTHER = 222
 GROUP = -42
 SUPERGROUP = -1001234
 SOURCE = "Peoples Dispatch"
-
-
-class Clock:
-    """A clock that only moves when a test says so."""
-
-    def __init__(self, start: float) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        """Read like time.time or time.monotonic, as the code under test expects."""
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Let time pass instantly, so waits are tested without sleeping."""
-        self.now += seconds
 
 
 @dataclass(frozen=True)

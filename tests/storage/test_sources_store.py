@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 from bot.models import ListingSelectors, SourceKind, SourceSpec
 from bot.storage import PlannedPush, SourcePoll
 from bot.storage.schema import LATEST_VERSION, MIGRATIONS
 from bot.storage.sqlite import SqliteStore
-from tests.storage.test_sqlite_store import Clock, article
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "newsbot.db", clock=clock)
-    yield opened
-    await opened.close()
+from tests.clock import Clock
+from tests.storage.test_sqlite_store import article
 
 
 async def test_a_version_1_database_migrates_keeping_its_articles(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,30 +13,11 @@ from bot.schedule import Schedule
 from bot.storage import NewArticle, PlannedPush, SourcePoll
 from bot.storage.schema import LATEST_VERSION, MIGRATIONS
 from bot.storage.sqlite import SqliteStore
+from tests.clock import Clock
 
 PERU = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
 LABOR = Target(TargetKind.TOPIC, "labor", "✊ Labor")
 LITHIUM = Target(TargetKind.KEYWORD, "lithium mining", '🔎 "lithium mining"')
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "db" / "newsbot.db", clock=clock)
-    yield opened
-    await opened.close()
 
 
 def article(source_id: int, n: int, countries: tuple[str, ...] = ("PE",)) -> NewArticle:
