@@ -76,3 +76,11 @@ async def test_bad_setting_exits_2_with_one_line(tmp_path: Path) -> None:
     code, out, err = await newsbot("poll", "--once", cwd=tmp_path, POLL_INTERVAL_SECONDS="0")
     assert code == 2 and out == ""
     assert err.strip().splitlines() == [err.strip()] and "POLL_INTERVAL_SECONDS" in err
+
+
+async def test_run_without_a_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    code, out, err = await newsbot("run", cwd=tmp_path)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
+    assert out == ""

@@ -6,12 +6,9 @@ real restart.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
-from tests.e2e.harness import FRANCE, PERU, PERU_LATER, REPO, BotProcess, article, polls_after
+from tests.e2e.harness import FRANCE, PERU, PERU_LATER, BotProcess, article, polls_after
 from tests.fakes.news_site import FakeNewsSite
 from tests.fakes.telegram import FakeTelegram, SentMessage
 
@@ -84,23 +81,3 @@ async def test_subscribe_poll_push_latest_restart_unsubscribe(
     finally:
         if bot._process is not None:
             await bot.stop()
-
-
-async def test_missing_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    env["PYTHONPATH"] = str(REPO)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode == 2
-    lines = err.decode().strip().splitlines()
-    assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
-    assert out == b""
