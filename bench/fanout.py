@@ -27,9 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.delivery.sender import Sender
-from bot.models import SourceSpec
-from bot.storage import NewArticle, PlannedPush
-from bot.storage.sqlite import SqliteStore
+from bot.models import NewArticle, PlannedPush, SourceSpec
+from bot.store.sqlite import SqliteStore
 from tests.fakes.telegram import FakeTelegram
 
 FIRST_CHAT = 5_000_000

@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.classify.countries import all_countries
 from bot.classify.topics import TOPICS
-from bot.matching import Candidate, route
 from bot.models import Target, TargetKind
-from bot.storage.sqlite import SqliteStore
+from bot.pipeline.match import Candidate, route
+from bot.store.sqlite import SqliteStore
 
 COMMON = [
     "the",

@@ -26,9 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.classify.classifier import Classifier
 from bot.config import Settings
 from bot.models import FetchResult, SourceSpec
-from bot.poller import PER_HOST_CONCURRENCY, Poller, read_source
+from bot.pipeline.poll import PER_HOST_CONCURRENCY, Poller
 from bot.sources.fetch import Fetcher, make_client
-from bot.storage.sqlite import SqliteStore
+from bot.sources.read import read_source
+from bot.store.sqlite import SqliteStore
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
 
 PATHS = ("/feed/", "/atom.xml", "/category/news/", "/feed/?copy=2", "/atom.xml?copy=2")

@@ -4,28 +4,25 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, cast
 
 from telegram import Bot, BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
-    CallbackContext,
     ContextTypes,
-    ExtBot,
 )
 
 from bot.classify.classifier import Classifier
-from bot.classify.resolver import Resolver
 from bot.config import Settings
 from bot.delivery.sender import Sender
-from bot.poller import Poller
-from bot.retention import DAY_SECONDS, prune
+from bot.pipeline.poll import Poller
+from bot.pipeline.retention import DAY_SECONDS, prune
+from bot.query.resolver import Resolver
 from bot.services import Services
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
-from bot.storage.sqlite import SqliteStore
+from bot.store.sqlite import SqliteStore
+from handlers.context import NewsApp, NewsContext
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +49,6 @@ async def open_services(settings: Settings, bot: Bot) -> Services:
         bot, store, rate_per_second=settings.push_rate, paid_broadcast=settings.paid_broadcast
     )
     return Services(settings, store, classifier, Resolver.default(), http, poller, sender)
-
-
-class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """PTB's context with a typed door to the core."""
-
-    @property
-    def services(self) -> Services:
-        return cast(Services, self.bot_data["services"])
-
-
-NewsApp = Application[Any, NewsContext, Any, Any, Any, Any]
 
 
 def file_url(base_url: str) -> str:

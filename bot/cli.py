@@ -13,9 +13,10 @@ from collections.abc import Iterator, Sequence
 from bot.classify.classifier import Classifier
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, StorageError
-from bot.poller import read_source, tag
+from bot.pipeline.poll import tag
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
+from bot.sources.read import read_source
 
 log = logging.getLogger("newsbot")
 
@@ -69,8 +70,8 @@ def classify_command(words: Sequence[str]) -> int:
 
 def resolve_command(words: Sequence[str]) -> int:
     """One JSON object per input, as /subscribe would understand it."""
-    from bot.classify.resolver import Resolver
-    from bot.classify.words import resolve_line
+    from bot.query.resolver import Resolver
+    from bot.query.words import resolve_line
 
     resolver = Resolver.default()
     for text in _inputs(words) if words else (line.rstrip("\n") for line in sys.stdin):
@@ -118,8 +119,8 @@ async def poll_command(settings: Settings, *, once: bool) -> int:
 
 async def sources_command(settings: Settings) -> int:
     """Print the health table of the sources the bot polls (the file's, and those added in chat)."""
-    from bot.source_health import table
-    from bot.storage.sqlite import SqliteStore
+    from bot.delivery.source_report import table
+    from bot.store.sqlite import SqliteStore
 
     specs = load_sources(settings.sources_file)
     store = await SqliteStore.open(settings.database_path)
@@ -133,8 +134,8 @@ async def sources_command(settings: Settings) -> int:
 
 async def status_command(settings: Settings) -> int:
     """Print the delivery report, read from the database the bot writes."""
-    from bot.status import status_lines
-    from bot.storage.sqlite import SqliteStore
+    from bot.delivery.status_report import status_lines
+    from bot.store.sqlite import SqliteStore
 
     store = await SqliteStore.open(settings.database_path)
     try:

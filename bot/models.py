@@ -103,3 +103,182 @@ class Unresolved:
     term: str
     message: str
     suggestions: tuple[Target, ...] = field(default=())
+
+
+# State from the store
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    id: int
+    type: str
+    title: str
+    active: bool
+    paused: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    chat_id: int
+    target: Target
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    id: int
+    name: str
+    url: str
+    kind: SourceKind | None
+    initialized: bool
+    etag: str | None
+    last_modified: str | None
+    last_polled_at: float | None
+    last_ok_at: float | None
+    last_error: str | None
+    failures: int
+    next_poll_after: float
+    article_count: int = 0
+    feed_url: str | None = None  # the feed discovered on the page at `url`, fetched instead
+    selectors: ListingSelectors | None = None
+    origin: str = "file"  # file | admin
+    guarded: bool = False  # fetched only from public addresses (added through the bot)
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """A classified article ready to store; `url_norm` is its identity across sources."""
+
+    source_id: int
+    url: str
+    url_norm: str
+    title: str
+    teaser: str
+    guid: str | None
+    author: str | None
+    published_at: float | None
+    countries: tuple[str, ...]
+    topics: tuple[str, ...]
+    story_key: str | None = None  # url_norm of an earlier article of the same story
+    categories: tuple[str, ...] = ()  # the source's own tags, kept so /why can explain
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    id: int
+    source_name: str
+    url: str
+    title: str
+    teaser: str
+    published_at: float | None
+    first_seen_at: float
+    countries: tuple[str, ...]
+    topics: tuple[str, ...]
+    also_in: tuple[str, ...] = ()  # other sources that carried the same story
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """What an article was classified from, so /why can explain its tags."""
+
+    url: str
+    title: str
+    teaser: str
+    categories: tuple[str, ...]
+    countries: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecentStory:
+    """A recent article, as syndication compares new ones against it."""
+
+    url_norm: str
+    source_id: int
+    source_name: str
+    title: str
+    teaser: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPush:
+    """One (chat, article) push decided by the matcher; a shared `batch` makes a digest."""
+
+    chat_id: int
+    url_norm: str
+    batch: str | None = None
+    not_before: float = 0.0  # held back by the chat's quiet hours or daily digest
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePoll:
+    """What one source's poll leaves behind: its new state and, when it worked, its articles."""
+
+    source_id: int
+    polled_at: float
+    ok: bool
+    error: str | None = None
+    kind: SourceKind | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    next_poll_after: float = 0.0
+    feed_url: str | None = None  # the feed to fetch next time instead of the page
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """What `record_poll` stored: the new articles and how many pushes were queued."""
+
+    new_articles: list[StoredArticle]
+    pushes_queued: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPush:
+    id: int
+    chat_id: int
+    chat_type: str
+    batch: str | None
+    attempts: int
+    article: StoredArticle
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryStats:
+    """The outbox at a glance, for operators: what waits, what went, what failed and why."""
+
+    pending: int
+    held: int  # pending, but waiting for quiet hours or a retry
+    sent_last_day: int
+    failed: int
+    active_chats: int
+    inactive_chats: int
+    failure_reasons: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    chat_id: int
+    kind: TargetKind
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A chat's delivery preferences; hours are local to the chat's UTC offset."""
+
+    tz_offset_minutes: int = 0
+    quiet_start: int | None = None  # hour the quiet hours begin, e.g. 22
+    quiet_end: int | None = None  # hour they end, e.g. 7
+    digest_hour: int | None = None  # deliver everything once a day at this hour
+
+    @property
+    def immediate(self) -> bool:
+        return self.digest_hour is None and self.quiet_start is None
+
+    def quiet_at(self, local_hour: int) -> bool:
+        if self.quiet_start is None or self.quiet_end is None:
+            return False
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= local_hour < self.quiet_end
+        return local_hour >= self.quiet_start or local_hour < self.quiet_end

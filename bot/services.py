@@ -10,11 +10,11 @@ from dataclasses import dataclass
 import httpx
 
 from bot.classify.classifier import Classifier
-from bot.classify.resolver import Resolver
 from bot.config import Settings
 from bot.delivery.sender import Sender
-from bot.poller import Poller
-from bot.storage import Store
+from bot.pipeline.poll import Poller
+from bot.query.resolver import Resolver
+from bot.store.base import Store
 
 
 @dataclass(slots=True)

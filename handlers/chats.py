@@ -6,8 +6,8 @@ import logging
 
 from telegram import ChatMember, Update
 
-from bot.app import NewsContext
 from handlers.common import may_change, reply
+from handlers.context import NewsContext
 
 log = logging.getLogger(__name__)
 GONE = (ChatMember.LEFT, ChatMember.BANNED)

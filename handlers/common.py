@@ -9,9 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.app import NewsContext
-from bot.classify.resolver import split_terms
 from bot.models import Target, TargetKind
+from bot.query.resolver import split_terms
+from handlers.context import NewsContext
 
 SUBSCRIBE = "s"
 UNSUBSCRIBE = "u"

@@ -6,11 +6,11 @@ from html import escape
 
 from telegram import Update
 
-from bot.app import NewsContext
-from bot.classify.words import resolve_all
-from bot.delivery.format import list_html
-from bot.matching import latest
+from bot.delivery.render import list_html
+from bot.pipeline.match import latest
+from bot.query.words import resolve_all
 from handlers.common import SUBSCRIBE, argument, buttons, keyboard, labels, reply
+from handlers.context import NewsContext
 
 LATEST_COUNT = 8
 

@@ -7,9 +7,10 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.app import NewsContext
-from bot.schedule import Schedule, apply_words, describe, describe_offset
+from bot.models import Schedule
+from bot.query.schedule import apply_words, describe, describe_offset
 from handlers.common import argument, may_change, reply
+from handlers.context import NewsContext
 
 PREFIX = "cfg"
 QUIET_CHOICES = ("off", "22-7", "23-8", "0-6")

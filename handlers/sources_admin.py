@@ -8,14 +8,14 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot.app import NewsContext
+from bot.delivery.source_report import summary_line
 from bot.models import SourceSpec
-from bot.poller import read_source
-from bot.source_health import summary_line
 from bot.sources.fetch import Fetcher
 from bot.sources.guard import UnsafeURLError, check_public_url
+from bot.sources.read import read_source
 from bot.text import normalize_url
 from handlers.common import NOT_ADMIN, command_text, is_admin, reply
+from handlers.context import NewsContext
 
 NAME_CHARS = 80
 

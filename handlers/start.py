@@ -6,10 +6,10 @@ from html import escape
 
 from telegram import Update
 
-from bot.app import NewsContext
 from bot.classify.topics import TOPICS
-from bot.subscriptions import popular
+from bot.query.subscriptions import popular
 from handlers.common import SUBSCRIBE, buttons, keyboard, reply
+from handlers.context import NewsContext
 
 WELCOME = (
     "👋 <b>I bring you independent news about the places and movements you care about.</b>\n\n"

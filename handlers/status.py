@@ -6,9 +6,9 @@ from html import escape
 
 from telegram import Update
 
-from bot.app import NewsContext
-from bot.status import status_lines
+from bot.delivery.status_report import status_lines
 from handlers.common import NOT_ADMIN, is_admin, reply
+from handlers.context import NewsContext
 
 
 async def status_command(update: Update, context: NewsContext) -> None:

@@ -7,10 +7,9 @@ from html import escape
 from telegram import InlineKeyboardButton, Update
 from telegram.constants import ParseMode
 
-from bot.app import NewsContext
 from bot.models import Target, TargetKind, Unresolved
-from bot.subscriptions import MAX_SUBSCRIPTIONS, Outcome, popular, subscribe, subscribe_text
-from bot.subscriptions import unsubscribe_text as unsubscribe_words
+from bot.query.subscriptions import MAX_SUBSCRIPTIONS, Outcome, popular, subscribe, subscribe_text
+from bot.query.subscriptions import unsubscribe_text as unsubscribe_words
 from handlers.common import (
     SUBSCRIBE,
     UNSUBSCRIBE,
@@ -23,6 +22,7 @@ from handlers.common import (
     parse_callback,
     reply,
 )
+from handlers.context import NewsContext
 
 USAGE = (
     "Tell me what to follow: a country, a topic or a phrase in quotes.\n"

@@ -10,14 +10,14 @@ from html import escape
 
 from telegram import Update
 
-from bot.app import NewsContext
 from bot.classify.classifier import Classifier, Explanation
 from bot.classify.countries import country
 from bot.classify.regions import region
 from bot.classify.topics import topic
-from bot.storage import ArticleText
+from bot.models import ArticleText
 from bot.text import normalize_url
 from handlers.common import reply
+from handlers.context import NewsContext
 
 MAX_EXPLAINED = 5  # articles explained for one digest
 MAX_WORDS = 4  # words quoted per tag

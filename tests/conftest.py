@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.sqlite import SqliteStore
+from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 
 

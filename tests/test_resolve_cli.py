@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.classify.resolver import Resolver
-from bot.classify.words import resolve_line
 from bot.cli import main
+from bot.query.resolver import Resolver
+from bot.query.words import resolve_line
 
 SHAPES = ({"country"}, {"topic"}, {"region", "countries"}, {"keyword"}, {"error", "suggestions"})
 

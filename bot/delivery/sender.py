@@ -23,8 +23,9 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.delivery.format import MAX_MESSAGE_CHARS, digest_html, fit, plain_text, push_html
-from bot.storage import PendingPush, Store
+from bot.delivery.render import MAX_MESSAGE_CHARS, digest_html, fit, plain_text, push_html
+from bot.models import PendingPush
+from bot.store.base import Store
 from bot.text import shorten
 
 log = logging.getLogger(__name__)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from bot.classify.regions import REGIONS, region, regions_of
-from bot.classify.resolver import Resolver
-from bot.matching import Candidate, matches, plan
-from bot.models import Target, TargetKind
-from bot.storage import Subscriber
+from bot.models import Subscriber, Target, TargetKind
+from bot.pipeline.match import Candidate, matches, plan
+from bot.query.resolver import Resolver
 
 
 def test_regions_hold_the_expected_countries() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.classify import Classifier
+from bot.classify.classifier import Classifier
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot.delivery.format import MAX_MESSAGE_CHARS
+from bot.delivery.render import MAX_MESSAGE_CHARS
 from bot.delivery.sender import (
     MAX_ATTEMPTS,
     PRIVATE_CHAT_INTERVAL,
@@ -20,9 +20,16 @@ from bot.delivery.sender import (
     backoff_seconds,
     group,
 )
-from bot.models import SourceSpec, Target, TargetKind
-from bot.storage import NewArticle, PendingPush, PlannedPush, StoredArticle
-from bot.storage.sqlite import SqliteStore
+from bot.models import (
+    NewArticle,
+    PendingPush,
+    PlannedPush,
+    SourceSpec,
+    StoredArticle,
+    Target,
+    TargetKind,
+)
+from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 from tests.fakes.telegram import FakeError, FakeTelegram, SentMessage
 

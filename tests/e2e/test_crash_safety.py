@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.delivery.sender import INFLIGHT_SECONDS
 from bot.models import Target, TargetKind
-from bot.storage.sqlite import SqliteStore
+from bot.store.sqlite import SqliteStore
 from tests.e2e.harness import PERU, BotProcess, article, polls_after
 from tests.fakes.news_site import FakeNewsSite
 from tests.fakes.telegram import FakeTelegram

@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.app import NewsApp, NewsContext, build_application, open_services
+from bot.app import build_application, open_services
 from bot.config import Settings
-from bot.models import TargetKind
+from bot.models import NewArticle, TargetKind
 from bot.services import Services
-from bot.storage import NewArticle
+from handlers.context import NewsApp, NewsContext
 from tests.fakes.telegram import FakeTelegram, SentMessage
 
 USER = 111

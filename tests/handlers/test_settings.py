@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.schedule import Schedule
+from bot.models import Schedule
 from tests.handlers.harness import USER, Newsbot, buttons
 
 

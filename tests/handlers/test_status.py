@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import SourceSpec
-from bot.storage import NewArticle, PlannedPush
+from bot.models import NewArticle, PlannedPush, SourceSpec
 from tests.handlers.harness import USER, Newsbot
 
 

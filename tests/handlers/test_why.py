@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.storage import NewArticle, PlannedPush
+from bot.models import NewArticle, PlannedPush
 from tests.handlers.harness import USER, Newsbot
 
 URL = "https://news.example/peru-strike/"

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from bot.models import SourceKind
-from bot.poller import read_source
 from bot.sources.discover import discover_feed, feed_links
 from bot.sources.fetch import Fetcher
+from bot.sources.read import read_source
 from tests.sources.minisite import MiniSite
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"

@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from bot.delivery.format import push_html
-from bot.poller import SourceRead, read_source
+from bot.delivery.render import push_html
+from bot.models import StoredArticle
 from bot.sources.fetch import MAX_REDIRECTS, Fetcher, make_client
-from bot.storage import StoredArticle
+from bot.sources.read import SourceRead, read_source
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
 from tests.sources.minisite import MiniSite
 

@@ -10,13 +10,13 @@ import httpx
 import pytest
 
 from bot.classify.classifier import Classifier
-from bot.delivery.format import push_html
+from bot.delivery.render import push_html
 from bot.models import ParsedPage, SourceKind, SourceSpec, Target, TargetKind
-from bot.poller import MAX_BACKOFF_SECONDS, Poller
-from bot.retention import prune
+from bot.pipeline.poll import MAX_BACKOFF_SECONDS, Poller
+from bot.pipeline.retention import prune
 from bot.sources.fetch import Fetcher
 from bot.sources.parse import parse_source
-from bot.storage.sqlite import SqliteStore
+from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
 from tests.sources.minisite import MiniSite
@@ -169,7 +169,7 @@ async def test_304_costs_no_parsing(
         parsed.append(kwargs["url"])
         return real(body, **kwargs)
 
-    monkeypatch.setattr("bot.poller.parse_source", counting)
+    monkeypatch.setattr("bot.sources.read.parse_source", counting)
     site.add(story("a", "Workers Strike In Chile"))
     await store.sync_sources([SourceSpec("RSS", site.rss_url), SourceSpec("Atom", site.atom_url)])
     await poller.poll_once()

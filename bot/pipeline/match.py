@@ -9,12 +9,20 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from bot.classify.classifier import keyword_in
-from bot.classify.filters import evaluate
 from bot.classify.normalize import collapse, fold
 from bot.classify.regions import region, regions_of
-from bot.models import Target, TargetKind
-from bot.schedule import Schedule, release_at
-from bot.storage import NewArticle, PlannedPush, Store, StoredArticle, Subscriber
+from bot.models import (
+    NewArticle,
+    PlannedPush,
+    Schedule,
+    StoredArticle,
+    Subscriber,
+    Target,
+    TargetKind,
+)
+from bot.pipeline.holds import release_at
+from bot.query.filters import evaluate
+from bot.store.base import Store
 
 
 @dataclass(frozen=True, slots=True)

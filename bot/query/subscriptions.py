@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.classify.normalize import fold
-from bot.classify.resolver import Resolver, split_terms
-from bot.classify.words import resolve_all
 from bot.models import Target, Unresolved
-from bot.storage import Store
+from bot.query.resolver import Resolver, split_terms
+from bot.query.words import resolve_all
+from bot.store.base import Store
 
 MAX_SUBSCRIPTIONS = 100
 POPULAR = ("Peru", "Palestine", "Venezuela", "Cuba", "labor", "protest", "climate", "housing")

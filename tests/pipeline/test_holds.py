@@ -6,14 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.schedule import (
-    Schedule,
-    describe,
-    describe_offset,
-    next_local_hour,
-    parse_offset,
-    release_at,
-)
+from bot.models import Schedule
+from bot.pipeline.holds import next_local_hour, release_at
+from bot.query.schedule import describe, describe_offset, parse_offset
 
 
 def at(hour: int, minute: int = 0, day: int = 21) -> float:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.models import SourceKind
-from bot.source_health import ago, summary_line, table
-from bot.storage import SourceState
+from bot.delivery.source_report import ago, summary_line, table
+from bot.models import SourceKind, SourceState
 from tests.test_cli import newsbot
 
 NOW = 1_000_000.0

@@ -15,24 +15,28 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import SchemaError, StorageError
-from bot.models import ListingSelectors, SourceKind, SourceSpec, Target, TargetKind
-from bot.schedule import Schedule
-from bot.storage import (
+from bot.models import (
     ArticleText,
     Chat,
     DeliveryStats,
+    ListingSelectors,
     NewArticle,
     PendingPush,
     PlannedPush,
     PollRecord,
     RecentStory,
+    Schedule,
+    SourceKind,
     SourcePoll,
+    SourceSpec,
     SourceState,
     StoredArticle,
     Subscriber,
     Subscription,
+    Target,
+    TargetKind,
 )
-from bot.storage.schema import LATEST_VERSION, MIGRATIONS
+from bot.store.schema import LATEST_VERSION, MIGRATIONS
 
 ARTICLE_COLUMNS = (
     "a.id, s.name, a.url, a.title, a.teaser, a.published_at, a.first_seen_at, a.countries, a.topics"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from html import escape, unescape
 
 from bot.classify.countries import country, hashtag
-from bot.storage import StoredArticle
+from bot.models import StoredArticle
 from bot.text import shorten
 
 TEASER_CHARS = 320

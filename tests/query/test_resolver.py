@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.classify.resolver import Resolver, split_terms
 from bot.models import Target, TargetKind, Unresolved
+from bot.query.resolver import Resolver, split_terms
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 
 from bot.errors import SchemaError
-from bot.models import SourceKind, SourceSpec, Target, TargetKind
-from bot.schedule import Schedule
-from bot.storage import NewArticle, PlannedPush, SourcePoll
-from bot.storage.schema import LATEST_VERSION, MIGRATIONS
-from bot.storage.sqlite import SqliteStore
+from bot.models import (
+    NewArticle,
+    PlannedPush,
+    Schedule,
+    SourceKind,
+    SourcePoll,
+    SourceSpec,
+    Target,
+    TargetKind,
+)
+from bot.store.schema import LATEST_VERSION, MIGRATIONS
+from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 
 PERU = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.storage import DeliveryStats
+from bot.models import DeliveryStats
 
 
 def status_lines(stats: DeliveryStats) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.storage import RecentStory
-from bot.syndication import StoryIndex, normalized
+from bot.models import RecentStory
+from bot.pipeline.stories import StoryIndex, normalized
 
 TEASER = (
     "Thousands of teachers across Peru walked out on Monday demanding higher wages and the "

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.classify.normalize import collapse
-from bot.classify.resolver import Resolver, keyword_target
 from bot.models import Target, TargetKind, Unresolved
+from bot.query.resolver import Resolver, keyword_target
 
 __all__ = [
     "MAX_DEPTH",

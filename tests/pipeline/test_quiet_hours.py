@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.delivery.sender import group
-from bot.matching import Candidate, route
-from bot.models import SourceSpec, Target, TargetKind
-from bot.schedule import Schedule
-from bot.storage import NewArticle
-from bot.storage.sqlite import SqliteStore
+from bot.models import NewArticle, Schedule, SourceSpec, Target, TargetKind
+from bot.pipeline.match import Candidate, route
+from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 
 PERU = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")

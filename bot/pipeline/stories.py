@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.storage import RecentStory
+from bot.models import RecentStory
 
 WINDOW_SECONDS = 3 * 86400  # republications appear within a few days
 TITLE_SCORE = 90  # token-set similarity of two titles, 0-100

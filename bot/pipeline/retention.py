@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.storage import Store
+from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.classify.filters import (
+from bot.models import Subscriber, Target, TargetKind
+from bot.pipeline.match import Candidate, matches, plan
+from bot.query.filters import (
     MAX_DEPTH,
     MAX_FILTER_TERMS,
     FilterError,
@@ -16,11 +18,8 @@ from bot.classify.filters import (
     looks_like_filter,
     parse_filter,
 )
-from bot.classify.resolver import Resolver
-from bot.classify.words import resolve_all
-from bot.matching import Candidate, matches, plan
-from bot.models import Target, TargetKind
-from bot.storage import Subscriber
+from bot.query.resolver import Resolver
+from bot.query.words import resolve_all
 
 RESOLVER = Resolver.default()
 

@@ -5,9 +5,9 @@ Used alike by /subscribe, /latest and `newsbot resolve`, so all three understand
 
 from __future__ import annotations
 
-from bot.classify.filters import FilterError, looks_like_filter, parse_filter
-from bot.classify.resolver import Resolver, as_json, split_terms
 from bot.models import Target, Unresolved
+from bot.query.filters import FilterError, looks_like_filter, parse_filter
+from bot.query.resolver import Resolver, as_json, split_terms
 
 FILTER_HELP = (
     "Filters combine countries, topics and words with AND, OR, NOT (or -word) and "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.storage import SourceState
+from bot.models import SourceState
 
 HEADERS = ("name", "kind", "last ok", "last error", "failures", "articles")
 ERROR_CHARS = 60

@@ -1,55 +1,16 @@
-"""When a chat wants its pushes: right away, after its quiet hours, or in one daily digest."""
+"""A chat's schedule in the reader's words: parsed from /settings, described back."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-HOUR = 3600
-DAY = 24 * HOUR
+from bot.models import Schedule
+
 MIN_OFFSET_MINUTES = 12 * 60  # UTC-12:00 … UTC+14:00 are the zones people live in
 MAX_OFFSET_MINUTES = 14 * 60
-
-
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    """A chat's delivery preferences; hours are local to the chat's UTC offset."""
-
-    tz_offset_minutes: int = 0
-    quiet_start: int | None = None  # hour the quiet hours begin, e.g. 22
-    quiet_end: int | None = None  # hour they end, e.g. 7
-    digest_hour: int | None = None  # deliver everything once a day at this hour
-
-    @property
-    def immediate(self) -> bool:
-        return self.digest_hour is None and self.quiet_start is None
-
-    def quiet_at(self, local_hour: int) -> bool:
-        if self.quiet_start is None or self.quiet_end is None:
-            return False
-        if self.quiet_start <= self.quiet_end:
-            return self.quiet_start <= local_hour < self.quiet_end
-        return local_hour >= self.quiet_start or local_hour < self.quiet_end
-
-
-def next_local_hour(now: float, hour: int, offset_minutes: int) -> float:
-    """The next moment after `now` (epoch seconds) when the local clock shows hour:00."""
-    local = now + offset_minutes * 60
-    start_of_day = local - local % DAY
-    moment = start_of_day + hour * HOUR
-    if moment <= local:
-        moment += DAY
-    return moment - offset_minutes * 60
-
-
-def release_at(schedule: Schedule, now: float) -> float | None:
-    """When a push queued at `now` may go out; None means right away."""
-    if schedule.digest_hour is not None:
-        return next_local_hour(now, schedule.digest_hour, schedule.tz_offset_minutes)
-    local_hour = int((now + schedule.tz_offset_minutes * 60) % DAY // HOUR)
-    if schedule.quiet_end is not None and schedule.quiet_at(local_hour):
-        return next_local_hour(now, schedule.quiet_end, schedule.tz_offset_minutes)
-    return None
+_HOUR_WORD = re.compile(r"^(\d{1,2})(?::00)?$")
+_OFFSET_WORD = re.compile(r"^(?:utc|gmt)?\s*([+-])?\s*(\d{1,2})(?::?(\d{2}))?$")
 
 
 def describe_offset(minutes: int) -> str:
@@ -75,10 +36,6 @@ def describe(schedule: Schedule) -> list[str]:
         f"📬 Delivery: {delivery}",
         f"🕒 Time zone: {describe_offset(schedule.tz_offset_minutes)}",
     ]
-
-
-_HOUR_WORD = re.compile(r"^(\d{1,2})(?::00)?$")
-_OFFSET_WORD = re.compile(r"^(?:utc|gmt)?\s*([+-])?\s*(\d{1,2})(?::?(\d{2}))?$")
 
 
 def _hour(word: str) -> int:

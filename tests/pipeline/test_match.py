@@ -6,9 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.classify.classifier import keyword_in
-from bot.matching import Candidate, KeywordIndex, matches, plan
-from bot.models import Target, TargetKind
-from bot.storage import Subscriber
+from bot.models import Subscriber, Target, TargetKind
+from bot.pipeline.match import Candidate, KeywordIndex, matches, plan
 
 PERU = Candidate("u/peru", ("PE",), ("labor",), "Miners strike in Arequipa over lithium mining")
 FRANCE = Candidate("u/france", ("FR",), ("protest",), "Paris rally against pension reform")

@@ -6,12 +6,11 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from bot.models import ListingSelectors, SourceKind, SourceSpec
-from bot.storage import PlannedPush, SourcePoll
-from bot.storage.schema import LATEST_VERSION, MIGRATIONS
-from bot.storage.sqlite import SqliteStore
+from bot.models import ListingSelectors, PlannedPush, SourceKind, SourcePoll, SourceSpec
+from bot.store.schema import LATEST_VERSION, MIGRATIONS
+from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
-from tests.storage.test_sqlite_store import article
+from tests.store.test_sqlite_store import article
 
 
 async def test_a_version_1_database_migrates_keeping_its_articles(

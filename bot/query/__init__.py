@@ -1,0 +1,1 @@
+"""A reader's words -> targets: the resolver, boolean filters, settings words, subscribing."""

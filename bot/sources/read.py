@@ -1,0 +1,112 @@
+"""Reading one source: fetch, discover its feed, parse; a failure is a value, not an abort."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+from bot.errors import SourceError
+from bot.models import FetchResult, ListingSelectors, ParsedArticle, ParsedPage, SourceKind
+from bot.sources.discover import discover_feed
+from bot.sources.fetch import Fetcher
+from bot.sources.parse import detect_kind, parse_source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRead:
+    """A source's fetch and parse: articles when it changed, none on 304, an error on failure."""
+
+    articles: list[ParsedArticle] = field(default_factory=list)
+    kind: SourceKind | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    error: str | None = None
+    feed_url: str | None = None  # the discovered feed that was read instead of the page
+    bytes_fetched: int = 0
+    title: str | None = None  # the feed's or page's own title
+
+
+async def read_source(
+    fetcher: Fetcher,
+    url: str,
+    kind: SourceKind | None,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    feed_url: str | None = None,
+    selectors: ListingSelectors | None = None,
+    guarded: bool = False,
+) -> SourceRead:
+    """Fetch and parse one source; its failure is a value, so the other sources go on.
+
+    A page that announces its own feed is read through the feed, now and in later polls
+    (`feed_url`); a 304 costs no parsing.
+    """
+    try:
+        fetched = await fetcher.fetch(
+            feed_url or url, etag=etag, last_modified=last_modified, guarded=guarded
+        )
+        if fetched.not_modified:
+            return SourceRead(
+                kind=kind,
+                etag=etag,
+                last_modified=last_modified,
+                not_modified=True,
+                feed_url=feed_url,
+            )
+        size = len(fetched.body)
+        if (
+            feed_url is None
+            and selectors is None
+            and kind is not SourceKind.HTML
+            and detect_kind(fetched.body, fetched.content_type) is SourceKind.HTML
+        ):
+            found = discover_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+            if found is not None:
+                feed = await _read_feed(fetcher, found, guarded=guarded)
+                if feed.error is None:
+                    return replace(feed, bytes_fetched=size + feed.bytes_fetched)
+                log.info("feed %s announced by %s unusable: %s", found, url, feed.error)
+                kind = SourceKind.HTML  # fall back to reading the page as a listing
+        page = parse_source(
+            fetched.body,
+            url=fetched.url,
+            content_type=fetched.content_type,
+            kind=kind,
+            selectors=selectors,
+        )
+    except SourceError as exc:
+        return SourceRead(error=str(exc) or type(exc).__name__)
+    return _page_read(page, fetched, feed_url=feed_url, size=size)
+
+
+async def _read_feed(fetcher: Fetcher, url: str, *, guarded: bool) -> SourceRead:
+    """A discovered feed, read as a feed whatever it looks like."""
+    try:
+        fetched = await fetcher.fetch(url, guarded=guarded)
+        kind = detect_kind(fetched.body, fetched.content_type)
+        if kind is SourceKind.HTML:
+            return SourceRead(error="the announced feed is an HTML page")
+        page = parse_source(
+            fetched.body, url=fetched.url, content_type=fetched.content_type, kind=kind
+        )
+    except SourceError as exc:
+        return SourceRead(error=str(exc) or type(exc).__name__)
+    return _page_read(page, fetched, feed_url=url, size=len(fetched.body))
+
+
+def _page_read(
+    page: ParsedPage, fetched: FetchResult, *, feed_url: str | None, size: int
+) -> SourceRead:
+    return SourceRead(
+        articles=page.articles,
+        kind=page.kind,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        feed_url=feed_url,
+        bytes_fetched=size,
+        title=page.title,
+    )
