@@ -22,6 +22,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from bot.models import PollIntent
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram.ext import AIORateLimiter, ExtBot
@@ -73,7 +75,7 @@ async def fan_out(token: str, base_url: str, chats: int, rate: float) -> tuple[f
             topics=("labor", "protest"),
         )
         pushes = (PlannedPush(c, story.url_norm) for c in range(FIRST_CHAT, FIRST_CHAT + chats))
-        await store.record_poll([], [story], pushes)
+        await store.apply(PollIntent([], [story], pushes))
         limiter = AIORateLimiter(overall_max_rate=max(30.0, rate), max_retries=0)
         async with ExtBot(token, base_url=base_url, rate_limiter=limiter) as bot:
             sender = Sender(bot, store, rate_per_second=rate)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -227,7 +228,7 @@ class SourcePoll:
 
 @dataclass(frozen=True, slots=True)
 class PollRecord:
-    """What `record_poll` stored: the new articles and how many pushes were queued."""
+    """What `Store.apply` stored: the new articles and how many pushes were queued."""
 
     new_articles: list[StoredArticle]
     pushes_queued: int
@@ -282,3 +283,18 @@ class Schedule:
         if self.quiet_start <= self.quiet_end:
             return self.quiet_start <= local_hour < self.quiet_end
         return local_hour >= self.quiet_start or local_hour < self.quiet_end
+
+
+# Intents to the store
+
+
+@dataclass(frozen=True, slots=True)
+class PollIntent:
+    """What one poll decided, applied by the store in one transaction.
+
+    `pushes` may be lazy (a Plan): a big poll means millions of pairs, written as they come.
+    """
+
+    polls: Sequence[SourcePoll] = ()
+    articles: Sequence[NewArticle] = ()
+    pushes: Iterable[PlannedPush] = ()

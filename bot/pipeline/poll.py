@@ -14,6 +14,7 @@ from bot.classify.classifier import Classifier
 from bot.models import (
     NewArticle,
     ParsedArticle,
+    PollIntent,
     SourcePoll,
     SourceState,
     Tags,
@@ -113,7 +114,7 @@ class Poller:
             batch=f"poll{now:.0f}",
             now=now,
         )
-        record = await self._store.record_poll(polls, articles, pushes)
+        record = await self._store.apply(PollIntent(polls, articles, pushes))
         failed = sum(1 for read in reads if read.error)
         summary = PollSummary(
             sources_ok=len(reads) - failed,

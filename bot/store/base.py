@@ -6,20 +6,18 @@ so a PostgreSQL backend can be added beside it without touching them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.models import (
     ArticleText,
     Chat,
     DeliveryStats,
-    NewArticle,
     PendingPush,
-    PlannedPush,
+    PollIntent,
     PollRecord,
     RecentStory,
     Schedule,
-    SourcePoll,
     SourceSpec,
     SourceState,
     StoredArticle,
@@ -65,12 +63,7 @@ class Store(Protocol):
 
     # articles and the outbox
     async def unknown_urls(self, url_norms: Sequence[str]) -> set[str]: ...
-    async def record_poll(
-        self,
-        polls: Sequence[SourcePoll],
-        articles: Sequence[NewArticle],
-        pushes: Iterable[PlannedPush],
-    ) -> PollRecord: ...
+    async def apply(self, intent: PollIntent) -> PollRecord: ...
     async def articles_for_message(self, chat_id: int, message_id: int) -> list[ArticleText]: ...
     async def article_by_url(self, url_norm: str) -> ArticleText | None: ...
     async def recent_articles(self, limit: int) -> list[StoredArticle]: ...

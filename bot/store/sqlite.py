@@ -20,9 +20,8 @@ from bot.models import (
     Chat,
     DeliveryStats,
     ListingSelectors,
-    NewArticle,
     PendingPush,
-    PlannedPush,
+    PollIntent,
     PollRecord,
     RecentStory,
     Schedule,
@@ -477,13 +476,9 @@ class SqliteStore:
             unknown.difference_update(row[0] for row in rows)
         return unknown
 
-    async def record_poll(
-        self,
-        polls: Sequence[SourcePoll],
-        articles: Sequence[NewArticle],
-        pushes: Iterable[PlannedPush],
-    ) -> PollRecord:
+    async def apply(self, intent: PollIntent) -> PollRecord:
         """Store a poll's source states, new articles and their pushes in one transaction."""
+        polls, articles, pushes = intent.polls, intent.articles, intent.pushes
         now = self._clock()
         inserted: dict[str, int] = {}
         async with self._transaction() as db:

@@ -24,6 +24,7 @@ from bot.models import (
     NewArticle,
     PendingPush,
     PlannedPush,
+    PollIntent,
     SourceSpec,
     StoredArticle,
     Target,
@@ -99,8 +100,8 @@ class World:
     ) -> tuple[NewArticle, ...]:
         """Store articles and queue one push per (chat, article), in the given order."""
         articles = tuple(dict.fromkeys(article for _, article in items))
-        record = await self.store.record_poll(
-            [], articles, [PlannedPush(chat, a.url_norm, batch) for chat, a in items]
+        record = await self.store.apply(
+            PollIntent([], articles, [PlannedPush(chat, a.url_norm, batch) for chat, a in items])
         )
         assert len(record.new_articles) == len(articles)
         return articles
@@ -225,8 +226,12 @@ async def test_blocked_chat_goes_inactive_until_it_writes_again(world: World) ->
     ]
     assert world.texts(USER) == []
 
-    record = await world.store.record_poll(
-        [], [late := world.article("Planned after the block")], [PlannedPush(USER, late.url_norm)]
+    record = await world.store.apply(
+        PollIntent(
+            [],
+            [late := world.article("Planned after the block")],
+            [PlannedPush(USER, late.url_norm)],
+        )
     )
     assert record.pushes_queued == 0
     world.later(3600)

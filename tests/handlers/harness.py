@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from bot.app import build_application, open_services
 from bot.config import Settings
-from bot.models import NewArticle, TargetKind
+from bot.models import NewArticle, PollIntent, TargetKind
 from bot.services import Services
 from handlers.context import NewsApp, NewsContext
 from tests.fakes.telegram import FakeTelegram, SentMessage
@@ -104,7 +104,7 @@ class Newsbot:
             )
             for n, (title, countries) in enumerate(items)
         ]
-        await self.services.store.record_poll([], articles, [])
+        await self.services.store.apply(PollIntent([], articles, []))
 
 
 @asynccontextmanager

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import NewArticle, PlannedPush, SourceSpec
+from bot.models import NewArticle, PlannedPush, PollIntent, SourceSpec
 from tests.handlers.harness import USER, Newsbot
 
 
@@ -31,8 +31,12 @@ async def test_status_counts_pending_and_failed_with_reasons(newsbot: Newsbot) -
         )
         for n in range(3)
     ]
-    await store.record_poll(
-        [], articles, [PlannedPush(c, f"https://s.test/{n}") for n, c in enumerate((501, 502, 503))]
+    await store.apply(
+        PollIntent(
+            [],
+            articles,
+            [PlannedPush(c, f"https://s.test/{n}") for n, c in enumerate((501, 502, 503))],
+        )
     )
     first, second, _ = await store.due_pushes(10)
     await store.mark_failed([first.id], "Bad Request: message is too long")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import NewArticle, PlannedPush
+from bot.models import NewArticle, PlannedPush, PollIntent
 from tests.handlers.harness import USER, Newsbot
 
 URL = "https://news.example/peru-strike/"
@@ -27,7 +27,7 @@ async def push_article(bot: Newsbot) -> int:
         topics=("labor",),
         categories=("Peru", "Strikes"),
     )
-    await bot.services.store.record_poll([], [article], [PlannedPush(USER, article.url_norm)])
+    await bot.services.store.apply(PollIntent([], [article], [PlannedPush(USER, article.url_norm)]))
     (due,) = await bot.services.store.due_pushes(10)
     sent = await bot.app.bot.send_message(USER, TITLE)
     await bot.services.store.mark_sent([due.id], sent.message_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.delivery.sender import group
-from bot.models import NewArticle, Schedule, SourceSpec, Target, TargetKind
+from bot.models import NewArticle, PollIntent, Schedule, SourceSpec, Target, TargetKind
 from bot.pipeline.match import Candidate, route
 from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
@@ -59,7 +59,7 @@ async def poll(store: SqliteStore, clock: Clock, *numbers: int) -> None:
     plan = await route(
         store, items, digest_threshold=5, batch=f"poll{clock.now:.0f}", now=clock.now
     )
-    await store.record_poll([], articles, plan)
+    await store.apply(PollIntent([], articles, plan))
 
 
 async def test_quiet_chat_gets_one_digest_when_its_quiet_hours_end(

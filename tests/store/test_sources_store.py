@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from bot.models import ListingSelectors, PlannedPush, SourceKind, SourcePoll, SourceSpec
+from bot.models import ListingSelectors, PlannedPush, PollIntent, SourceKind, SourcePoll, SourceSpec
 from bot.store.schema import LATEST_VERSION, MIGRATIONS
 from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
@@ -49,12 +49,14 @@ async def test_selectors_and_discovered_feed_round_trip(store: SqliteStore) -> N
         [SourceSpec("Odd", "https://odd.example/", SourceKind.HTML, selectors)]
     )
     assert source.selectors == selectors
-    await store.record_poll(
-        [SourcePoll(source.id, 1.0, ok=True, feed_url="https://odd.example/feed/")], [], []
+    await store.apply(
+        PollIntent(
+            [SourcePoll(source.id, 1.0, ok=True, feed_url="https://odd.example/feed/")], [], []
+        )
     )
     (source,) = await store.list_sources()
     assert source.feed_url == "https://odd.example/feed/"
-    await store.record_poll([SourcePoll(source.id, 2.0, ok=False, error="HTTP 404")], [], [])
+    await store.apply(PollIntent([SourcePoll(source.id, 2.0, ok=False, error="HTTP 404")], [], []))
     (source,) = await store.list_sources()
     assert source.feed_url is None  # looked for again on the page next time
 
@@ -79,8 +81,10 @@ async def test_one_push_per_story_and_pushes_name_the_other_sources(store: Sqlit
     )
     first = article(a.id, 1)
     copy = replace(article(b.id, 2), story_key=first.url_norm)
-    record = await store.record_poll(
-        [], [first, copy], [PlannedPush(1, first.url_norm), PlannedPush(1, copy.url_norm)]
+    record = await store.apply(
+        PollIntent(
+            [], [first, copy], [PlannedPush(1, first.url_norm), PlannedPush(1, copy.url_norm)]
+        )
     )
     assert len(record.new_articles) == 2 and record.pushes_queued == 1
     (push,) = await store.due_pushes(10)
@@ -92,9 +96,13 @@ async def test_prune_deletes_old_articles_with_tags_and_pushes(
 ) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
-    await store.record_poll([], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")])
+    await store.apply(
+        PollIntent([], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")])
+    )
     clock.now += 10 * 86400
-    await store.record_poll([], [article(source.id, 2)], [PlannedPush(1, "https://example.org/2")])
+    await store.apply(
+        PollIntent([], [article(source.id, 2)], [PlannedPush(1, "https://example.org/2")])
+    )
     assert await store.prune_articles(clock.now - 5 * 86400) == 1
     assert [a.title for a in await store.recent_articles(10)] == ["Article 2"]
     assert await store.pending_count() == 1
@@ -108,14 +116,16 @@ async def test_a_failing_discovered_feed_takes_its_validators_with_it(tmp_path: 
     store = await SqliteStore.open(tmp_path / "v.db")
     (source,) = await store.sync_sources([SourceSpec("Site", "https://site.test/")])
     found = "https://site.test/feed/"
-    await store.record_poll(
-        [SourcePoll(source.id, 1.0, ok=True, kind=SourceKind.RSS, etag='"f"', feed_url=found)],
-        [],
-        [],
+    await store.apply(
+        PollIntent(
+            [SourcePoll(source.id, 1.0, ok=True, kind=SourceKind.RSS, etag='"f"', feed_url=found)],
+            [],
+            [],
+        )
     )
     (state,) = await store.list_sources()
     assert state.feed_url == found and state.etag == '"f"'
-    await store.record_poll([SourcePoll(source.id, 2.0, ok=False, error="HTTP 500")], [], [])
+    await store.apply(PollIntent([SourcePoll(source.id, 2.0, ok=False, error="HTTP 500")], [], []))
     (state,) = await store.list_sources()
     assert state.feed_url is None and state.etag is None and state.last_modified is None
     await store.close()

@@ -11,6 +11,7 @@ from bot.errors import SchemaError
 from bot.models import (
     NewArticle,
     PlannedPush,
+    PollIntent,
     Schedule,
     SourceKind,
     SourcePoll,
@@ -108,8 +109,8 @@ async def test_sync_sources_enables_file_sources_and_resets_changed_url(
     )
     assert [s.name for s in states] == ["A", "B"]
     a = states[0]
-    await store.record_poll(
-        [SourcePoll(a.id, 5.0, ok=True, kind=SourceKind.RSS, etag='"x"')], [], []
+    await store.apply(
+        PollIntent([SourcePoll(a.id, 5.0, ok=True, kind=SourceKind.RSS, etag='"x"')], [], [])
     )
     states = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     assert [s.name for s in states] == ["A"]
@@ -121,15 +122,17 @@ async def test_sync_sources_enables_file_sources_and_resets_changed_url(
 async def test_record_poll_dedupes_and_queues_pushes_once(store: SqliteStore) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
-    first = await store.record_poll(
-        [SourcePoll(source.id, 1.0, ok=True)],
-        [article(source.id, 1), article(source.id, 2)],
-        [PlannedPush(1, "https://example.org/1"), PlannedPush(1, "https://example.org/2")],
+    first = await store.apply(
+        PollIntent(
+            [SourcePoll(source.id, 1.0, ok=True)],
+            [article(source.id, 1), article(source.id, 2)],
+            [PlannedPush(1, "https://example.org/1"), PlannedPush(1, "https://example.org/2")],
+        )
     )
     assert [a.title for a in first.new_articles] == ["Article 1", "Article 2"]
     assert first.pushes_queued == 2
-    again = await store.record_poll(
-        [], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")]
+    again = await store.apply(
+        PollIntent([], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")])
     )
     assert again.new_articles == [] and again.pushes_queued == 0
     assert await store.unknown_urls(["https://example.org/1", "https://example.org/3"]) == {
@@ -143,8 +146,12 @@ async def test_record_poll_dedupes_and_queues_pushes_once(store: SqliteStore) ->
 async def test_failed_poll_counts_failures(store: SqliteStore) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     for _ in range(2):
-        await store.record_poll(
-            [SourcePoll(source.id, 1.0, ok=False, error="HTTP 503", next_poll_after=99.0)], [], []
+        await store.apply(
+            PollIntent(
+                [SourcePoll(source.id, 1.0, ok=False, error="HTTP 503", next_poll_after=99.0)],
+                [],
+                [],
+            )
         )
     (state,) = await store.list_sources()
     assert state.failures == 2 and state.last_error == "HTTP 503"
@@ -154,10 +161,12 @@ async def test_failed_poll_counts_failures(store: SqliteStore) -> None:
 async def test_outbox_sent_retry_failed(store: SqliteStore, clock: Clock) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
-    await store.record_poll(
-        [],
-        [article(source.id, n) for n in (1, 2, 3)],
-        [PlannedPush(1, f"https://example.org/{n}") for n in (1, 2, 3)],
+    await store.apply(
+        PollIntent(
+            [],
+            [article(source.id, n) for n in (1, 2, 3)],
+            [PlannedPush(1, f"https://example.org/{n}") for n in (1, 2, 3)],
+        )
     )
     one, two, three = await store.due_pushes(10)
     await store.mark_sent([one.id], message_id=7)
@@ -173,7 +182,9 @@ async def test_outbox_sent_retry_failed(store: SqliteStore, clock: Clock) -> Non
 async def test_deactivating_a_chat_fails_its_pending_pushes(store: SqliteStore) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
-    await store.record_poll([], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")])
+    await store.apply(
+        PollIntent([], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")])
+    )
     await store.deactivate_chat(1, "Forbidden: bot was blocked by the user")
     assert await store.pending_count() == 0
     chat = await store.get_chat(1)
@@ -184,8 +195,8 @@ async def test_migrated_chat_keeps_subscriptions_and_queue(store: SqliteStore) -
     await store.upsert_chat(-100, "group", "Comrades")
     await store.add_subscriptions(-100, [PERU])
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
-    await store.record_poll(
-        [], [article(source.id, 1)], [PlannedPush(-100, "https://example.org/1")]
+    await store.apply(
+        PollIntent([], [article(source.id, 1)], [PlannedPush(-100, "https://example.org/1")])
     )
     await store.migrate_chat(-100, -1001234)
     assert await store.get_chat(-100) is None
@@ -197,9 +208,9 @@ async def test_migrated_chat_keeps_subscriptions_and_queue(store: SqliteStore) -
 
 async def test_recent_articles_newest_first(store: SqliteStore, clock: Clock) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
-    await store.record_poll([], [article(source.id, 1)], [])
+    await store.apply(PollIntent([], [article(source.id, 1)], []))
     clock.now += 60
-    await store.record_poll([], [article(source.id, 2, countries=("FR",))], [])
+    await store.apply(PollIntent([], [article(source.id, 2, countries=("FR",))], []))
     recent = await store.recent_articles(5)
     assert [a.title for a in recent] == ["Article 2", "Article 1"]
     assert recent[0].countries == ("FR",)
@@ -208,7 +219,9 @@ async def test_recent_articles_newest_first(store: SqliteStore, clock: Clock) ->
 async def test_paused_chat_keeps_its_queue_until_it_resumes(store: SqliteStore) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
-    await store.record_poll([], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")])
+    await store.apply(
+        PollIntent([], [article(source.id, 1)], [PlannedPush(1, "https://example.org/1")])
+    )
     await store.set_paused(1, True)
     assert await store.due_pushes(10) == []
     await store.set_paused(1, False)
@@ -221,7 +234,7 @@ async def test_a_long_queue_does_not_starve_other_chats(store: SqliteStore) -> N
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     articles = [article(source.id, n) for n in range(40)]
     pushes = [PlannedPush(1, f"https://example.org/{n}") for n in range(40)]
-    await store.record_poll([], articles, [*pushes, PlannedPush(2, "https://example.org/39")])
+    await store.apply(PollIntent([], articles, [*pushes, PlannedPush(2, "https://example.org/39")]))
     due = await store.due_pushes(limit=2, per_chat=5)
     assert [p.chat_id for p in due] == [1] * 5 + [2]  # chat 2's one push comes in the same pass
     assert [p.article.title for p in due[:5]] == [f"Article {n}" for n in range(5)]
@@ -232,7 +245,7 @@ async def test_back_to_immediate_releases_held_pushes(store: SqliteStore, clock:
     await store.set_schedule(1, Schedule(quiet_start=0, quiet_end=23))
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     held = PlannedPush(1, "https://example.org/1", "held99:1", not_before=clock.now + 3600)
-    await store.record_poll([], [article(source.id, 1)], [held])
+    await store.apply(PollIntent([], [article(source.id, 1)], [held]))
     assert await store.due_pushes(10) == []
     await store.set_schedule(1, Schedule())
     assert [p.batch for p in await store.due_pushes(10)] == ["held99:1"]
