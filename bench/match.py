@@ -2,8 +2,9 @@
 
     python bench/match.py [--chats 30000] [--subscriptions 100000] [--articles 1000]
 
-Uses the real SQLite store (in a temporary directory) and the real `route`, the function a
-poll calls: (kind, value) lookups through the index, keywords through one automaton.
+Uses the real SQLite store (in a temporary directory) and the poll's own matching steps
+(`load_subscribers`, `plan`, `Plan.hold`): (kind, value) lookups through the index, keywords
+through one automaton.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.classify.countries import all_countries
 from bot.classify.topics import TOPICS
 from bot.models import Target, TargetKind
-from bot.pipeline.match import Candidate, route
+from bot.pipeline.match import Candidate, Plan, plan, wanted
+from bot.pipeline.poll import load_subscribers
 from bot.store.sqlite import SqliteStore
 
 COMMON = [
@@ -114,6 +116,14 @@ def articles(rng: random.Random, count: int, vocab: list[str]) -> list[Candidate
     ]
 
 
+async def route(store: SqliteStore, items: list[Candidate]) -> Plan:
+    """The poll's matching step: load the subscribers the articles carry, plan, hold."""
+    subscribers = await load_subscribers(store, wanted(items))
+    planned = plan(items, subscribers, digest_threshold=5, batch="bench")
+    planned.hold(await store.schedules(), time.time())
+    return planned
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, default=30_000)
@@ -132,12 +142,12 @@ async def main() -> None:
         )
         items = articles(rng, args.articles, vocab)
         started = time.perf_counter()
-        pushes = await route(store, items, digest_threshold=5, batch="bench", now=time.time())
+        pushes = await route(store, items)
         seconds = time.perf_counter() - started
         pairs, chats = len(pushes), len(pushes.per_chat)
         del pushes
         tracemalloc.start()  # a second run, traced: tracing slows allocation, so not timed
-        await route(store, items, digest_threshold=5, batch="bench", now=time.time())
+        await route(store, items)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         await store.close()

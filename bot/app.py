@@ -14,7 +14,7 @@ from telegram.ext import (
 
 from bot.classify.classifier import Classifier
 from bot.config import Settings
-from bot.delivery.sender import Sender
+from bot.delivery.sender import MESSAGE_DEFAULTS, Sender
 from bot.pipeline.poll import Poller
 from bot.pipeline.retention import DAY_SECONDS, prune
 from bot.query.resolver import Resolver
@@ -34,9 +34,7 @@ async def open_services(settings: Settings, bot: Bot) -> Services:
     await store.sync_sources(specs)
     classifier = Classifier.default()
     http = make_client(settings)
-    fetcher = Fetcher(
-        http, max_bytes=settings.fetch_max_bytes, timeout_seconds=settings.fetch_timeout_seconds
-    )
+    fetcher = Fetcher.from_settings(settings, http)
     poller = Poller(
         store,
         fetcher,
@@ -48,7 +46,7 @@ async def open_services(settings: Settings, bot: Bot) -> Services:
     sender = Sender(
         bot, store, rate_per_second=settings.push_rate, paid_broadcast=settings.paid_broadcast
     )
-    return Services(settings, store, classifier, Resolver.default(), http, poller, sender)
+    return Services(settings, store, classifier, Resolver.default(), http, fetcher, poller, sender)
 
 
 def file_url(base_url: str) -> str:
@@ -66,6 +64,7 @@ def build_application(settings: Settings) -> NewsApp:
         .token(settings.require_token())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url(settings.telegram_api_base_url))
+        .defaults(MESSAGE_DEFAULTS)
         .rate_limiter(AIORateLimiter(overall_max_rate=max(30.0, settings.push_rate), max_retries=0))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(_start)

@@ -9,14 +9,16 @@ import logging
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 
 from bot.classify.classifier import Classifier
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, StorageError
-from bot.pipeline.poll import tag
+from bot.models import StoredArticle
+from bot.pipeline.poll import Poller
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
-from bot.sources.read import read_source
+from bot.store.sqlite import SqliteStore
 
 log = logging.getLogger("newsbot")
 
@@ -79,55 +81,66 @@ def resolve_command(words: Sequence[str]) -> int:
     return 0
 
 
+def _article_line(article: StoredArticle) -> str:
+    published = (
+        datetime.fromtimestamp(article.published_at, UTC).isoformat()
+        if article.published_at is not None
+        else None
+    )
+    record = {
+        "url": article.url,
+        "title": article.title,
+        "teaser": article.teaser,
+        "source": article.source_name,
+        "published": published,
+        "countries": list(article.countries),
+        "topics": list(article.topics),
+    }
+    return json.dumps(record, ensure_ascii=False)
+
+
 async def poll_command(settings: Settings, *, once: bool) -> int:
-    """Print each source's articles as JSON lines; with --once, one pass, else every interval."""
+    """Print each new article as a JSON line, read by the bot's own pipeline.
+
+    The pipeline runs against a throwaway in-memory store, so the bot's database is never
+    touched; with --once one pass, else one every interval (only what is new is printed).
+    """
     specs = load_sources(settings.sources_file)
-    classifier = Classifier.default()
-    printed: set[str] = set()
-    async with make_client(settings) as client:
-        fetcher = Fetcher(
-            client,
-            max_bytes=settings.fetch_max_bytes,
-            timeout_seconds=settings.fetch_timeout_seconds,
-        )
-        while True:
-            reads = await asyncio.gather(*(read_source(fetcher, s.url, s.kind) for s in specs))
-            for spec, read in zip(specs, reads, strict=True):
-                if read.error:
-                    log.warning("source %s failed: %s", spec.name, read.error)
-                for article in read.articles:
-                    if article.url in printed:
-                        continue
-                    printed.add(article.url)
-                    tags = tag(classifier, article)
-                    record = {
-                        "url": article.url,
-                        "title": article.title,
-                        "teaser": article.teaser,
-                        "source": spec.name,
-                        "published": article.published.isoformat() if article.published else None,
-                        "countries": list(tags.countries),
-                        "topics": list(tags.topics),
-                    }
-                    print(json.dumps(record, ensure_ascii=False), flush=True)
-            failed = sum(1 for read in reads if read.error)
-            log.info("poll: %d sources ok, %d failed", len(reads) - failed, failed)
-            if once:
-                return 1 if failed == len(reads) and reads else 0
-            await asyncio.sleep(settings.poll_interval_seconds)
+    store = await SqliteStore.open(":memory:")
+    try:
+        await store.sync_sources(specs)
+        async with make_client(settings) as client:
+            poller = Poller(
+                store,
+                Fetcher.from_settings(settings, client),
+                Classifier.default(),
+                interval_seconds=settings.poll_interval_seconds,
+                concurrency=settings.fetch_concurrency,
+                digest_threshold=settings.digest_threshold,
+            )
+            while True:
+                summary = await poller.poll_once()
+                for article in summary.articles:
+                    print(_article_line(article), flush=True)
+                if once:
+                    polled = summary.sources_ok + summary.sources_failed
+                    return 1 if polled and summary.sources_failed == polled else 0
+                await asyncio.sleep(settings.poll_interval_seconds)
+    finally:
+        await store.close()
 
 
 async def sources_command(settings: Settings) -> int:
-    """Print the health table of the sources the bot polls (the file's, and those added in chat)."""
+    """Print the health table of the sources the bot polls, as its database records them."""
     from bot.delivery.source_report import table
-    from bot.store.sqlite import SqliteStore
 
-    specs = load_sources(settings.sources_file)
-    store = await SqliteStore.open(settings.database_path)
+    path = settings.database_path
+    store = await SqliteStore.open(path, read_only=True)
     try:
-        sources = await store.sync_sources(specs)
+        sources = await store.list_sources()
     finally:
         await store.close()
+    print(f"database: {path}")
     print(table(sources, time.time()))
     return 0
 
@@ -135,13 +148,15 @@ async def sources_command(settings: Settings) -> int:
 async def status_command(settings: Settings) -> int:
     """Print the delivery report, read from the database the bot writes."""
     from bot.delivery.status_report import status_lines
-    from bot.store.sqlite import SqliteStore
 
-    store = await SqliteStore.open(settings.database_path)
+    path = settings.database_path
+    store = await SqliteStore.open(path, read_only=True)
     try:
-        print("\n".join(status_lines(await store.delivery_stats())))
+        stats = await store.delivery_stats()
     finally:
         await store.close()
+    print(f"database: {path}")
+    print("\n".join(status_lines(stats)))
     return 0
 
 

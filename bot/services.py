@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.delivery.sender import Sender
 from bot.pipeline.poll import Poller
 from bot.query.resolver import Resolver
+from bot.sources.fetch import Fetcher
 from bot.store.base import Store
 
 
@@ -24,6 +25,7 @@ class Services:
     classifier: Classifier
     resolver: Resolver
     http: httpx.AsyncClient
+    fetcher: Fetcher  # the one fetcher over `http`: polls and /addsource share it
     poller: Poller
     sender: Sender
 

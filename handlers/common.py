@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
@@ -18,7 +18,6 @@ UNSUBSCRIBE = "u"
 UNSUBSCRIBE_ALL = "u|all"
 MAX_CALLBACK_BYTES = 64
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def command_text(update: Update) -> str:
@@ -79,7 +78,7 @@ def labels(targets: Sequence[Target]) -> str:
 async def reply(update: Update, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
     message = update.effective_message
     if message is not None:
-        await message.reply_html(html, reply_markup=markup, link_preview_options=NO_PREVIEW)
+        await message.reply_text(html, reply_markup=markup)  # HTML, no preview: the defaults
 
 
 NOT_ADMIN = "Only the bot's operators can do that."

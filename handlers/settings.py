@@ -99,9 +99,7 @@ async def settings_button(update: Update, context: NewsContext) -> None:
     await store.set_schedule(chat.id, schedule)
     await query.answer("Saved")
     try:
-        await query.edit_message_text(
-            _text(schedule), parse_mode="HTML", reply_markup=keyboard(schedule)
-        )
+        await query.edit_message_text(_text(schedule), reply_markup=keyboard(schedule))
     except BadRequest as exc:  # pressing the option already chosen changes nothing
         if "not modified" not in exc.message.lower():
             raise

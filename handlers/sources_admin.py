@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import time
 from html import escape
-from urllib.parse import urlsplit
 
 from telegram import Update
 
 from bot.delivery.source_report import summary_line
-from bot.models import SourceSpec
-from bot.sources.fetch import Fetcher
-from bot.sources.guard import UnsafeURLError, check_public_url
-from bot.sources.read import read_source
-from bot.text import normalize_url
+from bot.pipeline.add_source import (
+    AddOutcome,
+    AlreadyPolled,
+    NotAUrl,
+    Refused,
+    Unreadable,
+    add_source,
+)
 from handlers.common import NOT_ADMIN, command_text, is_admin, reply
 from handlers.context import NewsContext
-
-NAME_CHARS = 80
 
 
 async def sources_command(update: Update, context: NewsContext) -> None:
@@ -46,51 +46,33 @@ async def addsource_command(update: Update, context: NewsContext) -> None:
         await reply(update, NOT_ADMIN)
         return
     url, _, name = command_text(update).partition(" ")
-    try:
-        parts = urlsplit(url)
-        scheme, host = parts.scheme, parts.hostname
-    except ValueError:  # e.g. http://[x : not a URL at all
-        scheme, host = "", None
-    if scheme not in ("http", "https") or not host:
-        await reply(update, "Usage: /addsource URL [name] — an http:// or https:// address.")
-        return
     services = context.services
-    settings = services.settings
-    guarded = not settings.allow_private_sources
-    if guarded:
-        try:
-            await check_public_url(url)
-        except UnsafeURLError as exc:
-            await reply(update, f"⛔ Refused: {escape(str(exc))}.")
-            return
-    existing = await services.store.list_sources()
-    key = normalize_url(url)
-    for source in existing:
-        if key in (normalize_url(source.url), normalize_url(source.feed_url or "")):
-            await reply(update, f"Already polled as <b>{escape(source.name)}</b>.")
-            return
-    fetcher = Fetcher(
-        services.http,
-        max_bytes=settings.fetch_max_bytes,
-        timeout_seconds=settings.fetch_timeout_seconds,
+    outcome = await add_source(
+        services.store,
+        services.fetcher,
+        url,
+        name,
+        guarded=not services.settings.allow_private_sources,
     )
-    read = await read_source(fetcher, url, None, guarded=guarded)
-    if read.error:
-        await reply(update, f"❌ Not added: {escape(read.error)}")
-        return
-    name = " ".join((name or read.title or host).split())[:NAME_CHARS]
-    taken = {source.name.casefold() for source in existing}
-    if name.casefold() in taken:
-        name = f"{name} ({host})"[:NAME_CHARS]
-    state = await services.store.add_source(SourceSpec(name, url), guarded=guarded)
+    await reply(update, _added_text(outcome))
+
+
+def _added_text(outcome: AddOutcome) -> str:
+    if isinstance(outcome, NotAUrl):
+        return "Usage: /addsource URL [name] — an http:// or https:// address."
+    if isinstance(outcome, Refused):
+        return f"⛔ Refused: {escape(outcome.reason)}."
+    if isinstance(outcome, AlreadyPolled):
+        return f"Already polled as <b>{escape(outcome.name)}</b>."
+    if isinstance(outcome, Unreadable):
+        return f"❌ Not added: {escape(outcome.error)}"
     kinds = {"rss": "an RSS feed", "atom": "an Atom feed", "html": "a listing page"}
-    how = kinds.get(str(read.kind), "a source")
-    if read.feed_url:
-        how = f"the feed it announces, {escape(read.feed_url)}"
-    await reply(
-        update,
-        f"✅ Added <b>{escape(state.name)}</b>, read as {how}: {len(read.articles)} articles "
-        "now. They are recorded at the next poll; later articles are pushed.",
+    how = kinds.get(str(outcome.kind), "a source")
+    if outcome.feed_url:
+        how = f"the feed it announces, {escape(outcome.feed_url)}"
+    return (
+        f"✅ Added <b>{escape(outcome.source.name)}</b>, read as {how}: {outcome.articles} "
+        "articles now. They are recorded at the next poll; later articles are pushed."
     )
 
 

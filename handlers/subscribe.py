@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from telegram import InlineKeyboardButton, Update
-from telegram.constants import ParseMode
 
 from bot.models import Target, TargetKind, Unresolved
 from bot.query.subscriptions import MAX_SUBSCRIPTIONS, Outcome, popular, subscribe, subscribe_text
@@ -151,7 +150,7 @@ async def button(update: Update, context: NewsContext) -> None:
             return
         outcome = await subscribe(store, chat.id, [target])
         await query.answer(f"Subscribed to {target.label}")
-        await context.bot.send_message(chat.id, subscribe_reply(outcome), parse_mode=ParseMode.HTML)
+        await context.bot.send_message(chat.id, subscribe_reply(outcome))
         return
     current = [s.target for s in await store.list_subscriptions(chat.id)]
     removed = await store.remove_subscriptions(

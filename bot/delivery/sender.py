@@ -21,6 +21,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import Defaults
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery.render import MAX_MESSAGE_CHARS, digest_html, fit, plain_text, push_html
@@ -29,6 +30,12 @@ from bot.store.base import Store
 from bot.text import shorten
 
 log = logging.getLogger(__name__)
+
+# How every message of the bot looks unless a call says otherwise (the factory installs it):
+# HTML, and no link previews, which would push the next teaser off a phone's screen.
+MESSAGE_DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+)
 
 MAX_ATTEMPTS = 8
 PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message a second to one private chat
@@ -242,8 +249,7 @@ class Sender:
         result = await self._bot.send_message(
             chat_id,
             text,
-            parse_mode=ParseMode.HTML if html else None,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            parse_mode=ParseMode.HTML if html else None,  # the plain fallback overrides the default
             allow_paid_broadcast=self._paid or None,
         )
         return result.message_id

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.models import Schedule
 
 HOUR = 3600
 DAY = 24 * HOUR
-MIN_OFFSET_MINUTES = 12 * 60  # UTC-12:00 … UTC+14:00 are the zones people live in
-MAX_OFFSET_MINUTES = 14 * 60
 
 
 def next_local_hour(now: float, hour: int, offset_minutes: int) -> float:
@@ -30,7 +26,3 @@ def release_at(schedule: Schedule, now: float) -> float | None:
     if schedule.quiet_end is not None and schedule.quiet_at(local_hour):
         return next_local_hour(now, schedule.quiet_end, schedule.tz_offset_minutes)
     return None
-
-
-_HOUR_WORD = re.compile(r"^(\d{1,2})(?::00)?$")
-_OFFSET_WORD = re.compile(r"^(?:utc|gmt)?\s*([+-])?\s*(\d{1,2})(?::?(\d{2}))?$")

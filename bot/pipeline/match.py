@@ -201,25 +201,22 @@ def plan(
     return Plan([item.key for item in items], dict(per_chat), batches)
 
 
-async def route(
-    store: Store, items: Sequence[Candidate], *, digest_threshold: int, batch: str, now: float
-) -> Plan:
-    """Plan the pushes for new articles, asking the store only for the targets they carry."""
-    if not items:
-        return Plan([], {}, {})
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The targets new articles carry: only their subscribers are loaded from the store."""
+
+    countries: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+
+def wanted(items: Sequence[Candidate]) -> Wanted:
     countries = sorted({code for item in items for code in item.countries})
-    topics = sorted({slug for item in items for slug in item.topics})
-    regions = sorted(regions_of(countries))
-    subscribers = [
-        *await store.subscribers(TargetKind.COUNTRY, countries),
-        *await store.subscribers(TargetKind.TOPIC, topics),
-        *await store.subscribers(TargetKind.REGION, regions),
-        *await store.keyword_subscribers(),
-        *await store.filter_subscribers(),
-    ]
-    planned = plan(items, subscribers, digest_threshold=digest_threshold, batch=batch)
-    planned.hold(await store.schedules(), now)
-    return planned
+    return Wanted(
+        countries=tuple(countries),
+        topics=tuple(sorted({slug for item in items for slug in item.topics})),
+        regions=tuple(sorted(regions_of(countries))),
+    )
 
 
 async def latest(

@@ -1,4 +1,8 @@
-"""One poll: fetch every due source at once, classify what is new, store it with its pushes."""
+"""The one poll loop, and the only async part of the pipeline: load -> read -> decide -> apply.
+
+Every decision is made by the pure functions of `decide`; this module only gathers the facts
+they need (due sources, their fresh reads, what the store knows) and applies the intent.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,21 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.classify.classifier import Classifier
-from bot.models import (
-    NewArticle,
-    ParsedArticle,
-    PollIntent,
-    SourcePoll,
-    SourceState,
-    Tags,
-)
-from bot.pipeline.match import Candidate, candidate, route
+from bot.models import SourceState, StoredArticle, Subscriber, TargetKind
+from bot.pipeline.decide import PollFacts, PollPolicy, candidates, decide, due, fresh_articles
+from bot.pipeline.identity import first_listed, fresh
+from bot.pipeline.match import Wanted, wanted
 from bot.pipeline.stories import WINDOW_SECONDS, StoryIndex
 from bot.sources.fetch import Fetcher
 from bot.sources.read import SourceRead, read_source
 from bot.store.base import Store
-from bot.text import normalize_url
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_SECONDS = 6 * 3600
 PER_HOST_CONCURRENCY = 2  # sources of one site fetched at once: polite, and HTTP/2 multiplexes
 
 
@@ -40,6 +37,7 @@ class PollSummary:
     new_articles: int
     pushes_queued: int
     seconds: float
+    articles: Sequence[StoredArticle] = field(default=(), repr=False)  # what this poll stored
 
     def log_line(self) -> str:
         return (
@@ -49,8 +47,15 @@ class PollSummary:
         )
 
 
-def tag(classifier: Classifier, article: ParsedArticle) -> Tags:
-    return classifier.classify(article.title, article.teaser, article.categories)
+async def load_subscribers(store: Store, targets: Wanted) -> list[Subscriber]:
+    """Chats following what the new articles carry; keywords and filters are few: all read."""
+    return [
+        *await store.subscribers(TargetKind.COUNTRY, targets.countries),
+        *await store.subscribers(TargetKind.TOPIC, targets.topics),
+        *await store.subscribers(TargetKind.REGION, targets.regions),
+        *await store.keyword_subscribers(),
+        *await store.filter_subscribers(),
+    ]
 
 
 class Poller:
@@ -71,50 +76,31 @@ class Poller:
         self._store = store
         self._fetcher = fetcher
         self._classifier = classifier
-        self._interval = interval_seconds
+        self._policy = PollPolicy(interval_seconds, digest_threshold)
         self._semaphore = asyncio.Semaphore(concurrency)
         self._per_host = per_host
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self._per_host)
         )
-        self._digest_threshold = digest_threshold
         self._clock = clock
 
     async def poll_once(self) -> PollSummary:
         started = time.monotonic()
         now = self._clock()
-        sources = [s for s in await self._store.list_sources() if s.next_poll_after <= now]
+        sources = due(await self._store.list_sources(), now)
         reads = await asyncio.gather(*(self._read(source) for source in sources))
-        polls = [self._poll_state(s, r, now) for s, r in zip(sources, reads, strict=True)]
         for source, read in zip(sources, reads, strict=True):
             if read.error:
                 log.warning("source %s failed: %s", source.name, read.error)
-        found = _first_by_url(sources, reads)
-        unknown = await self._store.unknown_urls(list(found))
-        articles: list[NewArticle] = []
-        pushable: list[Candidate] = []
-        stories = StoryIndex(
-            await self._store.recent_stories(now - WINDOW_SECONDS) if unknown else ()
-        )
-        for url_norm, (source, parsed) in found.items():
-            if url_norm not in unknown:
-                continue
-            article = self._classified(source, parsed, url_norm)
-            story = stories.find(source.id, parsed.title, parsed.teaser)
-            if story is not None:  # a republished story: stored, but pushed once per chat
-                article = replace(article, story_key=story)
-            stories.add(url_norm, source.id, parsed.title, parsed.teaser)
-            articles.append(article)
-            if source.initialized:  # a new source's backlog is recorded, not pushed
-                pushable.append(candidate(article, url_norm))
-        pushes = await route(
-            self._store,
-            pushable,
-            digest_threshold=self._digest_threshold,
-            batch=f"poll{now:.0f}",
-            now=now,
-        )
-        record = await self._store.apply(PollIntent(polls, articles, pushes))
+        found = first_listed(zip(sources, (read.articles for read in reads), strict=True))
+        new = fresh(found, await self._store.unknown_urls(list(found)))
+        stories = StoryIndex(await self._store.recent_stories(now - WINDOW_SECONDS) if new else ())
+        articles = fresh_articles(new, stories, self._classifier)
+        items = candidates(articles)
+        subscribers = await load_subscribers(self._store, wanted(items)) if items else []
+        schedules = await self._store.schedules() if items else {}
+        facts = PollFacts(now, sources, reads, articles, subscribers, schedules)
+        record = await self._store.apply(decide(facts, self._policy))
         failed = sum(1 for read in reads if read.error)
         summary = PollSummary(
             sources_ok=len(reads) - failed,
@@ -123,6 +109,7 @@ class Poller:
             new_articles=len(record.new_articles),
             pushes_queued=record.pushes_queued,
             seconds=time.monotonic() - started,
+            articles=record.new_articles,
         )
         log.info(summary.log_line())
         return summary
@@ -140,46 +127,3 @@ class Poller:
                 selectors=source.selectors,
                 guarded=source.guarded,
             )
-
-    def _poll_state(self, source: SourceState, read: SourceRead, now: float) -> SourcePoll:
-        if read.error:
-            backoff = min(self._interval * 2 ** min(source.failures, 16), MAX_BACKOFF_SECONDS)
-            return SourcePoll(
-                source.id, now, ok=False, error=read.error, next_poll_after=now + backoff
-            )
-        return SourcePoll(
-            source.id,
-            now,
-            ok=True,
-            kind=read.kind,
-            etag=read.etag,
-            last_modified=read.last_modified,
-            feed_url=read.feed_url,
-        )
-
-    def _classified(self, source: SourceState, parsed: ParsedArticle, url_norm: str) -> NewArticle:
-        tags = tag(self._classifier, parsed)
-        return NewArticle(
-            source_id=source.id,
-            url=parsed.url,
-            url_norm=url_norm,
-            title=parsed.title,
-            teaser=parsed.teaser,
-            guid=parsed.guid,
-            author=parsed.author,
-            published_at=parsed.published.timestamp() if parsed.published else None,
-            countries=tags.countries,
-            topics=tags.topics,
-            categories=parsed.categories,
-        )
-
-
-def _first_by_url(
-    sources: Sequence[SourceState], reads: Sequence[SourceRead]
-) -> dict[str, tuple[SourceState, ParsedArticle]]:
-    """Each article once per poll, from the first source that listed it, oldest first."""
-    found: dict[str, tuple[SourceState, ParsedArticle]] = {}
-    for source, read in zip(sources, reads, strict=True):
-        for parsed in reversed(read.articles):
-            found.setdefault(normalize_url(parsed.url), (source, parsed))
-    return found

@@ -30,9 +30,9 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     except Exception as exc:  # feedparser has crashes of its own on hostile bytes: not our bug
         detail = " ".join(str(exc).split())[:200]
         raise ParseError(f"not a readable feed: {type(exc).__name__}: {detail}") from exc
-    articles = _unique(
+    articles = [
         article for entry in parsed.entries if (article := _article(entry, base=url)) is not None
-    )
+    ]
     version = str(parsed.get("version") or "")
     if not articles and (parsed.bozo or not version):
         raise ParseError(_why_unusable(body, parsed))
@@ -134,18 +134,6 @@ def _author(entry: Mapping[str, Any]) -> str | None:
     detail = entry.get("author_detail") or {}
     name = clean_text(str(detail.get("name") or entry.get("author") or ""))
     return name or None
-
-
-def _unique(articles: Iterable[ParsedArticle]) -> list[ParsedArticle]:
-    """Drop repeated entries (same link and guid), keeping the first."""
-    seen: set[tuple[str, str | None]] = set()
-    unique = []
-    for article in articles:
-        key = (article.url, article.guid)
-        if key not in seen:
-            seen.add(key)
-            unique.append(article)
-    return unique
 
 
 def _kind(version: str, body: bytes) -> SourceKind:

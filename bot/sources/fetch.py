@@ -53,6 +53,15 @@ class Fetcher:
             hooks["request"] = [*hooks.get("request", []), _guard_hook]
             client.event_hooks = hooks
 
+    @classmethod
+    def from_settings(cls, settings: Settings, client: httpx.AsyncClient) -> Fetcher:
+        """The one way the bot and the CLI assemble a fetcher: caps from the settings."""
+        return cls(
+            client,
+            max_bytes=settings.fetch_max_bytes,
+            timeout_seconds=settings.fetch_timeout_seconds,
+        )
+
     async def fetch(
         self,
         url: str,

@@ -201,7 +201,7 @@ def _from_selectors(
                 ),
             )
         )
-    return _dedupe(articles)
+    return articles
 
 
 def _select(node: LexborNode, selector: str) -> LexborNode | None:
@@ -289,9 +289,7 @@ def _from_blocks(tree: LexborHTMLParser, *, base: str, page_url: str) -> list[Pa
     for block in blocks:
         if block.mem_id in found:
             wrappers.update(a.mem_id for a in _ancestors(block) if a.mem_id in ids)
-    return _dedupe(
-        found[b.mem_id] for b in blocks if b.mem_id in found and b.mem_id not in wrappers
-    )
+    return [found[b.mem_id] for b in blocks if b.mem_id in found and b.mem_id not in wrappers]
 
 
 def _block_article(block: LexborNode, *, base: str, page_url: str) -> ParsedArticle | None:
@@ -366,7 +364,7 @@ def _from_headlines(tree: LexborHTMLParser, *, base: str, page_url: str) -> list
                 author=_author(context),
             )
         )
-    return _dedupe(articles)
+    return articles
 
 
 def _content_root(tree: LexborHTMLParser) -> LexborNode | None:
@@ -500,17 +498,6 @@ def _unique_nodes(nodes: Iterable[LexborNode]) -> list[LexborNode]:
             seen.add(node.mem_id)
             unique.append(node)
     return unique
-
-
-def _dedupe(articles: Iterable[ParsedArticle]) -> list[ParsedArticle]:
-    """One article per normalised URL; a later copy with a teaser replaces one without."""
-    by_key: dict[str, ParsedArticle] = {}
-    for article in articles:
-        key = normalize_url(article.url)
-        existing = by_key.get(key)
-        if existing is None or (not existing.teaser and article.teaser):
-            by_key[key] = article
-    return list(by_key.values())
 
 
 def _site(url: str) -> str:

@@ -129,6 +129,13 @@ def _marks(count: int) -> str:
     return ",".join("?" * count)
 
 
+def _read_only_uri(path: Path) -> str:
+    """A URI that opens an existing file without creating or writing it."""
+    if not path.is_file():
+        raise StorageError(f"no database at {path}: the bot has not run with this DATABASE_URL")
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 class SqliteStore:
     """One aiosqlite connection; a lock makes each method one atomic step."""
 
@@ -138,8 +145,20 @@ class SqliteStore:
         self._clock = clock
 
     @classmethod
-    async def open(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> SqliteStore:
-        """Connect, switch to WAL and bring the schema up to date."""
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        clock: Callable[[], float] = time.time,
+        read_only: bool = False,
+    ) -> SqliteStore:
+        """Connect, switch to WAL and bring the schema up to date.
+
+        `read_only` is for report commands: the file must exist at this code's schema version,
+        and nothing is created, migrated or written.
+        """
+        if read_only:
+            return await cls._open_read_only(Path(path), clock)
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -158,6 +177,27 @@ class SqliteStore:
         except BaseException:
             await db.close()
             raise
+        return store
+
+    @classmethod
+    async def _open_read_only(cls, path: Path, clock: Callable[[], float]) -> SqliteStore:
+        try:
+            db = await aiosqlite.connect(_read_only_uri(path), uri=True, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        store = cls(db, clock)
+        try:
+            await db.execute("PRAGMA busy_timeout=5000")
+            version = await store.schema_version()
+        except (sqlite3.Error, StorageError) as exc:
+            await db.close()
+            raise StorageError(f"cannot read database {path}: {exc}") from exc
+        if version != LATEST_VERSION:
+            await db.close()
+            raise SchemaError(
+                f"database {path} has schema version {version}, this newsbot reads "
+                f"{LATEST_VERSION}: start the bot once to migrate it"
+            )
         return store
 
     async def close(self) -> None:

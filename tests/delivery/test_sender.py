@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from telegram import Bot
+from telegram.ext import ExtBot
 
 from bot.delivery.render import MAX_MESSAGE_CHARS
 from bot.delivery.sender import (
     MAX_ATTEMPTS,
+    MESSAGE_DEFAULTS,
     PRIVATE_CHAT_INTERVAL,
     Sender,
     backoff_seconds,
@@ -134,7 +136,10 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     db_path = tmp_path / "newsbot.db"
     store = await SqliteStore.open(db_path, clock=wall)
     (source,) = await store.sync_sources([SourceSpec(SOURCE, "https://peoplesdispatch.org/feed/")])
-    async with FakeTelegram() as tg, Bot(tg.token, base_url=tg.base_url) as bot:
+    async with (
+        FakeTelegram() as tg,
+        ExtBot(tg.token, base_url=tg.base_url, defaults=MESSAGE_DEFAULTS) as bot,
+    ):
         sender = Sender(bot, store, rate_per_second=1000, clock=mono)
         yield World(tg, store, sender, wall, mono, db_path, source.id, itertools.count(1), bot)
     await store.close()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.delivery.source_report import ago, summary_line, table
 from bot.models import SourceKind, SourceState
-from tests.test_cli import newsbot
 
 NOW = 1_000_000.0
 
@@ -62,20 +59,3 @@ def test_table_and_lines() -> None:
     assert summary_line(sources[1], NOW) == (
         "❌ Broken Site — html (found) · ok 1d ago · failed 3 times: HTTP 500 · 0 articles"
     )
-
-
-async def test_newsbot_sources_prints_the_table(tmp_path: Path) -> None:
-    (tmp_path / "sources.toml").write_text(
-        '[[source]]\nname = "Nowhere"\nurl = "http://127.0.0.1:1/feed/"\nkind = "rss"\n'
-    )
-    code, out, err = await newsbot(
-        "sources",
-        cwd=tmp_path,
-        SOURCES_FILE=str(tmp_path / "sources.toml"),
-        DATABASE_URL="sqlite:///t.db",
-    )
-    assert code == 0, err
-    assert out.splitlines() == [
-        "name     kind  last ok  last error  failures  articles",
-        "Nowhere  rss   never                       0         0",
-    ]

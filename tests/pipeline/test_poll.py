@@ -12,7 +12,8 @@ import pytest
 from bot.classify.classifier import Classifier
 from bot.delivery.render import push_html
 from bot.models import ParsedPage, SourceKind, SourceSpec, Target, TargetKind
-from bot.pipeline.poll import MAX_BACKOFF_SECONDS, Poller
+from bot.pipeline.decide import MAX_BACKOFF_SECONDS
+from bot.pipeline.poll import Poller
 from bot.pipeline.retention import prune
 from bot.sources.fetch import Fetcher
 from bot.sources.parse import parse_source

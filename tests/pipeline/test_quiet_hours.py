@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.delivery.sender import group
-from bot.models import NewArticle, PollIntent, Schedule, SourceSpec, Target, TargetKind
-from bot.pipeline.match import Candidate, route
+from bot.models import NewArticle, Schedule, SourceSpec, Target, TargetKind
+from bot.pipeline.decide import Fresh, PollFacts, PollPolicy, candidates, decide
+from bot.pipeline.match import wanted
+from bot.pipeline.poll import load_subscribers
 from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 
@@ -55,11 +57,10 @@ async def poll(store: SqliteStore, clock: Clock, *numbers: int) -> None:
         )
         for n in numbers
     ]
-    items = [Candidate(a.url_norm, a.countries, a.topics, a.title) for a in articles]
-    plan = await route(
-        store, items, digest_threshold=5, batch=f"poll{clock.now:.0f}", now=clock.now
-    )
-    await store.apply(PollIntent([], articles, plan))
+    fresh = [Fresh(article, pushable=True) for article in articles]
+    subscribers = await load_subscribers(store, wanted(candidates(fresh)))
+    facts = PollFacts(clock.now, [], [], fresh, subscribers, await store.schedules())
+    await store.apply(decide(facts, PollPolicy(interval_seconds=300, digest_threshold=5)))
 
 
 async def test_quiet_chat_gets_one_digest_when_its_quiet_hours_end(

@@ -9,6 +9,7 @@ import pytest
 
 from bot.errors import ParseError
 from bot.models import SourceKind
+from bot.pipeline.identity import unique
 from bot.sources.feed import TEASER_MAX_CHARS, parse_feed
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"
@@ -287,10 +288,11 @@ def test_unparseable_dates_are_none() -> None:
     assert article.published is None
 
 
-def test_duplicate_entries_are_dropped() -> None:
+def test_repeated_entries_are_listed_and_dropped_by_identity() -> None:
     item = "<item><title>A</title><link>https://example.org/a</link><guid>g1</guid></item>"
     page = parse_feed(rss(item * 3), url="https://example.org/feed/")
-    assert len(page.articles) == 1
+    assert len(page.articles) == 3
+    assert len(unique(page.articles)) == 1
 
 
 def test_valid_empty_feed_is_not_an_error() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.errors import ParseError
 from bot.models import ListingSelectors, SourceKind
+from bot.pipeline.identity import unique
 from bot.sources.listing import decode_html, parse_listing
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"
@@ -325,7 +326,7 @@ def test_appeals_forms_and_chrome_are_not_articles() -> None:
     ]
 
 
-def test_the_listing_page_itself_and_duplicates_are_dropped() -> None:
+def test_the_listing_page_itself_is_dropped_and_duplicates_left_to_identity() -> None:
     html = """<main>
     <article><h2><a href="/category/news/">This page</a></h2></article>
     <article><h2><a href="/a/">A</a></h2></article>
@@ -334,8 +335,13 @@ def test_the_listing_page_itself_and_duplicates_are_dropped() -> None:
     </main>"""
     articles = parse_listing(html.encode(), url="https://example.org/category/news/").articles
     assert [(a.url, a.title, a.teaser) for a in articles] == [
+        ("https://example.org/a/", "A", ""),
         ("https://example.org/a/", "A again", "with teaser"),
         ("https://example.org/b/", "B", ""),
+    ]
+    assert [(a.title, a.teaser) for a in unique(articles)] == [
+        ("A again", "with teaser"),
+        ("B", ""),
     ]
 
 
