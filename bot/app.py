@@ -22,6 +22,7 @@ from bot.services import Services
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
 from bot.store.sqlite import SqliteStore
+from handlers import COMMANDS, register  # the factory alone knows the handlers
 from handlers.context import NewsApp, NewsContext
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,6 @@ def file_url(base_url: str) -> str:
 
 def build_application(settings: Settings) -> NewsApp:
     """A ready-to-run bot; its store, poller and sender open when the application starts."""
-    from handlers import COMMANDS, register  # the factory alone knows the handlers
-
     app: NewsApp = (
         ApplicationBuilder()
         .token(settings.require_token())

@@ -7,7 +7,7 @@ applies the `PollIntent` they return, so every policy is tested with plain datac
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.classify.classifier import Classifier
 from bot.models import (
@@ -52,6 +52,7 @@ class PollFacts:
     fresh: Sequence[Fresh]
     subscribers: Sequence[Subscriber]
     schedules: Mapping[int, Schedule]
+    failed: Mapping[int, str] = field(default_factory=dict)  # source id -> error after reading
 
 
 def due(sources: Sequence[SourceState], now: float) -> list[SourceState]:
@@ -106,21 +107,52 @@ def classified(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FreshArticles:
+    """A poll's new articles, and the sources whose articles could not be processed."""
+
+    articles: list[Fresh]
+    failed: dict[int, Exception]  # source id -> what broke, recorded as that source's failure
+
+
 def fresh_articles(
     found: Mapping[str, tuple[SourceState, ParsedArticle]],
     stories: StoryIndex,
     classifier: Classifier,
-) -> list[Fresh]:
-    """Classify what is new and join republished copies to their story (pushed once per chat)."""
+) -> FreshArticles:
+    """Classify what is new and join republished copies to their story (pushed once per chat).
+
+    An article that breaks classification fails its source, not the poll: that source's new
+    articles wait for the next poll (its backoff), everyone else's go on.
+    """
     fresh: list[Fresh] = []
+    failed: dict[int, Exception] = {}
     for key, (source, parsed) in found.items():
-        article = classified(source, parsed, key, classifier)
-        story = stories.find(source.id, parsed.title, parsed.teaser)
+        if source.id in failed:
+            continue
+        try:
+            article = classified(source, parsed, key, classifier)
+            story = stories.find(source.id, parsed.title, parsed.teaser)
+        except Exception as exc:  # a bug met on one source's text: that source's error
+            failed[source.id] = exc
+            continue
         if story is not None:
             article = replace(article, story_key=story)
         stories.add(key, source.id, parsed.title, parsed.teaser)
         fresh.append(Fresh(article, pushable=source.initialized))
-    return fresh
+    if failed:
+        fresh = [item for item in fresh if item.article.source_id not in failed]
+    return FreshArticles(fresh, failed)
+
+
+def unexpected(exc: BaseException) -> str:
+    """An error no code path expected, as an operator reads it in /sources."""
+    detail = " ".join(str(exc).split())[:200]
+    return f"unexpected {type(exc).__name__}" + (f": {detail}" if detail else "")
+
+
+def _failed_or(read: SourceRead, error: str | None) -> SourceRead:
+    return read if error is None else SourceRead(error=error)
 
 
 def candidates(fresh: Sequence[Fresh]) -> list[Candidate]:
@@ -131,7 +163,12 @@ def candidates(fresh: Sequence[Fresh]) -> list[Candidate]:
 def decide(facts: PollFacts, policy: PollPolicy) -> PollIntent:
     """Source states, new articles and their pushes (with digests and holds) for one poll."""
     polls = [
-        source_poll(source, read, facts.now, policy.interval_seconds)
+        source_poll(
+            source,
+            _failed_or(read, facts.failed.get(source.id)),
+            facts.now,
+            policy.interval_seconds,
+        )
         for source, read in zip(facts.sources, facts.reads, strict=True)
     ]
     items = candidates(facts.fresh)

@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 
 from bot.classify.classifier import Classifier
 from bot.models import SourceState, StoredArticle, Subscriber, TargetKind
-from bot.pipeline.decide import PollFacts, PollPolicy, candidates, decide, due, fresh_articles
+from bot.pipeline.decide import (
+    PollFacts,
+    PollPolicy,
+    candidates,
+    decide,
+    due,
+    fresh_articles,
+    unexpected,
+)
 from bot.pipeline.identity import first_listed, fresh
 from bot.pipeline.match import Wanted, wanted
 from bot.pipeline.stories import WINDOW_SECONDS, StoryIndex
@@ -95,13 +103,18 @@ class Poller:
         found = first_listed(zip(sources, (read.articles for read in reads), strict=True))
         new = fresh(found, await self._store.unknown_urls(list(found)))
         stories = StoryIndex(await self._store.recent_stories(now - WINDOW_SECONDS) if new else ())
-        articles = fresh_articles(new, stories, self._classifier)
-        items = candidates(articles)
+        processed = fresh_articles(new, stories, self._classifier)
+        broken = {source_id: unexpected(exc) for source_id, exc in processed.failed.items()}
+        for source in sources:
+            if source.id in processed.failed:
+                log.warning("source %s failed: %s", source.name, broken[source.id])
+                log.debug("source %s: traceback", source.name, exc_info=processed.failed[source.id])
+        items = candidates(processed.articles)
         subscribers = await load_subscribers(self._store, wanted(items)) if items else []
         schedules = await self._store.schedules() if items else {}
-        facts = PollFacts(now, sources, reads, articles, subscribers, schedules)
+        facts = PollFacts(now, sources, reads, processed.articles, subscribers, schedules, broken)
         record = await self._store.apply(decide(facts, self._policy))
-        failed = sum(1 for read in reads if read.error)
+        failed = sum(1 for read in reads if read.error) + len(broken)
         summary = PollSummary(
             sources_ok=len(reads) - failed,
             sources_failed=failed,
@@ -117,13 +130,20 @@ class Poller:
     async def _read(self, source: SourceState) -> SourceRead:
         host = urlsplit(source.feed_url or source.url).netloc.lower()
         async with self._hosts[host], self._semaphore:
-            return await read_source(
-                self._fetcher,
-                source.url,
-                source.kind,
-                etag=source.etag,
-                last_modified=source.last_modified,
-                feed_url=source.feed_url,
-                selectors=source.selectors,
-                guarded=source.guarded,
-            )
+            try:
+                return await self._read_source(source)
+            except Exception as exc:  # a bug met on one source: its failure, not the poll's
+                log.debug("source %s: unexpected error while reading", source.name, exc_info=True)
+                return SourceRead(error=unexpected(exc))
+
+    async def _read_source(self, source: SourceState) -> SourceRead:
+        return await read_source(
+            self._fetcher,
+            source.url,
+            source.kind,
+            etag=source.etag,
+            last_modified=source.last_modified,
+            feed_url=source.feed_url,
+            selectors=source.selectors,
+            guarded=source.guarded,
+        )

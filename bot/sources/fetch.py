@@ -99,6 +99,8 @@ class Fetcher:
             raise FetchError(f"{_kind(exc)}: {_reason(exc)}") from exc
         except httpx.InvalidURL as exc:
             raise FetchError(f"invalid URL: {_reason(exc)}") from None
+        except UnicodeError as exc:  # idna on a redirect to a host such as xn--a.com
+            raise FetchError(f"invalid host name: {_reason(exc)}") from None
         except OSError as exc:  # transports that don't wrap their errors
             raise FetchError(f"{_kind(exc)}: {_reason(exc)}") from exc
 
@@ -156,9 +158,12 @@ def _check_url(url: str) -> None:
     """Refuse anything but an absolute http(s) URL before any connection is tried."""
     try:
         parsed = httpx.URL(url)
+        host = parsed.host  # decoded lazily: idna refuses e.g. xn--a.com here
     except httpx.InvalidURL as exc:
         raise FetchError(f"invalid URL: {_reason(exc)}") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
+    except UnicodeError as exc:
+        raise FetchError(f"invalid host name: {_reason(exc)}") from None
+    if parsed.scheme not in ("http", "https") or not host:
         raise FetchError(f"not an absolute http(s) URL: {url[:_MESSAGE_LIMIT]}")
 
 

@@ -37,9 +37,9 @@ async def check_public_url(url: str | httpx.URL) -> None:
     """Refuse a URL unless every address its host resolves to is public."""
     try:
         parsed = httpx.URL(str(url))
-    except httpx.InvalidURL as exc:
+        host = parsed.host  # decoded lazily: idna refuses e.g. xn--a.com here, as a UnicodeError
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise UnsafeURLError(f"invalid URL: {exc}") from None
-    host = parsed.host
     if parsed.scheme not in ("http", "https") or not host:
         raise UnsafeURLError(f"not an absolute http(s) URL: {str(url)[:200]}")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)

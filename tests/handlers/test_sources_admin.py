@@ -97,3 +97,15 @@ async def test_addsource_usage(newsbot: Newsbot) -> None:
 async def test_a_malformed_url_gets_the_usage_line(newsbot: Newsbot) -> None:
     """`/addsource http://[x` is not a URL at all: the admin is told how to use the command."""
     assert (await newsbot.reply("/addsource http://[x", ADMIN)).startswith("Usage: /addsource URL")
+
+
+async def test_addsource_refuses_a_host_name_idna_rejects(newsbot: Newsbot) -> None:
+    text = await newsbot.reply("/addsource http://xn--a.com/", ADMIN)
+    assert text.startswith("⛔ Refused: invalid URL"), text
+
+
+async def test_addsource_on_a_trusting_bot_says_why_such_a_host_is_not_added(
+    trusting: Newsbot,
+) -> None:
+    text = await trusting.reply("/addsource http://xn--a.com/", ADMIN)
+    assert text.startswith("❌ Not added:") and "host name" in text, text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.classify.classifier import Classifier
-from bot.models import PlannedPush, Schedule, Subscriber, TargetKind
+from bot.models import ParsedArticle, PlannedPush, Schedule, Subscriber, TargetKind
 from bot.pipeline.decide import (
     MAX_BACKOFF_SECONDS,
     Fresh,
@@ -53,11 +53,13 @@ def test_a_failed_read_backs_off_and_a_good_one_keeps_its_validators() -> None:
     assert ok.ok and ok.etag == '"abc"' and ok.error is None
 
 
-def fresh_from(classifier: Classifier, *pages: tuple[int, bool, list]) -> list[Fresh]:  # type: ignore[type-arg]
+def fresh_from(
+    classifier: Classifier, *pages: tuple[int, bool, list[ParsedArticle]]
+) -> list[Fresh]:
     found = first_listed(
         (source(sid, initialized=initialized), articles) for sid, initialized, articles in pages
     )
-    return fresh_articles(found, StoryIndex(), classifier)
+    return fresh_articles(found, StoryIndex(), classifier).articles
 
 
 def test_new_articles_are_classified_and_a_new_sources_backlog_is_not_pushable(
@@ -128,3 +130,31 @@ def test_decide_holds_pushes_of_a_chat_in_its_quiet_hours(classifier: Classifier
 def test_nothing_new_means_only_source_states(classifier: Classifier) -> None:
     intent = decide(PollFacts(NOW, [source()], [read()], [], [], {}), POLICY)
     assert len(intent.polls) == 1 and list(intent.articles) == [] and list(intent.pushes) == []
+
+
+def test_an_article_that_breaks_classification_fails_only_its_source(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = classifier.classify
+
+    def exploding(title: str, *args: object, **kwargs: object) -> object:
+        if title == "Boom":
+            raise ValueError("bad text")
+        return real(title, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(classifier, "classify", exploding)
+    found = first_listed(
+        [
+            (source(1), [parsed("ok", "Peru votes"), parsed("boom", "Boom")]),
+            (source(2), [parsed("fine", "Chile votes")]),
+        ]
+    )
+    result = fresh_articles(found, StoryIndex(), classifier)
+    assert [item.article.source_id for item in result.articles] == [2]
+    assert list(result.failed) == [1] and isinstance(result.failed[1], ValueError)
+    facts = PollFacts(
+        NOW, [source(1), source(2)], [read(), read()], result.articles, [], {}, {1: "x"}
+    )
+    polls = decide(facts, POLICY).polls
+    assert [(p.source_id, p.ok, p.error) for p in polls] == [(1, False, "x"), (2, True, None)]
+    assert polls[0].next_poll_after == NOW + POLICY.interval_seconds

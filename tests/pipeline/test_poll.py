@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+import bot.pipeline.poll as poll_module
 from bot.classify.classifier import Classifier
 from bot.delivery.render import push_html
 from bot.models import ParsedPage, SourceKind, SourceSpec, Target, TargetKind
@@ -17,6 +19,7 @@ from bot.pipeline.poll import Poller
 from bot.pipeline.retention import prune
 from bot.sources.fetch import Fetcher
 from bot.sources.parse import parse_source
+from bot.sources.read import SourceRead, read_source
 from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
@@ -287,3 +290,74 @@ async def test_pruned_articles_do_not_come_back_as_news(
     site.add(story("new", "Chile Dockers Win", "Chilean dock workers won."))  # feed changes
     summary = await poller.poll_once()
     assert summary.new_articles == 1  # only the new one; the pruned one stays forgotten
+
+
+async def test_a_redirect_to_an_unencodable_host_fails_that_source_only(
+    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+) -> None:
+    async with MiniSite() as bad:
+        hostile = bad.redirect("/feed/", "http://xn--a.com/")
+        await store.sync_sources([SourceSpec("Good", site.rss_url), SourceSpec("Hostile", hostile)])
+        site.add(story("a", "Workers Strike In Chile", "Chilean dock workers strike."))
+        summary = await poller.poll_once()
+    assert (summary.sources_ok, summary.sources_failed, summary.new_articles) == (1, 1, 1)
+    hostile_state = next(s for s in await store.list_sources() if s.name == "Hostile")
+    assert hostile_state.failures == 1 and hostile_state.next_poll_after > clock.now
+    assert hostile_state.last_error and "invalid host name" in hostile_state.last_error
+
+
+async def test_any_exception_while_reading_one_source_is_its_error_not_the_polls(
+    site: FakeNewsSite,
+    store: SqliteStore,
+    poller: Poller,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    real = read_source
+
+    async def buggy(fetcher: Fetcher, url: str, *args: Any, **kwargs: Any) -> SourceRead:
+        if "atom" in url:
+            raise KeyError("surprise")
+        return await real(fetcher, url, *args, **kwargs)
+
+    monkeypatch.setattr(poll_module, "read_source", buggy)
+    await store.sync_sources([SourceSpec("Good", site.rss_url), SourceSpec("Buggy", site.atom_url)])
+    site.add(story("a", "Workers Strike In Chile", "Chilean dock workers strike."))
+    with caplog.at_level(logging.DEBUG, logger="bot.pipeline.poll"):
+        summary = await poller.poll_once()
+    assert (summary.sources_ok, summary.sources_failed, summary.new_articles) == (1, 1, 1)
+    buggy_state = next(s for s in await store.list_sources() if s.name == "Buggy")
+    assert buggy_state.failures == 1 and buggy_state.next_poll_after > clock.now
+    assert buggy_state.last_error == "unexpected KeyError: 'surprise'"
+    tracebacks = [r for r in caplog.records if r.exc_info and r.levelno == logging.DEBUG]
+    assert len(tracebacks) == 1 and "Buggy" in tracebacks[0].getMessage()
+
+
+async def test_an_article_that_breaks_classification_fails_its_source_only(
+    site: FakeNewsSite,
+    store: SqliteStore,
+    poller: Poller,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with FakeNewsSite(title="Other") as other:
+        await store.sync_sources(
+            [SourceSpec("Good", site.rss_url), SourceSpec("Bad", other.rss_url)]
+        )
+        site.add(story("a", "Workers Strike In Chile", "Chilean dock workers strike."))
+        other.add(story("b", "Boom", "This teaser breaks the classifier."))
+        other.add(story("c", "Peru Votes", "Peruvians voted."))
+        real = Classifier.classify
+
+        def exploding(self: Classifier, title: str, *args: Any, **kwargs: Any) -> Any:
+            if title == "Boom":
+                raise RecursionError("deep")
+            return real(self, title, *args, **kwargs)
+
+        monkeypatch.setattr(Classifier, "classify", exploding)
+        summary = await poller.poll_once()
+    assert (summary.sources_ok, summary.sources_failed, summary.new_articles) == (1, 1, 1)
+    bad = next(s for s in await store.list_sources() if s.name == "Bad")
+    assert bad.failures == 1 and bad.last_error == "unexpected RecursionError: deep"
+    assert bad.article_count == 0  # none of its articles were stored: they come after the backoff
