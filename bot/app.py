@@ -6,6 +6,7 @@ import logging
 import time
 
 from telegram import Bot, BotCommand, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -15,6 +16,7 @@ from telegram.ext import (
 from bot.classify.classifier import Classifier
 from bot.config import Settings
 from bot.delivery.sender import MESSAGE_DEFAULTS, Sender
+from bot.errors import ConfigError
 from bot.pipeline.poll import Poller
 from bot.pipeline.retention import DAY_SECONDS, prune
 from bot.query.resolver import Resolver
@@ -132,6 +134,27 @@ async def poll_job(context: NewsContext) -> None:
         services.sender.wake()
 
 
+class _BootstrapFailure(logging.Filter):
+    """PTB logs a start-up failure with its traceback; `run` says it in one line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failed = record.exc_info[1] if record.exc_info else None
+        return not (
+            isinstance(failed, InvalidToken | NetworkError) and "Bootstrap" in record.getMessage()
+        )
+
+
 def run(settings: Settings) -> None:
-    """Long polling until SIGINT/SIGTERM."""
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    """Long polling until SIGINT/SIGTERM; a start-up failure is one clear line, no traceback."""
+    logging.getLogger("telegram.ext").addFilter(_BootstrapFailure())
+    try:
+        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken as exc:  # 401, or 404 from a mistyped TELEGRAM_API_BASE_URL
+        raise ConfigError(
+            f"Telegram refused the token ({exc.message}): check TELEGRAM_BOT_TOKEN "
+            "and TELEGRAM_API_BASE_URL"
+        ) from None
+    except NetworkError as exc:  # only start-up errors get here: PTB retries the rest
+        raise ConfigError(
+            f"cannot reach the Bot API at {settings.telegram_api_base_url} ({exc.message})"
+        ) from None

@@ -16,6 +16,8 @@ from bot.config import Settings, load_settings
 from bot.errors import ConfigError, StorageError
 from bot.models import StoredArticle
 from bot.pipeline.poll import Poller
+from bot.redact import SecretsFilter
+from bot.redact import install as install_secrets_filter
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
 from bot.store.sqlite import SqliteStore
@@ -162,6 +164,7 @@ async def status_command(settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    secrets = SecretsFilter(())
     try:
         if args.command == "classify":
             return classify_command(args.text)
@@ -169,6 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return resolve_command(args.words)
         settings = load_settings()
         _configure_logging(settings.log_level)
+        secrets = install_secrets_filter(settings.secrets())
         if args.command == "poll":
             return asyncio.run(poll_command(settings, once=args.once))
         if args.command == "sources":
@@ -181,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run(settings)
         return 0
     except (ConfigError, StorageError) as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
+        print(f"newsbot: {secrets.redact(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         """sqlite:///data/x.db is relative to the working directory, sqlite:////x.db absolute."""
         return Path(self.database_url.removeprefix("sqlite:///"))
 
+    def secrets(self) -> list[str]:
+        """What must never appear in a log line."""
+        token = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
+        return [token] if token else []
+
     def require_token(self) -> str:
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
             raise ConfigError(
