@@ -22,7 +22,7 @@ import pycountry
 
 from bot.classify import geodata
 from bot.classify.countries import all_countries
-from bot.classify.normalize import align, collapse, fold, nfc
+from bot.classify.normalize import fold, key
 
 __all__ = ["Guard", "PlaceKind", "PlaceName", "key", "place_names"]
 
@@ -66,11 +66,6 @@ class PlaceName:
     guard: Guard = Guard.NONE
     exact: bool = False  # an all-capitals abbreviation that must match case exactly
     local: bool = False  # a city or province: it places a story inside the country
-
-
-def key(phrase: str) -> str:
-    """The matcher's form of a phrase: aligned fold with single spaces."""
-    return collapse(align(nfc(phrase)))
 
 
 def _split(spec: str) -> list[str]:
