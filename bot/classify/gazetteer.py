@@ -5,7 +5,8 @@ names (common, short, official; Spanish/French/Portuguese translations), geoname
 country names, US states, capitals and cities of at least a million people (a quarter of
 a million in the US, whose news names its cities without the country).  When a word
 could mean two countries the stronger source wins, and a city name shared with a
-comparable city elsewhere is dropped.
+comparable city elsewhere is dropped.  Building the table also checks the topic table
+against it: no topic word may be a place word.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import functools
 import gettext
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
@@ -23,8 +24,11 @@ import pycountry
 from bot.classify import geodata
 from bot.classify.countries import all_countries
 from bot.classify.normalize import fold, key
+from bot.classify.topics import TABLE as TOPIC_TABLE
+from bot.classify.topics import TopicTable
+from bot.errors import DataError
 
-__all__ = ["Guard", "PlaceKind", "PlaceName", "key", "place_names"]
+__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "place_names"]
 
 CITY_POPULATION_FLOOR = 1_000_000
 # US stories name the city alone ("Seattle votes to ..."), so smaller US cities count too;
@@ -256,4 +260,28 @@ def place_names() -> tuple[PlaceName, ...]:
             out.add(str(state["name"]), "US", PlaceKind.REGION, 6)
     for code, name in _cities(cache, codes, out.names):
         out.add(name, code, PlaceKind.CITY, 7)
-    return tuple(out.names.values())
+    names = tuple(out.names.values())
+    check_topics(TOPIC_TABLE, names)
+    return names
+
+
+def check_topics(table: TopicTable, names: Iterable[PlaceName]) -> None:
+    """Refuse a topic word that is also a place word, or "Lima AND strike" would mean two things.
+
+    Run when the gazetteer is built, as that is where the two tables meet.  A national
+    body may be both ("MST" is a land movement and Brazil): readers never subscribe to
+    those names, so they make no word ambiguous.
+    """
+    places = {
+        key(name.phrase): name.code
+        for name in names
+        if name.code and name.kind is not PlaceKind.LEADER
+    }
+    for item in table.topics:
+        for term in (*item.terms, *item.weak):
+            code = places.get(key(term))
+            if code:
+                raise DataError(
+                    f'{table.origin}: topic "{item.slug}": term "{term}" is also a place name'
+                    f" ({code})"
+                )
