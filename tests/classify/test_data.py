@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.classify import geodata, topics
+from bot.classify import gazetteer, geodata, topics
 from bot.classify.gazetteer import check_topics, place_names
 from bot.classify.geodata import PLACES_FILE, PlaceTable, load_places
 from bot.classify.topics import TOPICS_FILE, Topic, TopicTable, Words, load_topics, topic
@@ -168,6 +168,13 @@ def test_a_topic_term_that_is_a_place_is_refused() -> None:
         DataError, match=r'<topics>: topic "labor": term "Peruvians" is also a place name \(PE\)'
     ):
         check_topics(table, place_names())
+
+
+def test_building_the_gazetteer_runs_the_place_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = load_topics(LABOR.replace('"trade union"]', '"trade union", "Peruvians"]'))
+    monkeypatch.setattr(gazetteer, "TOPIC_TABLE", bad)
+    with pytest.raises(DataError, match='term "Peruvians" is also a place name'):
+        place_names.__wrapped__()
 
 
 def test_a_national_body_may_also_be_a_topic_term() -> None:
