@@ -2,6 +2,7 @@
 
     NewsbotError
     ├── ConfigError          settings or sources file unusable; the CLI exits with code 2
+    │   └── DataError        a bundled table in bot/data/ (topics, places) fails its checks
     ├── StorageError         the database failed (wraps sqlite errors)
     │   └── SchemaError      the database is newer than this code, or a migration failed
     └── SourceError          one source failed this poll; logged, stored, and the poll goes on
@@ -20,6 +21,10 @@ class NewsbotError(Exception):
 
 class ConfigError(NewsbotError):
     """A setting or the sources file cannot be used as given."""
+
+
+class DataError(ConfigError):
+    """A data table cannot be used; the message names the file and the entry."""
 
 
 class StorageError(NewsbotError):

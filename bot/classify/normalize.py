@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["align", "collapse", "fold", "nfc"]
+__all__ = ["align", "collapse", "fold", "key", "nfc"]
 
 _PUNCT = str.maketrans(
     {
@@ -94,3 +94,8 @@ def align(text: str) -> str:
     """Fold NFC text one character for one, with hyphens as spaces, so offsets stay valid."""
     # "İ" is the one character whose lower() is two characters long.
     return _UNALIGNED.sub(_align_match, text.replace("\u0130", "I").lower())
+
+
+def key(phrase: str) -> str:
+    """The matcher's form of a phrase: aligned fold with single spaces."""
+    return collapse(align(nfc(phrase)))

@@ -1,18 +1,52 @@
 """The topics readers can follow, with the words that show an article is about each one.
 
+The words live in `bot/data/topics.toml`, one entry per topic with its words in every
+language; this module loads them once at import, checks them and hands them out typed.
 `terms` are strong words: one of them is enough (in the title, or in the teaser).
 `weak` words only count together with other evidence ("march" is also a month,
 "workers" appear in every story).  Words written in capitals (ICE, AIDS) match only in
 capitals.  `NOT_TOPICS` lists phrases that contain a term but mean something else
 ("air strike", "European Union"), and phrases that redirect a word to another topic.
+That no topic word is also a place word is checked where the two tables meet, when the
+gazetteer is built (`gazetteer.check_topics`).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["NOT_TOPICS", "TOPICS", "Topic", "topic"]
+from bot.classify.datafile import DATA_DIR, Entry, read
+from bot.classify.normalize import key
+
+__all__ = [
+    "LANGUAGES",
+    "NOT_TOPICS",
+    "TABLE",
+    "TOPICS",
+    "TOPICS_FILE",
+    "Topic",
+    "TopicTable",
+    "Words",
+    "load_topics",
+    "topic",
+]
+
+TOPICS_FILE = DATA_DIR / "topics.toml"
+LANGUAGES = ("en", "es", "pt", "fr")  # the order a topic's words are matched in
+_SLUG = re.compile(r"[a-z][a-z0-9-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A topic's words in one language."""
+
+    language: str  # ISO 639-1, e.g. "es"
+    terms: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,1004 +57,113 @@ class Topic:
     name: str
     description: str
     emoji: str
-    terms: tuple[str, ...]  # strong synonyms, keywords and inflections
-    weak: tuple[str, ...] = ()  # supporting words that need company
+    terms: tuple[str, ...]  # strong synonyms, keywords and inflections, every language
+    weak: tuple[str, ...] = ()  # supporting words that need company, every language
+    words: tuple[Words, ...] = ()  # the same words by language, as the data file lists them
 
     @property
     def label(self) -> str:
         """What the reader sees for a subscription, e.g. "✊ Labor"."""
         return f"{self.emoji} {self.name}"
 
+    def language(self, code: str) -> Words | None:
+        """This topic's words in one language, if it has any."""
+        return next((item for item in self.words if item.language == code), None)
 
-def _forms(stem: str, *endings: str) -> tuple[str, ...]:
-    """Spell out inflections: _forms("strike", "", "s", "rs") -> strike, strikes, strikers."""
-    return tuple(stem + ending for ending in endings)
+
+@dataclass(frozen=True, slots=True)
+class TopicTable:
+    """Every topic, and the phrases that hide or redirect topic words."""
+
+    origin: str  # the file it was read from, for messages
+    topics: tuple[Topic, ...]
+    not_topics: Mapping[str, str]  # phrase -> slug it counts for, "" for nothing
 
 
-# Who goes on strike: "<who> strike" is a labour dispute, not a bombing.
-_STRIKING = (
-    "workers",
-    "worker",
-    "nurses",
-    "teachers",
-    "doctors",
-    "dockers",
-    "dockworkers",
-    "miners",
-    "drivers",
-    "employees",
-    "staff",
-    "union",
-    "rail",
-    "railway",
-    "transport",
-    "port",
-    "postal",
-    "refinery",
-    "factory",
-    "garment",
-    "warehouse",
-    "airport",
-    "hospital",
-    "truckers",
-    "farmworkers",
-)
-
-TOPICS: tuple[Topic, ...] = (
-    Topic(
-        "labor",
-        "Labor",
-        "Workers, unions, strikes and wages",
-        "✊",
-        (
-            *_forms("union", "", "s", "ize", "ized", "izes", "izing", "ization"),
-            *_forms("unionis", "e", "ed", "ing", "ation"),
-            "unionist",
-            "unionists",
-            "trade union",
-            "trade unions",
-            "labor",
-            "labour",
-            "labor movement",
-            "labour movement",
-            "labor rights",
-            "labour rights",
-            "workers' rights",
-            "general strike",
-            "national strike",
-            "strikers",
-            "striking workers",
-            "on strike",
-            "went on strike",
-            "strike action",
-            "strike vote",
-            "strike ballot",
-            "strike wave",
-            "strike fund",
-            *(f"{who} {word}" for who in _STRIKING for word in ("strike", "strikes")),
-            "work stoppage",
-            "industrial action",
-            *_forms("walkout", "", "s"),
-            *_forms("picket", "", "s", "ed", "ing", "ers"),
-            "picket line",
-            "picket lines",
-            "collective bargaining",
-            "minimum wage",
-            "living wage",
-            "wage theft",
-            "lockout",
-            *_forms("sweatshop", "", "s"),
-            "gig workers",
-            "forced labor",
-            "child labor",
-            "teamsters",
-            "afl-cio",
-            "cgt",
-            "cosatu",
-            "kctu",
-            "CUT",
-        ),
-        (
-            *_forms("strike", "", "s"),
-            "striking",
-            *_forms("worker", "", "s"),
-            *_forms("employee", "", "s"),
-            *_forms("wage", "", "s"),
-            "salary",
-            "salaries",
-            "pay rise",
-            "pay raise",
-            "layoffs",
-            "walked out",
-            "walk out",
-            "laid off",
-            "working class",
-            "working-class",
-            "workplace",
-            "pensions",
-            "retirement age",
-            "bosses",
-            "proletariat",
-        ),
-    ),
-    Topic(
-        "protest",
-        "Protest",
-        "Protests, marches, rallies and uprisings",
-        "📣",
-        (
-            *_forms("protest", "", "s", "ed", "ing", "er", "ers", "or", "ors"),
-            *_forms("demonstration", "", "s"),
-            *_forms("demonstrator", "", "s"),
-            *_forms("mobilization", "", "s"),
-            *_forms("mobilisation", "", "s"),
-            "marchers",
-            "sit-in",
-            "sit-ins",
-            "hunger strike",
-            "hunger strikes",
-            "hunger strikers",
-            "uprising",
-            "uprisings",
-            "revolt",
-            "civil disobedience",
-            "took to the streets",
-            "take to the streets",
-            "taken to the streets",
-            "taking to the streets",
-            "mass action",
-            "direct action",
-            *_forms("roadblock", "", "s"),
-            "road blockades",
-            "blockaded",
-            "encampment",
-            "encampments",
-        ),
-        (
-            "march",
-            "marches",
-            "marched",
-            "marching",
-            "rally",
-            "rallies",
-            "rallied",
-            "on the streets",
-            *_forms("mobiliz", "e", "ed", "ing"),
-            *_forms("mobilis", "e", "ed", "ing"),
-            "riot",
-            "riots",
-            "unrest",
-            "boycott",
-            "boycotts",
-            "activist",
-            "activists",
-            "petition",
-            "demonstrate",
-            "demonstrated",
-            "vigil",
-        ),
-    ),
-    Topic(
-        "health",
-        "Health",
-        "Health care, hospitals, epidemics and medicine",
-        "🏥",
-        (
-            "health care",
-            "healthcare",
-            "public health",
-            "health system",
-            "health workers",
-            "health sector",
-            "mental health",
-            "pandemic",
-            "epidemic",
-            "covid",
-            "covid-19",
-            "coronavirus",
-            *_forms("vaccine", "", "s"),
-            "vaccination",
-            *_forms("nurse", "", "s"),
-            "malaria",
-            "tuberculosis",
-            "cholera",
-            "ebola",
-            "hiv",
-            "AIDS",
-            "medicare",
-            "medicaid",
-            "nhs",
-            "universal health",
-            "health rights",
-            "right to health",
-        ),
-        (
-            "health",
-            *_forms("hospital", "", "s"),
-            *_forms("clinic", "", "s"),
-            *_forms("doctor", "", "s"),
-            "medical",
-            *_forms("medicine", "", "s"),
-            *_forms("disease", "", "s"),
-            "illness",
-            "cancer",
-            "patients",
-            "outbreak",
-        ),
-    ),
-    Topic(
-        "economy",
-        "Economy",
-        "Inflation, austerity, debt, poverty and who pays",
-        "💰",
-        (
-            "economy",
-            "economic crisis",
-            "inflation",
-            "austerity",
-            "recession",
-            "imf",
-            "international monetary fund",
-            "world bank",
-            "cost of living",
-            "cost-of-living",
-            *_forms("privatization", "", "s"),
-            *_forms("privatis", "ation", "e", "ed", "ing"),
-            *_forms("privatiz", "e", "ed", "ing"),
-            "neoliberal",
-            "neoliberalism",
-            "unemployment",
-            "debt crisis",
-            "debt relief",
-            "extreme poverty",
-            "wealth tax",
-            "price hikes",
-            "fuel prices",
-            "food prices",
-            "interest rates",
-            "central bank",
-            "stock market",
-            "gdp",
-        ),
-        (
-            "economic",
-            "debt",
-            "debts",
-            "tax",
-            "taxes",
-            "taxation",
-            "budget",
-            "prices",
-            "poverty",
-            "fiscal",
-            "finance",
-            "billionaire",
-            "billionaires",
-            "inequality",
-            "jobs",
-            "wealth",
-        ),
-    ),
-    Topic(
-        "elections",
-        "Elections",
-        "Votes, campaigns, candidates and results",
-        "🗳️",
-        (
-            *_forms("election", "", "s"),
-            "electoral",
-            "voters",
-            "voting",
-            "ballot",
-            "ballots",
-            "referendum",
-            "runoff",
-            "run-off",
-            "candidate",
-            "candidates",
-            "candidacy",
-            "presidential race",
-            "primaries",
-            "plebiscite",
-            "polling stations",
-            "electoral fraud",
-            "vote count",
-        ),
-        ("vote", "votes", "voted", "polls", "campaign", "campaigning", "re-election", "reelection"),
-    ),
-    Topic(
-        "democracy",
-        "Democracy",
-        "Coups, constitutions, parliaments and rights of citizens",
-        "🏛️",
-        (
-            "democracy",
-            "coup",
-            "coups",
-            "coup d'etat",
-            "coup d'état",
-            "self-coup",
-            "impeachment",
-            "impeached",
-            "dictatorship",
-            "dictatorships",
-            "dictatorial",
-            "dictator",
-            "authoritarian",
-            "authoritarianism",
-            "constituent assembly",
-            "lawfare",
-            "civil liberties",
-            "separation of powers",
-        ),
-        (
-            "democratic",
-            "democratically",
-            "constitution",
-            "constitutional",
-            "parliament",
-            "congress",
-            "legislature",
-            "rule of law",
-            "sovereignty",
-        ),
-    ),
-    Topic(
-        "repression",
-        "Repression",
-        "Police violence, political prisoners, crackdowns",
-        "🚔",
-        (
-            "repression",
-            "crackdown",
-            "police brutality",
-            "police violence",
-            "police repression",
-            "killed by police",
-            "police killing",
-            "political prisoner",
-            "political prisoners",
-            "tear gas",
-            "rubber bullets",
-            "torture",
-            "tortured",
-            "disappearances",
-            "forced disappearance",
-            "extrajudicial",
-            "persecution",
-            "martial law",
-            "state of emergency",
-            "death squad",
-            "death squads",
-            "criminalization",
-            "criminalisation",
-            "human rights violations",
-            "arbitrary arrests",
-            "arbitrarily arrested",
-            "arbitrary detention",
-            "paramilitary violence",
-            "police raid",
-            "police raids",
-            "massacre",
-            "massacred",
-        ),
-        (
-            "police",
-            "arrested",
-            "arrests",
-            "detained",
-            "detention",
-            "prison",
-            "prisons",
-            "jailed",
-            "security forces",
-            "paramilitary",
-            "paramilitaries",
-            "curfew",
-            "surveillance",
-            "human rights",
-        ),
-    ),
-    Topic(
-        "indigenous",
-        "Indigenous peoples",
-        "Indigenous and native peoples and their land",
-        "🪶",
-        (
-            "indigenous",
-            "native american",
-            "native americans",
-            "first nations",
-            "aboriginal",
-            "mapuche",
-            "quechua",
-            "aymara",
-            "mayan",
-            "adivasi",
-            "zapatista",
-            "zapatistas",
-            "ancestral lands",
-            "ancestral land",
-            "wet'suwet'en",
-            "guarani",
-            "yanomami",
-            "two-spirit",
-        ),
-        ("tribal", "tribe", "tribes", "native"),
-    ),
-    Topic(
-        "women",
-        "Women",
-        "Women's rights, feminism and gender violence",
-        "♀️",
-        (
-            "women",
-            "women's",
-            "feminist",
-            "feminists",
-            "feminism",
-            "femicide",
-            "femicides",
-            "feminicide",
-            "gender-based violence",
-            "gender violence",
-            "gender equality",
-            "abortion",
-            "reproductive rights",
-            "sexual harassment",
-            "sexual violence",
-            "misogyny",
-            "patriarchy",
-            "ni una menos",
-        ),
-        ("woman", "girls", "mothers", "gender", "maternity"),
-    ),
-    Topic(
-        "climate",
-        "Climate",
-        "Climate change, pollution and the environment",
-        "🌍",
-        (
-            "climate change",
-            "climate crisis",
-            "climate action",
-            "climate justice",
-            "climate emergency",
-            "climate activists",
-            "climate movement",
-            "climate catastrophe",
-            "climate catastrophes",
-            "climate policy",
-            "global warming",
-            "greenhouse gas",
-            "greenhouse gases",
-            "carbon emissions",
-            "fossil fuel",
-            "fossil fuels",
-            "deforestation",
-            "extinction rebellion",
-            "just stop oil",
-            "pollution",
-            "polluted",
-            "wildfire",
-            "wildfires",
-            "heatwave",
-            "heatwaves",
-            "paris agreement",
-            "net zero",
-            "forest fire",
-            "forest fires",
-            "ecocide",
-            "biodiversity",
-            "cop26",
-            "cop27",
-            "cop28",
-            "cop29",
-            "cop30",
-        ),
-        (
-            "climate",
-            "emissions",
-            "environment",
-            "environmental",
-            "drought",
-            "floods",
-            "flooding",
-            "ecological",
-            "mining",
-        ),
-    ),
-    Topic(
-        "energy",
-        "Energy",
-        "Electricity, oil, gas, nuclear and renewables",
-        "⚡",
-        (
-            "energy",
-            "electricity",
-            "power grid",
-            "power grids",
-            "power plant",
-            "power plants",
-            "power station",
-            "nuclear power",
-            "renewable",
-            "renewables",
-            "solar power",
-            "wind power",
-            "wind farm",
-            "wind farms",
-            "refinery",
-            "refineries",
-            "pipeline",
-            "pipelines",
-            "fracking",
-            "blackout",
-            "blackouts",
-            "power cuts",
-            "power outage",
-            "power outages",
-            "natural gas",
-            "gas stations",
-            "gasoline",
-            "opec",
-        ),
-        ("oil", "gas", "fuel", "diesel", "coal", "lithium", "solar"),
-    ),
-    Topic(
-        "war",
-        "War & peace",
-        "Wars, bombings, occupation and ceasefires",
-        "💣",
-        (
-            "war",
-            "wars",
-            "warfare",
-            "anti-war",
-            "airstrike",
-            "airstrikes",
-            "air strike",
-            "air strikes",
-            "air raid",
-            "air raids",
-            "drone strike",
-            "drone strikes",
-            "missile strike",
-            "missile strikes",
-            "military strikes",
-            "bombing",
-            "bombings",
-            "bombardment",
-            "shelling",
-            "invasion",
-            "ceasefire",
-            "cease-fire",
-            "armed conflict",
-            "genocide",
-            "insurgency",
-            "civil war",
-            "arms sales",
-            "arms trade",
-            "nuclear weapons",
-            "peace talks",
-            "peace process",
-            "peace processes",
-            "ethnic cleansing",
-        ),
-        (
-            "military",
-            "troops",
-            "soldiers",
-            "army",
-            "missile",
-            "missiles",
-            "weapons",
-            "militia",
-            "militias",
-            "rebels",
-            "occupation",
-            "peace",
-            "killed",
-        ),
-    ),
-    Topic(
-        "migration",
-        "Migration",
-        "Migrants, refugees, borders and deportation",
-        "🧳",
-        (
-            *_forms("migrant", "", "s"),
-            "migration",
-            *_forms("immigrant", "", "s"),
-            "immigration",
-            *_forms("refugee", "", "s"),
-            "asylum",
-            "asylum seekers",
-            *_forms("deportation", "", "s"),
-            "deported",
-            "deport",
-            "deports",
-            "deporting",
-            "undocumented",
-            "border wall",
-            "emigration",
-            "emigrants",
-            "forcibly displaced",
-            "mass displacement",
-            "displaced people",
-            "displaced persons",
-            "ICE",
-        ),
-        ("displaced", "diaspora", "border", "borders", "caravan", "caravans"),
-    ),
-    Topic(
-        "housing",
-        "Housing",
-        "Rents, evictions, tenants and homelessness",
-        "🏠",
-        (
-            "housing",
-            *_forms("eviction", "", "s"),
-            "evicted",
-            *_forms("tenant", "", "s"),
-            *_forms("landlord", "", "s"),
-            "homeless",
-            "homelessness",
-            "affordable housing",
-            "gentrification",
-            "rent control",
-            "rent strike",
-            "rent strikes",
-            "squatters",
-        ),
-        ("rent", "rents", "mortgage", "mortgages", "displacement"),
-    ),
-    Topic(
-        "education",
-        "Education",
-        "Schools, teachers, students and universities",
-        "🎓",
-        (
-            "education",
-            "educational",
-            *_forms("teacher", "", "s"),
-            *_forms("student", "", "s"),
-            "tuition",
-            "student debt",
-            "classroom",
-            "classrooms",
-            "curriculum",
-            "literacy",
-        ),
-        (
-            "school",
-            "schools",
-            "university",
-            "universities",
-            "campus",
-            "professors",
-            "pupils",
-        ),
-    ),
-    Topic(
-        "media",
-        "Media",
-        "Journalists, press freedom, censorship and propaganda",
-        "📰",
-        (
-            *_forms("journalist", "", "s"),
-            "journalism",
-            "press freedom",
-            "freedom of the press",
-            "free speech",
-            "freedom of expression",
-            "censorship",
-            "censored",
-            "disinformation",
-            "misinformation",
-            *_forms("reporter", "", "s"),
-        ),
-        (
-            "media",
-            "newspaper",
-            "newspapers",
-            "broadcaster",
-            "propaganda",
-            "social media",
-            "big tech",
-            "press",
-            "coverage",
-        ),
-    ),
-    Topic(
-        "racism",
-        "Racism",
-        "Racism, apartheid, xenophobia and civil rights",
-        "✊🏿",
-        (
-            "racism",
-            "racist",
-            "racial",
-            "apartheid",
-            "xenophobia",
-            "xenophobic",
-            "white supremacy",
-            "white supremacist",
-            "white supremacists",
-            "black lives matter",
-            "racial justice",
-            "antisemitism",
-            "antisemitic",
-            "islamophobia",
-            "islamophobic",
-            "hate crime",
-            "hate crimes",
-            "segregation",
-            "jim crow",
-            "racial profiling",
-            "black lives",
-            "juneteenth",
-        ),
-        ("race", "discrimination", "slavery", "civil rights"),
-    ),
-    Topic(
-        "lgbtq",
-        "LGBTQ+",
-        "LGBTQ+ rights, pride and queer lives",
-        "🏳️‍🌈",
-        (
-            "lgbt",
-            "lgbtq",
-            "lgbtq+",
-            "lgbtqia",
-            "lgbti",
-            "gay",
-            "lesbian",
-            "lesbians",
-            "transgender",
-            "trans rights",
-            "queer",
-            "homophobia",
-            "homophobic",
-            "transphobia",
-            "transphobic",
-            "same-sex marriage",
-            "pride march",
-            "pride parade",
-            "bisexual",
-            "non-binary",
-            "nonbinary",
-        ),
-    ),
-    Topic(
-        "land",
-        "Land & farmers",
-        "Peasants, farmers, land rights and food",
-        "🌾",
-        (
-            *_forms("peasant", "", "s"),
-            *_forms("farmer", "", "s"),
-            *_forms("farmworker", "", "s"),
-            *_forms("campesino", "", "s"),
-            "landless",
-            "land reform",
-            "agrarian",
-            "land grab",
-            "land grabs",
-            "land rights",
-            "food sovereignty",
-            "mst",
-            "via campesina",
-            "smallholder",
-            "smallholders",
-        ),
-        ("agriculture", "agricultural", "farm", "farms", "harvest", "crops"),
-    ),
-    Topic(
-        "imperialism",
-        "Imperialism",
-        "Sanctions, blockades, foreign intervention and empire",
-        "🌐",
-        (
-            "imperialism",
-            "imperialist",
-            "imperialists",
-            "anti-imperialist",
-            "sanctions",
-            "blockade",
-            "blockades",
-            "embargo",
-            "embargoes",
-            "economic war",
-            "hybrid war",
-            "us-backed",
-            "u.s.-backed",
-            "us intervention",
-            "u.s. intervention",
-            "economic blockade",
-            "armed intervention",
-            "military intervention",
-            "interventionist",
-            "neo-colonialism",
-            "neo-colonial",
-            "neocolonialist",
-            "coercive measures",
-            "nato",
-            "military bases",
-            "regime change",
-            "foreign intervention",
-            "colonialism",
-            "neocolonialism",
-            "neocolonial",
-            "annexation",
-            "cia",
-            "monroe doctrine",
-            "unilateral coercive measures",
-        ),
-        ("intervention", "colonial", "empire", "hegemony"),
-    ),
-)
-
-# Spanish and Portuguese words, so Latin American sources classify too: (strong, weak).
-_SPANISH: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "labor": (
-        (
-            *("huelga", "huelgas", "huelga general", "paro nacional", "greve", "greve geral"),
-            *("sindicato", "sindicatos", "sindical", "sindicales", "reforma laboral"),
-            "sindicalistas",
-        ),
-        ("trabajadores", "trabajadoras", "trabalhadores", "salarios", "salariales", "despido"),
-    ),
-    "protest": (
-        (
-            *("protesta", "protestas", "manifestación", "manifestaciones", "manifestante"),
-            "manifestantes",
-            *("movilización", "movilizaciones", "movilizados", "insubordinación", "bloqueos"),
-        ),
-        ("marcha", "marchas", "marchan", "rebelión"),
-    ),
-    "repression": (
-        (
-            *("represión", "criminalización", "criminalizan", "criminalizados", "criminalizadas"),
-            *("persecución", "asesinato", "asesinado", "asesinados", "asesinan", "detenidos"),
-        ),
-        ("policía", "policías", "capturaron"),
-    ),
-    "indigenous": (
-        (
-            *("indígena", "indígenas", "pueblos originarios", "originarios", "lenca"),
-            *("territorios ancestrales", "plurinacional"),
-        ),
-        (),
-    ),
-    "land": (
-        (
-            "campesina",
-            "campesinas",
-            "reforma agraria",
-            "sin tierra",
-            "agroecología",
-            "terrateniente",
-        ),
-        ("tierra", "territorio"),
-    ),
-    "climate": (("megaminería", "minera", "mineras", "proyecto minero", "medio ambiente"), ()),
-    "elections": (("elecciones", "electoral", "votación", "candidato", "candidata"), ()),
-    "democracy": (
-        ("golpe de estado", "asamblea constituyente", "constituyente", "democracia"),
-        ("refundación del estado",),
-    ),
-    "health": (("salud", "sanitario", "sanitaria", "sanitarios", "hospitales"), ()),
-    "economy": (("austeridad", "inflación", "pobreza", "pensiones"), ()),
-    "education": (("educación", "docentes", "maestros", "estudiantes"), ()),
-    "women": (("mujeres", "feminicidio", "feminicidios", "feminista"), ()),
-    "war": (("guerra", "bombardeos", "conflicto armado"), ("conflicto",)),
-    "migration": (("migrantes", "migración", "refugiados"), ()),
-    "housing": (("vivienda", "desalojo", "desalojos"), ()),
-    "energy": (("petrolera", "petroleras", "petróleo", "hidrocarburos", "electricidad"), ()),
-}
-TOPICS = tuple(
-    replace(
-        item, terms=item.terms + _SPANISH[item.slug][0], weak=item.weak + _SPANISH[item.slug][1]
+def _words(entry: Entry, language: str, value: object) -> Words:
+    """One language's sub-table of a topic."""
+    table = entry.table(value, ("terms", "weak"))
+    return Words(
+        language,
+        entry.words(table.get("terms", []), "terms"),
+        entry.words(table.get("weak", []), "weak"),
     )
-    if item.slug in _SPANISH
-    else item
-    for item in TOPICS
-)
 
-# Phrases that hide a topic word inside them.  A slug sends the phrase to that topic;
-# "" means it is evidence for nothing.
-NOT_TOPICS: dict[str, str] = {
-    "european union": "",
-    "soviet union": "",
-    "african union": "",
-    "state of the union": "",
-    "customs union": "",
-    "civil union": "",
-    "civil unions": "",
-    "credit union": "",
-    "credit unions": "",
-    "union minister": "",
-    "union government": "",
-    "labour party": "",
-    "labor party": "",
-    "labour government": "",
-    "labor government": "",
-    "labour leader": "",
-    "labour mps": "",
-    "new labour": "",
-    "workers' party": "",
-    "workers party": "",
-    "strike down": "",
-    "struck down": "",
-    "strike a deal": "",
-    "strike a balance": "",
-    "lucky strike": "",
-    "preemptive strike": "war",
-    "military strike": "war",
-    "nuclear strike": "war",
-    "arms race": "war",
-    "race to the bottom": "",
-    "rat race": "",
-    "war on drugs": "",
-    "price war": "",
-    "trade war": "economy",
-    "tenant union": "housing",
-    "tenants union": "housing",
-    "tenants' union": "housing",
-    "war criminal": "",
-    "war criminals": "",
-    "war crimes": "war",
-    "culture war": "",
-    "culture wars": "",
-    "class war": "labor",
-    "class struggle": "labor",
-    "march madness": "",
-    "protestant": "",
-    "protestants": "",
-    "gas prices": "energy",
-    "rally behind": "",
-    "rallied behind": "",
-    "stock market rally": "economy",
-    "native speaker": "",
-    "native speakers": "",
-    "power of the media": "media",
-    "campaign finance": "elections",
-    "fundraising campaign": "",
-    "women's day": "women",
-    "mass media": "media",
-    "vote to unionize": "labor",
-    "voted to unionize": "labor",
-    "votes to unionize": "labor",
-    "vote to strike": "labor",
-    "voted to strike": "labor",
-    "votes to strike": "labor",
-    "voted to join": "",
-    "union vote": "labor",
-    "union election": "labor",
-    "union elections": "labor",
-    "democratic republic": "",
-    "democratic party": "",
-    "democratic socialist": "",
-    "democratic socialists": "",
-    "social democratic": "",
-    "christian democratic": "",
-    "people's democratic": "",
-    "insane asylum": "",
-    "lunatic asylum": "",
-    "women and children": "",
-    "destabilization campaign": "",
-    "destabilisation campaign": "",
-    "smear campaign": "",
-    "pressure campaign": "",
-    "military campaign": "war",
-    "bombing campaign": "war",
-    "disinformation campaign": "media",
-    "press conference": "",
-    "press release": "",
-    "press statement": "",
-    "press secretary": "",
-}
+
+def _topic(entry: Entry, slug: str, value: object) -> Topic:
+    """One [topics.<slug>] entry, with its words in every language it lists."""
+    if not _SLUG.fullmatch(slug):
+        raise entry.error("a slug is lower-case letters, digits and hyphens")
+    table = entry.table(
+        value, ("name", "description", "emoji", *LANGUAGES), ("name", "description", "emoji")
+    )
+    words = tuple(
+        _words(entry.at(f"[{lang}]"), lang, table[lang]) for lang in LANGUAGES if lang in table
+    )
+    terms = tuple(term for item in words for term in item.terms)
+    weak = tuple(term for item in words for term in item.weak)
+    if not terms:
+        raise entry.error("has no strong terms")
+    strong = {key(term) for term in terms}
+    both = next((term for term in weak if key(term) in strong), None)
+    if both is not None:
+        raise entry.error(f'term "{both}" is both strong and weak')
+    return Topic(
+        slug,
+        entry.text(table["name"], "name"),
+        entry.text(table["description"], "description"),
+        entry.text(table["emoji"], "emoji"),
+        terms,
+        weak,
+        words,
+    )
+
+
+def _check_owners(origin: str, topics: tuple[Topic, ...]) -> None:
+    """No word belongs to two topics, or it would count for whichever came first."""
+    owner: dict[str, str] = {}
+    for item in topics:
+        entry = Entry(origin).at(f'topic "{item.slug}"')
+        for term in (*item.terms, *item.weak):
+            other = owner.setdefault(key(term), item.slug)
+            if other != item.slug:
+                raise entry.error(f'term "{term}" is also in topic "{other}"')
+
+
+def _not_topics(entry: Entry, value: object, slugs: set[str]) -> dict[str, str]:
+    """The hiding phrases, each sending its words to a real topic or to nothing."""
+    out: dict[str, str] = {}
+    for phrase, slug in entry.table(value).items():
+        if not phrase.strip():
+            raise entry.error("holds an empty phrase")
+        if not isinstance(slug, str):
+            raise entry.error(f'"{phrase}" must point to a topic slug or ""')
+        if slug and slug not in slugs:
+            raise entry.error(f'"{phrase}" points to unknown topic "{slug}"')
+        out[phrase] = slug
+    return out
+
+
+def load_topics(source: Path | str = TOPICS_FILE) -> TopicTable:
+    """Read and check the topic table from a file (a Path) or TOML text (a str)."""
+    origin, data = read(source, "topics")
+    top = Entry(origin)
+    data = top.table(data, ("topics", "not_topics"), ("topics",))
+    entries = top.at("[topics]").table(data["topics"])
+    if not entries:
+        raise top.error("lists no topics")
+    topics = tuple(
+        _topic(top.at(f'topic "{slug}"'), slug, value) for slug, value in entries.items()
+    )
+    _check_owners(origin, topics)
+    slugs = {item.slug for item in topics}
+    not_topics = _not_topics(top.at("[not_topics]"), data.get("not_topics", {}), slugs)
+    return TopicTable(origin, topics, not_topics)
+
+
+TABLE = load_topics()
+TOPICS: tuple[Topic, ...] = TABLE.topics
+NOT_TOPICS: Mapping[str, str] = TABLE.not_topics
 
 
 @functools.cache
