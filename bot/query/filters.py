@@ -24,16 +24,6 @@ from bot.classify.normalize import collapse
 from bot.models import Target, TargetKind, Unresolved
 from bot.query.resolver import Resolver, keyword_target
 
-__all__ = [
-    "MAX_DEPTH",
-    "MAX_FILTER_CHARS",
-    "MAX_FILTER_TERMS",
-    "FilterError",
-    "evaluate",
-    "looks_like_filter",
-    "parse_filter",
-]
-
 MAX_FILTER_CHARS = 300
 MAX_FILTER_TERMS = 12
 MAX_DEPTH = 6

@@ -23,17 +23,6 @@ from bot.classify.regions import REGIONS, Region, region
 from bot.classify.topics import NOT_TOPICS, TOPICS, Topic, topic
 from bot.models import Target, TargetKind, Unresolved
 
-__all__ = [
-    "MAX_TERMS",
-    "Resolver",
-    "as_json",
-    "country_target",
-    "keyword_target",
-    "region_target",
-    "split_terms",
-    "topic_target",
-]
-
 MAX_TERMS = 25  # split_terms keeps at most this many terms
 MAX_TERM_CHARS = 100  # longer terms are not looked up at all
 KEYWORD_MIN_CHARS = 2
@@ -50,7 +39,6 @@ _MENTION = re.compile(r"(?<![\w.])@\w+")
 _KEYWORD = re.compile(r"(?is)^(?:keyword|kw)(?:\s*:\s*|\s+)(.*)$")
 _BARE_KEYWORD = re.compile(r"(?i)^(?:keyword|kw)\s*:?$")
 _EDGE_JUNK = " \t,;:!?()[]{}<>*\u2022\u00b7\u2013\u2014-"  # incl. bullets and dashes
-_FILLER = frozenset({"and", "&", "or", "plus", "the"})
 
 EMPTY_MESSAGE = (
     "Tell me what to follow after /subscribe: a country, a topic or a keyword, "
@@ -199,42 +187,6 @@ class Resolver:
                 found,
             )
         return self._unknown(term, cleaned)
-
-    def resolve_many(self, text: str) -> list[Target | Unresolved]:
-        """Resolve everything after /subscribe, also "Peru Chile labor" without commas."""
-        results: list[Target | Unresolved] = []
-        for term in split_terms(text):
-            result = self.resolve(term)
-            if isinstance(result, Unresolved) and " " in term and not term.startswith('"'):
-                pieces = self._segment(term)
-                if pieces:
-                    results.extend(pieces)
-                    continue
-            results.append(result)
-        unique: dict[tuple[str, str], Target | Unresolved] = {}
-        for item in results:
-            slot = (item.kind, item.value) if isinstance(item, Target) else ("?", item.term)
-            unique.setdefault(slot, item)
-        return list(unique.values())
-
-    def _segment(self, term: str) -> list[Target] | None:
-        """Split unseparated words into known names, longest first, or give up."""
-        words = [word for word in term.split() if fold(word) not in _FILLER]
-        found: list[Target] = []
-        start = 0
-        while start < len(words):
-            for stop in range(len(words), start, -1):
-                piece = " ".join(words[start:stop])
-                if len(piece) <= 3 and not piece.isupper():
-                    continue  # "in Peru" is not India and Peru
-                match = self._lookup(piece)
-                if isinstance(match, Target):
-                    found.append(match)
-                    start = stop
-                    break
-            else:
-                return None
-        return found or None
 
     def _lookup(self, cleaned: str) -> Target | tuple[Target, ...]:
         """An exact match, the candidates of an ambiguous word, or () when unknown."""
