@@ -9,7 +9,8 @@ no ReDoS), with hard bounds on length, terms and nesting.  Grammar, operators in
     term    := a quoted phrase, or a run of plain words ("Latin America")
 
 Each term goes through the Resolver: a country, topic, region or keyword.  A plain word
-the resolver does not know becomes a keyword unless it looks like a typo of a known name.
+the resolver does not know becomes a keyword unless it is a typo of a known name or an
+ambiguous one (the resolver's reason says which).
 The filter is stored as compact JSON in the subscription's value; `evaluate` runs it.
 """
 
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.classify.normalize import collapse
-from bot.models import Target, TargetKind, Unresolved
+from bot.models import Target, TargetKind
+from bot.models import UnresolvedReason as Reason
 from bot.query.resolver import Resolver, keyword_target
 
 MAX_FILTER_CHARS = 300
@@ -29,6 +31,7 @@ MAX_FILTER_TERMS = 12
 MAX_DEPTH = 6
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 _QUOTES = '"“”„«»'
+_NOT_A_KEYWORD = frozenset({Reason.TYPO, Reason.AMBIGUOUS})  # ask the reader instead
 
 # A node is ["t", kind, value] | ["and", [nodes]] | ["or", [nodes]] | ["not", node].
 Node = list[Any]
@@ -173,20 +176,15 @@ def _leaf(resolver: Resolver, token: _Token) -> Node:
         if target is None:
             raise FilterError(f"“{token.text}” is too short or too long to look for.")
         return ["t", target.kind.value, target.value]
-    found = resolver.resolve(token.text)
+    found = resolver.resolve(token.text, keyword_hint=False)
     if isinstance(found, Target):
         return ["t", found.kind.value, found.value]
-    if found.suggestions and not _typo_free(found):
-        raise FilterError(found.message.split(" To follow it")[0])
-    target = keyword_target(token.text)
+    if found.reason in _NOT_A_KEYWORD:
+        raise FilterError(found.message)
+    target = keyword_target(token.text)  # an unknown word, or a city such as Lima
     if target is None:
         raise FilterError(found.message)
     return ["t", target.kind.value, target.value]
-
-
-def _typo_free(found: Unresolved) -> bool:
-    """An unknown word with only city/state hints is a fine keyword ("Lima" -> Peru)."""
-    return "not cities" in found.message
 
 
 def _label(node: Node, names: dict[tuple[str, str], str], top: bool = True) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.models import Subscriber, Target, TargetKind
+from bot.models import Subscriber, Target, TargetKind, Unresolved, UnresolvedReason
 from bot.pipeline.match import Candidate, matches, plan
 from bot.query.filters import (
     MAX_DEPTH,
@@ -59,6 +60,32 @@ def test_terms_resolve_like_subscriptions() -> None:
     assert value[0] == "or" and value[1][0] == ["t", "country", "TT"]
 
 
+def test_a_city_is_a_keyword_and_a_typo_is_an_error() -> None:
+    lima = parse("Lima AND strike")
+    assert json.loads(lima.value) == ["and", [["t", "keyword", "lima"], ["t", "topic", "labor"]]]
+    assert lima.label == "🧩 “Lima” AND ✊ Labor"
+    with pytest.raises(FilterError) as typo:
+        parse("Peruu AND strike")
+    assert str(typo.value) == "I don't know “Peruu”. Did you mean 🇵🇪 Peru?"
+
+
+def test_filters_branch_on_the_reason_not_on_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rewording every resolver message changes no filter: the words are for people only."""
+    before = {text: parse(text) for text in ("Lima AND strike", "blorp OR Peru", "Texas -oil")}
+    resolve = Resolver.resolve
+
+    def reworded(self: Resolver, term: str, **options: bool) -> Target | Unresolved:
+        found = resolve(self, term, **options)
+        if isinstance(found, Target):
+            return found
+        return dataclasses.replace(found, message=f"Sorry, {term!r} is beyond me.")
+
+    monkeypatch.setattr(Resolver, "resolve", reworded)
+    assert {text: parse(text) for text in before} == before
+    with pytest.raises(FilterError, match="beyond me"):
+        parse("Peruu AND strike")  # a typo still asks, in the new words
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -78,7 +105,8 @@ def test_bad_filters_say_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(FilterError, match=message):
         parse(text)
     _, unresolved = resolve_all(RESOLVER, text)
-    assert unresolved and "AND, OR, NOT" in unresolved[0].message
+    assert [item.reason for item in unresolved] == [UnresolvedReason.BAD_FILTER]
+    assert "AND, OR, NOT" in unresolved[0].message
 
 
 def test_plain_lists_are_not_filters() -> None:

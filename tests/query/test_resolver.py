@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.classify.normalize import fold
 from bot.models import Target, TargetKind, Unresolved
+from bot.models import UnresolvedReason as Reason
 from bot.query.resolver import MAX_TERMS, Resolver, split_terms
 
 RESOLVER = Resolver.default()  # built once, before any example runs and is timed
@@ -115,10 +116,20 @@ def test_keywords(resolver: Resolver, term: str, value: str, label: str) -> None
     assert resolver.resolve(term) == Target(TargetKind.KEYWORD, value, label)
 
 
-@pytest.mark.parametrize("term", ["keyword", "keyword:", '""', '"x"', "keyword " + "a" * 80])
-def test_bad_keywords(resolver: Resolver, term: str) -> None:
+@pytest.mark.parametrize(
+    ("term", "reason"),
+    [
+        ("keyword", Reason.NO_KEYWORD),
+        ("keyword:", Reason.NO_KEYWORD),
+        ('""', Reason.NO_KEYWORD),
+        ('"x"', Reason.KEYWORD_LENGTH),
+        ("keyword " + "a" * 80, Reason.KEYWORD_LENGTH),
+    ],
+)
+def test_bad_keywords(resolver: Resolver, term: str, reason: Reason) -> None:
     result = resolver.resolve(term)
     assert isinstance(result, Unresolved)
+    assert result.reason is reason
     assert result.message
 
 
@@ -126,10 +137,21 @@ def test_unknown_word_is_not_a_keyword(resolver: Resolver) -> None:
     result = resolver.resolve("Peruu")
     assert isinstance(result, Unresolved)
     assert result.term == "Peruu"
+    assert result.reason is Reason.TYPO
     assert [target.value for target in result.suggestions] == ["PE"]
     assert result.message == (
         "I don't know “Peruu”. Did you mean 🇵🇪 Peru? "
         "To follow it as a keyword, send /subscribe keyword Peruu"
+    )
+
+
+def test_the_keyword_hint_can_be_left_out(resolver: Resolver) -> None:
+    """Filters follow unknown words as keywords themselves, so they don't tell how to."""
+    result = resolver.resolve("Peruu", keyword_hint=False)
+    assert isinstance(result, Unresolved)
+    assert (result.reason, result.message) == (
+        Reason.TYPO,
+        "I don't know “Peruu”. Did you mean 🇵🇪 Peru?",
     )
 
 
@@ -147,6 +169,7 @@ def test_unknown_word_is_not_a_keyword(resolver: Resolver) -> None:
 def test_typos_get_suggestions(resolver: Resolver, term: str, value: str) -> None:
     result = resolver.resolve(term)
     assert isinstance(result, Unresolved)
+    assert result.reason is Reason.TYPO
     assert value in [target.value for target in result.suggestions]
     assert len(result.suggestions) <= 3
 
@@ -154,11 +177,11 @@ def test_typos_get_suggestions(resolver: Resolver, term: str, value: str) -> Non
 def test_nonsense_gets_no_suggestion(resolver: Resolver) -> None:
     result = resolver.resolve("xyzzy")
     assert isinstance(result, Unresolved)
-    assert result.suggestions == ()
+    assert (result.reason, result.suggestions) == (Reason.UNKNOWN, ())
     assert "/subscribe keyword xyzzy" in result.message
     short = resolver.resolve("can")
     assert isinstance(short, Unresolved)
-    assert short.suggestions == ()
+    assert (short.reason, short.suggestions) == (Reason.UNKNOWN, ())
 
 
 @pytest.mark.parametrize(
@@ -168,6 +191,7 @@ def test_nonsense_gets_no_suggestion(resolver: Resolver) -> None:
 def test_ambiguous_words_ask(resolver: Resolver, term: str, codes: set[str]) -> None:
     result = resolver.resolve(term)
     assert isinstance(result, Unresolved)
+    assert result.reason is Reason.AMBIGUOUS
     assert {target.value for target in result.suggestions} == codes
     assert "Which one?" in result.message
 
@@ -176,6 +200,7 @@ def test_ambiguous_words_ask(resolver: Resolver, term: str, codes: set[str]) -> 
 def test_cities_suggest_their_country(resolver: Resolver, term: str, code: str) -> None:
     result = resolver.resolve(term)
     assert isinstance(result, Unresolved)
+    assert result.reason is Reason.CITY_OR_STATE
     assert [target.value for target in result.suggestions] == [code]
     assert "keyword" in result.message
 
@@ -184,10 +209,21 @@ def test_a_capital_with_an_alias_resolves_to_its_country(resolver: Resolver) -> 
     assert resolver.resolve("Tbilisi") == Target(TargetKind.COUNTRY, "GE", "🇬🇪 Georgia")
 
 
-@pytest.mark.parametrize("term", ["", "   ", "!!!", "a" * 5000, "<b>", "🇵🇪🔥"])
-def test_odd_terms(resolver: Resolver, term: str) -> None:
+@pytest.mark.parametrize(
+    ("term", "reason"),
+    [
+        ("", Reason.EMPTY),
+        ("   ", Reason.EMPTY),
+        ("!!!", Reason.NO_WORD),
+        ("a" * 5000, Reason.TOO_LONG),
+        ("<b>", Reason.UNKNOWN),
+        ("🇵🇪🔥", Reason.NO_WORD),
+    ],
+)
+def test_odd_terms(resolver: Resolver, term: str, reason: Reason) -> None:
     result = resolver.resolve(term)
     assert isinstance(result, Unresolved)
+    assert result.reason is reason
     assert result.message
 
 
@@ -242,8 +278,12 @@ def test_resolve_never_raises(term: str) -> None:
     result = RESOLVER.resolve(term)
     assert isinstance(result, Target | Unresolved)
     if isinstance(result, Unresolved):
+        assert isinstance(result.reason, Reason)
         assert result.message
         assert len(result.suggestions) <= 3
+        assert bool(result.suggestions) == (
+            result.reason in (Reason.AMBIGUOUS, Reason.CITY_OR_STATE, Reason.TYPO)
+        )
 
 
 @DEADLINE
@@ -256,7 +296,7 @@ def test_split_terms_gives_distinct_terms_each_resolvable(text: str) -> None:
     assert len({fold(term) for term in terms}) == len(terms)
     for term in terms:
         result = RESOLVER.resolve(term)
-        assert isinstance(result, Target | Unresolved)
+        assert isinstance(result, Target) or result.reason is not Reason.EMPTY
 
 
 def test_guinea_asks_which_one(resolver: Resolver) -> None:
