@@ -85,7 +85,7 @@ class TargetKind(StrEnum):
     TOPIC = "topic"
     KEYWORD = "keyword"
     REGION = "region"  # value: a region slug, e.g. "latin-america"
-    FILTER = "filter"  # value: a boolean filter as JSON, see bot.classify.filters
+    FILTER = "filter"  # value: a boolean filter, stored as bot.query.filter_tree describes
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,8 @@
-"""Boolean filters: parsing, bounds, evaluation and matching as one subscription."""
+"""Boolean filters: parsing, bounds, and matching as one subscription."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 
 import pytest
 from hypothesis import given, settings
@@ -11,14 +10,8 @@ from hypothesis import strategies as st
 
 from bot.models import Subscriber, Target, TargetKind, Unresolved, UnresolvedReason
 from bot.pipeline.match import Candidate, matches, plan
-from bot.query.filters import (
-    MAX_DEPTH,
-    MAX_FILTER_TERMS,
-    FilterError,
-    evaluate,
-    looks_like_filter,
-    parse_filter,
-)
+from bot.query.filter_tree import MAX_DEPTH, MAX_TERMS, AllOf, AnyOf, Not, Term, dump, load
+from bot.query.filters import FilterError, looks_like_filter, parse_filter
 from bot.query.resolver import Resolver
 from bot.query.words import resolve_all
 
@@ -32,37 +25,42 @@ def parse(text: str) -> Target:
 def test_the_issue_example_is_one_subscription() -> None:
     target = parse("Peru AND (strike OR protest) -football")
     assert target.kind is TargetKind.FILTER
-    assert json.loads(target.value) == [
-        "and",
-        [
-            ["t", "country", "PE"],
-            ["or", [["t", "topic", "labor"], ["t", "topic", "protest"]]],
-            ["not", ["t", "keyword", "football"]],
-        ],
-    ]
+    tree = AllOf(
+        (
+            Term(TargetKind.COUNTRY, "PE"),
+            AnyOf((Term(TargetKind.TOPIC, "labor"), Term(TargetKind.TOPIC, "protest"))),
+            Not(Term(TargetKind.KEYWORD, "football")),
+        )
+    )
+    assert load(target.value) == tree
+    assert target.value == dump(tree)
     assert target.label == "🧩 🇵🇪 Peru AND (✊ Labor OR 📣 Protest) AND NOT “football”"
     targets, unresolved = resolve_all(RESOLVER, "Peru AND (strike OR protest) -football")
     assert (targets, unresolved) == ([target], [])
 
 
 def test_terms_resolve_like_subscriptions() -> None:
-    value = json.loads(parse('Latin America AND "lithium mining" NOT Chile').value)
-    assert value == [
-        "and",
-        [
-            ["t", "region", "latin-america"],
-            ["t", "keyword", "lithium mining"],
-            ["not", ["t", "country", "CL"]],
-        ],
-    ]
+    assert load(parse('Latin America AND "lithium mining" NOT Chile').value) == AllOf(
+        (
+            Term(TargetKind.REGION, "latin-america"),
+            Term(TargetKind.KEYWORD, "lithium mining"),
+            Not(Term(TargetKind.COUNTRY, "CL")),
+        )
+    )
     # OR binds looser than AND; lower-case "and" is part of a name, not an operator
-    value = json.loads(parse("Trinidad and Tobago OR Peru AND labor").value)
-    assert value[0] == "or" and value[1][0] == ["t", "country", "TT"]
+    assert load(parse("Trinidad and Tobago OR Peru AND labor").value) == AnyOf(
+        (
+            Term(TargetKind.COUNTRY, "TT"),
+            AllOf((Term(TargetKind.COUNTRY, "PE"), Term(TargetKind.TOPIC, "labor"))),
+        )
+    )
 
 
 def test_a_city_is_a_keyword_and_a_typo_is_an_error() -> None:
     lima = parse("Lima AND strike")
-    assert json.loads(lima.value) == ["and", [["t", "keyword", "lima"], ["t", "topic", "labor"]]]
+    assert load(lima.value) == AllOf(
+        (Term(TargetKind.KEYWORD, "lima"), Term(TargetKind.TOPIC, "labor"))
+    )
     assert lima.label == "🧩 “Lima” AND ✊ Labor"
     with pytest.raises(FilterError) as typo:
         parse("Peruu AND strike")
@@ -96,7 +94,7 @@ def test_filters_branch_on_the_reason_not_on_the_message(monkeypatch: pytest.Mon
         ("-Peru -Chile", "something to follow"),
         ("Peruu AND labor", "Did you mean"),
         ("Korea AND labor", "could mean"),
-        ("Peru AND " + " AND ".join(["labor"] * MAX_FILTER_TERMS), "at most"),
+        ("Peru AND " + " AND ".join(["labor"] * MAX_TERMS), "at most"),
         ("(" * (MAX_DEPTH + 2) + "Peru OR Chile" + ")" * (MAX_DEPTH + 2), "nests too deeply"),
         ("Peru OR " + "x" * 400, "at most"),
     ],
@@ -142,11 +140,6 @@ def test_plan_pushes_filter_matches_to_their_chat() -> None:
     assert [(push.chat_id, push.url_norm) for push in pushes] == [(5, items[0].key)]
 
 
-def test_a_damaged_stored_filter_matches_nothing() -> None:
-    for value in ("", "{", '["t"]', '["and", 3]', '["nope", []]', json.dumps(["not"] * 50)):
-        assert evaluate(value, lambda kind, term: True) is False
-
-
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
@@ -165,7 +158,8 @@ def test_any_input_parses_or_fails_cleanly(parts: list[str]) -> None:
         assert str(exc)
     else:
         assert target.kind is TargetKind.FILTER
-        assert isinstance(evaluate(target.value, lambda kind, term: term == "PE"), bool)
+        assert dump(load(target.value)) == target.value  # stored in exactly the documented form
+        assert target.label.startswith("🧩 ")
     targets, unresolved = resolve_all(RESOLVER, text)
     if looks_like_filter(text):  # one filter, or one error saying why
         assert len(targets) + len(unresolved) == 1
