@@ -85,7 +85,7 @@ class TargetKind(StrEnum):
     TOPIC = "topic"
     KEYWORD = "keyword"
     REGION = "region"  # value: a region slug, e.g. "latin-america"
-    FILTER = "filter"  # value: a boolean filter as JSON, see bot.classify.filters
+    FILTER = "filter"  # value: a boolean filter, stored as bot.query.filter_tree describes
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +97,27 @@ class Target:
     label: str  # what the reader sees, e.g. "🇵🇪 Peru"
 
 
+class UnresolvedReason(StrEnum):
+    """Why words did not become a target: code branches on this, the message is for people."""
+
+    EMPTY = "empty"  # nothing to look up
+    NO_WORD = "no-word"  # not one letter or digit
+    TOO_LONG = "too-long"  # longer than one term may be
+    NO_KEYWORD = "no-keyword"  # "keyword" with no phrase after it
+    KEYWORD_LENGTH = "keyword-length"  # a keyword phrase too short or too long to follow
+    AMBIGUOUS = "ambiguous"  # the name of several targets; the suggestions are the candidates
+    CITY_OR_STATE = "city-or-state"  # a place we don't follow; the suggestion is its country
+    TYPO = "typo"  # unknown but close to known names; the suggestions are those names
+    UNKNOWN = "unknown"  # unknown and close to nothing we know
+    BAD_FILTER = "bad-filter"  # a boolean filter that cannot be read
+
+
 @dataclass(frozen=True, slots=True)
 class Unresolved:
-    """Words we could not understand, with what the reader probably meant."""
+    """Words we could not understand, why, and what the reader probably meant."""
 
     term: str
+    reason: UnresolvedReason
     message: str
     suggestions: tuple[Target, ...] = field(default=())
 

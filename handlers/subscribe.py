@@ -7,8 +7,16 @@ from html import escape
 from telegram import InlineKeyboardButton, Update
 
 from bot.models import Target, TargetKind, Unresolved
-from bot.query.subscriptions import MAX_SUBSCRIPTIONS, Outcome, popular, subscribe, subscribe_text
-from bot.query.subscriptions import unsubscribe_text as unsubscribe_words
+from bot.query.subscriptions import (
+    MAX_SUBSCRIPTIONS,
+    Outcome,
+    popular,
+    subscribe,
+    subscribe_text,
+    unsubscribe_all,
+    unsubscribe_key,
+    unsubscribe_text,
+)
 from handlers.common import (
     SUBSCRIBE,
     UNSUBSCRIBE,
@@ -97,7 +105,7 @@ async def unsubscribe_command(update: Update, context: NewsContext) -> None:
         return
     if not await may_change(update, context):
         return
-    outcome = await unsubscribe_words(services.store, services.resolver, chat.id, text)
+    outcome = await unsubscribe_text(services.store, services.resolver, chat.id, text)
     lines: list[str] = []
     if outcome.changed:
         lines.append(f"Unsubscribed from {escape(labels(outcome.changed))}")
@@ -133,7 +141,7 @@ async def button(update: Update, context: NewsContext) -> None:
         return
     store = context.services.store
     if query.data == UNSUBSCRIBE_ALL:
-        count = await store.remove_all_subscriptions(chat.id)
+        count = await unsubscribe_all(store, chat.id)
         await query.answer(f"Unsubscribed from {count} subscriptions")
         await query.edit_message_text("You no longer follow anything. /subscribe to start again.")
         return
@@ -152,10 +160,7 @@ async def button(update: Update, context: NewsContext) -> None:
         await query.answer(f"Subscribed to {target.label}")
         await context.bot.send_message(chat.id, subscribe_reply(outcome))
         return
-    current = [s.target for s in await store.list_subscriptions(chat.id)]
-    removed = await store.remove_subscriptions(
-        chat.id, [t for t in current if t.kind is kind and t.value == value]
-    )
+    removed = (await unsubscribe_key(store, chat.id, kind, value)).changed
     await query.answer(f"Unsubscribed from {labels(removed)}" if removed else "Already removed")
     rows = await _subscriptions_keyboard(context, chat.id)
     if rows:

@@ -21,7 +21,7 @@ from bot.models import (
     TargetKind,
 )
 from bot.pipeline.holds import release_at
-from bot.query.filters import evaluate
+from bot.query.filter_tree import Node, stored
 from bot.store.base import Store
 
 
@@ -93,19 +93,14 @@ def matches(target: Target, item: Candidate) -> bool:
         found = region(target.value)
         return found is not None and not found.countries.isdisjoint(item.countries)
     if target.kind is TargetKind.FILTER:
-        return _filter_matches(target.value, item)
+        tree = stored(target.value)  # decoded once per distinct filter, not per article
+        return tree is not None and _filter_matches(tree, item)
     return keyword_in(target.value, item.text)
 
 
-def _filter_matches(value: str, item: Candidate) -> bool:
+def _filter_matches(tree: Node, item: Candidate) -> bool:
     """A boolean filter's terms are matched like subscriptions of their own kind."""
-
-    def leaf(kind: str, term: str) -> bool:
-        if kind == TargetKind.FILTER.value or kind not in set(TargetKind):
-            return False
-        return matches(Target(TargetKind(kind), term, ""), item)
-
-    return evaluate(value, leaf)
+    return tree.matches(lambda term: matches(Target(term.kind, term.value, ""), item))
 
 
 def _positions(mask: int) -> Iterator[int]:
@@ -185,8 +180,11 @@ def plan(
         for phrase in keyword_index.found(item.text):
             articles_for[(TargetKind.KEYWORD, phrase)] |= bit
     for value in {s.value for s in subs if s.kind is TargetKind.FILTER}:
+        tree = stored(value)
+        if tree is None:
+            continue
         for position, item in enumerate(items):
-            if _filter_matches(value, item):
+            if _filter_matches(tree, item):
                 articles_for[(TargetKind.FILTER, value)] |= 1 << position
     per_chat: dict[int, int] = defaultdict(int)
     for sub in subs:

@@ -9,39 +9,26 @@ no ReDoS), with hard bounds on length, terms and nesting.  Grammar, operators in
     term    := a quoted phrase, or a run of plain words ("Latin America")
 
 Each term goes through the Resolver: a country, topic, region or keyword.  A plain word
-the resolver does not know becomes a keyword unless it looks like a typo of a known name.
-The filter is stored as compact JSON in the subscription's value; `evaluate` runs it.
+the resolver does not know becomes a keyword unless it is a typo of a known name or an
+ambiguous one (the resolver's reason says which).  The result is a typed tree
+(`bot.query.filter_tree`), stored in the subscription's value in that module's form.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from bot.classify.normalize import collapse
-from bot.models import Target, TargetKind, Unresolved
+from bot.models import Target, TargetKind
+from bot.models import UnresolvedReason as Reason
+from bot.query.filter_tree import MAX_DEPTH, MAX_TERMS, AllOf, AnyOf, Node, Not, Term, dump
 from bot.query.resolver import Resolver, keyword_target
 
-__all__ = [
-    "MAX_DEPTH",
-    "MAX_FILTER_CHARS",
-    "MAX_FILTER_TERMS",
-    "FilterError",
-    "evaluate",
-    "looks_like_filter",
-    "parse_filter",
-]
-
 MAX_FILTER_CHARS = 300
-MAX_FILTER_TERMS = 12
-MAX_DEPTH = 6
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 _QUOTES = '"“”„«»'
-
-# A node is ["t", kind, value] | ["and", [nodes]] | ["or", [nodes]] | ["not", node].
-Node = list[Any]
+_NOT_A_KEYWORD = frozenset({Reason.TYPO, Reason.AMBIGUOUS})  # ask the reader instead
 
 
 class FilterError(ValueError):
@@ -112,7 +99,7 @@ def _tokens(text: str) -> list[_Token]:
 class _Parser:
     """Recursive descent over the tokens, resolving each term as it is read."""
 
-    def __init__(self, tokens: list[_Token], resolve: Callable[[_Token], Node]) -> None:
+    def __init__(self, tokens: list[_Token], resolve: Callable[[_Token], Term]) -> None:
         self._tokens = tokens
         self._at = 0
         self._resolve = resolve
@@ -140,7 +127,7 @@ class _Parser:
         while (token := self._peek()) is not None and token.kind == "OR":
             self._take()
             parts.append(self._and(depth))
-        return parts[0] if len(parts) == 1 else ["or", parts]
+        return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
 
     def _and(self, depth: int) -> Node:
         parts = [self._unary(depth)]
@@ -148,7 +135,7 @@ class _Parser:
             if token.kind == "AND":
                 self._take()
             parts.append(self._unary(depth))
-        return parts[0] if len(parts) == 1 else ["and", parts]
+        return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
     def _unary(self, depth: int) -> Node:
         if depth > MAX_DEPTH:
@@ -158,7 +145,7 @@ class _Parser:
             raise FilterError("The filter ends too early: something is missing after it.")
         if token.kind in ("NOT", "-"):
             self._take()
-            return ["not", self._unary(depth + 1)]
+            return Not(self._unary(depth + 1))
         if token.kind == "(":
             self._take()
             node = self._or(depth + 1)
@@ -170,102 +157,72 @@ class _Parser:
         if token.kind in ("term", "quoted"):
             self._take()
             self.terms += 1
-            if self.terms > MAX_FILTER_TERMS:
-                raise FilterError(f"A filter can have at most {MAX_FILTER_TERMS} terms.")
+            if self.terms > MAX_TERMS:
+                raise FilterError(f"A filter can have at most {MAX_TERMS} terms.")
             return self._resolve(token)
         raise FilterError(f"I did not expect “{token.text or token.kind}” there.")
 
 
-def _leaf(resolver: Resolver, token: _Token) -> Node:
-    """Resolve one term to a leaf node, or say why it cannot be one."""
+def _term(resolver: Resolver, token: _Token) -> tuple[Term, str]:
+    """Resolve one term to a leaf and its label, or say why it cannot be one."""
     if token.kind == "quoted":
         target = keyword_target(token.text)
         if target is None:
             raise FilterError(f"“{token.text}” is too short or too long to look for.")
-        return ["t", target.kind.value, target.value]
-    found = resolver.resolve(token.text)
+        return Term(target.kind, target.value), f"“{token.text}”"
+    found = resolver.resolve(token.text, keyword_hint=False)
     if isinstance(found, Target):
-        return ["t", found.kind.value, found.value]
-    if found.suggestions and not _typo_free(found):
-        raise FilterError(found.message.split(" To follow it")[0])
-    target = keyword_target(token.text)
+        label = f"“{token.text}”" if found.kind is TargetKind.KEYWORD else found.label
+        return Term(found.kind, found.value), label
+    if found.reason in _NOT_A_KEYWORD:
+        raise FilterError(found.message)
+    target = keyword_target(token.text)  # an unknown word, or a city such as Lima
     if target is None:
         raise FilterError(found.message)
-    return ["t", target.kind.value, target.value]
+    return Term(target.kind, target.value), f"“{token.text}”"
 
 
-def _typo_free(found: Unresolved) -> bool:
-    """An unknown word with only city/state hints is a fine keyword ("Lima" -> Peru)."""
-    return "not cities" in found.message
-
-
-def _label(node: Node, names: dict[tuple[str, str], str], top: bool = True) -> str:
+def _label(node: Node, names: dict[Term, str], top: bool = True) -> str:
     """Readable form of a filter for /list, with the targets' labels."""
-    kind = node[0]
-    if kind == "t":
-        return names.get((str(node[1]), str(node[2])), str(node[2]))
-    if kind == "not":
-        return "NOT " + _label(node[1], names, False)
-    joined = f" {kind.upper()} ".join(_label(part, names, False) for part in node[1])
+    if isinstance(node, Term):
+        return names.get(node, node.value)
+    if isinstance(node, Not):
+        return "NOT " + _label(node.part, names, False)
+    operator = " AND " if isinstance(node, AllOf) else " OR "
+    joined = operator.join(_label(part, names, False) for part in node.parts)
     return joined if top else f"({joined})"
 
 
-def parse_filter(resolver: Resolver, text: str) -> Target:
-    """Turn a reader's boolean filter into one FILTER target, or raise FilterError."""
+def parse(resolver: Resolver, text: str) -> tuple[Node, str]:
+    """A reader's boolean filter as a tree and its label, or FilterError saying what is wrong."""
     text = collapse(text or "")
     if len(text) > MAX_FILTER_CHARS:
         raise FilterError(f"A filter can be at most {MAX_FILTER_CHARS} characters long.")
-    names: dict[tuple[str, str], str] = {}
+    names: dict[Term, str] = {}
 
-    def resolve(token: _Token) -> Node:
-        node = _leaf(resolver, token)
-        if node[1] == TargetKind.KEYWORD.value:
-            names[(node[1], node[2])] = f"“{token.text}”"
-        else:
-            found = resolver.resolve(token.text)
-            names[(node[1], node[2])] = found.label if isinstance(found, Target) else token.text
-        return node
+    def resolve(token: _Token) -> Term:
+        term, label = _term(resolver, token)
+        names[term] = label
+        return term
 
     tree = _Parser(_tokens(text), resolve).parse()
     if _only_negative(tree):
         raise FilterError("A filter needs something to follow, not only things to leave out.")
-    value = json.dumps(tree, ensure_ascii=False, separators=(",", ":"))
-    return Target(TargetKind.FILTER, value, "🧩 " + _label(tree, names))
+    return tree, _label(tree, names)
+
+
+def parse_filter(resolver: Resolver, text: str) -> Target:
+    """Turn a reader's boolean filter into one FILTER target, or raise FilterError."""
+    tree, label = parse(resolver, text)
+    return Target(TargetKind.FILTER, dump(tree), "🧩 " + label)
 
 
 def _only_negative(node: Node) -> bool:
     """NOT football alone would match nearly every article."""
-    if node[0] == "not":
+    if isinstance(node, Not):
         return True
-    if node[0] == "and":
-        return all(_only_negative(part) for part in node[1])
-    if node[0] == "or":
-        return any(_only_negative(part) for part in node[1])
-    return False
-
-
-Leaf = Callable[[str, str], bool]
-
-
-def evaluate(value: str, leaf: Leaf) -> bool:
-    """Run a stored filter; `leaf(kind, value)` says whether one target matches the article."""
-    try:
-        tree = json.loads(value)
-    except ValueError:
-        return False
-    return _run(tree, leaf, 0)
-
-
-def _run(node: Any, leaf: Leaf, depth: int) -> bool:
-    """Evaluate one node; a malformed or too deep stored filter matches nothing."""
-    if not isinstance(node, list) or not node or depth > 2 * MAX_DEPTH + 2:
-        return False
-    kind = node[0]
-    if kind == "t" and len(node) == 3:
-        return leaf(str(node[1]), str(node[2]))
-    if kind == "not" and len(node) == 2:
-        return not _run(node[1], leaf, depth + 1)
-    if kind in ("and", "or") and len(node) == 2 and isinstance(node[1], Sequence):
-        results = (_run(part, leaf, depth + 1) for part in node[1])
-        return all(results) if kind == "and" else any(results)
+    if isinstance(node, AllOf):
+        return all(_only_negative(part) for part in node.parts)
+    if isinstance(node, AnyOf):
+        return any(_only_negative(part) for part in node.parts)
     return False

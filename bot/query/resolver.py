@@ -1,9 +1,10 @@
 """Understanding what a reader typed after /subscribe: countries, topics or keywords.
 
 `split_terms` cuts the reader's text into terms; `Resolver.resolve` turns one term into
-a Target, or an Unresolved with a friendly message and up to three suggestions.  A
-keyword comes only from a quoted phrase or the `keyword` prefix: an unknown bare word
-is never silently followed as a keyword.
+a Target, or an Unresolved with a typed reason (what callers branch on), a friendly
+message (what the reader sees) and up to three suggestions.  A keyword comes only from a
+quoted phrase or the `keyword` prefix: an unknown bare word is never silently followed
+as a keyword.
 """
 
 from __future__ import annotations
@@ -22,17 +23,7 @@ from bot.classify.normalize import collapse, fold
 from bot.classify.regions import REGIONS, Region, region
 from bot.classify.topics import NOT_TOPICS, TOPICS, Topic, topic
 from bot.models import Target, TargetKind, Unresolved
-
-__all__ = [
-    "MAX_TERMS",
-    "Resolver",
-    "as_json",
-    "country_target",
-    "keyword_target",
-    "region_target",
-    "split_terms",
-    "topic_target",
-]
+from bot.models import UnresolvedReason as Reason
 
 MAX_TERMS = 25  # split_terms keeps at most this many terms
 MAX_TERM_CHARS = 100  # longer terms are not looked up at all
@@ -50,7 +41,6 @@ _MENTION = re.compile(r"(?<![\w.])@\w+")
 _KEYWORD = re.compile(r"(?is)^(?:keyword|kw)(?:\s*:\s*|\s+)(.*)$")
 _BARE_KEYWORD = re.compile(r"(?i)^(?:keyword|kw)\s*:?$")
 _EDGE_JUNK = " \t,;:!?()[]{}<>*\u2022\u00b7\u2013\u2014-"  # incl. bullets and dashes
-_FILLER = frozenset({"and", "&", "or", "plus", "the"})
 
 EMPTY_MESSAGE = (
     "Tell me what to follow after /subscribe: a country, a topic or a keyword, "
@@ -167,11 +157,15 @@ class Resolver:
         """The shared resolver over all countries and topics, built on first use."""
         return _default()
 
-    def resolve(self, term: str) -> Target | Unresolved:
-        """One term to a Target, or an Unresolved saying what the reader probably meant."""
+    def resolve(self, term: str, *, keyword_hint: bool = True) -> Target | Unresolved:
+        """One term to a Target, or an Unresolved saying what the reader probably meant.
+
+        `keyword_hint=False` leaves out "send /subscribe keyword …" for callers, such as
+        filters, that follow unknown words as keywords themselves.
+        """
         text = collapse(term or "")
         if not text:
-            return Unresolved(term, EMPTY_MESSAGE)
+            return Unresolved(term, Reason.EMPTY, EMPTY_MESSAGE)
         keyword = _KEYWORD.match(text)
         if keyword or _BARE_KEYWORD.match(text):
             return self._keyword(term, keyword.group(1) if keyword else "")
@@ -180,13 +174,16 @@ class Resolver:
         if len(text) > MAX_TERM_CHARS:
             return Unresolved(
                 term,
+                Reason.TOO_LONG,
                 "That is too long for one term. Send countries, topics or keywords "
                 "separated by commas, e.g. /subscribe Peru, labor",
             )
         cleaned = text.lstrip("#").strip(_EDGE_JUNK + _OPEN_QUOTES + "'")
         if not any(ch.isalnum() for ch in cleaned):
             return Unresolved(
-                term, f"I found no word to follow in “{_shown(text)}”. {EMPTY_MESSAGE}"
+                term,
+                Reason.NO_WORD,
+                f"I found no word to follow in “{_shown(text)}”. {EMPTY_MESSAGE}",
             )
         found = self._lookup(cleaned)
         if isinstance(found, Target):
@@ -194,47 +191,12 @@ class Resolver:
         if found:
             return Unresolved(
                 term,
+                Reason.AMBIGUOUS,
                 f"“{_shown(cleaned)}” could mean {_either(found)}. "
                 f"Which one? Send e.g. /subscribe {found[0].label.split(' ', 1)[-1]}",
                 found,
             )
-        return self._unknown(term, cleaned)
-
-    def resolve_many(self, text: str) -> list[Target | Unresolved]:
-        """Resolve everything after /subscribe, also "Peru Chile labor" without commas."""
-        results: list[Target | Unresolved] = []
-        for term in split_terms(text):
-            result = self.resolve(term)
-            if isinstance(result, Unresolved) and " " in term and not term.startswith('"'):
-                pieces = self._segment(term)
-                if pieces:
-                    results.extend(pieces)
-                    continue
-            results.append(result)
-        unique: dict[tuple[str, str], Target | Unresolved] = {}
-        for item in results:
-            slot = (item.kind, item.value) if isinstance(item, Target) else ("?", item.term)
-            unique.setdefault(slot, item)
-        return list(unique.values())
-
-    def _segment(self, term: str) -> list[Target] | None:
-        """Split unseparated words into known names, longest first, or give up."""
-        words = [word for word in term.split() if fold(word) not in _FILLER]
-        found: list[Target] = []
-        start = 0
-        while start < len(words):
-            for stop in range(len(words), start, -1):
-                piece = " ".join(words[start:stop])
-                if len(piece) <= 3 and not piece.isupper():
-                    continue  # "in Peru" is not India and Peru
-                match = self._lookup(piece)
-                if isinstance(match, Target):
-                    found.append(match)
-                    start = stop
-                    break
-            else:
-                return None
-        return found or None
+        return self._unknown(term, cleaned, keyword_hint=keyword_hint)
 
     def _lookup(self, cleaned: str) -> Target | tuple[Target, ...]:
         """An exact match, the candidates of an ambiguous word, or () when unknown."""
@@ -260,32 +222,36 @@ class Resolver:
         if target is not None:
             return target
         if not phrase.strip():
-            message = "Which word should I look for? e.g. /subscribe keyword lithium"
-        else:
-            message = (
-                f"A keyword needs {KEYWORD_MIN_CHARS} to {KEYWORD_MAX_CHARS} letters or digits; "
-                f"“{_shown(phrase)}” does not fit."
+            return Unresolved(
+                term,
+                Reason.NO_KEYWORD,
+                "Which word should I look for? e.g. /subscribe keyword lithium",
             )
-        return Unresolved(term, message)
+        return Unresolved(
+            term,
+            Reason.KEYWORD_LENGTH,
+            f"A keyword needs {KEYWORD_MIN_CHARS} to {KEYWORD_MAX_CHARS} letters or digits; "
+            f"“{_shown(phrase)}” does not fit.",
+        )
 
-    def _unknown(self, term: str, cleaned: str) -> Unresolved:
-        """An Unresolved for an unknown word, with the closest suggestions."""
+    def _unknown(self, term: str, cleaned: str, *, keyword_hint: bool) -> Unresolved:
+        """An Unresolved for an unknown word: a city's country, close spellings, or nothing."""
         name = _norm(cleaned)
-        suggestions: tuple[Target, ...] = ()
+        shown = _shown(cleaned)
         place = self._places.get(name)
         if place is not None:
-            suggestions = (place,)
-        elif 2 < len(name) <= 60:
-            suggestions = self._suggest(name)
-        shown = _shown(cleaned)
-        message = f"I don't know “{shown}”."
-        if place is not None:
+            reason = Reason.CITY_OR_STATE
+            suggestions: tuple[Target, ...] = (place,)
             message = f"I follow countries, not cities or states: “{shown}” is in {place.label}."
-        if suggestions and place is None:
-            message += f" Did you mean {_either(suggestions)}?"
-        if keyword_target(cleaned) is not None and shown == collapse(cleaned):
+        else:
+            suggestions = self._suggest(name) if 2 < len(name) <= 60 else ()
+            reason = Reason.TYPO if suggestions else Reason.UNKNOWN
+            message = f"I don't know “{shown}”."
+            if suggestions:
+                message += f" Did you mean {_either(suggestions)}?"
+        if keyword_hint and keyword_target(cleaned) is not None and shown == collapse(cleaned):
             message += f" To follow it as a keyword, send /subscribe keyword {shown}"
-        return Unresolved(term, message, suggestions)
+        return Unresolved(term, reason, message, suggestions)
 
     def _suggest(self, name: str) -> tuple[Target, ...]:
         """Close spellings among all names, best first, one suggestion per target."""

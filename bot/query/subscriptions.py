@@ -1,11 +1,15 @@
-"""Following and unfollowing: the reader's words resolved into targets and stored."""
+"""Following and unfollowing: the reader's words resolved into targets and stored.
+
+The one home of (un)subscribing: /subscribe, /unsubscribe and their buttons all come here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.classify.normalize import fold
-from bot.models import Target, Unresolved
+from bot.models import Target, TargetKind, Unresolved
 from bot.query.resolver import Resolver, split_terms
 from bot.query.words import resolve_all
 from bot.store.base import Store
@@ -30,6 +34,7 @@ def popular(resolver: Resolver) -> list[Target]:
 
 
 async def subscribe(store: Store, chat_id: int, targets: list[Target]) -> Outcome:
+    """Follow the targets, up to MAX_SUBSCRIPTIONS a chat."""
     current = await store.list_subscriptions(chat_id)
     room = MAX_SUBSCRIPTIONS - len(current)
     followed = {sub.target for sub in current}
@@ -43,10 +48,30 @@ async def subscribe(store: Store, chat_id: int, targets: list[Target]) -> Outcom
 
 
 async def subscribe_text(store: Store, resolver: Resolver, chat_id: int, text: str) -> Outcome:
+    """Follow what the reader's words name; words that name nothing come back unresolved."""
     targets, unresolved = resolve_all(resolver, text)
     outcome = await subscribe(store, chat_id, targets)
     outcome.unresolved = unresolved
     return outcome
+
+
+async def unsubscribe(store: Store, chat_id: int, targets: Sequence[Target]) -> Outcome:
+    """Stop following the targets; those the chat did not follow come back unchanged."""
+    removed = await store.remove_subscriptions(chat_id, targets)
+    return Outcome(changed=removed, unchanged=[t for t in targets if t not in removed])
+
+
+async def unsubscribe_key(store: Store, chat_id: int, kind: TargetKind, value: str) -> Outcome:
+    """Stop following what a button names by kind and value, reported with its stored label."""
+    current = [sub.target for sub in await store.list_subscriptions(chat_id)]
+    return await unsubscribe(
+        store, chat_id, [t for t in current if t.kind is kind and t.value == value]
+    )
+
+
+async def unsubscribe_all(store: Store, chat_id: int) -> int:
+    """Stop following everything; how many subscriptions there were."""
+    return await store.remove_all_subscriptions(chat_id)
 
 
 async def unsubscribe_text(store: Store, resolver: Resolver, chat_id: int, text: str) -> Outcome:
@@ -62,9 +87,6 @@ async def unsubscribe_text(store: Store, resolver: Resolver, chat_id: int, text:
             targets.append(result)
         else:
             unresolved.append(result)
-    removed = await store.remove_subscriptions(chat_id, targets)
-    return Outcome(
-        changed=removed,
-        unchanged=[t for t in targets if t not in removed],
-        unresolved=unresolved,
-    )
+    outcome = await unsubscribe(store, chat_id, targets)
+    outcome.unresolved = unresolved
+    return outcome

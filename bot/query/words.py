@@ -5,7 +5,7 @@ Used alike by /subscribe, /latest and `newsbot resolve`, so all three understand
 
 from __future__ import annotations
 
-from bot.models import Target, Unresolved
+from bot.models import Target, Unresolved, UnresolvedReason
 from bot.query.filters import FilterError, looks_like_filter, parse_filter
 from bot.query.resolver import Resolver, as_json, split_terms
 
@@ -21,7 +21,7 @@ def resolve_all(resolver: Resolver, text: str) -> tuple[list[Target], list[Unres
         try:
             return [parse_filter(resolver, text)], []
         except FilterError as exc:
-            return [], [Unresolved(text, f"{exc} {FILTER_HELP}")]
+            return [], [Unresolved(text, UnresolvedReason.BAD_FILTER, f"{exc} {FILTER_HELP}")]
     targets: list[Target] = []
     unresolved: list[Unresolved] = []
     for term in split_terms(text):
