@@ -13,7 +13,10 @@ from bot.cli import main
 from bot.query.resolver import Resolver
 from bot.query.words import resolve_line
 
-SHAPES = ({"country"}, {"topic"}, {"region", "countries"}, {"keyword"}, {"error", "suggestions"})
+SHAPES = (
+    *({"country"}, {"topic"}, {"region", "countries"}, {"keyword"}, {"filter"}),
+    {"error", "suggestions"},
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, object]]:
@@ -66,3 +69,7 @@ def test_resolve_reads_a_boolean_filter_like_subscribe_does() -> None:
     assert "Peru" in str(result["filter"]) and "football" in str(result["filter"])
     broken = resolve_line(Resolver.default(), "Peru AND (strike OR")
     assert "error" in broken and "AND, OR, NOT" in str(broken["error"])
+
+
+def test_random_looking_text_can_be_a_filter_and_that_is_a_known_shape() -> None:
+    assert set(resolve_line(Resolver.default(), "Peru -00")) in SHAPES
