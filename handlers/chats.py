@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
+from telegram.error import BadRequest
 
 from handlers.common import may_change, reply
 from handlers.context import NewsContext
@@ -60,4 +61,8 @@ async def on_error(update: object, context: NewsContext) -> None:
     if isinstance(update, Update):
         chat = update.effective_chat
         where = f" {update.update_id} in chat {chat.id if chat else '?'}"
+    if isinstance(context.error, BadRequest) and "not modified" in context.error.message.lower():
+        # a stale button tapped twice: Telegram says nothing changed, which is normal
+        log.debug("message not modified for update%s", where)
+        return
     log.error("handler failed for update%s", where, exc_info=context.error)

@@ -19,9 +19,13 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def is_public(address: IPAddress) -> bool:
-    """Whether an address is on the public internet (IPv4-mapped IPv6 judged as its IPv4)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """Whether an address is on the public internet (IPv4 inside IPv6 judged as its IPv4)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.sixtofour is not None or address.is_site_local:
+            return False  # 6to4 relays and site-local space reach networks we can't judge
+        embedded = address.ipv4_mapped or _nat64(address)
+        if embedded is not None:
+            address = embedded
     return not (
         address.is_private
         or address.is_loopback
@@ -31,6 +35,16 @@ def is_public(address: IPAddress) -> bool:
         or address.is_unspecified
         or not address.is_global
     )
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _nat64(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a well-known-prefix NAT64 address stands for."""
+    if address not in _NAT64:
+        return None
+    return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
 
 
 async def check_public_url(url: str | httpx.URL) -> None:

@@ -68,3 +68,22 @@ async def test_guarded_fetch_refuses_a_redirect_to_an_internal_address() -> None
         with pytest.raises(FetchError, match=r"127\.0\.0\.1 resolves to a non-public address"):
             await fetcher.fetch(f"http://{PUBLIC}/feed/", guarded=True)
     assert seen == [f"http://{PUBLIC}/feed/"]  # the redirect target was never requested
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "2002:c000:0204::1",  # 6to4 of a public IPv4 still goes through a relay we can't judge
+        "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+        "fec0::1",  # site-local
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+        "::ffff:192.168.1.1",  # IPv4-mapped private
+    ],
+)
+def test_ipv6_forms_that_reach_internal_networks_are_not_public(address: str) -> None:
+    assert not is_public(ipaddress.ip_address(address))
+
+
+def test_nat64_of_a_public_ipv4_is_judged_by_that_address() -> None:
+    assert is_public(ipaddress.ip_address("64:ff9b::5db8:d822"))  # 93.184.216.34
