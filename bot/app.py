@@ -26,6 +26,7 @@ from bot.sources.fetch import Fetcher, make_client
 from bot.store.sqlite import SqliteStore
 from handlers import COMMANDS, register  # the factory alone knows the handlers
 from handlers.context import NewsApp, NewsContext
+from handlers.updates import PerChatOrder
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def build_application(settings: Settings) -> NewsApp:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url(settings.telegram_api_base_url))
         .defaults(MESSAGE_DEFAULTS)
+        .concurrent_updates(PerChatOrder())
         .rate_limiter(AIORateLimiter(overall_max_rate=max(30.0, settings.push_rate), max_retries=0))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(_start)
