@@ -25,6 +25,7 @@ from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
 from bot.store.sqlite import SqliteStore
 from handlers import COMMANDS, register  # the factory alone knows the handlers
+from handlers.chats import CONFLICT
 from handlers.context import NewsApp, NewsContext
 from handlers.updates import PerChatOrder
 
@@ -149,8 +150,9 @@ class _BootstrapFailure(logging.Filter):
 def run(settings: Settings) -> None:
     """Long polling until SIGINT/SIGTERM; a start-up failure is one clear line, no traceback."""
     logging.getLogger("telegram.ext").addFilter(_BootstrapFailure())
+    app = build_application(settings)
     try:
-        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken as exc:  # 401, or 404 from a mistyped TELEGRAM_API_BASE_URL
         raise ConfigError(
             f"Telegram refused the token ({exc.message}): check TELEGRAM_BOT_TOKEN "
@@ -160,3 +162,8 @@ def run(settings: Settings) -> None:
         raise ConfigError(
             f"cannot reach the Bot API at {settings.telegram_api_base_url} ({exc.message})"
         ) from None
+    if app.bot_data.get(CONFLICT):
+        raise ConfigError(
+            "stopped: another process polls Telegram with this bot token (409 Conflict); "
+            "run one newsbot per token"
+        )

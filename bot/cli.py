@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from bot.classify.classifier import Classifier
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, StorageError
+from bot.instance import only_process
 from bot.models import StoredArticle
 from bot.pipeline.poll import Poller
 from bot.redact import SecretsFilter
@@ -182,7 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.app import run
 
         settings.require_token()
-        run(settings)
+        with only_process(settings.database_path):
+            run(settings)
         return 0
     except (ConfigError, StorageError) as exc:
         print(f"newsbot: {secrets.redact(str(exc))}", file=sys.stderr)

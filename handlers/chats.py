@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Conflict
 
 from handlers.common import may_change, reply
 from handlers.context import NewsContext
@@ -61,8 +61,23 @@ async def on_error(update: object, context: NewsContext) -> None:
     if isinstance(update, Update):
         chat = update.effective_chat
         where = f" {update.update_id} in chat {chat.id if chat else '?'}"
+    if isinstance(context.error, Conflict):
+        stop_fighting(context)
+        return
     if isinstance(context.error, BadRequest) and "not modified" in context.error.message.lower():
         # a stale button tapped twice: Telegram says nothing changed, which is normal
         log.debug("message not modified for update%s", where)
         return
     log.error("handler failed for update%s", where, exc_info=context.error)
+
+
+def stop_fighting(context: NewsContext) -> None:
+    """409 Conflict: another process polls with this token. Say so once and stop polling."""
+    if context.bot_data.get(CONFLICT):
+        return
+    context.bot_data[CONFLICT] = True
+    log.error("Telegram answered 409 Conflict: another process uses this bot token; stopping")
+    context.application.stop_running()
+
+
+CONFLICT = "conflict"  # bot_data key: set once a 409 stopped this process

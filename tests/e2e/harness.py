@@ -43,6 +43,10 @@ class BotProcess:
         self._process = None
         return code
 
+    def returncode(self) -> int | None:
+        """The exit code once the process ended by itself, else None."""
+        return None if self._process is None else self._process.returncode
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 

@@ -1,0 +1,69 @@
+"""Two bots never send twice: one database refuses a second process; one token a second poller."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from tests.e2e.harness import BotProcess, polls_after
+from tests.fakes.news_site import FakeNewsSite
+from tests.fakes.telegram import FakeTelegram
+
+
+async def exit_of(env: dict[str, str], cwd: Path, timeout: float = 30) -> tuple[int, str]:  # noqa: ASYNC109
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), timeout=timeout)
+    assert process.returncode is not None
+    return process.returncode, out.decode(errors="replace")
+
+
+async def test_a_second_process_on_the_same_database_refuses_to_start(
+    tmp_path: Path, site: FakeNewsSite, telegram: FakeTelegram, bot_env: dict[str, str]
+) -> None:
+    first = BotProcess(bot_env, tmp_path)
+    await first.start()
+    try:
+        await polls_after(site, 1, deadline=30)
+        code, out = await exit_of(bot_env, tmp_path)
+    finally:
+        await first.stop()
+    assert code == 2
+    assert out.strip().splitlines() == [out.strip()] and "another newsbot (pid" in out, out
+
+
+async def test_a_second_poller_with_the_same_token_stops_the_first_with_a_clear_line(
+    tmp_path: Path, site: FakeNewsSite, telegram: FakeTelegram, bot_env: dict[str, str]
+) -> None:
+    """The older poller gets the 409 and stops; it never fights. (The newer one may get the
+    409 of the older one's last getUpdates and stop as well: both then say why, and nothing
+    is sent twice.)"""
+    first = BotProcess(bot_env, tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    second = BotProcess(dict(bot_env, DATABASE_URL=f"sqlite:///{other / 'newsbot.db'}"), other)
+    await first.start()
+    try:
+        await telegram.wait_for_call("getUpdates", timeout=30)
+        await second.start()
+        for _ in range(300):
+            if first.returncode() is not None:
+                break
+            await asyncio.sleep(0.1)
+        polls = len(telegram.calls_to("getUpdates"))
+        await asyncio.sleep(2)
+        assert len(telegram.calls_to("getUpdates")) <= polls + 3  # nobody fights on
+    finally:
+        code = await first.stop()
+        await second.stop()
+    assert code == 2, first.log()
+    assert "409 Conflict" in first.log() and "run one newsbot per token" in first.log()
