@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ async def test_a_version_1_database_migrates_keeping_its_articles(
     tmp_path: Path, clock: Clock
 ) -> None:
     path = tmp_path / "old.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         for statement in MIGRATIONS[1]:
             db.execute(statement)
         db.execute(
@@ -28,7 +29,6 @@ async def test_a_version_1_database_migrates_keeping_its_articles(
             "VALUES (1, 'https://a/1', 'https://a/1', 'T', '', 0)"
         )
         db.execute("PRAGMA user_version = 1")
-    db.close()
     store = await SqliteStore.open(path, clock=clock)
     try:
         assert await store.schema_version() == LATEST_VERSION
@@ -37,10 +37,9 @@ async def test_a_version_1_database_migrates_keeping_its_articles(
         assert source.article_count == 1
     finally:
         await store.close()
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         assert db.execute("SELECT story_id FROM articles").fetchall() == [(1,)]
         assert db.execute("SELECT COUNT(*) FROM pruned_urls").fetchone() == (0,)
-    db.close()
 
 
 async def test_selectors_and_discovered_feed_round_trip(store: SqliteStore) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,7 @@ async def test_migration_creates_schema_and_wal(tmp_path: Path, clock: Clock) ->
     store = await SqliteStore.open(path, clock=clock)
     assert await store.schema_version() == LATEST_VERSION
     await store.close()
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         mode = db.execute("PRAGMA journal_mode").fetchone()[0]
     assert {"chats", "subscriptions", "sources", "articles", "article_tags", "pushes"} <= tables
@@ -68,7 +69,7 @@ async def test_reopening_keeps_data_and_version(tmp_path: Path, clock: Clock) ->
 
 async def test_newer_database_is_refused(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "future.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     with pytest.raises(SchemaError, match="newer"):
         await SqliteStore.open(path, clock=clock)
@@ -253,7 +254,7 @@ async def test_back_to_immediate_releases_held_pushes(store: SqliteStore, clock:
 
 async def test_a_version_1_database_upgrades_with_its_data(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "old.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         for statement in MIGRATIONS[1]:
             db.execute(statement)
         db.execute("PRAGMA user_version = 1")
@@ -274,7 +275,7 @@ async def test_a_version_1_database_upgrades_with_its_data(tmp_path: Path, clock
     await (await SqliteStore.open(fresh, clock=clock)).close()
 
     def schema(p: Path) -> set[tuple[str, str]]:
-        with sqlite3.connect(p) as db:
+        with closing(sqlite3.connect(p)) as db, db:
             return {
                 (row[0], row[1])
                 for row in db.execute(
