@@ -1,6 +1,22 @@
-"""The schema as numbered migrations; `PRAGMA user_version` holds the last one applied."""
+"""The schema as numbered migrations; `PRAGMA user_version` holds the last one applied.
+
+A migration is a tuple of SQL statements, run in order in one transaction with the others
+that are missing. Migrations are frozen snapshots: once released a step never changes.
+
+Stored forms of the values SQL cannot see into:
+
+- `articles.countries`, `articles.topics`: space-separated ISO 3166-1 alpha-2 codes and topic
+  slugs, most relevant first; the same tags, one row each, in `article_tags`.
+- `articles.categories`: a JSON list of the item's own category names.
+- `sources.selectors`: a JSON object of CSS selectors, keys as in ListingSelectors.
+"""
 
 from __future__ import annotations
+
+import aiosqlite
+
+from bot.errors import SchemaError, StorageError
+from bot.store.sqlite.connection import transaction
 
 V1: tuple[str, ...] = (
     """
@@ -140,3 +156,30 @@ V5: tuple[str, ...] = (
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
 LATEST_VERSION = max(MIGRATIONS)
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row["user_version"])
+
+
+async def migrate(db: aiosqlite.Connection, *, to: int = LATEST_VERSION) -> None:
+    """Apply the missing migrations up to `to` in one transaction; refuse a newer database."""
+    version = await schema_version(db)
+    if version > LATEST_VERSION:
+        raise SchemaError(
+            f"database schema version {version} is newer than this newsbot "
+            f"(knows up to {LATEST_VERSION}); upgrade newsbot"
+        )
+    if version >= to:
+        return
+    try:
+        async with transaction(db):
+            for number in range(version + 1, to + 1):
+                for step in MIGRATIONS[number]:
+                    await db.execute(step)
+            await db.execute(f"PRAGMA user_version = {int(to)}")
+    except StorageError as exc:
+        raise SchemaError(f"cannot migrate the database to version {to}: {exc}") from exc

@@ -1,0 +1,236 @@
+"""The schema: migrations from an empty database and from each old version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import SchemaError
+from bot.models import Schedule
+from bot.store.sqlite import SqliteStore
+from bot.store.sqlite.schema import LATEST_VERSION, MIGRATIONS
+from tests.clock import Clock
+from tests.store.builders import database_at, raw, schema_of
+
+TABLES = {
+    "article_tags": {"article_id", "kind", "value"},
+    "articles": {
+        "author",
+        "categories",
+        "countries",
+        "first_seen_at",
+        "guid",
+        "id",
+        "published_at",
+        "source_id",
+        "story_id",
+        "teaser",
+        "title",
+        "topics",
+        "url",
+        "url_norm",
+    },
+    "chats": {
+        "active",
+        "created_at",
+        "digest_hour",
+        "id",
+        "inactive_reason",
+        "paused",
+        "quiet_end",
+        "quiet_start",
+        "title",
+        "type",
+        "tz_offset_minutes",
+        "updated_at",
+    },
+    "pruned_urls": {"pruned_at", "url_norm"},
+    "pushes": {
+        "article_id",
+        "attempts",
+        "batch",
+        "chat_id",
+        "created_at",
+        "id",
+        "last_error",
+        "message_id",
+        "next_attempt_at",
+        "sent_at",
+        "status",
+    },
+    "sources": {
+        "created_at",
+        "enabled",
+        "etag",
+        "failures",
+        "feed_url",
+        "guarded",
+        "id",
+        "initialized",
+        "kind",
+        "last_error",
+        "last_modified",
+        "last_ok_at",
+        "last_polled_at",
+        "name",
+        "next_poll_after",
+        "origin",
+        "selectors",
+        "url",
+    },
+    "subscriptions": {"chat_id", "created_at", "id", "kind", "label", "value"},
+}
+INDEXES = {
+    "article_tags_by_article",
+    "articles_by_seen",
+    "articles_by_story",
+    "pushes_by_article",
+    "pushes_due",
+    "pushes_pending",
+    "pushes_pending_by_id",
+    "subscriptions_by_target",
+}
+EVERYTHING = {
+    *TABLES,
+    *(f"{table}.{column}" for table, columns in TABLES.items() for column in columns),
+    *INDEXES,
+}
+# what each later migration adds: tables, "table.column" and index names
+ADDED_LATER: dict[int, set[str]] = {
+    2: {
+        "sources.feed_url",
+        "sources.selectors",
+        "sources.guarded",
+        "articles.story_id",
+        "articles_by_story",
+        "pruned_urls",
+        "pruned_urls.url_norm",
+        "pruned_urls.pruned_at",
+    },
+    3: {"articles.categories"},
+    4: {f"chats.{c}" for c in ("tz_offset_minutes", "quiet_start", "quiet_end", "digest_hour")},
+    5: {"pushes_by_article", "article_tags_by_article", "pushes_pending_by_id", "pushes_pending"},
+}
+ADDED = {1: EVERYTHING - set().union(*ADDED_LATER.values()), **ADDED_LATER}
+
+
+def objects(path: Path) -> set[str]:
+    """Tables, their columns as table.column, and indexes of a database file."""
+    with raw(path) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        found = set(tables)
+        for table in tables:
+            found |= {f"{table}.{row[1]}" for row in db.execute(f"PRAGMA table_info({table})")}
+        found |= {
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type='index' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+    return found
+
+
+def version_of(path: Path) -> int:
+    with raw(path) as db:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+async def test_an_empty_database_migrates_to_the_latest_schema(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "fresh.db"
+    store = await SqliteStore.open(path, clock=clock)
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 5
+    await store.close()
+    assert objects(path) == EVERYTHING
+    with raw(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize("version", sorted(MIGRATIONS))
+async def test_each_migration_adds_what_it_says(tmp_path: Path, version: int) -> None:
+    before, after = tmp_path / "before.db", tmp_path / "after.db"
+    await database_at(before, version - 1)
+    await database_at(after, version)
+    assert version_of(after) == version
+    assert objects(after) - objects(before) == ADDED[version]
+    assert objects(before) <= objects(after)
+
+
+async def test_a_newer_database_is_refused(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "future.db"
+    with raw(path) as db:
+        db.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    with pytest.raises(SchemaError, match="newer"):
+        await SqliteStore.open(path, clock=clock)
+
+
+async def test_a_failing_migration_changes_nothing(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "odd.db"
+    await database_at(path, 1)
+    with raw(path) as db:  # something else made a table migration 2 creates
+        db.execute("CREATE TABLE pruned_urls (x)")
+    with pytest.raises(SchemaError, match="version 5"):
+        await SqliteStore.open(path, clock=clock)
+    assert version_of(path) == 1
+    assert "sources.feed_url" not in objects(path)
+
+
+async def test_reopening_keeps_data_and_version(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "again.db"
+    first = await SqliteStore.open(path, clock=clock)
+    await first.upsert_chat(1, "private", "Ana")
+    await first.close()
+    second = await SqliteStore.open(path, clock=clock)
+    assert await second.get_chat(1) is not None
+    assert await second.schema_version() == LATEST_VERSION
+    await second.close()
+
+
+async def test_a_version_1_database_upgrades_with_its_data(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "old.db"
+    await database_at(path, 1)
+    with raw(path) as db:
+        db.execute(
+            "INSERT INTO chats (id, type, title, created_at, updated_at) "
+            "VALUES (7, 'private', 'Ana', 0, 0)"
+        )
+        db.execute(
+            "INSERT INTO subscriptions (chat_id, kind, value, label, created_at) "
+            "VALUES (7, 'country', 'PE', 'Peru', 0)"
+        )
+    store = await SqliteStore.open(path, clock=clock)
+    assert await store.schema_version() == LATEST_VERSION
+    assert [s.target.value for s in await store.list_subscriptions(7)] == ["PE"]
+    assert await store.get_schedule(7) == Schedule()
+    await store.close()
+    fresh = tmp_path / "fresh.db"
+    await (await SqliteStore.open(fresh, clock=clock)).close()
+    assert schema_of(path) == schema_of(fresh)
+
+
+async def test_a_version_1_database_migrates_keeping_its_articles(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "old.db"
+    await database_at(path, 1)
+    with raw(path) as db:
+        db.execute(
+            "INSERT INTO sources (id, name, url, created_at) VALUES (1, 'A', 'https://a/', 0)"
+        )
+        db.execute(
+            "INSERT INTO articles (source_id, url, url_norm, title, teaser, first_seen_at) "
+            "VALUES (1, 'https://a/1', 'https://a/1', 'T', '', 0)"
+        )
+    store = await SqliteStore.open(path, clock=clock)
+    try:
+        assert await store.schema_version() == LATEST_VERSION
+        (source,) = await store.list_sources()
+        assert (source.feed_url, source.selectors, source.guarded) == (None, None, False)
+        assert source.article_count == 1
+    finally:
+        await store.close()
+    with raw(path) as db:
+        assert db.execute("SELECT story_id FROM articles").fetchall() == [(1,)]
+        assert db.execute("SELECT COUNT(*) FROM pruned_urls").fetchone() == (0,)
