@@ -63,9 +63,23 @@ async def test_prune_deletes_old_articles_with_tags_and_pushes(
     await store.apply(
         PollIntent([], [article(source.id, 2)], [PlannedPush(1, "https://example.org/2")])
     )
-    assert await store.prune_articles(clock.now - 5 * 86400) == 1
+    before = clock.now - 5 * 86400
+    assert await store.prune_articles(before, forget_pruned_before=clock.now - 20 * 86400) == 1
     assert [a.title for a in await store.recent_articles(10)] == ["Article 2"]
     assert await store.pending_count() == 1
     assert await store.unknown_urls(["https://example.org/1", "https://example.org/3"]) == {
         "https://example.org/3"
     }
+
+
+async def test_pruned_addresses_are_forgotten_at_the_given_moment(
+    store: SqliteStore, clock: Clock
+) -> None:
+    (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
+    await store.apply(PollIntent([], [article(source.id, 1)], []))
+    clock.now += 10
+    assert await store.prune_articles(clock.now, forget_pruned_before=0.0) == 1
+    assert await store.unknown_urls(["https://example.org/1"]) == set()  # still remembered
+    clock.now += 10
+    assert await store.prune_articles(clock.now, forget_pruned_before=clock.now - 5) == 0
+    assert await store.unknown_urls(["https://example.org/1"]) == {"https://example.org/1"}

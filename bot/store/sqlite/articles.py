@@ -153,12 +153,14 @@ class ArticlesMixin(SqliteBase):
         )
         return [story_from_row(row) for row in rows]
 
-    async def prune_articles(self, before: float) -> int:
-        """Delete articles first seen before `before` with their tags and pushes."""
+    async def prune_articles(self, before: float, *, forget_pruned_before: float) -> int:
+        """Delete articles first seen before `before` with their tags and pushes.
+
+        Their addresses are remembered, so a feed that still lists an old article does not
+        make it news again, until `forget_pruned_before` (the caller's retention policy).
+        """
         now = self._clock()
         async with self._transaction() as db:
-            # Remember pruned addresses (for 4 retention periods) so a feed that still lists
-            # an old article does not make it news again.
             await db.execute(
                 "INSERT OR REPLACE INTO pruned_urls (url_norm, pruned_at) "
                 "SELECT url_norm, :now FROM articles WHERE first_seen_at < :before",
@@ -166,7 +168,5 @@ class ArticlesMixin(SqliteBase):
             )
             cursor = await db.execute("DELETE FROM articles WHERE first_seen_at < ?", (before,))
             deleted = cursor.rowcount
-            await db.execute(
-                "DELETE FROM pruned_urls WHERE pruned_at < ?", (now - 4 * (now - before),)
-            )
+            await db.execute("DELETE FROM pruned_urls WHERE pruned_at < ?", (forget_pruned_before,))
         return deleted
