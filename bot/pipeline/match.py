@@ -134,14 +134,16 @@ class Plan:
     def __iter__(self) -> Iterator[PlannedPush]:
         for chat_id, mask in self.per_chat.items():
             batch = self.batches.get(chat_id)
+            held = chat_id in self.hold_until
             not_before = self.hold_until.get(chat_id, 0.0)
             for position in _positions(mask):
-                yield PlannedPush(chat_id, self.keys[position], batch, not_before)
+                yield PlannedPush(chat_id, self.keys[position], batch, not_before, held)
 
     def hold(self, schedules: dict[int, Schedule], now: float) -> None:
         """Keep pushes for chats in quiet hours or on a daily digest until their release.
 
-        Everything held until the same moment shares one batch, so it arrives as one digest.
+        Everything held until the same moment shares one batch, so it arrives as one digest;
+        the batch name is only that digest's key, the pushes carry `held` themselves.
         """
         for chat_id, schedule in schedules.items():
             if chat_id not in self.per_chat:

@@ -52,8 +52,27 @@ async def test_back_to_immediate_releases_held_pushes(store: SqliteStore, clock:
     await store.upsert_chat(1, "private", "")
     await store.set_schedule(1, Schedule(quiet_start=0, quiet_end=23))
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
-    held = PlannedPush(1, "https://example.org/1", "held99:1", not_before=clock.now + 3600)
+    held = PlannedPush(1, "https://example.org/1", "held99:1", clock.now + 3600, held=True)
     await store.apply(PollIntent([], [article(source.id, 1)], [held]))
     assert await store.due_pushes(10) == []
     await store.set_schedule(1, Schedule())
     assert [p.batch for p in await store.due_pushes(10)] == ["held99:1"]
+
+
+async def test_the_hold_is_the_field_not_the_batch_name(store: SqliteStore, clock: Clock) -> None:
+    await store.upsert_chat(1, "private", "")
+    await store.set_schedule(1, Schedule(digest_hour=8))
+    (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
+    later = clock.now + 3600
+    await store.apply(
+        PollIntent(
+            [],
+            [article(source.id, 1), article(source.id, 2)],
+            [
+                PlannedPush(1, "https://example.org/1", "digest:1", later, held=True),
+                PlannedPush(1, "https://example.org/2", "held-looking:1", later),
+            ],
+        )
+    )
+    await store.set_schedule(1, Schedule())
+    assert [p.batch for p in await store.due_pushes(10)] == ["digest:1"]

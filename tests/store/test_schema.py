@@ -52,6 +52,7 @@ TABLES = {
         "batch",
         "chat_id",
         "created_at",
+        "held",
         "id",
         "last_error",
         "message_id",
@@ -111,6 +112,7 @@ ADDED_LATER: dict[int, set[str]] = {
     3: {"articles.categories"},
     4: {f"chats.{c}" for c in ("tz_offset_minutes", "quiet_start", "quiet_end", "digest_hour")},
     5: {"pushes_by_article", "article_tags_by_article", "pushes_pending_by_id", "pushes_pending"},
+    6: {"pushes.held"},
 }
 ADDED = {1: EVERYTHING - set().union(*ADDED_LATER.values()), **ADDED_LATER}
 
@@ -141,7 +143,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 5
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 6
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:
@@ -171,7 +173,7 @@ async def test_a_failing_migration_changes_nothing(tmp_path: Path, clock: Clock)
     await database_at(path, 1)
     with raw(path) as db:  # something else made a table migration 2 creates
         db.execute("CREATE TABLE pruned_urls (x)")
-    with pytest.raises(SchemaError, match="version 5"):
+    with pytest.raises(SchemaError, match="version 6"):
         await SqliteStore.open(path, clock=clock)
     assert version_of(path) == 1
     assert "sources.feed_url" not in objects(path)
@@ -234,3 +236,37 @@ async def test_a_version_1_database_migrates_keeping_its_articles(
     with raw(path) as db:
         assert db.execute("SELECT story_id FROM articles").fetchall() == [(1,)]
         assert db.execute("SELECT COUNT(*) FROM pruned_urls").fetchone() == (0,)
+
+
+async def test_a_version_5_database_gets_typed_holds(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "v5.db"
+    await database_at(path, 5)
+    with raw(path) as db:
+        db.execute(
+            "INSERT INTO chats (id, type, title, created_at, updated_at, quiet_start, quiet_end) "
+            "VALUES (1, 'private', '', 0, 0, 0, 23)"
+        )
+        db.execute("INSERT INTO sources (id, name, url, created_at) VALUES (1, 'S', 'u', 0)")
+        db.executemany(
+            "INSERT INTO articles (id, source_id, url, url_norm, title, teaser, first_seen_at) "
+            "VALUES (?, 1, ?, ?, ?, '', 0)",
+            [(n, f"https://s/{n}", f"https://s/{n}", f"Story {n}") for n in (1, 2)],
+        )
+        far = clock.now + 86400
+        db.executemany(
+            "INSERT INTO pushes (chat_id, article_id, batch, next_attempt_at, created_at) "
+            "VALUES (1, ?, ?, ?, 0)",
+            [(1, "held99:1", far), (2, "poll5:1", far)],  # the second waits for a retry
+        )
+    store = await SqliteStore.open(path, clock=clock)
+    try:
+        assert await store.schema_version() == LATEST_VERSION
+        await store.set_schedule(1, Schedule())  # immediate again: only the hold is released
+        assert [p.batch for p in await store.due_pushes(10)] == ["held99:1"]
+    finally:
+        await store.close()
+    with raw(path) as db:
+        assert db.execute("SELECT batch, held FROM pushes ORDER BY id").fetchall() == [
+            ("held99:1", 1),
+            ("poll5:1", 0),
+        ]

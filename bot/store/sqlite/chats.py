@@ -67,7 +67,7 @@ class ChatsMixin(SqliteBase):
             if schedule.immediate:
                 await db.execute(
                     "UPDATE pushes SET next_attempt_at = 0 WHERE chat_id = ? "
-                    "AND status = 'pending' AND batch LIKE 'held%'",
+                    "AND status = 'pending' AND held = 1",
                     (chat_id,),
                 )
             await db.execute(

@@ -35,8 +35,8 @@ async def queue_pushes(
     """Queue the pushes of articles just stored (`article_ids` by url_norm); how many were new."""
     cursor = await db.executemany(  # one push per story: syndicated copies are skipped
         "INSERT OR IGNORE INTO pushes "
-        "(chat_id, article_id, batch, next_attempt_at, created_at) "
-        "SELECT id, ?, ?, ?, ? FROM chats WHERE id = ? AND active = 1 "
+        "(chat_id, article_id, batch, held, next_attempt_at, created_at) "
+        "SELECT id, ?, ?, ?, ?, ? FROM chats WHERE id = ? AND active = 1 "
         # from the story's few articles to this chat's pushes, by index both ways
         "AND NOT EXISTS (SELECT 1 FROM articles a JOIN pushes p "
         "ON p.article_id = a.id AND p.chat_id = chats.id "
@@ -45,6 +45,7 @@ async def queue_pushes(
             (
                 article_ids[push.url_norm],
                 push.batch,
+                int(push.held),
                 push.not_before,
                 now,
                 push.chat_id,

@@ -9,6 +9,8 @@ Stored forms of the values SQL cannot see into:
   slugs, most relevant first; the same tags, one row each, in `article_tags`.
 - `articles.categories`: a JSON list of the item's own category names.
 - `sources.selectors`: a JSON object of CSS selectors, keys as in ListingSelectors.
+- `pushes.held`: 1 when the chat's quiet hours or daily digest hold the push back until
+  `next_attempt_at`; going back to immediate delivery releases it.
 """
 
 from __future__ import annotations
@@ -154,7 +156,13 @@ V5: tuple[str, ...] = (
     "CREATE INDEX pushes_pending ON pushes (chat_id, id) WHERE status = 'pending'",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
+V6: tuple[str, ...] = (
+    # a hold is a column, not a batch name: `held…` batches were the only holds
+    "ALTER TABLE pushes ADD COLUMN held INTEGER NOT NULL DEFAULT 0",
+    "UPDATE pushes SET held = 1 WHERE batch LIKE 'held%'",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6}
 LATEST_VERSION = max(MIGRATIONS)
 
 
