@@ -1,15 +1,16 @@
-"""The schema: migrations from an empty database and from each old version."""
+"""The schema: migrations from empty and from each old version, and the stored filter form."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from bot.errors import SchemaError
-from bot.models import Schedule
+from bot.models import Schedule, TargetKind
 from bot.store.sqlite import SqliteStore
-from bot.store.sqlite.schema import LATEST_VERSION, MIGRATIONS
+from bot.store.sqlite.schema import LATEST_VERSION, MIGRATIONS, filter_v1_to_v2
 from tests.clock import Clock
 from tests.store.builders import database_at, raw, schema_of
 
@@ -113,6 +114,7 @@ ADDED_LATER: dict[int, set[str]] = {
     4: {f"chats.{c}" for c in ("tz_offset_minutes", "quiet_start", "quiet_end", "digest_hour")},
     5: {"pushes_by_article", "article_tags_by_article", "pushes_pending_by_id", "pushes_pending"},
     6: {"pushes.held"},
+    7: set(),  # rewrites filter rows only
 }
 ADDED = {1: EVERYTHING - set().union(*ADDED_LATER.values()), **ADDED_LATER}
 
@@ -143,7 +145,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 6
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 7
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:
@@ -173,7 +175,7 @@ async def test_a_failing_migration_changes_nothing(tmp_path: Path, clock: Clock)
     await database_at(path, 1)
     with raw(path) as db:  # something else made a table migration 2 creates
         db.execute("CREATE TABLE pruned_urls (x)")
-    with pytest.raises(SchemaError, match="version 6"):
+    with pytest.raises(SchemaError, match="version 7"):
         await SqliteStore.open(path, clock=clock)
     assert version_of(path) == 1
     assert "sources.feed_url" not in objects(path)
@@ -238,13 +240,26 @@ async def test_a_version_1_database_migrates_keeping_its_articles(
         assert db.execute("SELECT COUNT(*) FROM pruned_urls").fetchone() == (0,)
 
 
-async def test_a_version_5_database_gets_typed_holds(tmp_path: Path, clock: Clock) -> None:
+V1_FILTER = '["and",[["t","country","PE"],["not",["t","keyword","fútbol"]]]]'
+V2_FILTER = (
+    '{"tree":{"and":[{"term":["country","PE"]},{"not":{"term":["keyword","fútbol"]}}]},"v":2}'
+)
+
+
+async def test_a_version_5_database_gets_typed_holds_and_version_2_filters(
+    tmp_path: Path, clock: Clock
+) -> None:
     path = tmp_path / "v5.db"
     await database_at(path, 5)
     with raw(path) as db:
         db.execute(
             "INSERT INTO chats (id, type, title, created_at, updated_at, quiet_start, quiet_end) "
             "VALUES (1, 'private', '', 0, 0, 0, 23)"
+        )
+        db.executemany(
+            "INSERT INTO subscriptions (chat_id, kind, value, label, created_at) "
+            "VALUES (1, ?, ?, ?, 0)",
+            [("filter", V1_FILTER, "🧩 Peru AND NOT “fútbol”"), ("country", "PE", "Peru")],
         )
         db.execute("INSERT INTO sources (id, name, url, created_at) VALUES (1, 'S', 'u', 0)")
         db.executemany(
@@ -261,6 +276,10 @@ async def test_a_version_5_database_gets_typed_holds(tmp_path: Path, clock: Cloc
     store = await SqliteStore.open(path, clock=clock)
     try:
         assert await store.schema_version() == LATEST_VERSION
+        subs = {s.target.kind: s.target for s in await store.list_subscriptions(1)}
+        assert subs[TargetKind.FILTER].value == V2_FILTER
+        assert subs[TargetKind.FILTER].label == "🧩 Peru AND NOT “fútbol”"
+        assert subs[TargetKind.COUNTRY].value == "PE"
         await store.set_schedule(1, Schedule())  # immediate again: only the hold is released
         assert [p.batch for p in await store.due_pushes(10)] == ["held99:1"]
     finally:
@@ -270,3 +289,34 @@ async def test_a_version_5_database_gets_typed_holds(tmp_path: Path, clock: Cloc
             ("held99:1", 1),
             ("poll5:1", 0),
         ]
+
+
+def test_version_1_filters_convert_to_the_documented_version_2_text() -> None:
+    assert filter_v1_to_v2(V1_FILTER) == V2_FILTER
+    assert filter_v1_to_v2('["t","topic","labor"]') == '{"tree":{"term":["topic","labor"]},"v":2}'
+    assert filter_v1_to_v2('["or",[["t","region","andes"],["t","keyword","litio"]]]') == (
+        '{"tree":{"or":[{"term":["region","andes"]},{"term":["keyword","litio"]}]},"v":2}'
+    )
+    converted = filter_v1_to_v2(V1_FILTER)
+    assert converted is not None
+    assert converted == json.dumps(
+        json.loads(converted), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not json",
+        V2_FILTER,  # already converted: running the step twice changes nothing
+        "[]",
+        '["t","country"]',
+        '["t","country",7]',
+        '["xor",[["t","country","PE"]]]',
+        '["and",[["t","country","PE"],["nope"]]]',
+        '["and","PE"]',
+        '["not",' * 70 + '["t","country","PE"]' + "]" * 70,  # deeper than any filter
+    ],
+)
+def test_anything_else_is_left_as_it_was(value: str) -> None:
+    assert filter_v1_to_v2(value) is None

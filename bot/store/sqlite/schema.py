@@ -1,26 +1,44 @@
 """The schema as numbered migrations; `PRAGMA user_version` holds the last one applied.
 
-A migration is a tuple of SQL statements, run in order in one transaction with the others
-that are missing. Migrations are frozen snapshots: once released a step never changes.
+A migration is a tuple of steps, run in order in one transaction with the others that are
+missing: a step is an SQL statement, or an async function of the connection for what SQL
+cannot say (rewriting stored JSON). Migrations are frozen snapshots: once released a step
+never changes, and it never imports live code (a step that needs a parser carries its own).
 
 Stored forms of the values SQL cannot see into:
 
 - `articles.countries`, `articles.topics`: space-separated ISO 3166-1 alpha-2 codes and topic
-  slugs, most relevant first; the same tags, one row each, in `article_tags`.
+  slugs, most relevant first; the same tags, one row each, in `article_tags` (indexed by
+  kind and value, which is how /latest finds a country's articles).
 - `articles.categories`: a JSON list of the item's own category names.
 - `sources.selectors`: a JSON object of CSS selectors, keys as in ListingSelectors.
 - `pushes.held`: 1 when the chat's quiet hours or daily digest hold the push back until
   `next_attempt_at`; going back to immediate delivery releases it.
+- `subscriptions.value` of kind `filter`, version 2 (since migration 7):
+
+      {"tree":NODE,"v":2}
+      NODE := {"term":[KIND,VALUE]} | {"and":[NODE,...]} | {"or":[NODE,...]} | {"not":NODE}
+
+  KIND is a target kind (country, topic, region, keyword) and VALUE its stored value.
+  Serialised as json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+  so one filter has one text and UNIQUE(chat_id, kind, value) sees duplicates. Version 1
+  was a bare JSON list: ["t",KIND,VALUE] | ["and",[NODE,...]] | ["or",[NODE,...]] |
+  ["not",NODE]; migration 7 rewrote those rows.
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
 
 import aiosqlite
 
 from bot.errors import SchemaError, StorageError
 from bot.store.sqlite.connection import transaction
 
-V1: tuple[str, ...] = (
+Step = str | Callable[[aiosqlite.Connection], Awaitable[None]]
+
+V1: tuple[Step, ...] = (
     """
 CREATE TABLE chats (
     id          INTEGER PRIMARY KEY,            -- Telegram chat id
@@ -117,7 +135,7 @@ CREATE INDEX pushes_due ON pushes (status, next_attempt_at, id)
 
 # 2: sources that survive the real web (issue 3): a discovered feed, per-source listing
 # selectors, SSRF-guarded admin sources, syndicated stories, and retention tombstones.
-V2: tuple[str, ...] = (
+V2: tuple[Step, ...] = (
     "ALTER TABLE sources ADD COLUMN feed_url TEXT",  # the feed found on the page, if any
     "ALTER TABLE sources ADD COLUMN selectors TEXT",  # JSON: per-source CSS selectors
     "ALTER TABLE sources ADD COLUMN guarded INTEGER NOT NULL DEFAULT 0",  # 1: public hosts only
@@ -132,12 +150,12 @@ CREATE TABLE pruned_urls (
 """,
 )
 
-V3: tuple[str, ...] = (
+V3: tuple[Step, ...] = (
     # JSON list of the item's own <category>/tag names, kept for /why
     "ALTER TABLE articles ADD COLUMN categories TEXT NOT NULL DEFAULT '[]'",
 )
 
-V4: tuple[str, ...] = (
+V4: tuple[Step, ...] = (
     # a chat's delivery schedule: its UTC offset, quiet hours and daily digest hour (local)
     "ALTER TABLE chats ADD COLUMN tz_offset_minutes INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE chats ADD COLUMN quiet_start INTEGER",
@@ -145,7 +163,7 @@ V4: tuple[str, ...] = (
     "ALTER TABLE chats ADD COLUMN digest_hour INTEGER",
 )
 
-V5: tuple[str, ...] = (
+V5: tuple[Step, ...] = (
     # deleting old articles cascades to their pushes and tags: find them without a scan
     "CREATE INDEX pushes_by_article ON pushes (article_id)",
     "CREATE INDEX article_tags_by_article ON article_tags (article_id)",
@@ -156,13 +174,63 @@ V5: tuple[str, ...] = (
     "CREATE INDEX pushes_pending ON pushes (chat_id, id) WHERE status = 'pending'",
 )
 
-V6: tuple[str, ...] = (
+V6: tuple[Step, ...] = (
     # a hold is a column, not a batch name: `held…` batches were the only holds
     "ALTER TABLE pushes ADD COLUMN held INTEGER NOT NULL DEFAULT 0",
     "UPDATE pushes SET held = 1 WHERE batch LIKE 'held%'",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6}
+FILTER_MAX_NESTING = 64  # far beyond what the parser writes; deeper is not a filter of ours
+
+
+def filter_v1_to_v2(value: str) -> str | None:
+    """A version 1 filter in its version 2 text; None when `value` is not a version 1 filter."""
+    try:
+        tree = json.loads(value)
+    except ValueError:
+        return None
+    node = _node_v1_to_v2(tree, 0)
+    if node is None:
+        return None
+    return json.dumps(
+        {"tree": node, "v": 2}, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
+
+
+def _node_v1_to_v2(node: object, depth: int) -> dict[str, object] | None:
+    if depth > FILTER_MAX_NESTING:
+        return None
+    match node:
+        case ["t", str() as kind, str() as term]:
+            return {"term": [kind, term]}
+        case ["not", inner]:
+            converted = _node_v1_to_v2(inner, depth + 1)
+            return None if converted is None else {"not": converted}
+        case [("and" | "or") as operator, list() as parts]:
+            nodes = [_node_v1_to_v2(part, depth + 1) for part in parts]
+            if any(part is None for part in nodes):
+                return None
+            return {str(operator): nodes}
+    return None
+
+
+async def filters_to_v2(db: aiosqlite.Connection) -> None:
+    """Rewrite every version 1 filter subscription; anything unreadable is left as it was."""
+    async with db.execute("SELECT id, value FROM subscriptions WHERE kind = 'filter'") as cursor:
+        rows = [(int(sub_id), str(value)) for sub_id, value in await cursor.fetchall()]
+    for sub_id, value in rows:
+        converted = filter_v1_to_v2(value)
+        if converted is not None:
+            # REPLACE: a chat already holding the same filter in version 2 keeps one row
+            await db.execute(
+                "UPDATE OR REPLACE subscriptions SET value = :value WHERE id = :id",
+                {"value": converted, "id": sub_id},
+            )
+
+
+V7: tuple[Step, ...] = (filters_to_v2,)
+
+MIGRATIONS: dict[int, tuple[Step, ...]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7}
 LATEST_VERSION = max(MIGRATIONS)
 
 
@@ -187,7 +255,10 @@ async def migrate(db: aiosqlite.Connection, *, to: int = LATEST_VERSION) -> None
         async with transaction(db):
             for number in range(version + 1, to + 1):
                 for step in MIGRATIONS[number]:
-                    await db.execute(step)
+                    if isinstance(step, str):
+                        await db.execute(step)
+                    else:
+                        await step(db)
             await db.execute(f"PRAGMA user_version = {int(to)}")
     except StorageError as exc:
         raise SchemaError(f"cannot migrate the database to version {to}: {exc}") from exc
