@@ -1,4 +1,4 @@
-"""Articles in SQLite: what was read, its tags, stories, and retention."""
+"""Articles in SQLite: what was read, its tags (indexed for /latest), stories, and retention."""
 
 from __future__ import annotations
 
@@ -138,8 +138,45 @@ class ArticlesMixin(SqliteBase):
         )
         return article_text_from_row(row) if row else None
 
-    async def recent_articles(self, limit: int) -> list[StoredArticle]:
-        rows = await self._fetchall(f"{ARTICLES} {NEWEST_FIRST} LIMIT ?", (limit,))
+    async def recent_articles(
+        self, limit: int, *, older_than: StoredArticle | None = None
+    ) -> list[StoredArticle]:
+        """The newest articles; with `older_than`, the page after that one (for paging back)."""
+        if older_than is None:
+            rows = await self._fetchall(f"{ARTICLES} {NEWEST_FIRST} LIMIT ?", (limit,))
+        else:
+            rows = await self._fetchall(
+                f"{ARTICLES} WHERE a.first_seen_at <= :seen "
+                "AND (a.first_seen_at, COALESCE(a.published_at, 0), a.id) "
+                f"< (:seen, :published, :id) {NEWEST_FIRST} LIMIT :limit",
+                {
+                    "seen": older_than.first_seen_at,
+                    "published": older_than.published_at or 0,
+                    "id": older_than.id,
+                    "limit": limit,
+                },
+            )
+        return [article_from_row(row) for row in rows]
+
+    async def tagged_articles(
+        self, *, countries: Sequence[str] = (), topics: Sequence[str] = (), limit: int
+    ) -> list[StoredArticle]:
+        """The newest articles tagged with any of the countries or topics, via article_tags."""
+        parts: list[str] = []
+        params: list[str | int] = []
+        for kind, values in (("country", countries), ("topic", topics)):
+            if values:
+                parts.append(
+                    "SELECT article_id FROM article_tags "
+                    f"WHERE kind = ? AND value IN ({marks(len(values))})"
+                )
+                params += [kind, *values]
+        if not parts:
+            return []
+        rows = await self._fetchall(
+            f"{ARTICLES} WHERE a.id IN ({' UNION '.join(parts)}) {NEWEST_FIRST} LIMIT ?",
+            (*params, limit),
+        )
         return [article_from_row(row) for row in rows]
 
     async def recent_stories(self, since: float) -> list[RecentStory]:
