@@ -219,12 +219,17 @@ class RecentStory:
 
 @dataclass(frozen=True, slots=True)
 class PlannedPush:
-    """One (chat, article) push decided by the matcher; a shared `batch` makes a digest."""
+    """One (chat, article) push decided by the matcher; a shared `batch` makes a digest.
+
+    A `held` push waits for the chat's quiet hours or daily digest until `not_before`;
+    going back to immediate delivery releases it at once (a retry's wait is not a hold).
+    """
 
     chat_id: int
     url_norm: str
     batch: str | None = None
-    not_before: float = 0.0  # held back by the chat's quiet hours or daily digest
+    not_before: float = 0.0
+    held: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from bot.models import (
 )
 from bot.pipeline.holds import release_at
 from bot.query.filter_tree import Node, stored
-from bot.store.base import Store
+from bot.store.base import ArticleStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +129,16 @@ class Plan:
     def __iter__(self) -> Iterator[PlannedPush]:
         for chat_id, mask in self.per_chat.items():
             batch = self.batches.get(chat_id)
+            held = chat_id in self.hold_until
             not_before = self.hold_until.get(chat_id, 0.0)
             for position in _positions(mask):
-                yield PlannedPush(chat_id, self.keys[position], batch, not_before)
+                yield PlannedPush(chat_id, self.keys[position], batch, not_before, held)
 
     def hold(self, schedules: dict[int, Schedule], now: float) -> None:
         """Keep pushes for chats in quiet hours or on a daily digest until their release.
 
-        Everything held until the same moment shares one batch, so it arrives as one digest.
+        Everything held until the same moment shares one batch, so it arrives as one digest;
+        the batch name is only that digest's key, the pushes carry `held` themselves.
         """
         for chat_id, schedule in schedules.items():
             if chat_id not in self.per_chat:
@@ -218,11 +220,62 @@ def wanted(items: Sequence[Candidate]) -> Wanted:
 
 
 async def latest(
-    store: Store, targets: Sequence[Target], *, limit: int, window: int = 500
+    store: ArticleStore, targets: Sequence[Target], *, limit: int, page: int = 500
 ) -> list[StoredArticle]:
-    """The newest stored articles matching any target (all of them when `targets` is empty)."""
-    recent = await store.recent_articles(window)
+    """The newest stored articles matching any target (all of them when `targets` is empty).
+
+    Countries, topics and regions come from the store's tag index, so a rare country is found
+    across the whole retention window; keywords and filters can't use it, so the articles
+    are read back newest first, `page` at a time, until enough match or none are left.
+    """
     if not targets:
-        return recent[:limit]
-    found = [a for a in recent if any(matches(t, candidate(a, a.url)) for t in targets)]
-    return found[:limit]
+        return await store.recent_articles(limit)
+    countries = {t.value for t in targets if t.kind is TargetKind.COUNTRY}
+    for target in targets:
+        found_region = region(target.value) if target.kind is TargetKind.REGION else None
+        if found_region is not None:
+            countries |= found_region.countries
+    topics = {t.value for t in targets if t.kind is TargetKind.TOPIC}
+    tagged = (
+        await store.tagged_articles(countries=sorted(countries), topics=sorted(topics), limit=limit)
+        if countries or topics
+        else []
+    )
+    by_text = [t for t in targets if t.kind in (TargetKind.KEYWORD, TargetKind.FILTER)]
+    if not by_text:
+        return tagged
+    # an article older than the limit-th tagged one cannot make the list
+    floor = _newest_first_key(tagged[-1]) if len(tagged) >= limit else None
+    found = await _read_back(store, by_text, limit=limit, page=page, floor=floor)
+    merged = {article.id: article for article in [*tagged, *found]}
+    return sorted(merged.values(), key=_newest_first_key, reverse=True)[:limit]
+
+
+def _newest_first_key(article: StoredArticle) -> tuple[float, float, int]:
+    """The store's newest-first order: first seen, then published, then id."""
+    return (article.first_seen_at, article.published_at or 0.0, article.id)
+
+
+async def _read_back(
+    store: ArticleStore,
+    targets: Sequence[Target],
+    *,
+    limit: int,
+    page: int,
+    floor: tuple[float, float, int] | None,
+) -> list[StoredArticle]:
+    """Articles matching `targets`, newest first, reading the store one page at a time."""
+    found: list[StoredArticle] = []
+    older_than: StoredArticle | None = None
+    while True:
+        chunk = await store.recent_articles(page, older_than=older_than)
+        for article in chunk:
+            if floor is not None and _newest_first_key(article) <= floor:
+                return found
+            if any(matches(t, candidate(article, article.url)) for t in targets):
+                found.append(article)
+                if len(found) >= limit:
+                    return found
+        if len(chunk) < page or not chunk:
+            return found
+        older_than = chunk[-1]

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,7 +116,7 @@ class World:
 
     def rows(self) -> list[PushRow]:
         """Every push, oldest first, straight from the database file."""
-        with sqlite3.connect(self.db_path) as db:
+        with closing(sqlite3.connect(self.db_path)) as db:
             found = db.execute(
                 "SELECT p.chat_id, a.title, p.status, p.attempts, p.next_attempt_at, "
                 "p.message_id, p.last_error FROM pushes p JOIN articles a ON a.id = p.article_id "

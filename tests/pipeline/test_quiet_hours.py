@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.delivery.sender import group
-from bot.models import NewArticle, Schedule, SourceSpec, Target, TargetKind
+from bot.models import NewArticle, Schedule, SourceSpec, Subscriber, Target, TargetKind
 from bot.pipeline.decide import Fresh, PollFacts, PollPolicy, candidates, decide
-from bot.pipeline.match import wanted
+from bot.pipeline.match import Candidate, plan, wanted
 from bot.pipeline.poll import load_subscribers
 from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
@@ -90,3 +90,16 @@ async def test_daily_digest_holds_until_its_hour(store: SqliteStore, clock: Cloc
     assert {p.chat_id for p in await store.due_pushes(10)} == {2}
     clock.now = at(13, day=22)
     assert {p.chat_id for p in await store.due_pushes(10)} == {1, 2}
+
+
+def test_held_pushes_carry_the_hold_as_a_field() -> None:
+    planned = plan(
+        [Candidate("https://s.test/1", ("PE",), (), "Peru story 1")],
+        [Subscriber(1, TargetKind.COUNTRY, "PE"), Subscriber(2, TargetKind.COUNTRY, "PE")],
+        digest_threshold=5,
+        batch="poll1",
+    )
+    planned.hold({2: Schedule(quiet_start=22, quiet_end=7)}, at(23))
+    pushes = {push.chat_id: push for push in planned}
+    assert not pushes[1].held and pushes[1].not_before == 0.0 and pushes[1].batch is None
+    assert pushes[2].held and pushes[2].not_before == at(7, day=22)

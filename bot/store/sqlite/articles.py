@@ -1,0 +1,209 @@
+"""Articles in SQLite: what was read, its tags (indexed for /latest), stories, and retention."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+import aiosqlite
+
+from bot.models import ArticleText, NewArticle, RecentStory, StoredArticle
+from bot.store.sqlite.connection import SqliteBase, marks
+
+# a StoredArticle; joined as `articles a JOIN sources s`
+ARTICLE_COLUMNS = (
+    "a.id AS article_id, s.name AS source_name, a.url AS url, a.title AS title, "
+    "a.teaser AS teaser, a.published_at AS published_at, a.first_seen_at AS first_seen_at, "
+    "a.countries AS countries, a.topics AS topics"
+)
+ARTICLES = f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+NEWEST_FIRST = "ORDER BY a.first_seen_at DESC, COALESCE(a.published_at, 0) DESC, a.id DESC"
+# an ArticleText, for /why
+WHY_COLUMNS = "a.url, a.title, a.teaser, a.categories, a.countries, a.topics"
+URL_CHUNK = 500  # url_norms asked about per statement, well under SQLite's variable limit
+
+
+def article_from_row(row: sqlite3.Row) -> StoredArticle:
+    return StoredArticle(
+        id=row["article_id"],
+        source_name=row["source_name"],
+        url=row["url"],
+        title=row["title"],
+        teaser=row["teaser"],
+        published_at=row["published_at"],
+        first_seen_at=row["first_seen_at"],
+        countries=tuple(row["countries"].split()),
+        topics=tuple(row["topics"].split()),
+    )
+
+
+def article_text_from_row(row: sqlite3.Row) -> ArticleText:
+    try:
+        categories = tuple(str(name) for name in json.loads(row["categories"] or "[]"))
+    except (ValueError, TypeError):
+        categories = ()
+    return ArticleText(
+        url=row["url"],
+        title=row["title"],
+        teaser=row["teaser"],
+        categories=categories,
+        countries=tuple(row["countries"].split()),
+        topics=tuple(row["topics"].split()),
+    )
+
+
+def story_from_row(row: sqlite3.Row) -> RecentStory:
+    return RecentStory(
+        url_norm=row["url_norm"],
+        source_id=row["source_id"],
+        source_name=row["source_name"],
+        title=row["title"],
+        teaser=row["teaser"],
+    )
+
+
+async def insert_article(db: aiosqlite.Connection, article: NewArticle, now: float) -> int | None:
+    """Store a new article with its story and tags in the caller's transaction; None if known."""
+    cursor = await db.execute(
+        "INSERT OR IGNORE INTO articles (source_id, guid, url, url_norm, title, teaser, author, "
+        "published_at, first_seen_at, countries, topics, categories) "
+        "VALUES (:source_id, :guid, :url, :url_norm, :title, :teaser, :author, :published_at, "
+        ":now, :countries, :topics, :categories)",
+        {
+            "source_id": article.source_id,
+            "guid": article.guid,
+            "url": article.url,
+            "url_norm": article.url_norm,
+            "title": article.title,
+            "teaser": article.teaser,
+            "author": article.author,
+            "published_at": article.published_at,
+            "now": now,
+            "countries": " ".join(article.countries),
+            "topics": " ".join(article.topics),
+            "categories": json.dumps(list(article.categories), ensure_ascii=False),
+        },
+    )
+    if not cursor.rowcount or cursor.lastrowid is None:
+        return None
+    article_id = cursor.lastrowid
+    await db.execute(
+        "UPDATE articles SET story_id = COALESCE("
+        "(SELECT story_id FROM articles WHERE url_norm = :story_key), id) WHERE id = :id",
+        {"story_key": article.story_key, "id": article_id},
+    )
+    await db.executemany(
+        "INSERT OR IGNORE INTO article_tags (article_id, kind, value) VALUES (?, ?, ?)",
+        [(article_id, "country", code) for code in article.countries]
+        + [(article_id, "topic", slug) for slug in article.topics],
+    )
+    return article_id
+
+
+async def articles_by_id(db: aiosqlite.Connection, ids: Sequence[int]) -> list[StoredArticle]:
+    """Stored articles in id order, read in the caller's transaction."""
+    if not ids:
+        return []
+    async with db.execute(f"{ARTICLES} WHERE a.id IN ({marks(len(ids))}) ORDER BY a.id", ids) as c:
+        return [article_from_row(row) for row in await c.fetchall()]
+
+
+class ArticlesMixin(SqliteBase):
+    async def unknown_urls(self, url_norms: Sequence[str]) -> set[str]:
+        """The subset of `url_norms` not stored yet, so only new articles are matched."""
+        unknown = set(url_norms)
+        for start in range(0, len(url_norms), URL_CHUNK):
+            chunk = url_norms[start : start + URL_CHUNK]
+            for table in ("articles", "pruned_urls"):
+                rows = await self._fetchall(
+                    f"SELECT url_norm FROM {table} WHERE url_norm IN ({marks(len(chunk))})", chunk
+                )
+                unknown.difference_update(row["url_norm"] for row in rows)
+        return unknown
+
+    async def articles_for_message(self, chat_id: int, message_id: int) -> list[ArticleText]:
+        """The article(s) of a message we pushed to a chat (a digest holds several), for /why."""
+        rows = await self._fetchall(
+            f"SELECT {WHY_COLUMNS} FROM pushes p JOIN articles a ON a.id = p.article_id "
+            "WHERE p.chat_id = ? AND p.message_id = ? ORDER BY p.id",
+            (chat_id, message_id),
+        )
+        return [article_text_from_row(row) for row in rows]
+
+    async def article_by_url(self, url_norm: str) -> ArticleText | None:
+        """A stored article by its normalised URL, for /why URL."""
+        row = await self._fetchone(
+            f"SELECT {WHY_COLUMNS} FROM articles a WHERE a.url_norm = ?", (url_norm,)
+        )
+        return article_text_from_row(row) if row else None
+
+    async def recent_articles(
+        self, limit: int, *, older_than: StoredArticle | None = None
+    ) -> list[StoredArticle]:
+        """The newest articles; with `older_than`, the page after that one (for paging back)."""
+        if older_than is None:
+            rows = await self._fetchall(f"{ARTICLES} {NEWEST_FIRST} LIMIT ?", (limit,))
+        else:
+            rows = await self._fetchall(
+                f"{ARTICLES} WHERE a.first_seen_at <= :seen "
+                "AND (a.first_seen_at, COALESCE(a.published_at, 0), a.id) "
+                f"< (:seen, :published, :id) {NEWEST_FIRST} LIMIT :limit",
+                {
+                    "seen": older_than.first_seen_at,
+                    "published": older_than.published_at or 0,
+                    "id": older_than.id,
+                    "limit": limit,
+                },
+            )
+        return [article_from_row(row) for row in rows]
+
+    async def tagged_articles(
+        self, *, countries: Sequence[str] = (), topics: Sequence[str] = (), limit: int
+    ) -> list[StoredArticle]:
+        """The newest articles tagged with any of the countries or topics, via article_tags."""
+        parts: list[str] = []
+        params: list[str | int] = []
+        for kind, values in (("country", countries), ("topic", topics)):
+            if values:
+                parts.append(
+                    "SELECT article_id FROM article_tags "
+                    f"WHERE kind = ? AND value IN ({marks(len(values))})"
+                )
+                params += [kind, *values]
+        if not parts:
+            return []
+        rows = await self._fetchall(
+            f"{ARTICLES} WHERE a.id IN ({' UNION '.join(parts)}) {NEWEST_FIRST} LIMIT ?",
+            (*params, limit),
+        )
+        return [article_from_row(row) for row in rows]
+
+    async def recent_stories(self, since: float) -> list[RecentStory]:
+        """Articles first seen since `since`, for grouping syndicated copies of a story."""
+        rows = await self._fetchall(
+            "SELECT a.url_norm AS url_norm, a.source_id AS source_id, s.name AS source_name, "
+            "a.title AS title, a.teaser AS teaser FROM articles a "
+            "JOIN sources s ON s.id = a.source_id WHERE a.first_seen_at >= ? "
+            "ORDER BY a.first_seen_at, a.id",
+            (since,),
+        )
+        return [story_from_row(row) for row in rows]
+
+    async def prune_articles(self, before: float, *, forget_pruned_before: float) -> int:
+        """Delete articles first seen before `before` with their tags and pushes.
+
+        Their addresses are remembered, so a feed that still lists an old article does not
+        make it news again, until `forget_pruned_before` (the caller's retention policy).
+        """
+        now = self._clock()
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT OR REPLACE INTO pruned_urls (url_norm, pruned_at) "
+                "SELECT url_norm, :now FROM articles WHERE first_seen_at < :before",
+                {"now": now, "before": before},
+            )
+            cursor = await db.execute("DELETE FROM articles WHERE first_seen_at < ?", (before,))
+            deleted = cursor.rowcount
+            await db.execute("DELETE FROM pruned_urls WHERE pruned_at < ?", (forget_pruned_before,))
+        return deleted

@@ -1,0 +1,124 @@
+"""Chats in SQLite: who talks to us, whether we may send, and when (their schedule)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.models import Chat, Schedule
+from bot.store.sqlite.connection import SqliteBase
+
+CHAT_COLUMNS = "id, type, title, active, paused"
+SCHEDULE_COLUMNS = "tz_offset_minutes, quiet_start, quiet_end, digest_hour"
+
+
+def chat_from_row(row: sqlite3.Row) -> Chat:
+    return Chat(
+        id=row["id"],
+        type=row["type"],
+        title=row["title"],
+        active=bool(row["active"]),
+        paused=bool(row["paused"]),
+    )
+
+
+def schedule_from_row(row: sqlite3.Row) -> Schedule:
+    return Schedule(
+        tz_offset_minutes=row["tz_offset_minutes"],
+        quiet_start=row["quiet_start"],
+        quiet_end=row["quiet_end"],
+        digest_hour=row["digest_hour"],
+    )
+
+
+class ChatsMixin(SqliteBase):
+    async def upsert_chat(self, chat_id: int, chat_type: str, title: str) -> Chat:
+        """Remember a chat that spoke to us; speaking again re-activates a chat that had left."""
+        now = self._clock()
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO chats (id, type, title, created_at, updated_at) "
+                "VALUES (:id, :type, :title, :now, :now) "
+                "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
+                "active = 1, inactive_reason = NULL, updated_at = excluded.updated_at",
+                {"id": chat_id, "type": chat_type, "title": title, "now": now},
+            )
+            async with db.execute(
+                f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return chat_from_row(row)
+
+    async def get_chat(self, chat_id: int) -> Chat | None:
+        row = await self._fetchone(f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
+        return chat_from_row(row) if row else None
+
+    async def set_paused(self, chat_id: int, paused: bool) -> None:
+        async with self._transaction() as db:
+            await db.execute("UPDATE chats SET paused = ? WHERE id = ?", (int(paused), chat_id))
+
+    async def get_schedule(self, chat_id: int) -> Schedule:
+        row = await self._fetchone(f"SELECT {SCHEDULE_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
+        return schedule_from_row(row) if row else Schedule()
+
+    async def set_schedule(self, chat_id: int, schedule: Schedule) -> None:
+        """Save a chat's schedule; back to immediate delivery, what was held goes out now."""
+        async with self._transaction() as db:
+            if schedule.immediate:
+                await db.execute(
+                    "UPDATE pushes SET next_attempt_at = 0 WHERE chat_id = ? "
+                    "AND status = 'pending' AND held = 1",
+                    (chat_id,),
+                )
+            await db.execute(
+                "UPDATE chats SET tz_offset_minutes = :tz_offset_minutes, "
+                "quiet_start = :quiet_start, quiet_end = :quiet_end, digest_hour = :digest_hour "
+                "WHERE id = :id",
+                {
+                    "id": chat_id,
+                    "tz_offset_minutes": schedule.tz_offset_minutes,
+                    "quiet_start": schedule.quiet_start,
+                    "quiet_end": schedule.quiet_end,
+                    "digest_hour": schedule.digest_hour,
+                },
+            )
+
+    async def schedules(self) -> dict[int, Schedule]:
+        """Active chats that hold pushes back (quiet hours or a daily digest); few, usually."""
+        rows = await self._fetchall(
+            f"SELECT id, {SCHEDULE_COLUMNS} FROM chats "
+            "WHERE active = 1 AND (quiet_start IS NOT NULL OR digest_hour IS NOT NULL)"
+        )
+        return {row["id"]: schedule_from_row(row) for row in rows}
+
+    async def deactivate_chat(self, chat_id: int, reason: str) -> None:
+        """Stop all sending to a chat that blocked us or is gone; its queued pushes fail."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE chats SET active = 0, inactive_reason = ? WHERE id = ?", (reason, chat_id)
+            )
+            await db.execute(
+                "UPDATE pushes SET status = 'failed', last_error = ? "
+                "WHERE chat_id = ? AND status = 'pending'",
+                (f"chat inactive: {reason}", chat_id),
+            )
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """Follow a group that became a supergroup, keeping its subscriptions and queue."""
+        ids = {"old": old_id, "new": new_id}
+        async with self._transaction() as db:
+            async with db.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cursor:
+                exists = await cursor.fetchone() is not None
+            if not exists:
+                await db.execute(
+                    "UPDATE chats SET id = :new, type = 'supergroup' WHERE id = :old", ids
+                )
+                return
+            await db.execute(
+                "INSERT OR IGNORE INTO subscriptions (chat_id, kind, value, label, created_at) "
+                "SELECT :new, kind, value, label, created_at FROM subscriptions "
+                "WHERE chat_id = :old",
+                ids,
+            )
+            await db.execute("UPDATE OR IGNORE pushes SET chat_id = :new WHERE chat_id = :old", ids)
+            await db.execute("DELETE FROM chats WHERE id = :old", ids)

@@ -1,0 +1,93 @@
+"""Subscriptions in SQLite: what each chat follows, and who follows a given target."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from bot.models import Subscriber, Subscription, Target, TargetKind
+from bot.store.sqlite.connection import SqliteBase, marks
+
+# active, unpaused chats only: the ones that get pushes
+FOLLOWERS = (
+    "SELECT s.chat_id, s.value FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+    "WHERE c.active = 1 AND c.paused = 0 AND s.kind = ?"
+)
+
+
+def subscription_from_row(row: sqlite3.Row) -> Subscription:
+    return Subscription(
+        chat_id=row["chat_id"],
+        target=Target(TargetKind(row["kind"]), row["value"], row["label"]),
+        created_at=row["created_at"],
+    )
+
+
+def subscriber_from_row(row: sqlite3.Row, kind: TargetKind) -> Subscriber:
+    return Subscriber(row["chat_id"], kind, row["value"])
+
+
+class SubscriptionsMixin(SqliteBase):
+    async def add_subscriptions(self, chat_id: int, targets: Sequence[Target]) -> list[Target]:
+        """Subscribe; returns only the targets that were not already followed."""
+        now = self._clock()
+        added: list[Target] = []
+        async with self._transaction() as db:
+            for target in targets:
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO subscriptions (chat_id, kind, value, label, created_at) "
+                    "VALUES (:chat_id, :kind, :value, :label, :now)",
+                    {
+                        "chat_id": chat_id,
+                        "kind": target.kind.value,
+                        "value": target.value,
+                        "label": target.label,
+                        "now": now,
+                    },
+                )
+                if cursor.rowcount:
+                    added.append(target)
+        return added
+
+    async def remove_subscriptions(self, chat_id: int, targets: Sequence[Target]) -> list[Target]:
+        removed: list[Target] = []
+        async with self._transaction() as db:
+            for target in targets:
+                cursor = await db.execute(
+                    "DELETE FROM subscriptions WHERE chat_id = ? AND kind = ? AND value = ?",
+                    (chat_id, target.kind.value, target.value),
+                )
+                if cursor.rowcount:
+                    removed.append(target)
+        return removed
+
+    async def remove_all_subscriptions(self, chat_id: int) -> int:
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+            return cursor.rowcount
+
+    async def list_subscriptions(self, chat_id: int) -> list[Subscription]:
+        rows = await self._fetchall(
+            "SELECT chat_id, kind, value, label, created_at FROM subscriptions "
+            "WHERE chat_id = ? ORDER BY kind, label",
+            (chat_id,),
+        )
+        return [subscription_from_row(row) for row in rows]
+
+    async def subscribers(self, kind: TargetKind, values: Sequence[str]) -> list[Subscriber]:
+        """Active, unpaused chats following any of `values`, via the (kind, value) index."""
+        if not values:
+            return []
+        rows = await self._fetchall(
+            f"{FOLLOWERS} AND s.value IN ({marks(len(values))})", (kind.value, *values)
+        )
+        return [subscriber_from_row(row, kind) for row in rows]
+
+    async def keyword_subscribers(self) -> list[Subscriber]:
+        rows = await self._fetchall(FOLLOWERS, (TargetKind.KEYWORD.value,))
+        return [subscriber_from_row(row, TargetKind.KEYWORD) for row in rows]
+
+    async def filter_subscribers(self) -> list[Subscriber]:
+        """Every active chat's boolean filters; each is evaluated against new articles."""
+        rows = await self._fetchall(FOLLOWERS, (TargetKind.FILTER.value,))
+        return [subscriber_from_row(row, TargetKind.FILTER) for row in rows]
