@@ -1,4 +1,8 @@
-"""Plain data passed between the core modules; no I/O here."""
+"""The record types passed between the core modules, in one place, split by direction.
+
+Parsed from a source (sources -> pipeline), what readers follow (query -> store, pipeline),
+state read from the store, and intents the pipeline hands the store to apply. No I/O here.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+# Sources: what a source is, and what reading it gave
 
 
 class SourceKind(StrEnum):
@@ -73,6 +79,24 @@ class FetchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRead:
+    """A source's fetch and parse: articles when it changed, none on 304, an error on failure."""
+
+    articles: list[ParsedArticle] = field(default_factory=list)
+    kind: SourceKind | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    error: str | None = None
+    feed_url: str | None = None  # the discovered feed that was read instead of the page
+    bytes_fetched: int = 0
+    title: str | None = None  # the feed's or page's own title
+
+
+# What readers follow
+
+
+@dataclass(frozen=True, slots=True)
 class Tags:
     """What an article is about: ISO 3166-1 alpha-2 codes and topic slugs, most relevant first."""
 
@@ -135,10 +159,38 @@ class Chat:
 
 
 @dataclass(frozen=True, slots=True)
+class Schedule:
+    """A chat's delivery preferences; hours are local to the chat's UTC offset."""
+
+    tz_offset_minutes: int = 0
+    quiet_start: int | None = None  # hour the quiet hours begin, e.g. 22
+    quiet_end: int | None = None  # hour they end, e.g. 7
+    digest_hour: int | None = None  # deliver everything once a day at this hour
+
+    @property
+    def immediate(self) -> bool:
+        return self.digest_hour is None and self.quiet_start is None
+
+    def quiet_at(self, local_hour: int) -> bool:
+        if self.quiet_start is None or self.quiet_end is None:
+            return False
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= local_hour < self.quiet_end
+        return local_hour >= self.quiet_start or local_hour < self.quiet_end
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
     chat_id: int
     target: Target
     created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    chat_id: int
+    kind: TargetKind
+    value: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,24 +212,6 @@ class SourceState:
     selectors: ListingSelectors | None = None
     origin: str = "file"  # file | admin
     guarded: bool = False  # fetched only from public addresses (added through the bot)
-
-
-@dataclass(frozen=True, slots=True)
-class NewArticle:
-    """A classified article ready to store; `url_norm` is its identity across sources."""
-
-    source_id: int
-    url: str
-    url_norm: str
-    title: str
-    teaser: str
-    guid: str | None
-    author: str | None
-    published_at: float | None
-    countries: tuple[str, ...]
-    topics: tuple[str, ...]
-    story_key: str | None = None  # url_norm of an earlier article of the same story
-    categories: tuple[str, ...] = ()  # the source's own tags, kept so /why can explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,44 +252,6 @@ class RecentStory:
 
 
 @dataclass(frozen=True, slots=True)
-class PlannedPush:
-    """One (chat, article) push decided by the matcher; a shared `batch` makes a digest.
-
-    A `held` push waits for the chat's quiet hours or daily digest until `not_before`;
-    going back to immediate delivery releases it at once (a retry's wait is not a hold).
-    """
-
-    chat_id: int
-    url_norm: str
-    batch: str | None = None
-    not_before: float = 0.0
-    held: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SourcePoll:
-    """What one source's poll leaves behind: its new state and, when it worked, its articles."""
-
-    source_id: int
-    polled_at: float
-    ok: bool
-    error: str | None = None
-    kind: SourceKind | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    next_poll_after: float = 0.0
-    feed_url: str | None = None  # the feed to fetch next time instead of the page
-
-
-@dataclass(frozen=True, slots=True)
-class PollRecord:
-    """What `Store.apply` stored: the new articles and how many pushes were queued."""
-
-    new_articles: list[StoredArticle]
-    pushes_queued: int
-
-
-@dataclass(frozen=True, slots=True)
 class PendingPush:
     id: int
     chat_id: int
@@ -279,34 +275,62 @@ class DeliveryStats:
 
 
 @dataclass(frozen=True, slots=True)
-class Subscriber:
-    chat_id: int
-    kind: TargetKind
-    value: str
+class PollRecord:
+    """What `Store.apply` stored: the new articles and how many pushes were queued."""
 
-
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    """A chat's delivery preferences; hours are local to the chat's UTC offset."""
-
-    tz_offset_minutes: int = 0
-    quiet_start: int | None = None  # hour the quiet hours begin, e.g. 22
-    quiet_end: int | None = None  # hour they end, e.g. 7
-    digest_hour: int | None = None  # deliver everything once a day at this hour
-
-    @property
-    def immediate(self) -> bool:
-        return self.digest_hour is None and self.quiet_start is None
-
-    def quiet_at(self, local_hour: int) -> bool:
-        if self.quiet_start is None or self.quiet_end is None:
-            return False
-        if self.quiet_start <= self.quiet_end:
-            return self.quiet_start <= local_hour < self.quiet_end
-        return local_hour >= self.quiet_start or local_hour < self.quiet_end
+    new_articles: list[StoredArticle]
+    pushes_queued: int
 
 
 # Intents to the store
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePoll:
+    """What one source's poll leaves behind: its new state and, when it worked, its articles."""
+
+    source_id: int
+    polled_at: float
+    ok: bool
+    error: str | None = None
+    kind: SourceKind | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    next_poll_after: float = 0.0
+    feed_url: str | None = None  # the feed to fetch next time instead of the page
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """A classified article ready to store; `url_norm` is its identity across sources."""
+
+    source_id: int
+    url: str
+    url_norm: str
+    title: str
+    teaser: str
+    guid: str | None
+    author: str | None
+    published_at: float | None
+    countries: tuple[str, ...]
+    topics: tuple[str, ...]
+    story_key: str | None = None  # url_norm of an earlier article of the same story
+    categories: tuple[str, ...] = ()  # the source's own tags, kept so /why can explain
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPush:
+    """One (chat, article) push decided by the matcher; a shared `batch` makes a digest.
+
+    A `held` push waits for the chat's quiet hours or daily digest until `not_before`;
+    going back to immediate delivery releases it at once (a retry's wait is not a hold).
+    """
+
+    chat_id: int
+    url_norm: str
+    batch: str | None = None
+    not_before: float = 0.0
+    held: bool = False
 
 
 @dataclass(frozen=True, slots=True)

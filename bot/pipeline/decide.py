@@ -16,12 +16,12 @@ from bot.models import (
     PollIntent,
     Schedule,
     SourcePoll,
+    SourceRead,
     SourceState,
     Subscriber,
 )
 from bot.pipeline.match import Candidate, candidate, plan
 from bot.pipeline.stories import StoryIndex
-from bot.sources.read import SourceRead
 
 MAX_BACKOFF_SECONDS = 6 * 3600
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.classify.classifier import Classifier
-from bot.models import SourceState, StoredArticle, Subscriber, TargetKind
+from bot.models import SourceRead, SourceState, StoredArticle, Subscriber, TargetKind
 from bot.pipeline.decide import (
     PollFacts,
     PollPolicy,
@@ -29,7 +29,7 @@ from bot.pipeline.identity import first_listed, fresh
 from bot.pipeline.match import Wanted, wanted
 from bot.pipeline.stories import WINDOW_SECONDS, StoryIndex
 from bot.sources.fetch import Fetcher
-from bot.sources.read import SourceRead, read_source
+from bot.sources.read import read_source
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from bot.errors import SourceError
-from bot.models import FetchResult, ListingSelectors, ParsedArticle, ParsedPage, SourceKind
+from bot.models import FetchResult, ListingSelectors, ParsedPage, SourceKind, SourceRead
 from bot.sources.discover import discover_feed
 from bot.sources.fetch import Fetcher
 from bot.sources.parse import detect_kind, parse_source
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRead:
-    """A source's fetch and parse: articles when it changed, none on 304, an error on failure."""
-
-    articles: list[ParsedArticle] = field(default_factory=list)
-    kind: SourceKind | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    not_modified: bool = False
-    error: str | None = None
-    feed_url: str | None = None  # the discovered feed that was read instead of the page
-    bytes_fetched: int = 0
-    title: str | None = None  # the feed's or page's own title
 
 
 async def read_source(

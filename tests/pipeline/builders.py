@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.models import ParsedArticle, SourceKind, SourceState
-from bot.sources.read import SourceRead
+from bot.models import ParsedArticle, SourceKind, SourceRead, SourceState
 
 
 def source(

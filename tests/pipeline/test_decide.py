@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.classify.classifier import Classifier
-from bot.models import ParsedArticle, PlannedPush, Schedule, Subscriber, TargetKind
+from bot.models import ParsedArticle, PlannedPush, Schedule, SourceRead, Subscriber, TargetKind
 from bot.pipeline.decide import (
     MAX_BACKOFF_SECONDS,
     Fresh,
@@ -19,7 +19,6 @@ from bot.pipeline.decide import (
 )
 from bot.pipeline.identity import first_listed
 from bot.pipeline.stories import StoryIndex
-from bot.sources.read import SourceRead
 from tests.pipeline.builders import parsed, read, source
 
 NOW = 1_800_000_000.0

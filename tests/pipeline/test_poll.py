@@ -13,13 +13,13 @@ import pytest
 import bot.pipeline.poll as poll_module
 from bot.classify.classifier import Classifier
 from bot.delivery.render import push_html
-from bot.models import ParsedPage, SourceKind, SourceSpec, Target, TargetKind
+from bot.models import ParsedPage, SourceKind, SourceRead, SourceSpec, Target, TargetKind
 from bot.pipeline.decide import MAX_BACKOFF_SECONDS
 from bot.pipeline.poll import Poller
 from bot.pipeline.retention import prune
 from bot.sources.fetch import Fetcher
 from bot.sources.parse import parse_source
-from bot.sources.read import SourceRead, read_source
+from bot.sources.read import read_source
 from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 from tests.fakes.news_site import FakeArticle, FakeNewsSite

@@ -12,9 +12,9 @@ import pytest
 
 from bot.config import Settings
 from bot.delivery.render import push_html
-from bot.models import StoredArticle
+from bot.models import SourceRead, StoredArticle
 from bot.sources.fetch import MAX_REDIRECTS, Fetcher, make_client
-from bot.sources.read import SourceRead, read_source
+from bot.sources.read import read_source
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
 from tests.sources.minisite import MiniSite
 

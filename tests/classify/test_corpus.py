@@ -1,0 +1,42 @@
+"""The labelled corpus keeps its shape: frozen test part apart by outlet, valid labels."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pycountry
+import pytest
+
+from bot.classify.topics import TOPICS
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "classify" / "corpus"
+EXTRA_CODES = {"XK"}  # Kosovo: user-assigned, used by Telegram readers and outlets alike
+
+
+def load(part: str) -> list[dict[str, object]]:
+    text = (CORPUS / f"{part}.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_no_outlet_is_in_both_parts_and_the_frozen_part_is_large_enough() -> None:
+    tune, test = load("tune"), load("test")
+    assert {i["outlet"] for i in tune}.isdisjoint({i["outlet"] for i in test})
+    assert len(test) >= 300 and len(tune) + len(test) >= 600
+    assert len({i["outlet"] for i in tune + test}) >= 100
+    assert len({c for i in tune + test for c in i["countries"]}) >= 80  # type: ignore[attr-defined]
+    languages = Counter(str(i["lang"]) for i in tune + test)
+    assert sum(languages[lang] for lang in ("es", "fr", "pt")) >= 0.15 * (len(tune) + len(test))
+
+
+@pytest.mark.parametrize("part", ["tune", "test"])
+def test_labels_are_known_codes_and_slugs_and_items_are_unique(part: str) -> None:
+    codes = {c.alpha_2 for c in pycountry.countries} | EXTRA_CODES
+    slugs = {t.slug for t in TOPICS}
+    items = load(part)
+    for item in items:
+        assert set(item["countries"]) <= codes, item  # type: ignore[arg-type]
+        assert set(item["topics"]) <= slugs, item  # type: ignore[arg-type]
+        assert str(item["title"]).strip(), item
+    assert len({(i["title"], i["teaser"]) for i in items}) == len(items)
