@@ -151,9 +151,6 @@ class Plan:
     def __len__(self) -> int:
         return sum(mask.bit_count() for mask in self.per_chat.values())
 
-    def keys_for(self, chat_id: int) -> list[str]:
-        return [self.keys[position] for position in _positions(self.per_chat.get(chat_id, 0))]
-
 
 def plan(
     items: Sequence[Candidate],
