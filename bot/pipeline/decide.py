@@ -20,7 +20,7 @@ from bot.models import (
     SourceState,
     Subscriber,
 )
-from bot.pipeline.match import Candidate, candidate, plan
+from bot.pipeline.match import Candidate, Stories, candidate, plan
 from bot.pipeline.stories import StoryIndex
 
 MAX_BACKOFF_SECONDS = 6 * 3600
@@ -53,6 +53,7 @@ class PollFacts:
     subscribers: Sequence[Subscriber]
     schedules: Mapping[int, Schedule]
     failed: Mapping[int, str] = field(default_factory=dict)  # source id -> error after reading
+    story_recipients: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
 
 def due(sources: Sequence[SourceState], now: float) -> list[SourceState]:
@@ -155,6 +156,21 @@ def _failed_or(read: SourceRead, error: str | None) -> SourceRead:
     return read if error is None else SourceRead(error=error)
 
 
+def story_roots(fresh: Sequence[Fresh]) -> dict[str, str]:
+    """Each new article's story, named by its earliest article, stored or new in this poll."""
+    roots: dict[str, str] = {}
+    for item in fresh:  # oldest first: a copy comes after what it copies
+        key = item.article.story_key
+        roots[item.article.url_norm] = roots.get(key, key) if key else item.article.url_norm
+    return roots
+
+
+def earlier_stories(fresh: Sequence[Fresh]) -> list[str]:
+    """The stories that began before this poll: who already got them is in the store."""
+    new = {item.article.url_norm for item in fresh}
+    return sorted({root for root in story_roots(fresh).values() if root not in new})
+
+
 def candidates(fresh: Sequence[Fresh]) -> list[Candidate]:
     """What matching looks at, for the articles that may be pushed."""
     return [candidate(item.article, item.article.url_norm) for item in fresh if item.pushable]
@@ -177,6 +193,7 @@ def decide(facts: PollFacts, policy: PollPolicy) -> PollIntent:
         facts.subscribers,
         digest_threshold=policy.digest_threshold,
         batch=f"poll{facts.now:.0f}",
+        stories=Stories(story_roots(facts.fresh), facts.story_recipients),
     )
     pushes.hold(dict(facts.schedules), facts.now)
     return PollIntent(polls, [item.article for item in facts.fresh], pushes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -158,8 +158,9 @@ def plan(
     *,
     digest_threshold: int,
     batch: str,
+    stories: Stories | None = None,
 ) -> Plan:
-    """One push per (chat, article); a chat with more than `digest_threshold` gets one digest.
+    """One push per (chat, story); a chat with more than `digest_threshold` gets one digest.
 
     Articles are indexed by the (kind, value) targets they carry; each subscription then ORs
     its target's articles into its chat, so the work follows subscriptions and matches, never
@@ -190,12 +191,56 @@ def plan(
         found = articles_for.get((sub.kind, sub.value))
         if found:
             per_chat[sub.chat_id] |= found
+    if stories is not None:
+        _once_per_story(per_chat, [item.key for item in items], stories)
     batches = {
         chat_id: f"{batch}:{chat_id}"
         for chat_id, mask in per_chat.items()
         if mask.bit_count() > digest_threshold
     }
     return Plan([item.key for item in items], dict(per_chat), batches)
+
+
+@dataclass(frozen=True, slots=True)
+class Stories:
+    """Which story each new article tells, and who already got each story.
+
+    `roots` names each article's story by its earliest article; `recipients` holds, for the
+    stories that began before this poll, the chats that already have a push of them.
+    """
+
+    roots: Mapping[str, str]
+    recipients: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+
+def _once_per_story(per_chat: dict[int, int], keys: Sequence[str], stories: Stories) -> None:
+    """A republished story reaches each chat once: its first copy, unless the chat had it."""
+    groups: dict[str, int] = defaultdict(int)
+    for position, key in enumerate(keys):
+        groups[stories.roots.get(key, key)] |= 1 << position
+    shared = {
+        root: mask
+        for root, mask in groups.items()
+        if mask.bit_count() > 1 or stories.recipients.get(root)
+    }
+    if not shared:
+        return
+    any_shared = 0
+    for mask in shared.values():
+        any_shared |= mask
+    for chat_id, mask in list(per_chat.items()):
+        if not mask & any_shared:
+            continue
+        for root, group in shared.items():
+            mine = mask & group
+            if mine:
+                mask &= ~group
+                if chat_id not in stories.recipients.get(root, frozenset()):
+                    mask |= mine & -mine  # the oldest copy
+        if mask:
+            per_chat[chat_id] = mask
+        else:
+            del per_chat[chat_id]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from bot.pipeline.decide import (
     candidates,
     decide,
     due,
+    earlier_stories,
     fresh_articles,
     unexpected,
 )
@@ -112,7 +113,11 @@ class Poller:
         items = candidates(processed.articles)
         subscribers = await load_subscribers(self._store, wanted(items)) if items else []
         schedules = await self._store.schedules() if items else {}
-        facts = PollFacts(now, sources, reads, processed.articles, subscribers, schedules, broken)
+        earlier = earlier_stories(processed.articles) if items else []
+        recipients = await self._store.story_recipients(earlier) if earlier else {}
+        facts = PollFacts(
+            now, sources, reads, processed.articles, subscribers, schedules, broken, recipients
+        )
         record = await self._store.apply(decide(facts, self._policy))
         failed = sum(1 for read in reads if read.error) + len(broken)
         summary = PollSummary(

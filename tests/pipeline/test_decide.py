@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.classify.classifier import Classifier
@@ -14,6 +16,7 @@ from bot.pipeline.decide import (
     backoff_seconds,
     decide,
     due,
+    earlier_stories,
     fresh_articles,
     source_poll,
 )
@@ -157,3 +160,34 @@ def test_an_article_that_breaks_classification_fails_only_its_source(
     polls = decide(facts, POLICY).polls
     assert [(p.source_id, p.ok, p.error) for p in polls] == [(1, False, "x"), (2, True, None)]
     assert polls[0].next_poll_after == NOW + POLICY.interval_seconds
+
+
+def test_a_story_reaches_each_chat_once_and_never_again(classifier: Classifier) -> None:
+    title = "Peruvian miners begin indefinite national strike over pay cuts"
+    fresh = fresh_from(
+        classifier,
+        (1, True, [parsed("strike", title, host="a.test")]),
+        (2, True, [parsed("strike", title, host="b.test")]),
+    )
+    subscribers = [Subscriber(1, TargetKind.COUNTRY, "PE"), Subscriber(2, TargetKind.COUNTRY, "PE")]
+    sources, reads = [source(1), source(2)], [read(), read()]
+    pushes = list(decide(PollFacts(NOW, sources, reads, fresh, subscribers, {}), POLICY).pushes)
+    assert sorted((p.chat_id, p.url_norm) for p in pushes) == [
+        (1, fresh[0].article.url_norm),
+        (2, fresh[0].article.url_norm),
+    ]
+    # a later copy of a story that began earlier: chat 1 already has it, chat 2 does not
+    later = fresh_from(classifier, (3, True, [parsed("strike", title, host="c.test")]))
+    later = [Fresh(replace(later[0].article, story_key="https://a.test/strike/"), True)]
+    assert earlier_stories(later) == ["https://a.test/strike/"]
+    facts = PollFacts(
+        NOW,
+        [source(3)],
+        [read()],
+        later,
+        subscribers,
+        {},
+        {},
+        {"https://a.test/strike/": frozenset({1})},
+    )
+    assert [p.chat_id for p in decide(facts, POLICY).pushes] == [2]

@@ -39,18 +39,23 @@ async def test_record_poll_dedupes_and_queues_pushes_once(store: SqliteStore) ->
     assert due[0].article.countries == ("PE",) and due[0].article.source_name == "A"
 
 
-async def test_one_push_per_story_and_pushes_name_the_other_sources(store: SqliteStore) -> None:
+async def test_a_story_knows_its_recipients_and_pushes_name_the_other_sources(
+    store: SqliteStore,
+) -> None:
+    """Who gets a story once is the pipeline's decision; the store says who already has it."""
     await store.upsert_chat(1, "private", "")
+    await store.upsert_chat(2, "private", "")
     a, b = await store.sync_sources(
         [SourceSpec("A", "https://a.example/"), SourceSpec("B", "https://b.example/")]
     )
     first = article(a.id, 1)
     copy = replace(article(b.id, 2), story_key=first.url_norm)
-    record = await store.apply(
-        PollIntent(
-            [], [first, copy], [PlannedPush(1, first.url_norm), PlannedPush(1, copy.url_norm)]
-        )
-    )
+    record = await store.apply(PollIntent([], [first, copy], [PlannedPush(1, first.url_norm)]))
     assert len(record.new_articles) == 2 and record.pushes_queued == 1
     (push,) = await store.due_pushes(10)
     assert push.article.source_name == "A" and push.article.also_in == ("B",)
+    by_either = await store.story_recipients([first.url_norm, copy.url_norm])
+    assert by_either == {first.url_norm: frozenset({1}), copy.url_norm: frozenset({1})}
+    assert await store.story_recipients(["https://unknown.example/"]) == {
+        "https://unknown.example/": frozenset()
+    }

@@ -33,14 +33,10 @@ async def queue_pushes(
     now: float,
 ) -> int:
     """Queue the pushes of articles just stored (`article_ids` by url_norm); how many were new."""
-    cursor = await db.executemany(  # one push per story: syndicated copies are skipped
+    cursor = await db.executemany(  # who gets which story once was decided by the pipeline
         "INSERT OR IGNORE INTO pushes "
         "(chat_id, article_id, batch, held, next_attempt_at, created_at) "
-        "SELECT id, ?, ?, ?, ?, ? FROM chats WHERE id = ? AND active = 1 "
-        # from the story's few articles to this chat's pushes, by index both ways
-        "AND NOT EXISTS (SELECT 1 FROM articles a JOIN pushes p "
-        "ON p.article_id = a.id AND p.chat_id = chats.id "
-        "WHERE a.story_id = (SELECT story_id FROM articles WHERE id = ?))",
+        "SELECT id, ?, ?, ?, ?, ? FROM chats WHERE id = ? AND active = 1",
         (
             (
                 article_ids[push.url_norm],
@@ -49,7 +45,6 @@ async def queue_pushes(
                 push.not_before,
                 now,
                 push.chat_id,
-                article_ids[push.url_norm],
             )
             for push in pushes
             if push.url_norm in article_ids
@@ -59,6 +54,22 @@ async def queue_pushes(
 
 
 class OutboxMixin(SqliteBase):
+    async def story_recipients(self, story_keys: Sequence[str]) -> dict[str, frozenset[int]]:
+        """The chats that already have a push of each story (named by one of its articles)."""
+        found: dict[str, set[int]] = {key: set() for key in story_keys}
+        for start in range(0, len(story_keys), 500):
+            chunk = list(story_keys[start : start + 500])
+            rows = await self._fetchall(
+                "SELECT named.url_norm, p.chat_id FROM articles named "
+                "JOIN articles a ON a.story_id = named.story_id "
+                "JOIN pushes p ON p.article_id = a.id "
+                f"WHERE named.url_norm IN ({marks(len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                found[row["url_norm"]].add(row["chat_id"])
+        return {key: frozenset(chats) for key, chats in found.items()}
+
     async def due_pushes(self, limit: int, per_chat: int = 30) -> list[PendingPush]:
         """Due pushes of the `limit` chats waiting longest, at most `per_chat` each, oldest first.
 
