@@ -13,7 +13,7 @@ from bot.models import SourceSpec
 from bot.sources.fetch import Fetcher
 from bot.sources.guard import UnsafeURLError, check_public_url
 from bot.sources.read import read_source
-from bot.text import normalize_url
+from bot.urls import is_http_url, normalize_url
 from handlers.common import NOT_ADMIN, command_text, is_admin, reply
 from handlers.context import NewsContext
 
@@ -46,14 +46,10 @@ async def addsource_command(update: Update, context: NewsContext) -> None:
         await reply(update, NOT_ADMIN)
         return
     url, _, name = command_text(update).partition(" ")
-    try:
-        parts = urlsplit(url)
-        scheme, host = parts.scheme, parts.hostname
-    except ValueError:  # e.g. http://[x : not a URL at all
-        scheme, host = "", None
-    if scheme not in ("http", "https") or not host:
+    if not is_http_url(url):
         await reply(update, "Usage: /addsource URL [name] — an http:// or https:// address.")
         return
+    host = urlsplit(url).hostname or url
     services = context.services
     settings = services.settings
     guarded = not settings.allow_private_sources

@@ -24,7 +24,7 @@ from bot.pipeline.stories import WINDOW_SECONDS, StoryIndex
 from bot.sources.fetch import Fetcher
 from bot.sources.read import SourceRead, read_source
 from bot.store.base import Store
-from bot.text import normalize_url
+from bot.urls import normalize_url
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ import httpx
 from bot.errors import FetchError
 from bot.models import FetchResult
 from bot.sources.guard import check_public_url
+from bot.urls import is_http_url
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -149,7 +150,7 @@ def _check_url(url: str) -> None:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
         raise FetchError(f"invalid URL: {_reason(exc)}") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
+    if not is_http_url(str(parsed)):
         raise FetchError(f"not an absolute http(s) URL: {url[:_MESSAGE_LIMIT]}")
 
 

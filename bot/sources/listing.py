@@ -21,7 +21,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from bot.errors import ParseError
 from bot.models import ListingSelectors, ParsedArticle, ParsedPage, SourceKind
-from bot.text import clean_text, normalize_url, shorten
+from bot.text import clean_text, shorten
+from bot.urls import is_http_url, normalize_url
 
 TEASER_MAX_CHARS = 1000
 AUTHOR_MAX_CHARS = 80
@@ -411,12 +412,12 @@ def _article_url(href: str | None, *, base: str, page_url: str) -> str | None:
         return None
     try:
         url = urljoin(base, href.strip())
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
     except ValueError:  # "http://[broken" and the like
         return None
-    if parts.scheme not in ("http", "https") or not host:
+    if not is_http_url(url):
         return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
     if any(host == h or host.endswith("." + h) for h in _DONATION_HOSTS):
         return None
     segments = [s.lower() for s in parts.path.split("/") if s]
