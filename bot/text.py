@@ -9,8 +9,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 ELLIPSIS = "…"
 
-# Elements whose text is never prose a reader should see.
-_INVISIBLE_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "svg", "head"]
+# Elements whose text a browser never shows as prose, wherever they are on a page.
+INVISIBLE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg")
+# A fragment of feed or page markup also never shows its <head>; a whole page keeps it for
+# its <title> and <base>.
+_FRAGMENT_INVISIBLE_TAGS = [*INVISIBLE_TAGS, "head"]
 # "Continue reading" links and the like, dropped before the text is taken.
 _MORE_LINK_SELECTOR = ", ".join(
     [
@@ -82,7 +85,7 @@ def clean_text(raw: str) -> str:
 def _html_to_text(raw: str) -> str:
     """Strip tags with a real parser, so broken markup and entities read as a browser shows them."""
     tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", raw), is_fragment=True)
-    tree.strip_tags(_INVISIBLE_TAGS)
+    tree.strip_tags(_FRAGMENT_INVISIBLE_TAGS)
     for node in tree.css(_MORE_LINK_SELECTOR):
         node.decompose()
     return tree.text(separator="") or ""
