@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.classify.normalize import collapse
+from bot.classify.normalize import QUOTE_MARKS, collapse
 from bot.models import Target, TargetKind, Unresolved
 from bot.query.resolver import Resolver, keyword_target
 
@@ -38,7 +38,7 @@ MAX_FILTER_CHARS = 300
 MAX_FILTER_TERMS = 12
 MAX_DEPTH = 6
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
-_QUOTES = '"“”„«»'
+_QUOTES = QUOTE_MARKS
 
 # A node is ["t", kind, value] | ["and", [nodes]] | ["or", [nodes]] | ["not", node].
 Node = list[Any]
