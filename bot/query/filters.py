@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.classify.normalize import QUOTE_MARKS, collapse
+from bot.errors import ReaderInputError
 from bot.models import Target, TargetKind, Unresolved
 from bot.query.resolver import Resolver, keyword_target
 
@@ -44,7 +45,7 @@ _QUOTES = QUOTE_MARKS
 Node = list[Any]
 
 
-class FilterError(ValueError):
+class FilterError(ReaderInputError):
     """The filter cannot be read; the message is for the reader."""
 
 
