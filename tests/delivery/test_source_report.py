@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.delivery.source_report import ago, summary_line, table
 from bot.models import SourceKind, SourceState
-from tests.test_cli import newsbot
+from tests.helpers.cli import newsbot
 
 NOW = 1_000_000.0
 
