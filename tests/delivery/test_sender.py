@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
@@ -113,7 +114,7 @@ class World:
 
     def rows(self) -> list[PushRow]:
         """Every push, oldest first, straight from the database file."""
-        with sqlite3.connect(self.db_path) as db:
+        with contextlib.closing(sqlite3.connect(self.db_path)) as db:  # `with connect` never closes
             found = db.execute(
                 "SELECT p.chat_id, a.title, p.status, p.attempts, p.next_attempt_at, "
                 "p.message_id, p.last_error FROM pushes p JOIN articles a ON a.id = p.article_id "
