@@ -8,126 +8,21 @@ labelled by hand: tests/fixtures/classify/eval_set.jsonl.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `bot` importable from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.classify.classifier import Classifier
-
-EVAL_SET = Path(__file__).resolve().parent.parent / "tests/fixtures/classify/eval_set.jsonl"
-TARGET_COUNTRIES_F1 = 0.95
-TARGET_TOPICS_F1 = 0.85
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One labelled teaser."""
-
-    id: int
-    source_url: str
-    title: str
-    teaser: str
-    categories: tuple[str, ...]
-    countries: frozenset[str]
-    topics: frozenset[str]
-
-
-@dataclass(slots=True)
-class Score:
-    """Micro-averaged counts for one kind of label."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, gold: frozenset[str], found: frozenset[str]) -> None:
-        self.tp += len(gold & found)
-        self.fp += len(found - gold)
-        self.fn += len(gold - found)
-
-
-@dataclass(slots=True)
-class Report:
-    """Scores plus one line per wrong item."""
-
-    items: int = 0
-    countries: Score = field(default_factory=Score)
-    topics: Score = field(default_factory=Score)
-    errors: list[str] = field(default_factory=list)
-
-
-def load(path: Path = EVAL_SET) -> list[Item]:
-    """Read the labelled set, one JSON object per line."""
-    items: list[Item] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        raw = json.loads(line)
-        items.append(
-            Item(
-                id=int(raw["id"]),
-                source_url=str(raw["source_url"]),
-                title=str(raw["title"]),
-                teaser=str(raw["teaser"]),
-                categories=tuple(raw.get("categories") or ()),
-                countries=frozenset(raw["countries"]),
-                topics=frozenset(raw["topics"]),
-            )
-        )
-    return items
-
-
-def _diff(label: str, gold: frozenset[str], found: frozenset[str]) -> str:
-    """ "countries +US -PE" style summary of one item's mistakes."""
-    extra = " ".join(f"+{value}" for value in sorted(found - gold))
-    missing = " ".join(f"-{value}" for value in sorted(gold - found))
-    return f"{label} {extra} {missing}".replace("  ", " ").strip()
-
-
-def evaluate(
-    items: Iterable[Item], classifier: Classifier | None = None, *, use_categories: bool = True
-) -> Report:
-    """Classify every item and compare with its labels."""
-    classifier = classifier or Classifier.default()
-    report = Report()
-    for item in items:
-        tags = classifier.classify(
-            item.title, item.teaser, item.categories if use_categories else ()
-        )
-        countries, topics = frozenset(tags.countries), frozenset(tags.topics)
-        report.items += 1
-        report.countries.add(item.countries, countries)
-        report.topics.add(item.topics, topics)
-        wrong = [
-            _diff(label, gold, found)
-            for label, gold, found in (
-                ("countries", item.countries, countries),
-                ("topics", item.topics, topics),
-            )
-            if gold != found
-        ]
-        if wrong:
-            shown = item.title or item.teaser
-            report.errors.append(f"#{item.id} {shown[:70]!r}: {'; '.join(wrong)}")
-    return report
+from tests.helpers.classify_eval import (
+    EVAL_SET,
+    TARGET_COUNTRIES_F1,
+    TARGET_TOPICS_F1,
+    Score,
+    evaluate,
+    load,
+)
 
 
 def _line(name: str, score: Score, target: float) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bot` importable from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.classify_eval import load
 from bot.classify.classifier import Classifier
+from tests.helpers.classify_eval import load
 
 ARTICLES = 10_000
 TARGET_PER_SECOND = 5_000

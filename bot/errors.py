@@ -4,12 +4,24 @@
     ├── ConfigError          settings or sources file unusable; the CLI exits with code 2
     │   └── DataError        a bundled table in bot/data/ (topics, places) fails its checks
     ├── StorageError         the database failed (wraps sqlite errors)
-    │   └── SchemaError      the database is newer than this code, or a migration failed
-    └── SourceError          one source failed this poll; logged, stored, and the poll goes on
-        ├── FetchError       network, HTTP status, size cap, timeout
-        └── ParseError       nothing usable in the body
+    │   ├── SchemaError      the database is newer than this code, or a migration failed
+    │   └── FilterFormatError  (bot.query.filter_tree) a stored filter not in its documented form
+    ├── SourceError          one source failed this poll; logged, stored, and the poll goes on
+    │   ├── FetchError       network, HTTP status, size cap, timeout
+    │   │   └── UnsafeURLError   (bot.sources.guard) a host that resolves to a private address
+    │   └── ParseError       nothing usable in the body
+    └── ReaderInputError     what a reader typed cannot be used; the message says why (also a
+        │                    ValueError, so `except ValueError` around parsing keeps working)
+        ├── FilterError      (bot.query.filters) a boolean filter that does not parse
+        └── ScheduleError    /settings words that are not a schedule (bot.query.schedule)
 
-Only SourceError is absorbed by the poller; anything else is a bug and propagates.
+A SourceError is one source's failure this poll; so is any other exception met while reading,
+parsing or classifying that source (recorded as "unexpected …", its traceback logged at debug),
+so one source can never stop a poll.
+ReaderInputError's message is written for the reader and is shown to them as it is.
+Outside the tree on purpose: pydantic validators in bot.config raise ValueError, as pydantic
+requires, and load_settings turns the report into a ConfigError; a ValueError for a bad
+argument (shorten(text, 0), a filter Term of kind FILTER) is a caller's bug, not an outcome.
 """
 
 from __future__ import annotations
@@ -45,3 +57,11 @@ class FetchError(SourceError):
 
 class ParseError(SourceError):
     """The body held nothing we could read as articles."""
+
+
+class ReaderInputError(NewsbotError, ValueError):
+    """A reader's words cannot be used; the message tells them what to type instead."""
+
+
+class ScheduleError(ReaderInputError):
+    """Quiet hours, digest hour or time zone given in words we cannot read."""

@@ -1,17 +1,19 @@
-"""Text helpers shared by the parsers and the message formatter: clean, shorten, normalise URLs."""
+"""Text helpers shared by the parsers and the message formatter: clean and shorten prose."""
 
 from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 ELLIPSIS = "…"
 
-# Elements whose text is never prose a reader should see.
-_INVISIBLE_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "svg", "head"]
+# Elements whose text a browser never shows as prose, wherever they are on a page.
+INVISIBLE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg")
+# A fragment of feed or page markup also never shows its <head>; a whole page keeps it for
+# its <title> and <base>.
+_FRAGMENT_INVISIBLE_TAGS = [*INVISIBLE_TAGS, "head"]
 # "Continue reading" links and the like, dropped before the text is taken.
 _MORE_LINK_SELECTOR = ", ".join(
     [
@@ -67,11 +69,6 @@ _ABBREVIATION = re.compile(
 )
 _WORD_TAIL_PUNCTUATION = " \t\n,;:-\u2013\u2014(/"  # and en and em dashes
 
-_TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid"}
-)
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
 
 def clean_text(raw: str) -> str:
     """Turn feed or page markup into the plain prose a reader sees, minus WordPress boilerplate."""
@@ -88,7 +85,7 @@ def clean_text(raw: str) -> str:
 def _html_to_text(raw: str) -> str:
     """Strip tags with a real parser, so broken markup and entities read as a browser shows them."""
     tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", raw), is_fragment=True)
-    tree.strip_tags(_INVISIBLE_TAGS)
+    tree.strip_tags(_FRAGMENT_INVISIBLE_TAGS)
     for node in tree.css(_MORE_LINK_SELECTOR):
         node.decompose()
     return tree.text(separator="") or ""
@@ -137,42 +134,3 @@ def _last_sentence_end(text: str, limit: int) -> int:
             continue
         best = end
     return best
-
-
-def normalize_url(url: str) -> str:
-    """Give every spelling of one article's address the same key, so it is stored and sent once."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return url
-    host = parts.hostname.lower().rstrip(".")
-    host = host.removeprefix("www.")
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    if parts.username is not None:
-        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
-        host = f"{userinfo}@{host}"
-    path = parts.path or "/"
-    if len(path) > 1:
-        path = path.rstrip("/") or "/"
-    return urlunsplit(("https", host, path, _clean_query(parts.query), ""))
-
-
-def _clean_query(query: str) -> str:
-    """Drop tracking parameters and sort the rest, keeping each pair's original encoding."""
-    kept = []
-    for pair in query.split("&"):
-        if not pair:
-            continue
-        key = pair.split("=", 1)[0].lower()
-        if key.startswith("utm_") or key in _TRACKING_PARAMS:
-            continue
-        kept.append(pair)
-    return "&".join(sorted(kept))

@@ -15,7 +15,7 @@ from bot.classify.countries import country
 from bot.classify.regions import region
 from bot.classify.topics import topic
 from bot.models import ArticleText
-from bot.text import normalize_url
+from bot.urls import normalize_url
 from handlers.common import reply
 from handlers.context import NewsContext
 

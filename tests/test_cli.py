@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import sqlite3
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.models import NewArticle, PlannedPush, PollIntent, SourceSpec
 from bot.store.sqlite import SqliteStore
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
+from tests.helpers.cli import newsbot
 from tests.sources.minisite import MiniSite
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-async def newsbot(*args: str, cwd: Path, stdin: bytes = b"", **env: str) -> tuple[int, str, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    environment.update(env, PYTHONPATH=str(REPO))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=cwd,
-        env=environment,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate(stdin)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 async def test_classify_argument_and_stdin(tmp_path: Path) -> None:

@@ -1,10 +1,10 @@
-"""Tests for bot.text: clean_text, shorten, normalize_url."""
+"""Tests for bot.text: clean_text, shorten."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.text import clean_text, normalize_url, shorten
+from bot.text import clean_text, shorten
 
 # --- clean_text ------------------------------------------------------------------------------
 
@@ -123,45 +123,3 @@ def test_shorten_never_exceeds_the_limit(limit: int) -> None:
 def test_shorten_rejects_a_zero_limit() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         shorten("text", 0)
-
-
-# --- normalize_url ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://example.org/a/b", "https://example.org/a/b"),
-        ("HTTPS://Example.ORG/Path", "https://example.org/Path"),
-        ("http://example.org/a", "https://example.org/a"),
-        ("https://www.example.org/a", "https://example.org/a"),
-        ("https://example.org:443/a", "https://example.org/a"),
-        ("http://example.org:80/a", "https://example.org/a"),
-        ("https://example.org:8443/a", "https://example.org:8443/a"),
-        ("https://example.org/a/#comments", "https://example.org/a"),
-        ("https://example.org/a/", "https://example.org/a"),
-        ("https://example.org/", "https://example.org/"),
-        ("https://example.org", "https://example.org/"),
-        ("https://example.org/?utm_source=tw&utm_medium=social", "https://example.org/"),
-        ("https://example.org/a?fbclid=abc&gclid=def", "https://example.org/a"),
-        ("https://example.org/a?b=2&a=1", "https://example.org/a?a=1&b=2"),
-        ("https://example.org/a?p=1&UTM_Campaign=x", "https://example.org/a?p=1"),
-        ("https://example.org/a?q=a%20b", "https://example.org/a?q=a%20b"),
-        ("  https://example.org/a  ", "https://example.org/a"),
-        ("mailto:someone@example.org", "mailto:someone@example.org"),
-        ("not a url", "not a url"),
-        ("http://[::1]:8080/x/", "https://[::1]:8080/x"),
-        ("https://example.org:notaport/", "https://example.org:notaport/"),
-    ],
-)
-def test_normalize_url(url: str, expected: str) -> None:
-    assert normalize_url(url) == expected
-
-
-def test_normalize_url_makes_spellings_of_one_article_equal() -> None:
-    spellings = [
-        "http://www.popularresistance.org/robin-hood-strikes-in-france/",
-        "https://popularresistance.org/robin-hood-strikes-in-france",
-        "https://POPULARRESISTANCE.org/robin-hood-strikes-in-france/?utm_source=rss#respond",
-    ]
-    assert len({normalize_url(url) for url in spellings}) == 1

@@ -34,12 +34,12 @@ from enum import IntEnum
 from bot.classify import geodata
 from bot.classify.gazetteer import Guard, PlaceKind, key
 from bot.classify.matcher import Hit, Matcher
-from bot.classify.normalize import align, collapse, fold, nfc
+from bot.classify.normalize import align, nfc
 from bot.classify.regions import REGIONS
 from bot.classify.topics import TOPICS
 from bot.models import Tags, TargetKind
 
-__all__ = ["Classifier", "Evidence", "Explanation", "keyword_in"]
+__all__ = ["Classifier", "Evidence", "Explanation"]
 
 TITLE_POINTS = 3
 CATEGORY_POINTS = 5
@@ -450,25 +450,3 @@ def _region_members() -> dict[str, frozenset[str]]:
 def _default() -> Classifier:
     """Build the shared classifier once per process."""
     return Classifier(Matcher.build())
-
-
-@functools.lru_cache(maxsize=4096)
-def _keyword_pattern(keyword: str) -> re.Pattern[str] | None:
-    """Compile a keyword once; subscriptions are checked against many articles."""
-    phrase = collapse(fold(keyword).replace("-", " "))
-    if not any(ch.isalnum() for ch in phrase):
-        return None
-    body = r"\s+".join(re.escape(part) for part in phrase.split(" "))
-    return re.compile(rf"(?<!\w){body}(?!\w)")
-
-
-@functools.lru_cache(maxsize=256)
-def _keyword_text(text: str) -> str:
-    """Fold an article once while all keyword subscriptions are checked against it."""
-    return fold(text).replace("-", " ")
-
-
-def keyword_in(keyword: str, text: str) -> bool:
-    """Whole-word phrase match ignoring case, accents and hyphens, for keyword subscriptions."""
-    pattern = _keyword_pattern(keyword)
-    return pattern is not None and pattern.search(_keyword_text(text)) is not None

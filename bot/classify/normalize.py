@@ -1,9 +1,11 @@
 """Text folding for matching: one place that decides when two spellings are the same word.
 
-`fold` is the public, exact form (stored keyword phrases, lookups).  `align` is the
-matcher's form: it maps every character of NFC text to exactly one character, so a
-position in the folded text is the same position in the original and the classifier
-can look at the original's capitals.
+`fold` is the public, exact form (stored keyword phrases, lookups); `phrase_form` is fold
+with hyphens as spaces and single spaces, the form keyword phrases and readers' terms are
+compared in.  `align` is the matcher's form: it maps every character of NFC text to exactly
+one character, so a position in the folded text is the same position in the original and
+the classifier can look at the original's capitals.  `QUOTE_MARKS` are the double quotes a
+reader may put around a phrase.
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["align", "collapse", "fold", "key", "nfc"]
+__all__ = ["QUOTE_MARKS", "align", "collapse", "fold", "key", "nfc", "phrase_form", "strip_marks"]
+
+# Straight, curly, low-9, reversed and angle double quotes; fold maps each to '"'.
+QUOTE_MARKS = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'
 
 _PUNCT = str.maketrans(
     {
         # Apostrophes and single quotes, double quotes, then hyphens and dashes.
         **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032`\u00b4", "'"),
         **dict.fromkeys("\u02b9\u02bb\u02bc\u02bd\u02c8\uff07", "'"),
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e\uff02", '"'),
+        **dict.fromkeys(QUOTE_MARKS + "\u2033\u301d\u301e\uff02", '"'),
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-"),
         # Letters that NFKD leaves alone but a reader types without the stroke.
         "ø": "o",
@@ -37,12 +42,15 @@ _PUNCT = str.maketrans(
 _SPACE_RE = re.compile(r"\s+")
 
 
+def strip_marks(text: str) -> str:
+    """Decompose (NFKD) and drop the combining marks, so "Perú" and "Peru" are one spelling."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _fold_once(text: str) -> str:
     """One pass of NFKD, casefold, accent stripping and punctuation unification."""
-    decomposed = unicodedata.normalize("NFKD", text).casefold()
-    decomposed = unicodedata.normalize("NFKD", decomposed)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.translate(_PUNCT)
+    return strip_marks(unicodedata.normalize("NFKD", text).casefold()).translate(_PUNCT)
 
 
 def fold(text: str) -> str:
@@ -56,6 +64,11 @@ def fold(text: str) -> str:
 def collapse(text: str) -> str:
     """Squeeze runs of whitespace to one space and trim, for phrases typed by people."""
     return _SPACE_RE.sub(" ", text).strip()
+
+
+def phrase_form(text: str) -> str:
+    """Fold, hyphens as spaces, single spaces: "Lithium-Mining" and "lithium  mining" meet."""
+    return collapse(fold(text).replace("-", " "))
 
 
 def nfc(text: str) -> str:

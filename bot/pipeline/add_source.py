@@ -14,7 +14,7 @@ from bot.sources.fetch import Fetcher
 from bot.sources.guard import UnsafeURLError, check_public_url
 from bot.sources.read import read_source
 from bot.store.base import Store
-from bot.text import normalize_url
+from bot.urls import is_http_url, normalize_url
 
 NAME_CHARS = 80
 
@@ -56,12 +56,7 @@ AddOutcome = NotAUrl | Refused | AlreadyPolled | Unreadable | Added
 
 def _host(url: str) -> str | None:
     """The host of an absolute http(s) URL, or None for anything else."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:  # e.g. http://[x : not a URL at all
-        return None
-    return host if parts.scheme in ("http", "https") and host else None
+    return urlsplit(url).hostname if is_http_url(url) else None
 
 
 def source_name(wanted: str, title: str | None, host: str, taken: set[str]) -> str:

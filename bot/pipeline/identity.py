@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import TypeVar
 
 from bot.models import ParsedArticle
-from bot.text import normalize_url
+from bot.urls import normalize_url
 
 S = TypeVar("S")
 

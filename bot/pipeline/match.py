@@ -6,10 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import ahocorasick
-
-from bot.classify.classifier import keyword_in
-from bot.classify.normalize import collapse, fold
+from bot.classify.keywords import KeywordIndex, keyword_in
 from bot.classify.regions import region, regions_of
 from bot.models import (
     NewArticle,
@@ -37,50 +34,6 @@ class Candidate:
 
 def candidate(article: NewArticle | StoredArticle, key: str) -> Candidate:
     return Candidate(key, article.countries, article.topics, f"{article.title}\n{article.teaser}")
-
-
-def _keyword_form(text: str) -> str:
-    """The form keyword_in compares: folded, hyphens as spaces, single spaces."""
-    return collapse(fold(text).replace("-", " "))
-
-
-class KeywordIndex:
-    """Every followed phrase in one Aho-Corasick automaton, so each article is scanned once.
-
-    Agrees with `keyword_in` (a property test holds them together); that one serves /latest,
-    this one the fan-out, where thousands of phrases meet every new article.
-    """
-
-    def __init__(self, phrases: Iterable[str]) -> None:
-        self._automaton = ahocorasick.Automaton()
-        by_form: dict[str, list[str]] = defaultdict(list)
-        for phrase in set(phrases):
-            form = _keyword_form(phrase)
-            if any(ch.isalnum() for ch in form):
-                by_form[form].append(phrase)
-        for form, originals in by_form.items():
-            self._automaton.add_word(form, (len(form), tuple(originals)))
-        self._empty = not by_form
-        if not self._empty:
-            self._automaton.make_automaton()
-
-    def found(self, text: str) -> set[str]:
-        """The phrases that occur in `text` as whole words."""
-        if self._empty:
-            return set()
-        hay = _keyword_form(text)
-        hits: set[str] = set()
-        for end, (length, originals) in self._automaton.iter(hay):
-            start = end - length + 1
-            before = hay[start - 1] if start > 0 else " "
-            after = hay[end + 1] if end + 1 < len(hay) else " "
-            if not _wordy(before) and not _wordy(after):
-                hits.update(originals)
-        return hits
-
-
-def _wordy(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 def matches(target: Target, item: Candidate) -> bool:

@@ -7,12 +7,12 @@ article of another source tells the same story.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.classify.normalize import collapse, strip_marks
 from bot.models import RecentStory
 
 WINDOW_SECONDS = 3 * 86400  # republications appear within a few days
@@ -35,9 +35,7 @@ _SITE_SUFFIX = re.compile(r"\s+[-|\u2013\u2014:]\s+[^-|\u2013\u2014:]{2,40}$")
 
 def normalized(text: str) -> str:
     """Lower case, no accents, no punctuation, single spaces: what similarity compares."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    return collapse(_NON_WORD.sub(" ", strip_marks(text.casefold())))
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.errors import StorageError
 from bot.models import TargetKind
 
 MAX_TERMS = 12  # terms in one filter
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 Leaf = Callable[["Term"], bool]
 
 
-class FilterFormatError(ValueError):
+class FilterFormatError(StorageError, ValueError):
     """A stored filter is not in the form the module docstring describes."""
 
 

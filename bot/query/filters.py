@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.classify.normalize import collapse
+from bot.classify.normalize import QUOTE_MARKS, collapse
+from bot.errors import ReaderInputError
 from bot.models import Target, TargetKind
 from bot.models import UnresolvedReason as Reason
 from bot.query.filter_tree import MAX_DEPTH, MAX_TERMS, AllOf, AnyOf, Node, Not, Term, dump
@@ -27,11 +28,11 @@ from bot.query.resolver import Resolver, keyword_target
 
 MAX_FILTER_CHARS = 300
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
-_QUOTES = '"“”„«»'
+_QUOTES = QUOTE_MARKS
 _NOT_A_KEYWORD = frozenset({Reason.TYPO, Reason.AMBIGUOUS})  # ask the reader instead
 
 
-class FilterError(ValueError):
+class FilterError(ReaderInputError):
     """The filter cannot be read; the message is for the reader."""
 
 

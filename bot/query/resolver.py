@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 from bot.classify import geodata
 from bot.classify.countries import Country, all_countries, country
 from bot.classify.gazetteer import PlaceKind, place_names
-from bot.classify.normalize import collapse, fold
+from bot.classify.normalize import QUOTE_MARKS, collapse, fold, phrase_form
 from bot.classify.regions import REGIONS, Region, region
 from bot.classify.topics import NOT_TOPICS, TOPICS, Topic, topic
 from bot.models import Target, TargetKind, Unresolved
@@ -33,8 +33,8 @@ MAX_SUGGESTIONS = 3
 _FUZZY_CUTOFF = 0.75  # OSA similarity: one typo or swapped pair in four letters
 _SHOWN_CHARS = 40
 
-_OPEN_QUOTES = '"“”„«»‟'
-_QUOTED = re.compile(r"[\"“”„«»‟]([^\"“”„«»‟]*)[\"“”„«»‟]?")
+_OPEN_QUOTES = QUOTE_MARKS
+_QUOTED = re.compile(rf"[{QUOTE_MARKS}]([^{QUOTE_MARKS}]*)[{QUOTE_MARKS}]?")
 _SEPARATORS = re.compile(r"[,;\n|]+")
 _COMMAND = re.compile(r"^\s*/\w+(?:@\w+)?")
 _MENTION = re.compile(r"(?<![\w.])@\w+")
@@ -66,7 +66,7 @@ def region_target(item: Region) -> Target:
 def keyword_target(phrase: str) -> Target | None:
     """A keyword target for a phrase, or None when it is too short or too long to follow."""
     shown = collapse(phrase.strip().strip(_OPEN_QUOTES + "'"))
-    value = collapse(fold(shown).replace("-", " "))
+    value = phrase_form(shown)
     if sum(ch.isalnum() for ch in value) < KEYWORD_MIN_CHARS or len(value) > KEYWORD_MAX_CHARS:
         return None
     return Target(TargetKind.KEYWORD, value, f'🔎 "{shown}"')
@@ -74,7 +74,7 @@ def keyword_target(phrase: str) -> Target | None:
 
 def _norm(text: str) -> str:
     """Lookup form of a reader's term: folded, no dots or hyphens, single spaces."""
-    return collapse(fold(text).replace("-", " ").replace(".", ""))
+    return collapse(phrase_form(text).replace(".", ""))
 
 
 def _strip_the(text: str) -> str:

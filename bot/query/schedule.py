@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.errors import ScheduleError
 from bot.models import Schedule
 
 MIN_OFFSET_MINUTES = 12 * 60  # UTC-12:00 … UTC+14:00 are the zones people live in
@@ -41,7 +42,7 @@ def describe(schedule: Schedule) -> list[str]:
 def _hour(word: str) -> int:
     match = _HOUR_WORD.match(word)
     if not match or int(match.group(1)) > 23:
-        raise ValueError(f"“{word}” is not an hour from 0 to 23")
+        raise ScheduleError(f"“{word}” is not an hour from 0 to 23")
     return int(match.group(1))
 
 
@@ -49,13 +50,13 @@ def parse_offset(word: str) -> int:
     """'+2', '-5', '+5:30', 'UTC+1', '0' → minutes east of UTC."""
     match = _OFFSET_WORD.match(word.strip().lower())
     if not match:
-        raise ValueError(f"“{word}” is not a UTC offset such as +2, -5 or +5:30")
+        raise ScheduleError(f"“{word}” is not a UTC offset such as +2, -5 or +5:30")
     if int(match.group(3) or 0) > 59:
-        raise ValueError(f"“{word}” has more than 59 minutes")
+        raise ScheduleError(f"“{word}” has more than 59 minutes")
     minutes = int(match.group(2)) * 60 + int(match.group(3) or 0)
     minutes = -minutes if match.group(1) == "-" else minutes
     if not -MIN_OFFSET_MINUTES <= minutes <= MAX_OFFSET_MINUTES:
-        raise ValueError("a UTC offset is between -12 and +14 hours")
+        raise ScheduleError("a UTC offset is between -12 and +14 hours")
     return minutes
 
 
@@ -68,10 +69,10 @@ def apply_words(schedule: Schedule, text: str) -> Schedule:
             return replace(schedule, quiet_start=None, quiet_end=None)
         start, sep, end = value.replace("\u2013", "-").partition("-")
         if not sep:
-            raise ValueError("say the quiet hours as start-end, e.g. /settings quiet 22-7")
+            raise ScheduleError("say the quiet hours as start-end, e.g. /settings quiet 22-7")
         first, last = _hour(start.strip()), _hour(end.strip())
         if first == last:
-            raise ValueError("quiet hours need a different start and end")
+            raise ScheduleError("quiet hours need a different start and end")
         return replace(schedule, quiet_start=first, quiet_end=last)
     if setting == "digest":
         if value in ("off", "none", "no"):
@@ -79,7 +80,7 @@ def apply_words(schedule: Schedule, text: str) -> Schedule:
         return replace(schedule, digest_hour=_hour(value))
     if setting in ("tz", "timezone", "utc"):
         return replace(schedule, tz_offset_minutes=parse_offset(value))
-    raise ValueError(
+    raise ScheduleError(
         "I know three settings: quiet (e.g. quiet 22-7 or quiet off), "
         "digest (e.g. digest 8 or digest off) and tz (e.g. tz +2)"
     )

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from bot.errors import ConfigError
 from bot.models import ListingSelectors, SourceKind, SourceSpec
 from bot.sources.listing import valid_selector
-from bot.text import normalize_url
+from bot.urls import is_http_url, normalize_url
 
 _KEYS = ("name", "url", "kind", "selectors")
 _SELECTOR_KEYS = ("item", "title", "link", "teaser", "date", "author")
@@ -83,11 +83,10 @@ def _spec(entry: dict[str, Any], *, where: str) -> SourceSpec:
         raise ConfigError(f"{where}: 'url' must be a non-empty string")
     url = url.strip()
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
+        urlsplit(url).port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         raise ConfigError(f"{where}: 'url' is not a valid URL: {url!r}") from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if not is_http_url(url):
         raise ConfigError(f"{where}: 'url' must be an http:// or https:// URL, got {url!r}")
     kind = _kind(entry.get("kind"), where=where)
     selectors = _selectors(entry.get("selectors"), where=where)

@@ -7,6 +7,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from bot.sources.listing import decode_html
+from bot.urls import is_http_url
 
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
@@ -27,12 +28,11 @@ def feed_links(body: bytes, *, url: str, content_type: str | None = None) -> lis
         title = (node.attributes.get("title") or "").lower()
         try:
             absolute = urljoin(url, href)
-            parts = urlsplit(absolute)
         except ValueError:
             continue
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if not is_http_url(absolute):
             continue
-        if "comments" in title or "/comments/" in parts.path:
+        if "comments" in title or "/comments/" in urlsplit(absolute).path:
             continue  # WordPress's comments feed is not news
         if absolute not in links:
             links.append(absolute)

@@ -9,13 +9,14 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 
 from bot.errors import ParseError
 from bot.models import ParsedArticle, ParsedPage, SourceKind
 from bot.text import clean_text, shorten
+from bot.urls import is_http_url
 
 # Teasers are stored; a feed that ships whole articles must not fill the database with them.
 TEASER_MAX_CHARS = 1000
@@ -59,11 +60,9 @@ def _article(entry: Mapping[str, Any], *, base: str) -> ParsedArticle | None:
         return None
     try:
         url = urljoin(base, link)
-        parts = urlsplit(url)
-        host = parts.hostname
     except ValueError:  # "http://[broken" and the like
         return None
-    if parts.scheme not in ("http", "https") or not host:
+    if not is_http_url(url):
         return None
     teaser = shorten(clean_text(_teaser_html(entry)), TEASER_MAX_CHARS)
     title = clean_text(str(entry.get("title") or ""))

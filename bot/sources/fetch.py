@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import httpx
 
 from bot.errors import FetchError
 from bot.models import FetchResult
 from bot.sources.guard import check_public_url
+from bot.urls import is_http_url
 
-if TYPE_CHECKING:
-    from bot.config import Settings
+
+class FetchSettings(Protocol):
+    """What fetching needs of the settings: bot.config.Settings fits, unimported."""
+
+    @property
+    def user_agent(self) -> str: ...
+    @property
+    def fetch_timeout_seconds(self) -> float: ...
+    @property
+    def fetch_concurrency(self) -> int: ...
+    @property
+    def fetch_max_bytes(self) -> int: ...
+
 
 MAX_REDIRECTS = 5
 ACCEPT = (
@@ -23,7 +35,7 @@ _MESSAGE_LIMIT = 200
 _GUARD = "newsbot_guard"  # a request extension; httpx copies it onto every redirect
 
 
-def make_client(settings: Settings) -> httpx.AsyncClient:
+def make_client(settings: FetchSettings) -> httpx.AsyncClient:
     """Build the single client every fetch shares, so connections and HTTP/2 sessions are reused."""
     timeout = settings.fetch_timeout_seconds
     return httpx.AsyncClient(
@@ -54,7 +66,7 @@ class Fetcher:
             client.event_hooks = hooks
 
     @classmethod
-    def from_settings(cls, settings: Settings, client: httpx.AsyncClient) -> Fetcher:
+    def from_settings(cls, settings: FetchSettings, client: httpx.AsyncClient) -> Fetcher:
         """The one way the bot and the CLI assemble a fetcher: caps from the settings."""
         return cls(
             client,
@@ -158,12 +170,12 @@ def _check_url(url: str) -> None:
     """Refuse anything but an absolute http(s) URL before any connection is tried."""
     try:
         parsed = httpx.URL(url)
-        host = parsed.host  # decoded lazily: idna refuses e.g. xn--a.com here
+        parsed.host  # noqa: B018 - decoded lazily: idna refuses e.g. xn--a.com here
     except httpx.InvalidURL as exc:
         raise FetchError(f"invalid URL: {_reason(exc)}") from None
     except UnicodeError as exc:
         raise FetchError(f"invalid host name: {_reason(exc)}") from None
-    if parsed.scheme not in ("http", "https") or not host:
+    if not is_http_url(str(parsed)):
         raise FetchError(f"not an absolute http(s) URL: {url[:_MESSAGE_LIMIT]}")
 
 

@@ -9,6 +9,7 @@ import socket
 import httpx
 
 from bot.errors import FetchError
+from bot.urls import is_http_url
 
 
 class UnsafeURLError(FetchError):
@@ -54,7 +55,7 @@ async def check_public_url(url: str | httpx.URL) -> None:
         host = parsed.host  # decoded lazily: idna refuses e.g. xn--a.com here, as a UnicodeError
     except (httpx.InvalidURL, UnicodeError) as exc:
         raise UnsafeURLError(f"invalid URL: {exc}") from None
-    if parsed.scheme not in ("http", "https") or not host:
+    if not is_http_url(str(parsed)):
         raise UnsafeURLError(f"not an absolute http(s) URL: {str(url)[:200]}")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     try:

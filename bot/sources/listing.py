@@ -21,14 +21,14 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from bot.errors import ParseError
 from bot.models import ListingSelectors, ParsedArticle, ParsedPage, SourceKind
-from bot.text import clean_text, normalize_url, shorten
+from bot.text import INVISIBLE_TAGS, clean_text, shorten
+from bot.urls import is_http_url, normalize_url
 
 TEASER_MAX_CHARS = 1000
 AUTHOR_MAX_CHARS = 80
 _SNIFF_BYTES = 4096
 _CLIMB_LEVELS = 4  # <article><div><header><h2>: how far a headline's paragraphs may be
 
-_INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object"]
 _BLOCK_SELECTOR = (
     "article, .post, .hentry, .type-post, .wp-block-post, .entry, .blog-post, .news-item, "
     ".views-row"
@@ -126,7 +126,7 @@ def parse_listing(
 ) -> ParsedPage:
     """Find the articles of a category page, so sites without a usable feed can still be read."""
     tree = LexborHTMLParser(decode_html(body, content_type))
-    tree.strip_tags(_INVISIBLE_TAGS)
+    tree.strip_tags(list(INVISIBLE_TAGS))
     base = _base_url(tree, url)
     if selectors is not None:
         articles = _from_selectors(tree, selectors, base=base, page_url=url)
@@ -409,12 +409,12 @@ def _article_url(href: str | None, *, base: str, page_url: str) -> str | None:
         return None
     try:
         url = urljoin(base, href.strip())
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
     except ValueError:  # "http://[broken" and the like
         return None
-    if parts.scheme not in ("http", "https") or not host:
+    if not is_http_url(url):
         return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
     if any(host == h or host.endswith("." + h) for h in _DONATION_HOSTS):
         return None
     segments = [s.lower() for s in parts.path.split("/") if s]

@@ -1,4 +1,4 @@
-"""Classifier: seed articles, disambiguation traps, evidence ranking, keyword_in, never crashing."""
+"""Classifier: seed articles, disambiguation traps, evidence ranking, never crashing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.classify.classifier import Classifier, keyword_in
+from bot.classify.classifier import Classifier
 from bot.classify.countries import all_countries
 from bot.classify.topics import TOPICS
 from bot.models import Tags, TargetKind
@@ -239,27 +239,6 @@ def test_explain_lists_dropped_candidates(classifier: Classifier) -> None:
     explanation = classifier.explain(*REVOLT)
     assert "GB" in explanation.dropped
     assert "GB" not in explanation.tags.countries
-
-
-@pytest.mark.parametrize(
-    ("keyword", "text", "found"),
-    [
-        ("lithium mining", "Lithium-mining protest grows", True),
-        ("lithium mining", "LITHIUM   MINING in the Andes", True),
-        ("lithium-mining", "lithium mining", True),
-        ("lithium", "Lithium\u2019s price", True),
-        ("lithium", "lithiumite is not a word", False),
-        ("peru", "Perú decide", True),
-        ("perú", "PERU", True),
-        ("oman", "a woman", False),
-        ("u.s.", "The U.S. embassy", True),
-        ("mining", "lithium", False),
-        ("", "anything", False),
-        ("!!!", "!!!", False),
-    ],
-)
-def test_keyword_in(keyword: str, text: str, found: bool) -> None:
-    assert keyword_in(keyword, text) is found
 
 
 _CODES = {item.code for item in all_countries()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.classify_eval import (
+from tests.helpers.classify_eval import (
     EVAL_SET,
     TARGET_COUNTRIES_F1,
     TARGET_TOPICS_F1,

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from bot.classify.classifier import keyword_in
 from bot.models import Subscriber, Target, TargetKind
-from bot.pipeline.match import Candidate, KeywordIndex, matches, plan
+from bot.pipeline.match import Candidate, matches, plan
 
 PERU = Candidate("u/peru", ("PE",), ("labor",), "Miners strike in Arequipa over lithium mining")
 FRANCE = Candidate("u/france", ("FR",), ("protest",), "Paris rally against pension reform")
@@ -71,23 +67,3 @@ def test_matches_is_whole_word_for_keywords() -> None:
     assert not matches(Target(TargetKind.KEYWORD, "lith", "🔎"), PERU)
     assert matches(Target(TargetKind.COUNTRY, "FR", "🇫🇷"), FRANCE)
     assert not matches(Target(TargetKind.TOPIC, "labor", "✊"), FRANCE)
-
-
-@given(
-    phrase=st.text(alphabet="abcé -_'xyzAB", min_size=1, max_size=8),
-    text=st.text(alphabet="abcé -_'.xyzAB\n", max_size=40),
-)
-@settings(max_examples=300, deadline=None)
-def test_keyword_index_agrees_with_keyword_in(phrase: str, text: str) -> None:
-    assert (phrase in KeywordIndex([phrase]).found(text)) == keyword_in(phrase, text)
-
-
-def test_keyword_index_finds_every_followed_phrase_once_per_scan() -> None:
-    index = KeywordIndex(["lithium", "Lithium Mining", "copper", "oman"])
-    assert index.found("Lithium-mining protest near the copper mine") == {
-        "lithium",
-        "Lithium Mining",
-        "copper",
-    }
-    assert index.found("a woman spoke") == set()
-    assert KeywordIndex([]).found("anything") == set()

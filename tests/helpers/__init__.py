@@ -1,0 +1,1 @@
+"""Helpers several test modules (and bench/) share; no tests live here."""
