@@ -1,6 +1,7 @@
 # Two entry points a fresh machine needs: `make run` and `make test`.
+# Another interpreter gets its own venv: make test PYTHON=python3.13 VENV=.venv-3.13
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
