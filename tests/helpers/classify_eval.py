@@ -23,7 +23,7 @@ TARGET_TOPICS_F1 = 0.85
 class Item:
     """One labelled teaser."""
 
-    id: int
+    id: str  # "17" in the 160-item set, "test-017" in the corpus
     source_url: str
     title: str
     teaser: str
@@ -78,7 +78,7 @@ def load(path: Path = EVAL_SET) -> list[Item]:
         raw = json.loads(line)
         items.append(
             Item(
-                id=int(raw["id"]),
+                id=str(raw["id"]),
                 source_url=str(raw["source_url"]),
                 title=str(raw["title"]),
                 teaser=str(raw["teaser"]),
