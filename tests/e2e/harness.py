@@ -51,6 +51,23 @@ class BotProcess:
         return self.log_path.read_text(errors="replace")
 
 
+async def run_to_exit(env: dict[str, str], cwd: Path | None = None) -> tuple[int, str]:
+    """`python -m bot run` that is expected to stop by itself: (exit code, stdout + stderr)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode is not None
+    return process.returncode, out.decode(errors="replace")
+
+
 def article(slug: str, title: str, teaser: str) -> FakeArticle:
     return FakeArticle(title=title, teaser=teaser, slug=slug, published=datetime.now(UTC))
 

@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
-from tests.e2e.harness import BotProcess, polls_after
+from tests.e2e.harness import BotProcess, polls_after, run_to_exit
 from tests.fakes.news_site import FakeNewsSite
 from tests.fakes.telegram import FakeTelegram
-
-
-async def exit_of(env: dict[str, str], cwd: Path, timeout: float = 30) -> tuple[int, str]:  # noqa: ASYNC109
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    out, _ = await asyncio.wait_for(process.communicate(), timeout=timeout)
-    assert process.returncode is not None
-    return process.returncode, out.decode(errors="replace")
 
 
 async def test_a_second_process_on_the_same_database_refuses_to_start(
@@ -34,7 +17,7 @@ async def test_a_second_process_on_the_same_database_refuses_to_start(
     await first.start()
     try:
         await polls_after(site, 1, deadline=30)
-        code, out = await exit_of(bot_env, tmp_path)
+        code, out = await run_to_exit(bot_env, tmp_path)
     finally:
         await first.stop()
     assert code == 2

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import BotProcess, polls_after
+from tests.e2e.harness import BotProcess, polls_after, run_to_exit
 from tests.fakes.news_site import FakeNewsSite
 from tests.fakes.telegram import FakeTelegram
 
 LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
-
-
-async def run_until_exit(env: dict[str, str]) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    out, _ = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode is not None
-    return process.returncode, out.decode(errors="replace")
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -42,7 +26,7 @@ async def test_a_token_telegram_refuses_is_one_line_without_the_token(
     else:
         env["TELEGRAM_API_BASE_URL"] = telegram.base_url.rstrip("/") + "x/"
         secret = telegram.token.split(":")[1]
-    code, out = await run_until_exit(env)
+    code, out = await run_to_exit(env)
     assert code == 2, out
     assert secret not in out
     lines = [line for line in out.splitlines() if line.startswith("newsbot:")]
@@ -51,11 +35,9 @@ async def test_a_token_telegram_refuses_is_one_line_without_the_token(
 
 
 async def test_a_debug_run_logs_no_token(
-    bot_env: dict[str, str], telegram: FakeTelegram, site: FakeNewsSite, tmp_path: object
+    bot_env: dict[str, str], telegram: FakeTelegram, site: FakeNewsSite, tmp_path: Path
 ) -> None:
-    from pathlib import Path
-
-    bot = BotProcess(dict(bot_env, LOG_LEVEL="DEBUG"), Path(str(tmp_path)))
+    bot = BotProcess(dict(bot_env, LOG_LEVEL="DEBUG"), tmp_path)
     await bot.start()
     try:
         await polls_after(site, 2)
