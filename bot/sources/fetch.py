@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Protocol
 
+import httpcore
 import httpx
 
 from bot.errors import FetchError
 from bot.models import FetchResult
-from bot.sources.guard import check_public_url
+from bot.sources.guard import PINNED, GuardedTransport, Resolve, check_public_url, system_resolve
 from bot.urls import is_http_url
 
 
@@ -35,19 +36,25 @@ _MESSAGE_LIMIT = 200
 _GUARD = "newsbot_guard"  # a request extension; httpx copies it onto every redirect
 
 
-def make_client(settings: FetchSettings) -> httpx.AsyncClient:
-    """Build the single client every fetch shares, so connections and HTTP/2 sessions are reused."""
+def make_client(
+    settings: FetchSettings, *, backend: httpcore.AsyncNetworkBackend | None = None
+) -> httpx.AsyncClient:
+    """Build the single client every fetch shares, so connections and HTTP/2 sessions are reused.
+
+    Its transport connects guarded requests only to the addresses the guard checked; `backend`
+    (tests) replaces the sockets underneath.
+    """
     timeout = settings.fetch_timeout_seconds
+    limits = httpx.Limits(
+        max_connections=settings.fetch_concurrency * 2,
+        max_keepalive_connections=settings.fetch_concurrency,
+    )
     return httpx.AsyncClient(
         headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
-        http2=True,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-        limits=httpx.Limits(
-            max_connections=settings.fetch_concurrency * 2,
-            max_keepalive_connections=settings.fetch_concurrency,
-        ),
+        transport=GuardedTransport(http2=True, limits=limits, backend=backend),
     )
 
 
@@ -55,15 +62,21 @@ class Fetcher:
     """Fetches one source body at a time; every network or HTTP failure comes out as FetchError."""
 
     def __init__(
-        self, client: httpx.AsyncClient, *, max_bytes: int, timeout_seconds: float
+        self,
+        client: httpx.AsyncClient,
+        *,
+        max_bytes: int,
+        timeout_seconds: float,
+        resolve: Resolve = system_resolve,
     ) -> None:
         self._client = client
         self._max_bytes = max_bytes
         self._timeout = timeout_seconds
+        self._resolve = resolve
         hooks = client.event_hooks
-        if _guard_hook not in hooks.get("request", []):
-            hooks["request"] = [*hooks.get("request", []), _guard_hook]
-            client.event_hooks = hooks
+        others = [h for h in hooks.get("request", []) if not _is_guard_hook(h)]
+        hooks["request"] = [*others, self._guard_hook]  # one guard per client, this fetcher's
+        client.event_hooks = hooks
 
     @classmethod
     def from_settings(cls, settings: FetchSettings, client: httpx.AsyncClient) -> Fetcher:
@@ -159,11 +172,17 @@ class Fetcher:
                 last_modified=response.headers.get("Last-Modified"),
             )
 
+    async def _guard_hook(self, request: httpx.Request) -> None:
+        """Before every request of a guarded fetch, the first and each redirect: public hosts
+        only, and the checked addresses pinned on the request for the transport to connect to."""
+        if request.extensions.get(_GUARD):
+            pin = await check_public_url(request.url, resolve=self._resolve)
+            request.extensions = {**request.extensions, PINNED: pin}  # redirects share the dict
 
-async def _guard_hook(request: httpx.Request) -> None:
-    """Before every request of a guarded fetch, the first and each redirect: public hosts only."""
-    if request.extensions.get(_GUARD):
-        await check_public_url(request.url)
+
+def _is_guard_hook(hook: object) -> bool:
+    """Whether a client's request hook is some Fetcher's guard (replaced, never stacked)."""
+    return getattr(hook, "__func__", None) is Fetcher._guard_hook
 
 
 def _check_url(url: str) -> None:

@@ -22,6 +22,7 @@ class MiniSite(LoopbackServer):
         super().__init__()
         self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.requests: list[str] = []
+        self.hosts: list[str] = []  # each request's Host header, in order
         self.delay = delay
         self.in_flight = 0
         self.max_in_flight = 0
@@ -40,6 +41,7 @@ class MiniSite(LoopbackServer):
 
     async def _handle(self, request: web.Request) -> web.Response:
         self.requests.append(request.path_qs)
+        self.hosts.append(request.headers.get("Host", ""))
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
