@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import zlib
+from collections.abc import AsyncIterator, Iterator
 from typing import Protocol
 
 import httpcore
@@ -33,7 +35,9 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
 )
 _MESSAGE_LIMIT = 200
+ACCEPT_ENCODING = "gzip, deflate"  # the codings _Decoder knows
 _GUARD = "newsbot_guard"  # a request extension; httpx copies it onto every redirect
+_PIECE = 64 * 1024  # the most one step of decoding may produce
 
 
 def make_client(
@@ -50,7 +54,11 @@ def make_client(
         max_keepalive_connections=settings.fetch_concurrency,
     )
     return httpx.AsyncClient(
-        headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": ACCEPT,
+            "Accept-Encoding": ACCEPT_ENCODING,
+        },
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -156,13 +164,20 @@ class Fetcher:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self._max_bytes:
                 raise FetchError(f"body larger than {self._max_bytes} bytes ({declared} declared)")
+            decoder = _Decoder.for_codings(response.headers.get_list("Content-Encoding", True))
+            if response.is_stream_consumed:  # built in memory (MockTransport): decoded already
+                decoder = _Decoder(None)
             chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self._max_bytes:
+            size = raw_size = 0
+            async for raw in _raw_chunks(response):
+                raw_size += len(raw)
+                if raw_size > self._max_bytes:
                     raise FetchError(f"body larger than {self._max_bytes} bytes")
-                chunks.append(chunk)
+                for piece in decoder.decode(raw):  # the cap is checked piece by piece
+                    size += len(piece)
+                    if size > self._max_bytes:
+                        raise FetchError(f"body larger than {self._max_bytes} bytes")
+                    chunks.append(piece)
             return FetchResult(
                 status=status,
                 url=final_url,
@@ -180,9 +195,66 @@ class Fetcher:
             request.extensions = {**request.extensions, PINNED: pin}  # redirects share the dict
 
 
+async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as sent, still coded; a response built in memory has only its decoded content."""
+    if response.is_stream_consumed:
+        yield response.content
+        return
+    async for raw in response.aiter_raw():
+        yield raw
+
+
 def _is_guard_hook(hook: object) -> bool:
     """Whether a client's request hook is some Fetcher's guard (replaced, never stacked)."""
     return getattr(hook, "__func__", None) is Fetcher._guard_hook
+
+
+class _Decoder:
+    """Undoes at most one content coding, in bounded pieces, so a bomb meets the cap early."""
+
+    def __init__(self, coding: str | None) -> None:
+        self._coding = coding
+        self._z: zlib._Decompress | None = None
+        if coding == "gzip":
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            self._z = zlib.decompressobj()
+        self._started = False  # a deflate body's first bytes tell zlib from raw deflate
+
+    @classmethod
+    def for_codings(cls, header: list[str]) -> _Decoder:
+        """Refuse stacked or unknown codings: each layer multiplies what a small body expands to."""
+        codings = [c.strip().lower() for c in header]
+        codings = ["gzip" if c == "x-gzip" else c for c in codings if c and c != "identity"]
+        if len(codings) > 1:
+            raise FetchError(f"more than one content coding ({', '.join(codings)[:100]})")
+        if codings and codings[0] not in ("gzip", "deflate"):
+            raise FetchError(f"unsupported content coding {codings[0][:50]}")
+        return cls(codings[0] if codings else None)
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        """Yield the decoded bytes of one raw chunk, at most _PIECE at a time."""
+        if self._z is None:
+            if data:
+                yield data
+            return
+        first, self._started = not self._started, True
+        while data and not self._z.eof:
+            try:
+                piece = self._z.decompress(data, _PIECE)
+            except zlib.error as exc:
+                if first and self._coding == "deflate":  # raw deflate, as some servers send
+                    self._z, first = zlib.decompressobj(-zlib.MAX_WBITS), False
+                    continue
+                raise FetchError(f"could not decode the {self._coding} body: {exc}") from None
+            first = False
+            data = self._z.unconsumed_tail
+            if piece:
+                yield piece
+            while not data and len(piece) == _PIECE and not self._z.eof:
+                piece = self._z.decompress(b"", _PIECE)  # output zlib still holds
+                if piece:
+                    yield piece
 
 
 def _check_url(url: str) -> None:

@@ -35,6 +35,11 @@ class MiniSite(LoopbackServer):
         self.routes[path] = (status, {"Content-Type": content_type}, data)
         return self.url(path)
 
+    def serve_raw(self, path: str, body: bytes, headers: dict[str, str]) -> str:
+        """Serve body exactly as given, with these headers (e.g. a lying Content-Encoding)."""
+        self.routes[path] = (200, headers, body)
+        return self.url(path)
+
     def redirect(self, path: str, location: str) -> str:
         self.routes[path] = (302, {"Location": location}, b"")
         return self.url(path)

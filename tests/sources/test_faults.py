@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
 import time
+import tracemalloc
+import zlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +15,7 @@ import pytest
 
 from bot.config import Settings
 from bot.delivery.render import push_html
+from bot.errors import FetchError
 from bot.models import SourceRead, StoredArticle
 from bot.sources.fetch import MAX_REDIRECTS, Fetcher, make_client
 from bot.sources.read import read_source
@@ -195,3 +199,72 @@ async def test_markup_in_titles_is_text_not_markup(
     )
     assert "<script" not in html and "<b>Strike" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Bread &amp; Roses: &lt;b&gt;Strike" in html
+
+
+# --- stacked and bomb-sized content codings (issue 13) ----------------------------------------
+
+
+def _zeros_gzip(size: int) -> bytes:
+    """A gzip body of `size` zero bytes, built fast (a bomb: about 1,000 times smaller)."""
+    coder = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\0" * 1_000_000
+    parts = [coder.compress(block) for _ in range(size // len(block))]
+    return b"".join([*parts, coder.flush()])
+
+
+async def _peak_fetch(fetcher: Fetcher, url: str) -> tuple[BaseException | None, int]:
+    """Fetch, returning the error raised and the peak of Python memory allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        await fetcher.fetch(url)
+    except FetchError as exc:
+        return exc, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return None, 0
+
+
+@pytest.mark.parametrize("layers", [2, 3])
+async def test_stacked_content_codings_are_refused(client: httpx.AsyncClient, layers: int) -> None:
+    body = _zeros_gzip(50_000_000)  # 50 MB of zeros; two layers make it tiny
+    for _ in range(layers - 1):
+        body = gzip.compress(body)
+    async with MiniSite() as site:
+        coding = ", ".join(["gzip"] * layers)
+        url = site.serve_raw("/feed/", body, {"Content-Encoding": coding})
+        error, peak = await _peak_fetch(fetcher(client), url)
+    assert isinstance(error, FetchError)
+    assert str(error) == f"more than one content coding ({coding})"
+    assert peak < 5_000_000
+
+
+async def test_identity_does_not_hide_a_second_coding(client: httpx.AsyncClient) -> None:
+    async with MiniSite() as site:
+        body = gzip.compress(gzip.compress(b"<rss/>"))
+        url = site.serve_raw("/feed/", body, {"Content-Encoding": "gzip,identity, GZIP"})
+        with pytest.raises(FetchError, match=r"more than one content coding \(gzip, gzip\)"):
+            await fetcher(client).fetch(url)
+
+
+async def test_an_unknown_content_coding_is_refused(client: httpx.AsyncClient) -> None:
+    async with MiniSite() as site:
+        url = site.serve_raw("/feed/", b"\x1b\x00\x00", {"Content-Encoding": "br"})
+        with pytest.raises(FetchError, match="unsupported content coding br"):
+            await fetcher(client).fetch(url)
+
+
+async def test_a_gzip_bomb_is_stopped_while_decoding(client: httpx.AsyncClient) -> None:
+    bomb = _zeros_gzip(200_000_000)  # 200 KB on the wire, 200 MB decoded
+    async with MiniSite() as site:
+        url = site.serve_raw("/feed/", bomb, {"Content-Encoding": "gzip"})
+        error, peak = await _peak_fetch(fetcher(client, max_bytes=1_000_000), url)
+    assert isinstance(error, FetchError)
+    assert str(error) == "body larger than 1000000 bytes"
+    assert peak < 5_000_000  # the cap and a piece, not a raw chunk's 64 MB expansion
+
+
+async def test_a_gzip_body_under_the_cap_is_decoded_on_loopback(client: httpx.AsyncClient) -> None:
+    feed = f"<rss version='2.0'><channel><title>{'x' * 200_000}</title></channel></rss>".encode()
+    async with MiniSite() as site:
+        url = site.serve_raw("/feed/", gzip.compress(feed), {"Content-Encoding": "gzip"})
+        assert (await fetcher(client).fetch(url)).body == feed
