@@ -288,17 +288,28 @@ async def test_unparsable_entities_are_resent_once_as_plain_text(world: World) -
     assert (row.status, row.message_id) == ("sent", message.message_id)
 
 
-async def test_message_too_long_is_resent_shortened(world: World) -> None:
+async def test_a_too_long_title_is_shortened_before_it_is_sent(world: World) -> None:
     await world.chat(USER)
     huge = "Strikes spread across the southern highlands " * 100  # 4,600 chars
     await world.plan((USER, world.article(huge.strip())))
     await world.sender.drain_once()
-    calls = world.tg.calls_to("sendMessage")
-    assert len(calls) == 2
     message = only(world.tg.messages_to(USER))
+    assert len(world.tg.calls_to("sendMessage")) == 1  # fitted first, not refused then repaired
     assert len(message.plain_text) <= MAX_MESSAGE_CHARS
-    assert len(message.text) < len(calls[0]["text"])
     assert message.plain_text.startswith("Strikes spread across the southern highlands")
+    assert message.plain_text.endswith("Peoples Dispatch · #Peru #labor")
+    assert world.rows()[0].status == "sent"
+
+
+async def test_a_title_of_2100_emoji_arrives_first_time(world: World) -> None:
+    """Telegram counts UTF-16 units: 2,100 emoji are 4,200 of them, over its 4,096."""
+    await world.chat(USER)
+    await world.plan((USER, world.article("😀" * 2100)))
+    await world.sender.drain_once()
+    message = only(world.tg.messages_to(USER))
+    assert len(world.tg.calls_to("sendMessage")) == 1
+    assert len(message.plain_text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS
+    assert message.plain_text.startswith("😀" * 1000)
     assert world.rows()[0].status == "sent"
 
 
