@@ -22,6 +22,8 @@ ReaderInputError's message is written for the reader and is shown to them as it 
 Outside the tree on purpose: pydantic validators in bot.config raise ValueError, as pydantic
 requires, and load_settings turns the report into a ConfigError; a ValueError for a bad
 argument (shorten(text, 0), a filter Term of kind FILTER) is a caller's bug, not an outcome.
+PTB's ApplicationHandlerStop, raised by handlers.chats.on_error when the store fails, is
+control flow (the update's later handlers are skipped), not an error.
 """
 
 from __future__ import annotations

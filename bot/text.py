@@ -103,16 +103,34 @@ def _drop_boilerplate(text: str) -> str:
         text = trimmed
 
 
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units, so an emoji outside the BMP is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def utf16_prefix_len(text: str, units: int) -> int:
+    """How many leading code points fit in `units` UTF-16 units, never half a surrogate pair."""
+    if len(text) <= units // 2 or utf16_len(text[:units]) <= units:
+        return min(len(text), units)
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > units:
+            return index
+    return len(text)
+
+
 def shorten(text: str, limit: int) -> str:
-    """Fit a teaser into a message, ending on a whole sentence or word rather than mid-word."""
+    """Fit a teaser into `limit` UTF-16 units (Telegram's count), ending on a sentence or word."""
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
-    if len(text) <= limit:
+    if len(text) <= limit and utf16_len(text) <= limit:
         return text
-    sentence_cut = _last_sentence_end(text, limit)
-    if sentence_cut >= limit // 2:
+    fits = utf16_prefix_len(text, limit)
+    sentence_cut = _last_sentence_end(text, fits)
+    if sentence_cut >= fits // 2:
         return text[:sentence_cut]
-    room = limit - len(ELLIPSIS)
+    room = utf16_prefix_len(text, limit - utf16_len(ELLIPSIS))
     head = text[: room + 1]  # one extra char tells whether the cut falls on a word boundary
     if len(head) > room and not head[room].isspace():
         space = head.rfind(" ", 0, room)

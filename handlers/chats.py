@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
-from telegram.error import BadRequest, Conflict
+from telegram.error import BadRequest, Conflict, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
+from bot.errors import StorageError
 from handlers.common import may_change, reply
 from handlers.context import NewsContext
 
@@ -68,7 +70,28 @@ async def on_error(update: object, context: NewsContext) -> None:
         # a stale button tapped twice: Telegram says nothing changed, which is normal
         log.debug("message not modified for update%s", where)
         return
+    if isinstance(context.error, StorageError):
+        # a full disk or a locked database: one line, and the reader hears back instead of silence
+        log.warning("store failed for update%s: %s", where, context.error)
+        if isinstance(update, Update):
+            await say_unavailable(update)
+        # the update's later handlers would meet the same store: one reply, not one each
+        raise ApplicationHandlerStop
     log.error("handler failed for update%s", where, exc_info=context.error)
+
+
+UNAVAILABLE = "⚠️ Temporarily unavailable: try again in a minute."
+
+
+async def say_unavailable(update: Update) -> None:
+    """The one answer to an update the store failed, instead of silence."""
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(UNAVAILABLE, show_alert=True)
+        else:
+            await reply(update, UNAVAILABLE)
+    except TelegramError as exc:
+        log.warning("cannot say the store is unavailable: %s", exc)
 
 
 def stop_fighting(context: NewsContext) -> None:

@@ -6,7 +6,8 @@ from html import escape
 
 from telegram import Update
 
-from bot.delivery.status_report import status_lines
+from bot.delivery.status_report import paused_lines, status_lines
+from bot.errors import StorageError
 from handlers.common import NOT_ADMIN, is_admin, reply
 from handlers.context import NewsContext
 
@@ -15,6 +16,15 @@ async def status_command(update: Update, context: NewsContext) -> None:
     if not is_admin(update, context):
         await reply(update, NOT_ADMIN)
         return
-    stats = await context.services.store.delivery_stats()
-    lines = ["<b>Delivery</b>", "", *map(escape, status_lines(stats))]
+    sender = context.services.sender
+    paused = paused_lines(sender.store_error, sender.unrecorded)
+    try:
+        stats = await context.services.store.delivery_stats()
+    except StorageError as exc:  # the store fails: say what the sender knows, not nothing
+        if not paused:
+            raise
+        report = [*paused, f"The outbox cannot be read: {exc}"]
+    else:
+        report = [*paused, *status_lines(stats)]
+    lines = ["<b>Delivery</b>", "", *map(escape, report)]
     await reply(update, "\n".join(lines))

@@ -25,6 +25,7 @@ ALLOWED_BUILTINS = {
     ("bot/text.py", "ValueError"),  # shorten(text, 0): a caller's bug
     ("bot/query/filter_tree.py", "ValueError"),  # Term(FILTER, …): a caller's bug
     ("bot/__main__.py", "SystemExit"),
+    ("handlers/chats.py", "ApplicationHandlerStop"),  # PTB's control flow: skip the update's rest
 }
 
 

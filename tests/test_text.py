@@ -1,10 +1,12 @@
-"""Tests for bot.text: clean_text, shorten."""
+"""Tests for bot.text: clean_text, shorten (in UTF-16 units, as Telegram counts)."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.text import clean_text, shorten
+from bot.text import ELLIPSIS, clean_text, shorten, utf16_len
 
 # --- clean_text ------------------------------------------------------------------------------
 
@@ -123,3 +125,50 @@ def test_shorten_never_exceeds_the_limit(limit: int) -> None:
 def test_shorten_rejects_a_zero_limit() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         shorten("text", 0)
+
+
+# --- shorten counts what Telegram counts: UTF-16 units --------------------------------------
+
+ASTRAL = "😀🌍𝕏𐍈🀄"  # outside the BMP: two UTF-16 units each
+
+
+def test_utf16_len_counts_astral_characters_twice() -> None:
+    assert utf16_len("abc") == 3
+    assert utf16_len("😀") == 2
+    assert utf16_len("é😀") == 3
+
+
+def test_shorten_counts_utf16_units_not_code_points() -> None:
+    title = "😀" * 2100  # 2,100 code points, 4,200 units: Telegram refuses it at 4,096
+    cut = shorten(title, 4096)
+    assert utf16_len(cut) <= 4096 and cut.endswith(ELLIPSIS)
+    assert cut == "😀" * 2047 + ELLIPSIS
+
+
+def test_shorten_cuts_astral_text_at_a_word() -> None:
+    words = " ".join(["😀😀😀"] * 10)  # words of 6 units, 69 units in all
+    assert shorten(words, 20) == "😀😀😀 😀😀😀" + ELLIPSIS
+
+
+def test_shorten_cuts_astral_text_at_a_sentence() -> None:
+    text = "😀 workers rise. " + "🌍" * 40  # 17 units, then 80
+    assert shorten(text, 30) == "😀 workers rise."
+
+
+def test_shorten_leaves_astral_text_that_fits_alone() -> None:
+    assert shorten("😀" * 10, 20) == "😀" * 10
+    assert shorten("😀" * 10, 19) == "😀" * 9 + ELLIPSIS
+
+
+_PROSE = st.text(alphabet=st.sampled_from([*ASTRAL, "a", "é", " ", ".", ",", "\n"]), max_size=400)
+
+
+@given(text=_PROSE | st.text(max_size=400), limit=st.integers(min_value=1, max_value=500))
+def test_shorten_fits_any_text_in_utf16_units_without_splitting_a_character(
+    text: str, limit: int
+) -> None:
+    cut = shorten(text, limit)
+    assert utf16_len(cut) <= limit
+    kept = cut.removesuffix(ELLIPSIS) if cut != text else cut
+    assert text.startswith(kept)  # a prefix in whole code points: no half surrogate pair
+    cut.encode("utf-16-le", errors="strict")

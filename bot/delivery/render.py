@@ -1,4 +1,8 @@
-"""How articles look in Telegram: HTML parse mode with everything escaped."""
+"""How articles look in Telegram: HTML parse mode with everything escaped.
+
+Every limit is counted as Telegram counts it, in UTF-16 units of the visible text, so a title
+of emoji (two units each) can never make a message that Telegram refuses as too long.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ from html import escape, unescape
 
 from bot.classify.countries import country, hashtag
 from bot.models import StoredArticle
-from bot.text import shorten
+from bot.text import shorten, utf16_len
 
 TEASER_CHARS = 320
 LIST_RESERVE = 60  # room kept for a list's heading and its '… and N more' line
-MAX_MESSAGE_CHARS = 4096
+MAX_MESSAGE_CHARS = 4096  # Telegram's limit, in UTF-16 units of the text after parsing
+LIST_TITLE_CHARS = 400  # a title in a digest or /latest line: one line can never fill a message
+SOURCE_NAME_CHARS = 100
+ALSO_IN_CHARS = 300
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -22,31 +29,34 @@ def hashtags(article: StoredArticle, limit: int = 5) -> str:
     return " ".join(hashtag(name) for name in [*names, *article.topics][:limit])
 
 
-def _link(article: StoredArticle) -> str:
-    return f'<a href="{escape(article.url, quote=True)}">{escape(article.title)}</a>'
+def _link(article: StoredArticle, title_limit: int) -> str:
+    title = escape(shorten(article.title, title_limit)) if article.title else ""
+    return f'<a href="{escape(article.url, quote=True)}">{title}</a>'
 
 
 def push_html(article: StoredArticle) -> str:
-    """One article: bold linked title, teaser, source and tags."""
-    lines = [f"<b>{_link(article)}</b>"]
+    """One article: bold linked title, teaser, source and tags; the title gets what is left."""
+    lines: list[str] = []
     teaser = shorten(article.teaser, TEASER_CHARS)
     if teaser:
         lines.append(escape(teaser))
-    footer = f"<i>{escape(article.source_name)}</i>"
+    footer = f"<i>{escape(shorten(article.source_name, SOURCE_NAME_CHARS))}</i>"
     if article.also_in:  # the same story republished by other sources
-        footer += f" (also in {escape(', '.join(article.also_in))})"
+        footer += f" (also in {escape(shorten(', '.join(article.also_in), ALSO_IN_CHARS))})"
     tags = hashtags(article)
     lines.append(f"{footer} · {tags}" if tags else footer)
-    return "\n\n".join(lines)
+    room = MAX_MESSAGE_CHARS - sum(telegram_length(line) + 2 for line in lines)
+    return "\n\n".join([f"<b>{_link(article, room)}</b>", *lines])
 
 
 def telegram_length(html: str) -> int:
     """What Telegram counts against its limit: UTF-16 units of the text after parsing."""
-    return len(plain_text(html).encode("utf-16-le")) // 2
+    return utf16_len(plain_text(html))
 
 
 def _list_line(article: StoredArticle) -> str:
-    return f"• {_link(article)} — <i>{escape(article.source_name)}</i>"
+    source = escape(shorten(article.source_name, SOURCE_NAME_CHARS))
+    return f"• {_link(article, LIST_TITLE_CHARS)} — <i>{source}</i>"
 
 
 def _fitting(articles: Sequence[StoredArticle], room: int) -> list[str]:
@@ -89,11 +99,13 @@ def plain_text(html: str) -> str:
 
 def fit(html: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     """Cut a message Telegram found too long, at a line boundary so no tag is split."""
-    if len(html) <= limit:
+    if telegram_length(html) <= limit:
         return html
     kept: list[str] = []
+    used = -1  # the first line has no newline before it
     for line in html.split("\n"):
-        if len("\n".join([*kept, line])) > limit - 2:
+        used += telegram_length(line) + 1
+        if used > limit - 2:  # room for "\n…"
             break
         kept.append(line)
     return "\n".join([*kept, "…"]) if kept else escape(shorten(plain_text(html), limit))

@@ -25,6 +25,7 @@ from telegram.ext import Defaults
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery.render import MAX_MESSAGE_CHARS, digest_html, fit, plain_text, push_html
+from bot.errors import StorageError
 from bot.models import PendingPush
 from bot.store.base import Store
 from bot.text import shorten
@@ -43,6 +44,7 @@ GROUP_CHAT_INTERVAL = 3.0  # Telegram: 20 messages a minute to one group
 BATCH = 500  # chats taken from the outbox per pass
 INFLIGHT_SECONDS = 0.3  # sends in flight at most: the rate times this (Telegram's round trip)
 ERROR_PAUSE_SECONDS = 5.0
+STORE_PROBE_SECONDS = 5.0  # while the store fails, how often it is tried again
 STOP_GRACE_SECONDS = 10.0  # how long a stop waits for the sends in flight
 DIGEST_MAX_ITEMS = 30  # lines in one digest message; a longer batch takes several
 
@@ -121,6 +123,21 @@ class Sender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Sends Telegram accepted that the store could not record: (push ids, message id).
+        # Recorded before anything else is sent, so a failing disk never makes a push go twice.
+        self._unrecorded: list[tuple[list[int], int]] = []
+        self._store_error: str | None = None  # set while the store fails; sending is paused
+        self._store_failures = 0  # store failures met so far: a pass stops at a new one
+
+    @property
+    def store_error(self) -> str | None:
+        """Why sending is paused (the store fails), or None when it runs; /status shows it."""
+        return self._store_error
+
+    @property
+    def unrecorded(self) -> int:
+        """Pushes Telegram accepted and the store has not recorded yet."""
+        return sum(len(ids) for ids, _ in self._unrecorded)
 
     def wake(self) -> None:
         """Called after a poll queued pushes, so they go out now rather than at the next tick."""
@@ -146,18 +163,37 @@ class Sender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         self._task = None
+        if self._unrecorded and not await self._record_unrecorded():
+            log.error(
+                "sender: stopping with %d sent pushes the store could not record; "
+                "they will be sent again after the restart",
+                self.unrecorded,
+            )
 
     async def run(self) -> None:
         """Drain forever; an unexpected error is logged and the loop goes on, never dies."""
         while not self._stopping:
             try:
                 busy = await self.drain_once()
+            except StorageError as exc:
+                self._store_failed(exc)
+                busy = True
             except Exception:
                 log.exception("sender: drain failed; retrying in %ss", ERROR_PAUSE_SECONDS)
                 await asyncio.sleep(ERROR_PAUSE_SECONDS)
                 continue
+            if self._store_error is not None:  # paused: probe the store now and then
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop_requested(), timeout=STORE_PROBE_SECONDS)
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=0.2 if busy else 2.0)
+            self._wake.clear()
+
+    async def _stop_requested(self) -> None:
+        """Wait for a stop; a poll's wake-up does not end a pause for a failing store."""
+        while not self._stopping:
+            await self._wake.wait()
             self._wake.clear()
 
     async def drain_once(self) -> bool:
@@ -166,13 +202,20 @@ class Sender:
         Sends overlap (Telegram answers in ~100 ms, we start one every 1/rate s), but never
         two to one chat, and one message per chat per pass: what a digest could not show comes
         back in the next pass ahead of anything newer, so each chat gets its pushes in order.
+        While sends the store could not record are waiting, they are recorded first and
+        nothing else is sent: pending in the store, they would otherwise go out again.
         """
+        if self._unrecorded and not await self._record_unrecorded():
+            return True
         pending = await self._store.due_pushes(BATCH, per_chat=DIGEST_MAX_ITEMS)
+        # a store that failed some other write is probed with one message at a time
+        probing = self._store_error is not None
+        failures = self._store_failures
         waiting: set[int] = set()
         served: set[int] = set()
         tasks: list[asyncio.Task[bool]] = []
         for message in group(pending):
-            if self._stopping:
+            if self._stopping or self._store_failures != failures or (probing and tasks):
                 break
             chat = message.chat_id
             busy = chat in served or chat in self._inflight
@@ -180,19 +223,24 @@ class Sender:
                 waiting.add(chat)
                 continue
             await self._pace()
-            if self._stopping:
+            if self._stopping or self._store_failures != failures:
                 break
             await self._slots.acquire()
             self._inflight.add(chat)
             served.add(chat)
             tasks.append(asyncio.create_task(self._send_and_release(message)))
         results = await asyncio.gather(*tasks)
+        if probing and tasks and self._store_failures == failures:
+            self._store_recovered()
         full = len({push.chat_id for push in pending}) >= BATCH
         return bool(waiting) or not all(results) or full
 
     async def _send_and_release(self, message: Outgoing) -> bool:
         try:
             return await self._send(message)
+        except StorageError as exc:  # recording a failure failed: it is tried again later
+            self._store_failed(exc)
+            return False
         finally:
             self._inflight.discard(message.chat_id)
             self._slots.release()
@@ -242,8 +290,46 @@ class Sender:
         except TelegramError as exc:  # anything else Telegram says: retried, then failed
             await self._retry_later(message, ids, f"{type(exc).__name__}: {exc.message}")
             return False
-        await self._store.mark_sent(ids, sent)
+        return await self._record_sent(ids, sent)
+
+    async def _record_sent(self, ids: list[int], message_id: int) -> bool:
+        """Mark pushes sent; if the store fails, keep them in memory and pause sending."""
+        try:
+            await self._store.mark_sent(ids, message_id)
+        except StorageError as exc:
+            self._unrecorded.append((ids, message_id))
+            self._store_failed(exc)
+            return False
         return True
+
+    async def _record_unrecorded(self) -> bool:
+        """Record the sends the store missed, oldest first; True once none is left."""
+        while self._unrecorded:
+            ids, message_id = self._unrecorded[0]
+            try:
+                await self._store.mark_sent(ids, message_id)
+            except StorageError as exc:
+                self._store_failed(exc)
+                return False
+            self._unrecorded.pop(0)
+        self._store_recovered()
+        return True
+
+    def _store_failed(self, exc: StorageError) -> None:
+        """Pause sending; said once in the log, however long the store keeps failing."""
+        if self._store_error is None:
+            log.error(
+                "sender: the store cannot record sends (%s); sending paused, retrying every %.0fs",
+                exc,
+                STORE_PROBE_SECONDS,
+            )
+        self._store_error = str(exc) or type(exc).__name__
+        self._store_failures += 1
+
+    def _store_recovered(self) -> None:
+        if self._store_error is not None:
+            log.warning("sender: the store works again; sending resumed")
+            self._store_error = None
 
     async def _deliver(self, chat_id: int, text: str, *, html: bool = True) -> int:
         result = await self._bot.send_message(
@@ -271,8 +357,7 @@ class Sender:
             except BadRequest as again:
                 await self._store.mark_failed(ids, again.message)
                 return False
-            await self._store.mark_sent(ids, sent)
-            return True
+            return await self._record_sent(ids, sent)
         log.error("chat %s: push refused: %s", message.chat_id, exc.message)
         await self._store.mark_failed(ids, exc.message)
         return False

@@ -17,3 +17,13 @@ def status_lines(stats: DeliveryStats) -> list[str]:
         lines.append("Why pushes failed:")
         lines += [f"  {count}x {reason[:200]}" for reason, count in stats.failure_reasons]
     return lines
+
+
+def paused_lines(store_error: str | None, unrecorded: int) -> list[str]:
+    """The sender's pause for a failing store, first on /status; nothing while it sends."""
+    if store_error is None:
+        return []
+    lines = [f"⚠️ Sending paused: the database cannot record sends ({store_error[:200]})"]
+    if unrecorded:
+        lines.append(f"  {unrecorded} delivered pushes wait to be recorded (never resent)")
+    return lines

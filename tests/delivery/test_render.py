@@ -133,10 +133,11 @@ def test_a_digest_stops_before_the_limit_and_reports_how_many_it_took() -> None:
     assert telegram_length(html) <= MAX_MESSAGE_CHARS - LIST_RESERVE + 100
 
 
-def test_a_digest_always_takes_at_least_one_article() -> None:
+def test_a_digest_line_shortens_a_huge_title_so_more_fit() -> None:
     huge = article(1, title="x" * 5000)
     html, count = digest_html([huge, article(2)])
-    assert count == 1 and "x" * 100 in html
+    assert count == 2 and "x" * 100 in html and "Story 2" in html
+    assert telegram_length(html) <= MAX_MESSAGE_CHARS
 
 
 def test_the_limit_is_counted_in_utf16_units_of_the_visible_text() -> None:
@@ -173,7 +174,7 @@ def test_fit_cuts_at_a_line_so_no_tag_is_split() -> None:
     lines = [f"<b>line {n}</b>" for n in range(1000)]
     html = "\n".join(lines)
     cut = fit(html, limit=200)
-    assert len(cut) <= 200
+    assert telegram_length(cut) <= 200  # Telegram's count: the visible text, not the markup
     assert cut.endswith("\n…")
     kept = cut.split("\n")[:-1]
     assert kept == lines[: len(kept)]
@@ -208,4 +209,38 @@ def test_every_rendering_is_valid_telegram_html_within_the_limit(
 @pytest.mark.parametrize("limit", [50, 400, MAX_MESSAGE_CHARS])
 def test_fit_never_exceeds_its_limit(limit: int) -> None:
     html = push_html(replace(LIMA, title="t" * 5000, teaser="w " * 3000))
-    assert len(fit(html, limit)) <= limit
+    assert telegram_length(fit(html, limit)) <= limit
+
+
+ASTRAL = "😀🌍𝕏𐍈🀄"  # two UTF-16 units each
+_ASTRAL_PROSE = st.text(
+    alphabet=st.sampled_from([*ASTRAL, "a", "é", " ", ".", "<", "&", "\n"]), max_size=3000
+)
+
+
+def test_a_title_of_2100_emoji_makes_a_push_telegram_accepts() -> None:
+    html = push_html(replace(LIMA, title="😀" * 2100))
+    text, _ = parse_html(html)
+    assert len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS
+    assert text.startswith("😀" * 1000) and text.endswith("Peoples Dispatch · #Peru #labor")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=_ASTRAL_PROSE,
+    teaser=_ASTRAL_PROSE,
+    source=_ASTRAL_PROSE,
+    also_in=st.lists(_ASTRAL_PROSE, max_size=3),
+    count=st.integers(min_value=1, max_value=40),
+)
+def test_astral_text_never_makes_a_message_over_4096_utf16_units(
+    title: str, teaser: str, source: str, also_in: list[str], count: int
+) -> None:
+    """Whatever the characters, every message Telegram gets is within its limit, in its units."""
+    one = replace(LIMA, title=title, teaser=teaser, source_name=source, also_in=tuple(also_in))
+    many = [replace(one, id=n, url=f"https://x.test/{n}") for n in range(count)]
+    digest = digest_html(many)[0]
+    for html in (push_html(one), digest, list_html(title, many), fit(f"{digest}\n{digest}")):
+        text, _ = parse_html(html)
+        assert len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS
+        assert telegram_length(html) == len(text.encode("utf-16-le")) // 2

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from telegram import Bot
@@ -19,10 +21,12 @@ from bot.delivery.sender import (
     MAX_ATTEMPTS,
     MESSAGE_DEFAULTS,
     PRIVATE_CHAT_INTERVAL,
+    STORE_PROBE_SECONDS,
     Sender,
     backoff_seconds,
     group,
 )
+from bot.errors import StorageError
 from bot.models import (
     NewArticle,
     PendingPush,
@@ -33,6 +37,7 @@ from bot.models import (
     Target,
     TargetKind,
 )
+from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 from tests.fakes.telegram import FakeError, FakeTelegram, SentMessage
@@ -283,17 +288,28 @@ async def test_unparsable_entities_are_resent_once_as_plain_text(world: World) -
     assert (row.status, row.message_id) == ("sent", message.message_id)
 
 
-async def test_message_too_long_is_resent_shortened(world: World) -> None:
+async def test_a_too_long_title_is_shortened_before_it_is_sent(world: World) -> None:
     await world.chat(USER)
     huge = "Strikes spread across the southern highlands " * 100  # 4,600 chars
     await world.plan((USER, world.article(huge.strip())))
     await world.sender.drain_once()
-    calls = world.tg.calls_to("sendMessage")
-    assert len(calls) == 2
     message = only(world.tg.messages_to(USER))
+    assert len(world.tg.calls_to("sendMessage")) == 1  # fitted first, not refused then repaired
     assert len(message.plain_text) <= MAX_MESSAGE_CHARS
-    assert len(message.text) < len(calls[0]["text"])
     assert message.plain_text.startswith("Strikes spread across the southern highlands")
+    assert message.plain_text.endswith("Peoples Dispatch · #Peru #labor")
+    assert world.rows()[0].status == "sent"
+
+
+async def test_a_title_of_2100_emoji_arrives_first_time(world: World) -> None:
+    """Telegram counts UTF-16 units: 2,100 emoji are 4,200 of them, over its 4,096."""
+    await world.chat(USER)
+    await world.plan((USER, world.article("😀" * 2100)))
+    await world.sender.drain_once()
+    message = only(world.tg.messages_to(USER))
+    assert len(world.tg.calls_to("sendMessage")) == 1
+    assert len(message.plain_text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS
+    assert message.plain_text.startswith("😀" * 1000)
     assert world.rows()[0].status == "sent"
 
 
@@ -575,3 +591,112 @@ async def test_a_push_waiting_to_be_retried_is_not_overtaken(world: World) -> No
         await world.sender.drain_once()
         world.later(PRIVATE_CHAT_INTERVAL)
     assert [t.split("\n")[0] for t in world.texts(USER)] == ["FIRST", "SECOND"]
+
+
+class DiskFull:
+    """The real store, except that its next `failures` writes of a send fail like a full disk."""
+
+    def __init__(self, store: SqliteStore, failures: int, *, method: str = "mark_sent") -> None:
+        self.store = store
+        self.failures = failures
+        self.method = method
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(self.store, name)
+        if name != self.method:
+            return real
+
+        async def failing(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            if self.failures > 0:
+                self.failures -= 1
+                raise StorageError("database or disk is full")
+            return await real(*args, **kwargs)
+
+        return failing
+
+
+def sender_on(world: World, store: DiskFull) -> Sender:
+    return Sender(world.bot, cast(Store, store), rate_per_second=1000, clock=world.mono)
+
+
+async def test_a_send_the_store_cannot_record_is_never_sent_again(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Disk full: sending pauses, accepted sends are kept in memory and recorded once it works."""
+    chats = list(range(1000, 1030))
+    for chat in chats:
+        await world.chat(chat)
+    await world.plan(*((chat, world.article(f"Story {chat}")) for chat in chats))
+    await world.plan(*((chat, world.article(f"Later {chat}")) for chat in chats))
+    full = DiskFull(world.store, failures=40)
+    sender = sender_on(world, full)
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.sender"):
+        await sender.drain_once()
+        first = len(world.tg.sent)
+        assert 1 <= first < len(chats)  # it stopped once the store failed
+        assert sender.store_error == "database or disk is full"
+        assert sender.unrecorded == first
+        for _ in range(5):  # still failing: retried, nothing new goes out
+            world.later(PRIVATE_CHAT_INTERVAL)
+            await sender.drain_once()
+        assert len(world.tg.sent) == first
+        for _ in range(40):
+            world.later(PRIVATE_CHAT_INTERVAL)
+            await sender.drain_once()
+    assert full.failures == 0 and sender.store_error is None and sender.unrecorded == 0
+    for chat in chats:
+        assert [t.split("\n")[0] for t in world.texts(chat)] == [f"Story {chat}", f"Later {chat}"]
+    assert {row.status for row in world.rows()} == {"sent"}
+    said = [r.getMessage() for r in caplog.records if "store" in r.getMessage()]
+    assert len(said) == 2 and "sending paused" in said[0] and "resumed" in said[1], said
+
+
+async def test_a_store_failing_other_writes_pauses_sending_then_resumes(world: World) -> None:
+    """A retry the store cannot record: one probe at a time until it can, nothing lost."""
+    chats = list(range(2000, 2010))
+    for chat in chats:
+        await world.chat(chat)
+    await world.plan(*((chat, world.article(f"Story {chat}")) for chat in chats))
+    world.tg.fail_next(chats[0], FakeError.server_error(), times=3)
+    full = DiskFull(world.store, failures=2, method="mark_retry")
+    sender = sender_on(world, full)
+    await sender.drain_once()
+    assert sender.store_error == "database or disk is full"
+    for _ in range(20):
+        world.later(backoff_seconds(MAX_ATTEMPTS))
+        await sender.drain_once()
+    assert sender.store_error is None
+    for chat in chats:
+        assert [t.split("\n")[0] for t in world.texts(chat)] == [f"Story {chat}"]
+    assert {row.status for row in world.rows()} == {"sent"}
+
+
+async def test_run_probes_a_failing_store_and_resumes(world: World) -> None:
+    """The sender's own loop: paused while mark_sent fails, every push delivered exactly once."""
+    chats = list(range(3000, 3020))
+    for chat in chats:
+        await world.chat(chat)
+    await world.plan(*((chat, world.article(f"Story {chat}")) for chat in chats))
+    full = DiskFull(world.store, failures=3)
+    sender = sender_on(world, full)
+    probes: list[float] = []
+
+    async def no_wait(awaitable: Any, timeout: float) -> None:  # noqa: ASYNC109 (wait_for's)
+        """The loop's waits pass at once (closing what it would have waited on)."""
+        awaitable.close()
+        probes.append(timeout)
+        world.later(timeout)
+        await asyncio.sleep(0)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("bot.delivery.sender.asyncio.wait_for", no_wait)
+        sender.start()
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if await world.store.pending_count() == 0 and sender.unrecorded == 0:
+                break
+    await sender.stop()
+    assert STORE_PROBE_SECONDS in probes
+    assert sorted(m.chat_id for m in world.tg.sent) == chats
