@@ -10,7 +10,9 @@ country is not in ("Latin America: ...") - unless it names a city or state of th
 country, which places the story there.  A country named only in a list of three or
 more ("Cambodia, Bangladesh, Chile and Argentina") gives way to any country named on its
 own that is kept.  A byline ("By X in The Guardian - ") is where the piece was
-published, not what it is about, and is skipped.
+published, not what it is about, and is skipped; a dateline ("BEIRUT (AP) -", "New York,
+May 2, 2023 -") is where it was filed, so a place there counts only if the story names
+the same country elsewhere.
 Topics: a strong term is worth 3 and a weak one 1, doubled in the title, each term
 counted at most twice per field; a term in a list naming three or more topics ("racial
 justice, immigration or fossil fuels") is an example, worth a weak word; a category that
@@ -59,6 +61,13 @@ TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
 _TITLE, _TEXT, _CATEGORY = "title", "text", "category"
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
 _BYLINE = re.compile(r"By\s[^.!?\n]{1,150}?\s[-\u2013\u2014]\s")  # "By X in The Guardian - "
+# A dateline says where the piece was filed: "BEIRUT (AP) -", "New York, May 2, 2023 -",
+# "Nairobi, 17 oct (EFE).-", "YEREVAN, NOVEMBER 14, ARMENPRESS."
+_DATELINE = re.compile(
+    r"[^\W\d_][^\n.!?:;\u2013\u2014]{0,60}?"
+    r"(?:\s[-\u2013\u2014]+|[-\u2013\u2014]+(?=\s|\w)|\.\s?[-\u2013\u2014]+|(?<=[A-Z]{3})\.(?=\s))"
+)
+_DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 # between two items of a list of topics, items may carry words of their own ("trade")
 _TERM_GAP = re.compile(r"[\w'\s,;&]*")
@@ -119,6 +128,7 @@ class _Field:
     all_caps: bool
     title_case: bool
     start: int = 0  # hits before this offset (a byline) are not evidence
+    dateline: int = 0  # places before this offset only back up what the story says itself
     _ends: list[int] | None = None
 
     @classmethod
@@ -131,13 +141,31 @@ class _Field:
         title_case = name == _TITLE and not all_caps and _looks_title_case(original)
         byline = _BYLINE.match(original) if name == _TEXT else None
         start = byline.end() if byline else 0
-        return cls(name, original, align(original), has_upper, all_caps, title_case, start)
+        dateline = _dateline(original, start) if name == _TEXT else start
+        folded = align(original)
+        return cls(name, original, folded, has_upper, all_caps, title_case, start, dateline)
 
     def sentence(self, position: int) -> int:
         """Index of the sentence holding a position, so a sentence counts a country once."""
         if self._ends is None:
             self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
         return bisect_right(self._ends, position)
+
+
+def _dateline(text: str, start: int) -> int:
+    """The end of a dateline at `start`, or `start`: the place a piece was filed from is
+    where the reporter sat, so alone it is no evidence of what the story is about."""
+    found = _DATELINE.match(text, start)
+    if found is None:
+        return start
+    head = text[start : found.end()]
+    if len(head.split()) > 10:
+        return start
+    words = (word.strip("'\u2019-") for word in _WORD.findall(head))
+    shouted = any(len(word) >= 3 and word.isupper() for word in words)
+    if not shouted and _DATELINE_MARK.search(head) is None:  # "LIMA -", "Lima, May 2 -"
+        return start
+    return found.end()
 
 
 def _looks_title_case(text: str) -> bool:
@@ -296,6 +324,8 @@ class Classifier:
                     members = self._areas.get(where.folded[hit.start : hit.end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
                 verdict = _place_verdict(where, hit)
+                if verdict is _Verdict.ACCEPT and hit.start < where.dateline:
+                    verdict = _Verdict.TENTATIVE
                 if verdict is not _Verdict.REJECT:
                     judged.append((hit, verdict))
             listed = _listed(where.folded, [hit for hit, _ in judged]) if judged else set()

@@ -298,3 +298,20 @@ def test_newspapers_foods_and_famous_names_are_not_places(
     text: str, countries: tuple[str, ...]
 ) -> None:
     assert Classifier.default().classify(text).countries == countries
+
+
+def test_a_dateline_is_where_the_piece_was_filed_not_what_it_is_about() -> None:
+    classifier = Classifier.default()
+    teaser = (
+        "New York, February 5, 2026—Pakistani authorities must immediately release journalist "
+        "Sohrab Barkat, the Committee to Protect Journalists said."
+    )
+    assert classifier.classify("Journalist detained for 60 days", teaser).countries == ("PK",)
+    spanish = "Nairobi, 17 oct (EFE).- El líder opositor de Guinea Ecuatorial compareció."
+    assert classifier.classify("Líder opositor ante un tribunal", spanish).countries == ("GQ",)
+    # the dateline's place still counts when the story names it too
+    lima = "LIMA (AP) — Las protestas contra el gobierno de la presidenta peruana se propagaron."
+    assert classifier.classify("Protestas en el sur", lima).countries == ("PE",)
+    # and a hyphenated word at the start is no dateline
+    syria = "US-backed forces in Syria took the town."
+    assert "US" in classifier.classify("Fighting in the north", syria).countries
