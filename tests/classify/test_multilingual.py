@@ -67,3 +67,20 @@ def test_topic_words_in_every_language(classifier: Classifier, title: str, slug:
 def test_a_school_strike_for_the_climate_is_not_a_labour_dispute(classifier: Classifier) -> None:
     tags = classifier.classify("Greve às aulas pelo clima dá a volta ao mundo")
     assert "labor" not in tags.topics and "protest" in tags.topics
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Attacks on journalists in Chiapas", "MX"),
+        ("Learners in Limpopo miss school meals", "ZA"),
+        ("Cientos de mujeres marcharon en Neuquén", "AR"),
+        ("Rio Grande do Sul recebe alerta para novas enchentes", "BR"),
+        ("Les enseignants manifestent à Québec", "CA"),
+        ("Fighting in North Kivu", "CD"),
+    ],
+)
+def test_a_state_or_province_places_the_story(
+    classifier: Classifier, title: str, code: str
+) -> None:
+    assert classifier.classify(title).countries == (code,)
