@@ -12,7 +12,8 @@ more ("Cambodia, Bangladesh, Chile and Argentina") gives way to any country name
 own that is kept.  A byline ("By X in The Guardian - ") is where the piece was
 published, not what it is about, and is skipped; a dateline ("BEIRUT (AP) -", "New York,
 May 2, 2023 -") is where it was filed, so a place there counts only if the story names
-the same country elsewhere.
+the same country elsewhere.  So does a teaser's demonym that describes one named person
+("Swedish activist Greta Thunberg", "a Swiss-born engineer").
 Topics: a strong term is worth 3 and a weak one 1, doubled in the title, each term
 counted at most twice per field; a term in a list naming three or more topics ("racial
 justice, immigration or fossil fuels") is an example, worth a weak word; a category that
@@ -66,6 +67,15 @@ _BYLINE = re.compile(r"By\s[^.!?\n]{1,150}?\s[-\u2013\u2014]\s")  # "By X in The
 _DATELINE = re.compile(
     r"[^\W\d_][^\n.!?:;\u2013\u2014]{0,60}?"
     r"(?:\s[-\u2013\u2014]+|[-\u2013\u2014]+(?=\s|\w)|\.\s?[-\u2013\u2014]+|(?<=[A-Z]{3})\.(?=\s))"
+)
+# "Swedish teen activist Greta Thunberg", "a Swiss-born engineer": one person's nationality
+_ONE_PERSON = re.compile(
+    r"-born\b|\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:journalist|photojournalist|reporter|correspondent|activist|engineer|teen|teenager"
+    r"|student|citizen|national|man|woman|boy|girl|writer|author|artist|singer|actor|actress"
+    r"|player|footballer|athlete|researcher|scientist|academic|lawyer|doctor|nurse|tourist"
+    r"|businessman|businesswoman|filmmaker|poet|novelist|blogger|priest|billionaire|tycoon"
+    r"|model|economist|professor|pensioner|climber|sailor)s?\s+[A-Z]"
 )
 _DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
@@ -150,6 +160,14 @@ class _Field:
         if self._ends is None:
             self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
         return bisect_right(self._ends, position)
+
+
+def _one_person(where: _Field, hit: Hit) -> bool:
+    """A teaser's demonym that describes one named person says where they are from, not
+    where the story is: it counts only if the story names that country too."""
+    if where.name != _TEXT or hit.entry.kind is not PlaceKind.DEMONYM:
+        return False
+    return _ONE_PERSON.match(where.original, hit.end) is not None
 
 
 def _dateline(text: str, start: int) -> int:
@@ -324,7 +342,9 @@ class Classifier:
                     members = self._areas.get(where.folded[hit.start : hit.end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
                 verdict = _place_verdict(where, hit)
-                if verdict is _Verdict.ACCEPT and hit.start < where.dateline:
+                if verdict is _Verdict.ACCEPT and (
+                    hit.start < where.dateline or _one_person(where, hit)
+                ):
                     verdict = _Verdict.TENTATIVE
                 if verdict is not _Verdict.REJECT:
                     judged.append((hit, verdict))

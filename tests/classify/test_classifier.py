@@ -315,3 +315,17 @@ def test_a_dateline_is_where_the_piece_was_filed_not_what_it_is_about() -> None:
     # and a hyphenated word at the start is no dateline
     syria = "US-backed forces in Syria took the town."
     assert "US" in classifier.classify("Fighting in the north", syria).countries
+
+
+def test_one_persons_nationality_is_not_where_the_story_is() -> None:
+    classifier = Classifier.default()
+    teaser = "Fridays for Future was founded by Swedish teen climate activist Greta Thunberg."
+    assert classifier.classify("A week-long climate strike", teaser).countries == ()
+    kenya = (
+        "Kenyan authorities must investigate the killing of Pakistani journalist Arshad Sharif "
+        "in Kenya, press groups said."
+    )
+    assert classifier.classify("Groups call for an inquiry", kenya).countries == ("KE",)
+    # the country still counts when the story names it in its own right
+    both = "Pakistani journalist Arshad Sharif fled Pakistan before he was killed in Kenya."
+    assert set(classifier.classify("Inquiry into a killing", both).countries) == {"KE", "PK"}
