@@ -26,6 +26,10 @@ def classifier() -> Classifier:
         ("Manifestantes iraníes en la calle", "IR"),
         ("La Corée du Nord tire un missile", "KP"),
         ("Sassou Nguesso veut l'emporter dès le premier tour", "CG"),
+        ("Ucrania lanza su mayor ataque contra Rusia", "RU"),
+        ("La Syrie et l'Irak", "IQ"),
+        ("PNG, Fiji situation a concern", "PG"),
+        ("St Vincent PM wants a meeting", "VC"),
     ],
 )
 def test_demonyms_and_names_in_other_languages(
