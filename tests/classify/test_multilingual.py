@@ -62,6 +62,9 @@ def test_demonyms_and_names_in_other_languages(
         ("Violences faites aux femmes : les féminicides augmentent", "women"),
         ("Cessez-le-feu après des bombardements", "war"),
         ("Réfugiés et demandeurs d'asile à la frontière", "migration"),
+        ("Parents face fines and jail time", "repression"),
+        ("La police et le contrôle au faciès", "racism"),
+        ("Vanuatu PM wins confidence vote", "democracy"),
     ],
 )
 def test_topic_words_in_every_language(classifier: Classifier, title: str, slug: str) -> None:
