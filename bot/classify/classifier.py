@@ -9,7 +9,8 @@ title mention does), when the teaser is long, or when the title names a region t
 country is not in ("Latin America: ...") - unless it names a city or state of the
 country, which places the story there.  A country named only in a list of three or
 more ("Cambodia, Bangladesh, Chile and Argentina") gives way to any country named on its
-own that is kept.  A byline ("By X in The Guardian - ") is where the piece was
+own that is kept.  A word two countries share ("Congo") names the one the story names
+in words of its own ("Brazzaville").  A byline ("By X in The Guardian - ") is where the piece was
 published, not what it is about, and is skipped; a dateline ("BEIRUT (AP) -", "New York,
 May 2, 2023 -") is where it was filed, so a place there counts only if the story names
 the same country elsewhere.  So does a teaser's demonym that describes one named person
@@ -31,7 +32,7 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 from bot.classify import geodata
@@ -325,6 +326,8 @@ class Classifier:
                 return
             seen.add((code, where.name, slot))
             found.points[code] = found.points.get(code, 0) + points
+            if key(where.folded[hit.start : hit.end]) in geodata.AMBIGUOUS:
+                found.vague[code] = found.vague.get(code, 0) + points
             if where.name == _TITLE or slot == -2:
                 found.headline.add(code)
             if evidence is not None:
@@ -391,6 +394,13 @@ class Classifier:
                 count_place(where, hit, was_listed)
 
         countries = found.pick()
+        if evidence is not None and found.moved:
+            evidence = [
+                replace(item, value=found.moved.get(item.value, item.value))
+                if item.kind is TargetKind.COUNTRY
+                else item
+                for item in evidence
+            ]
         floor = max(TOPIC_THRESHOLD, TOPIC_SHARE * max(topic_points.values(), default=0))
         topics = sorted(
             (slug for slug, points in topic_points.items() if points >= floor),
@@ -416,11 +426,38 @@ class _Places:
     located: set[str] = field(default_factory=set)  # a city or state of it is named
     free: set[str] = field(default_factory=set)  # named somewhere outside a list
     focus: frozenset[str] | None = None  # members of the regions the title names
+    vague: dict[str, int] = field(default_factory=dict)  # points from words of two countries
+    moved: dict[str, str] = field(default_factory=dict)  # settled: the word's code -> the story's
+
+    def settle(self) -> None:
+        """A word two countries share ("Congo") names the one the story names otherwise
+        ("Brazzaville", "Sassou Nguesso"), not the one the word is filed under."""
+        for code, vague in list(self.vague.items()):
+            if self.points.get(code, 0) > vague:
+                continue  # the story names this country in words of its own
+            rivals = {
+                other
+                for codes in geodata.AMBIGUOUS.values()
+                if code in codes
+                for other in codes
+                if other != code and self.points.get(other, 0) > self.vague.get(other, 0)
+            }
+            if len(rivals) != 1:
+                continue
+            (other,) = rivals
+            self.moved[code] = other
+            self.points[other] += self.points.pop(code)
+            self.mentions[other] = self.mentions.get(other, 0) + self.mentions.pop(code, 0)
+            for group in (self.headline, self.located, self.free):
+                if code in group:
+                    group.discard(code)
+                    group.add(other)
 
     def pick(self) -> list[str]:
         """Countries the article is about: headline ones, repeated ones, or all if none leads."""
         if not self.points:
             return []
+        self.settle()
         lead = max(self.points.values())
         kept = [code for code in self.free if self._about(code, lead)]
         if not kept:  # examples in a list give way to a country named on its own

@@ -329,3 +329,13 @@ def test_one_persons_nationality_is_not_where_the_story_is() -> None:
     # the country still counts when the story names it in its own right
     both = "Pakistani journalist Arshad Sharif fled Pakistan before he was killed in Kenya."
     assert set(classifier.classify("Inquiry into a killing", both).countries) == {"KE", "PK"}
+
+
+def test_a_word_two_countries_share_names_the_one_the_story_names() -> None:
+    classifier = Classifier.default()
+    teaser = "Voting began in Congo-Brazzaville, where six candidates face Denis Sassou Nguesso."
+    explained = classifier.explain("Presidential election in Congo", teaser)
+    assert explained.tags.countries == ("CG",)
+    assert "Congo" in explained.words_for("CG")
+    # alone, or beside the other Congo's places, the word keeps its usual reading
+    assert classifier.classify("Elections in Congo", "Kinshasa votes.").countries == ("CD",)
