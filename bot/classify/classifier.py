@@ -71,12 +71,16 @@ _DATELINE = re.compile(
 )
 # "Swedish teen activist Greta Thunberg", "a Swiss-born engineer": one person's nationality
 _ONE_PERSON = re.compile(
-    r"-born\b|\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"\s+(?:[a-z][\w-]*\s+){0,2}?"
     r"(?:journalist|photojournalist|reporter|correspondent|activist|engineer|teen|teenager"
     r"|student|citizen|national|man|woman|boy|girl|writer|author|artist|singer|actor|actress"
     r"|player|footballer|athlete|researcher|scientist|academic|lawyer|doctor|nurse|tourist"
     r"|businessman|businesswoman|filmmaker|poet|novelist|blogger|priest|billionaire|tycoon"
     r"|model|economist|professor|pensioner|climber|sailor)s?\s+[A-Z]"
+)
+# "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
+_ORIGIN = re.compile(
+    r"-(?:born|based|owned|registered|headquartered|listed|educated|raised|bred|flagged)\b"
 )
 _DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
@@ -164,8 +168,12 @@ class _Field:
 
 
 def _one_person(where: _Field, hit: Hit) -> bool:
-    """A teaser's demonym that describes one named person says where they are from, not
-    where the story is: it counts only if the story names that country too."""
+    """Where someone comes from ("a US-based firm", "Swedish activist Greta Thunberg" in a
+    teaser) is not where the story is: it counts only if the story names that country too."""
+    if where.name == _CATEGORY:
+        return False
+    if _ORIGIN.match(where.original, hit.end) is not None:
+        return True
     if where.name != _TEXT or hit.entry.kind is not PlaceKind.DEMONYM:
         return False
     return _ONE_PERSON.match(where.original, hit.end) is not None

@@ -339,3 +339,10 @@ def test_a_word_two_countries_share_names_the_one_the_story_names() -> None:
     assert "Congo" in explained.words_for("CG")
     # alone, or beside the other Congo's places, the word keeps its usual reading
     assert classifier.classify("Elections in Congo", "Kinshasa votes.").countries == ("CD",)
+
+
+def test_where_someone_is_from_is_not_where_the_story_is() -> None:
+    classifier = Classifier.default()
+    assert classifier.classify("A Swiss-born engineer builds dams in Peru").countries == ("PE",)
+    teaser = "The government delayed oil blocks given to the US-based oil giant in its waters."
+    assert classifier.classify("Guyana defends its oil contract", teaser).countries == ("GY",)
