@@ -243,7 +243,7 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if entry.exact is not None:
         if where.all_caps or text[hit.start : hit.end] != entry.exact:
             return _Verdict.REJECT
-    elif where.has_upper and entry.kind is not PlaceKind.LOWER and not text[hit.start].isupper():
+    elif where.has_upper and entry.kind is not PlaceKind.LOWER and _lower_case(text, hit):
         return _Verdict.REJECT
     if entry.guard is Guard.SUPPORT:
         return _Verdict.TENTATIVE
@@ -255,6 +255,13 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if not named:
         return _Verdict.ACCEPT
     return _Verdict.TENTATIVE if where.title_case else _Verdict.REJECT
+
+
+def _lower_case(text: str, hit: Hit) -> bool:
+    """A place word written in lower case is a common word ("turkey"); one with a capital
+    inside ("eSwatini") is still the name."""
+    words = text[hit.start : hit.end]
+    return not words[0].isupper() and (words.islower() or not words.isalpha())
 
 
 def _whole(where: _Field, hit: Hit) -> bool:

@@ -346,3 +346,10 @@ def test_where_someone_is_from_is_not_where_the_story_is() -> None:
     assert classifier.classify("A Swiss-born engineer builds dams in Peru").countries == ("PE",)
     teaser = "The government delayed oil blocks given to the US-based oil giant in its waters."
     assert classifier.classify("Guyana defends its oil contract", teaser).countries == ("GY",)
+
+
+def test_a_name_with_a_capital_inside_is_still_a_name() -> None:
+    classifier = Classifier.default()
+    assert classifier.classify("Pro-democracy protests in eSwatini").countries == ("SZ",)
+    assert classifier.classify("We ate turkey in Lima").countries == ("PE",)
+    assert "BO" not in classifier.classify("La represa en el Alto Bío Bío, Chile").countries
