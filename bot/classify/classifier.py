@@ -14,7 +14,8 @@ in words of its own ("Brazzaville").  A byline ("By X in The Guardian - ") is wh
 published, not what it is about, and is skipped; a dateline ("BEIRUT (AP) -", "New York,
 May 2, 2023 -") is where it was filed, so a place there counts only if the story names
 the same country elsewhere.  So does a teaser's demonym that describes one named person
-("Swedish activist Greta Thunberg", "a Swiss-born engineer").
+("Swedish activist Greta Thunberg", "a Swiss-born engineer"), and the city of a meeting
+("the summit in Geneva").
 Topics: a strong term is worth 3 and a weak one 1, doubled in the title, each term
 counted at most twice per field; a term in a list naming three or more topics ("racial
 justice, immigration or fossil fuels") is an example, worth a weak word; a category that
@@ -81,6 +82,14 @@ _ONE_PERSON = re.compile(
 # "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
 _ORIGIN = re.compile(
     r"-(?:born|based|owned|registered|headquartered|listed|educated|raised|bred|flagged)\b"
+)
+# "the summit in Geneva", "la cumbre en Lima": where a meeting sits, not what it is about
+_VENUE = re.compile(
+    r"\b(?:summit|summits|conference|forum|meeting|meetings|talks|congress|convention|session"
+    r"|festival|olympics|games|cup|championship|expo|cumbre|conferencia|foro|reunión|sommet"
+    r"|conférence|réunion|cúpula|conferência|reunião)\b[^.!?;:]{0,40}?"
+    r"\s(?:in|at|en|à|em|no|na)\s+$",
+    re.IGNORECASE,
 )
 _DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
@@ -169,10 +178,14 @@ class _Field:
 
 def _one_person(where: _Field, hit: Hit) -> bool:
     """Where someone comes from ("a US-based firm", "Swedish activist Greta Thunberg" in a
-    teaser) is not where the story is: it counts only if the story names that country too."""
+    teaser) or where a meeting sits ("talks in Baku") is not where the story is: it counts
+    only if the story names that country too."""
     if where.name == _CATEGORY:
         return False
     if _ORIGIN.match(where.original, hit.end) is not None:
+        return True
+    before = where.original[max(0, hit.start - 60) : hit.start]
+    if hit.entry.kind is PlaceKind.CITY and _VENUE.search(before) is not None:
         return True
     if where.name != _TEXT or hit.entry.kind is not PlaceKind.DEMONYM:
         return False

@@ -353,3 +353,11 @@ def test_a_name_with_a_capital_inside_is_still_a_name() -> None:
     assert classifier.classify("Pro-democracy protests in eSwatini").countries == ("SZ",)
     assert classifier.classify("We ate turkey in Lima").countries == ("PE",)
     assert "BO" not in classifier.classify("La represa en el Alto Bío Bío, Chile").countries
+
+
+def test_the_city_of_a_global_meeting_is_a_venue() -> None:
+    classifier = Classifier.default()
+    assert classifier.classify("Climate talks in Baku end without a deal").countries == ()
+    title = "Peru and Chile sign a deal at the summit in Geneva"
+    assert set(classifier.classify(title).countries) == {"PE", "CL"}
+    assert classifier.classify("Protests in Lima").countries == ("PE",)
