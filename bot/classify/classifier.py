@@ -102,6 +102,7 @@ _MONTH_BEFORE = frozenset(
     | {"early", "late", "mid", "during", "of"}
 )
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
+_SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
 
 
 class _Verdict(IntEnum):
@@ -184,9 +185,9 @@ def _one_person(where: _Field, hit: Hit) -> bool:
         return False
     if _ORIGIN.match(where.original, hit.end) is not None:
         return True
-    before = where.original[max(0, hit.start - 60) : hit.start]
-    if hit.entry.kind is PlaceKind.CITY and _VENUE.search(before) is not None:
-        return True
+    if hit.entry.kind is PlaceKind.CITY:
+        before = where.original[max(0, hit.start - 60) : hit.start]
+        return _VENUE.search(before) is not None
     if where.name != _TEXT or hit.entry.kind is not PlaceKind.DEMONYM:
         return False
     return _ONE_PERSON.match(where.original, hit.end) is not None
@@ -354,7 +355,7 @@ class Classifier:
                 return
             seen.add((code, where.name, slot))
             found.points[code] = found.points.get(code, 0) + points
-            if key(where.folded[hit.start : hit.end]) in geodata.AMBIGUOUS:
+            if where.folded[hit.start : hit.end] in _SHARED_WORDS:
                 found.vague[code] = found.vague.get(code, 0) + points
             if where.name == _TITLE or slot == -2:
                 found.headline.add(code)
