@@ -91,3 +91,8 @@ def test_a_state_or_province_places_the_story(
     classifier: Classifier, title: str, code: str
 ) -> None:
     assert classifier.classify(title).countries == (code,)
+
+
+def test_a_feminist_strike_is_about_women_not_a_labour_dispute(classifier: Classifier) -> None:
+    tags = classifier.classify("Una huelga feminista de seis millones de participantes")
+    assert "women" in tags.topics and "labor" not in tags.topics
