@@ -9,8 +9,13 @@ title mention does), when the teaser is long, or when the title names a region t
 country is not in ("Latin America: ...") - unless it names a city or state of the
 country, which places the story there.  A country named only in a list of three or
 more ("Cambodia, Bangladesh, Chile and Argentina") gives way to any country named on its
-own that is kept.  A byline ("By X in The Guardian - ") is where the piece was
-published, not what it is about, and is skipped.
+own that is kept.  A word two countries share ("Congo") names the one the story names
+in words of its own ("Brazzaville").  A byline ("By X in The Guardian - ") is where the piece was
+published, not what it is about, and is skipped; a dateline ("BEIRUT (AP) -", "New York,
+May 2, 2023 -") is where it was filed, so a place there counts only if the story names
+the same country elsewhere.  So does a teaser's demonym that describes one named person
+("Swedish activist Greta Thunberg", "a Swiss-born engineer"), and the city of a meeting
+("the summit in Geneva").
 Topics: a strong term is worth 3 and a weak one 1, doubled in the title, each term
 counted at most twice per field; a term in a list naming three or more topics ("racial
 justice, immigration or fossil fuels") is an example, worth a weak word; a category that
@@ -28,7 +33,7 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 from bot.classify import geodata
@@ -59,6 +64,34 @@ TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
 _TITLE, _TEXT, _CATEGORY = "title", "text", "category"
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
 _BYLINE = re.compile(r"By\s[^.!?\n]{1,150}?\s[-\u2013\u2014]\s")  # "By X in The Guardian - "
+# A dateline says where the piece was filed: "BEIRUT (AP) -", "New York, May 2, 2023 -",
+# "Nairobi, 17 oct (EFE).-", "YEREVAN, NOVEMBER 14, ARMENPRESS."
+_DATELINE = re.compile(
+    r"[^\W\d_][^\n.!?:;\u2013\u2014]{0,60}?"
+    r"(?:\s[-\u2013\u2014]+|[-\u2013\u2014]+(?=\s|\w)|\.\s?[-\u2013\u2014]+|(?<=[A-Z]{3})\.(?=\s))"
+)
+# "Swedish teen activist Greta Thunberg", "a Swiss-born engineer": one person's nationality
+_ONE_PERSON = re.compile(
+    r"\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:journalist|photojournalist|reporter|correspondent|activist|engineer|teen|teenager"
+    r"|student|citizen|national|man|woman|boy|girl|writer|author|artist|singer|actor|actress"
+    r"|player|footballer|athlete|researcher|scientist|academic|lawyer|doctor|nurse|tourist"
+    r"|businessman|businesswoman|filmmaker|poet|novelist|blogger|priest|billionaire|tycoon"
+    r"|model|economist|professor|pensioner|climber|sailor)s?\s+[A-Z]"
+)
+# "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
+_ORIGIN = re.compile(
+    r"-(?:born|based|owned|registered|headquartered|listed|educated|raised|bred|flagged)\b"
+)
+# "the summit in Geneva", "la cumbre en Lima": where a meeting sits, not what it is about
+_VENUE = re.compile(
+    r"\b(?:summit|summits|conference|forum|meeting|meetings|talks|congress|convention|session"
+    r"|festival|olympics|games|cup|championship|expo|cumbre|conferencia|foro|reunión|sommet"
+    r"|conférence|réunion|cúpula|conferência|reunião)\b[^.!?;:]{0,40}?"
+    r"\s(?:in|at|en|à|em|no|na)\s+$",
+    re.IGNORECASE,
+)
+_DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 # between two items of a list of topics, items may carry words of their own ("trade")
 _TERM_GAP = re.compile(r"[\w'\s,;&]*")
@@ -69,6 +102,7 @@ _MONTH_BEFORE = frozenset(
     | {"early", "late", "mid", "during", "of"}
 )
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
+_SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
 
 
 class _Verdict(IntEnum):
@@ -119,6 +153,7 @@ class _Field:
     all_caps: bool
     title_case: bool
     start: int = 0  # hits before this offset (a byline) are not evidence
+    dateline: int = 0  # places before this offset only back up what the story says itself
     _ends: list[int] | None = None
 
     @classmethod
@@ -131,13 +166,47 @@ class _Field:
         title_case = name == _TITLE and not all_caps and _looks_title_case(original)
         byline = _BYLINE.match(original) if name == _TEXT else None
         start = byline.end() if byline else 0
-        return cls(name, original, align(original), has_upper, all_caps, title_case, start)
+        dateline = _dateline(original, start) if name == _TEXT else start
+        folded = align(original)
+        return cls(name, original, folded, has_upper, all_caps, title_case, start, dateline)
 
     def sentence(self, position: int) -> int:
         """Index of the sentence holding a position, so a sentence counts a country once."""
         if self._ends is None:
             self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
         return bisect_right(self._ends, position)
+
+
+def _one_person(where: _Field, hit: Hit) -> bool:
+    """Where someone comes from ("a US-based firm", "Swedish activist Greta Thunberg" in a
+    teaser) or where a meeting sits ("talks in Baku") is not where the story is: it counts
+    only if the story names that country too."""
+    if where.name == _CATEGORY:
+        return False
+    if _ORIGIN.match(where.original, hit.end) is not None:
+        return True
+    if hit.entry.kind is PlaceKind.CITY:
+        before = where.original[max(0, hit.start - 60) : hit.start]
+        return _VENUE.search(before) is not None
+    if where.name != _TEXT or hit.entry.kind is not PlaceKind.DEMONYM:
+        return False
+    return _ONE_PERSON.match(where.original, hit.end) is not None
+
+
+def _dateline(text: str, start: int) -> int:
+    """The end of a dateline at `start`, or `start`: the place a piece was filed from is
+    where the reporter sat, so alone it is no evidence of what the story is about."""
+    found = _DATELINE.match(text, start)
+    if found is None:
+        return start
+    head = text[start : found.end()]
+    if len(head.split()) > 10:
+        return start
+    words = (word.strip("'\u2019-") for word in _WORD.findall(head))
+    shouted = any(len(word) >= 3 and word.isupper() for word in words)
+    if not shouted and _DATELINE_MARK.search(head) is None:  # "LIMA -", "Lima, May 2 -"
+        return start
+    return found.end()
 
 
 def _looks_title_case(text: str) -> bool:
@@ -188,7 +257,7 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if entry.exact is not None:
         if where.all_caps or text[hit.start : hit.end] != entry.exact:
             return _Verdict.REJECT
-    elif where.has_upper and entry.kind is not PlaceKind.LOWER and not text[hit.start].isupper():
+    elif where.has_upper and entry.kind is not PlaceKind.LOWER and _lower_case(text, hit):
         return _Verdict.REJECT
     if entry.guard is Guard.SUPPORT:
         return _Verdict.TENTATIVE
@@ -200,6 +269,13 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if not named:
         return _Verdict.ACCEPT
     return _Verdict.TENTATIVE if where.title_case else _Verdict.REJECT
+
+
+def _lower_case(text: str, hit: Hit) -> bool:
+    """A place word written in lower case is a common word ("turkey"); one with a capital
+    inside ("eSwatini") is still the name."""
+    words = text[hit.start : hit.end]
+    return not words[0].isupper() and (words.islower() or not words.isalpha())
 
 
 def _whole(where: _Field, hit: Hit) -> bool:
@@ -279,6 +355,8 @@ class Classifier:
                 return
             seen.add((code, where.name, slot))
             found.points[code] = found.points.get(code, 0) + points
+            if where.folded[hit.start : hit.end] in _SHARED_WORDS:
+                found.vague[code] = found.vague.get(code, 0) + points
             if where.name == _TITLE or slot == -2:
                 found.headline.add(code)
             if evidence is not None:
@@ -296,6 +374,10 @@ class Classifier:
                     members = self._areas.get(where.folded[hit.start : hit.end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
                 verdict = _place_verdict(where, hit)
+                if verdict is _Verdict.ACCEPT and (
+                    hit.start < where.dateline or _one_person(where, hit)
+                ):
+                    verdict = _Verdict.TENTATIVE
                 if verdict is not _Verdict.REJECT:
                     judged.append((hit, verdict))
             listed = _listed(where.folded, [hit for hit, _ in judged]) if judged else set()
@@ -341,6 +423,13 @@ class Classifier:
                 count_place(where, hit, was_listed)
 
         countries = found.pick()
+        if evidence is not None and found.moved:
+            evidence = [
+                replace(item, value=found.moved.get(item.value, item.value))
+                if item.kind is TargetKind.COUNTRY
+                else item
+                for item in evidence
+            ]
         floor = max(TOPIC_THRESHOLD, TOPIC_SHARE * max(topic_points.values(), default=0))
         topics = sorted(
             (slug for slug, points in topic_points.items() if points >= floor),
@@ -366,11 +455,38 @@ class _Places:
     located: set[str] = field(default_factory=set)  # a city or state of it is named
     free: set[str] = field(default_factory=set)  # named somewhere outside a list
     focus: frozenset[str] | None = None  # members of the regions the title names
+    vague: dict[str, int] = field(default_factory=dict)  # points from words of two countries
+    moved: dict[str, str] = field(default_factory=dict)  # settled: the word's code -> the story's
+
+    def settle(self) -> None:
+        """A word two countries share ("Congo") names the one the story names otherwise
+        ("Brazzaville", "Sassou Nguesso"), not the one the word is filed under."""
+        for code, vague in list(self.vague.items()):
+            if self.points.get(code, 0) > vague:
+                continue  # the story names this country in words of its own
+            rivals = {
+                other
+                for codes in geodata.AMBIGUOUS.values()
+                if code in codes
+                for other in codes
+                if other != code and self.points.get(other, 0) > self.vague.get(other, 0)
+            }
+            if len(rivals) != 1:
+                continue
+            (other,) = rivals
+            self.moved[code] = other
+            self.points[other] += self.points.pop(code)
+            self.mentions[other] = self.mentions.get(other, 0) + self.mentions.pop(code, 0)
+            for group in (self.headline, self.located, self.free):
+                if code in group:
+                    group.discard(code)
+                    group.add(other)
 
     def pick(self) -> list[str]:
         """Countries the article is about: headline ones, repeated ones, or all if none leads."""
         if not self.points:
             return []
+        self.settle()
         lead = max(self.points.values())
         kept = [code for code in self.free if self._about(code, lead)]
         if not kept:  # examples in a list give way to a country named on its own

@@ -91,13 +91,29 @@ def _plural(demonym: str) -> Iterator[str]:
 
 
 def _lower_forms(demonym: str) -> Iterator[str]:
-    """peruano -> peruano, peruana, peruanos, peruanas; nicaragüense -> nicaragüenses."""
+    """The feminine and plural forms of a Spanish, Portuguese or French demonym.
+
+    peruano -> peruana, peruanos, peruanas; nicaragüense -> nicaragüenses; senegalés ->
+    senegalesa, senegaleses; iraní -> iraníes; tchadien -> tchadienne, tchadiens;
+    marocain -> marocaine, marocains; sénégalais -> sénégalaise, sénégalaises.
+    """
     yield demonym
     if demonym.endswith("o"):
         stem = demonym[:-1]
         yield from (stem + "a", stem + "os", stem + "as")
     elif demonym.endswith("e"):
         yield demonym + "s"
+    elif demonym.endswith(("és", "ês")):
+        stem = demonym[:-2]
+        yield from (stem + "esa", stem + "eses", stem + "esas")
+    elif demonym.endswith("í"):
+        yield demonym + "es"
+    elif demonym.endswith("en"):
+        yield from (demonym + "ne", demonym + "s", demonym + "nes")
+    elif demonym.endswith(("in", "an")):
+        yield from (demonym + "e", demonym + "s", demonym + "es")
+    elif demonym.endswith(("ais", "ois")):
+        yield from (demonym + "e", demonym + "es")
 
 
 def _clean_translation(name: str) -> str:

@@ -298,3 +298,66 @@ def test_newspapers_foods_and_famous_names_are_not_places(
     text: str, countries: tuple[str, ...]
 ) -> None:
     assert Classifier.default().classify(text).countries == countries
+
+
+def test_a_dateline_is_where_the_piece_was_filed_not_what_it_is_about() -> None:
+    classifier = Classifier.default()
+    teaser = (
+        "New York, February 5, 2026—Pakistani authorities must immediately release journalist "
+        "Sohrab Barkat, the Committee to Protect Journalists said."
+    )
+    assert classifier.classify("Journalist detained for 60 days", teaser).countries == ("PK",)
+    spanish = "Nairobi, 17 oct (EFE).- El líder opositor de Guinea Ecuatorial compareció."
+    assert classifier.classify("Líder opositor ante un tribunal", spanish).countries == ("GQ",)
+    # the dateline's place still counts when the story names it too
+    lima = "LIMA (AP) — Las protestas contra el gobierno de la presidenta peruana se propagaron."
+    assert classifier.classify("Protestas en el sur", lima).countries == ("PE",)
+    # and a hyphenated word at the start is no dateline
+    syria = "US-backed forces in Syria took the town."
+    assert "US" in classifier.classify("Fighting in the north", syria).countries
+
+
+def test_one_persons_nationality_is_not_where_the_story_is() -> None:
+    classifier = Classifier.default()
+    teaser = "Fridays for Future was founded by Swedish teen climate activist Greta Thunberg."
+    assert classifier.classify("A week-long climate strike", teaser).countries == ()
+    kenya = (
+        "Kenyan authorities must investigate the killing of Pakistani journalist Arshad Sharif "
+        "in Kenya, press groups said."
+    )
+    assert classifier.classify("Groups call for an inquiry", kenya).countries == ("KE",)
+    # the country still counts when the story names it in its own right
+    both = "Pakistani journalist Arshad Sharif fled Pakistan before he was killed in Kenya."
+    assert set(classifier.classify("Inquiry into a killing", both).countries) == {"KE", "PK"}
+
+
+def test_a_word_two_countries_share_names_the_one_the_story_names() -> None:
+    classifier = Classifier.default()
+    teaser = "Voting began in Congo-Brazzaville, where six candidates face Denis Sassou Nguesso."
+    explained = classifier.explain("Presidential election in Congo", teaser)
+    assert explained.tags.countries == ("CG",)
+    assert "Congo" in explained.words_for("CG")
+    # alone, or beside the other Congo's places, the word keeps its usual reading
+    assert classifier.classify("Elections in Congo", "Kinshasa votes.").countries == ("CD",)
+
+
+def test_where_someone_is_from_is_not_where_the_story_is() -> None:
+    classifier = Classifier.default()
+    assert classifier.classify("A Swiss-born engineer builds dams in Peru").countries == ("PE",)
+    teaser = "The government delayed oil blocks given to the US-based oil giant in its waters."
+    assert classifier.classify("Guyana defends its oil contract", teaser).countries == ("GY",)
+
+
+def test_a_name_with_a_capital_inside_is_still_a_name() -> None:
+    classifier = Classifier.default()
+    assert classifier.classify("Pro-democracy protests in eSwatini").countries == ("SZ",)
+    assert classifier.classify("We ate turkey in Lima").countries == ("PE",)
+    assert "BO" not in classifier.classify("La represa en el Alto Bío Bío, Chile").countries
+
+
+def test_the_city_of_a_global_meeting_is_a_venue() -> None:
+    classifier = Classifier.default()
+    assert classifier.classify("Climate talks in Baku end without a deal").countries == ()
+    title = "Peru and Chile sign a deal at the summit in Geneva"
+    assert set(classifier.classify(title).countries) == {"PE", "CL"}
+    assert classifier.classify("Protests in Lima").countries == ("PE",)
