@@ -55,6 +55,9 @@ class ParsedArticle:
     author: str | None = None
 
 
+MAX_ARTICLES = 200  # articles a parsed page keeps, newest first: a flood costs one page's work
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
     kind: SourceKind

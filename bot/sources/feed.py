@@ -6,21 +6,22 @@ import calendar
 import io
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import feedparser
 
 from bot.errors import ParseError
-from bot.models import ParsedArticle, ParsedPage, SourceKind
-from bot.text import clean_text, shorten
+from bot.models import MAX_ARTICLES, ParsedArticle, ParsedPage, SourceKind
+from bot.text import clean_text, clean_title, shorten
 from bot.urls import is_http_url
 
 # Teasers are stored; a feed that ships whole articles must not fill the database with them.
 TEASER_MAX_CHARS = 1000
 TITLE_FROM_TEASER_CHARS = 120
+_T = TypeVar("_T")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
@@ -31,14 +32,27 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     except Exception as exc:  # feedparser has crashes of its own on hostile bytes: not our bug
         detail = " ".join(str(exc).split())[:200]
         raise ParseError(f"not a readable feed: {type(exc).__name__}: {detail}") from exc
-    articles = [
-        article for entry in parsed.entries if (article := _article(entry, base=url)) is not None
-    ]
+    # Twice the cap of entries is read, so a flood of 100,000 costs what 400 do, while entries
+    # without a link do not shrink the page much.
+    entries = _newest(list(parsed.entries), 2 * MAX_ARTICLES, _published)
+    articles = [article for entry in entries if (article := _article(entry, base=url))]
+    articles = _newest(articles, MAX_ARTICLES, lambda article: article.published)
     version = str(parsed.get("version") or "")
     if not articles and (parsed.bozo or not version):
         raise ParseError(_why_unusable(body, parsed))
-    feed_title = clean_text(str(parsed.feed.get("title") or "")) or None
+    feed_title = clean_title(str(parsed.feed.get("title") or "")) or None
     return ParsedPage(kind=_kind(version, body), articles=articles, title=feed_title)
+
+
+def _newest(items: list[_T], count: int, published: Callable[[_T], datetime | None]) -> list[_T]:
+    """Items as they are when they fit, else the `count` newest (undated last, in feed order)."""
+    if len(items) <= count:
+        return items
+    order = sorted(
+        range(len(items)),
+        key=lambda i: ((when := published(items[i])) is None, -when.timestamp() if when else 0, i),
+    )
+    return [items[i] for i in order[:count]]
 
 
 def _headers(url: str, content_type: str | None) -> dict[str, str]:
@@ -64,8 +78,8 @@ def _article(entry: Mapping[str, Any], *, base: str) -> ParsedArticle | None:
         return None
     if not is_http_url(url):
         return None
-    teaser = shorten(clean_text(_teaser_html(entry)), TEASER_MAX_CHARS)
-    title = clean_text(str(entry.get("title") or ""))
+    teaser = shorten(clean_text(_teaser_html(entry), limit=TEASER_MAX_CHARS), TEASER_MAX_CHARS)
+    title = clean_title(str(entry.get("title") or ""))
     if not title:
         if not teaser:
             return None
