@@ -151,4 +151,5 @@ class Poller:
             feed_url=source.feed_url,
             selectors=source.selectors,
             guarded=source.guarded,
+            body_hash=source.body_hash,
         )

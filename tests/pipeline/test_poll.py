@@ -185,6 +185,34 @@ async def test_304_costs_no_parsing(
     assert site.requests_to("/atom.xml")[-1]["if-modified-since"]
 
 
+async def test_an_unchanged_body_without_validators_is_not_parsed_again(
+    store: SqliteStore, poller: Poller, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    real = parse_source
+
+    def counting(body: bytes, **kwargs: Any) -> ParsedPage:
+        parsed.append(kwargs["url"])
+        return real(body, **kwargs)
+
+    monkeypatch.setattr("bot.sources.read.parse_source", counting)
+    item = "<item><title>Strike In Chile</title><link>https://c.example/{n}</link></item>"
+    feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{}</channel></rss>'
+    async with MiniSite() as site:  # no ETag, no Last-Modified
+        url = site.serve("/feed", feed.format(item.format(n=1)), "application/rss+xml")
+        await store.sync_sources([SourceSpec("Plain", url)])
+        first = await poller.poll_once()
+        clock.now += 60
+        second = await poller.poll_once()
+        site.serve("/feed", feed.format(item.format(n=1) + item.format(n=2)), "application/rss+xml")
+        clock.now += 60
+        third = await poller.poll_once()
+    assert (first.new_articles, second.not_modified, third.new_articles) == (1, 1, 1)
+    assert len(parsed) == 2  # the second poll fetched the same body and did not parse it
+    (state,) = await store.list_sources()
+    assert state.body_hash is not None and state.failures == 0
+
+
 async def test_per_host_concurrency_is_limited(store: SqliteStore, clock: Clock) -> None:
     feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
     async with MiniSite(delay=0.1) as one, MiniSite(delay=0.1) as two:
