@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -131,6 +132,25 @@ def test_a_flooding_feed_keeps_its_newest_articles_only() -> None:
     ]
 
 
+def test_a_feed_of_100_000_items_is_read_only_to_its_first_items() -> None:
+    body = feed(
+        lambda i: f"<item><title>I{i}</title><link>https://h.example/{i}</link></item>", 100_000
+    )
+    with within(2.0):
+        articles = parse_feed(body, url="https://hostile.example/feed").articles
+    assert [a.title for a in articles] == [f"I{i}" for i in range(MAX_ARTICLES)]
+
+
+def test_declared_entities_are_read_as_empty() -> None:
+    declared = "<!DOCTYPE rss [<!ENTITY e \"boom\"><!ENTITY % p 'x'>]>"
+    body = feed(
+        lambda i: "<item><title>A &e;title</title><link>https://h.example/a</link></item>", 1
+    )
+    body = body.replace(b"<rss", declared.encode() + b"<rss", 1)
+    (article,) = parse_feed(body, url="https://hostile.example/feed").articles
+    assert article.title == "A title"
+
+
 def test_a_small_feed_keeps_its_own_order() -> None:
     articles = parse_feed(feed(item, 30), url="https://hostile.example/feed").articles
     assert [a.title for a in articles] == [f"Item {i}" for i in range(30)]
@@ -156,3 +176,19 @@ def test_titles_are_cut_at_a_word() -> None:
     for article in parse_listing(listing, url=URL).articles:
         assert len(article.title) <= TITLE_MAX_CHARS
         assert article.title.endswith("word\u2026")
+
+
+def test_entities_declared_by_the_feed_are_not_expanded() -> None:
+    """Quadratic expansion stays under expat's limit: 4.5 MB became a 405 MB title."""
+    declared = '<!DOCTYPE rss [<!ENTITY e "' + "x" * 270 + '">]>'
+    title = "News &e;" + "&e;" * 100_000  # 300 KB, 27 MB expanded
+    body = feed(lambda i: f"<item><title>{title}</title><link>https://h.example/a</link></item>", 1)
+    body = body.replace(b"<rss", declared.encode() + b"<rss", 1)
+    tracemalloc.start()
+    try:
+        (article,) = parse_feed(body, url="https://hostile.example/feed").articles
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000, f"peak {peak / 1e6:.0f} MB"
+    assert len(article.title) <= TITLE_MAX_CHARS
