@@ -9,9 +9,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
 from bot.models import MAX_ARTICLES
 from bot.sources.feed import parse_feed
-from bot.sources.listing import parse_listing
+from bot.sources.listing import _HEADLINE_LINKS, _SECTION_LINKS, _Outline, parse_listing
 from bot.text import TITLE_MAX_CHARS, clean_text
 
 URL = "https://hostile.example/category/news/"
@@ -192,3 +196,27 @@ def test_entities_declared_by_the_feed_are_not_expanded() -> None:
         tracemalloc.stop()
     assert peak < 10_000_000, f"peak {peak / 1e6:.0f} MB"
     assert len(article.title) <= TITLE_MAX_CHARS
+
+
+TAGS = st.sampled_from(["div", "article", "p", "h2", "a", "header", "section", "span", "main"])
+FRAGMENT = st.recursive(
+    st.just(""),
+    lambda inner: st.builds(
+        lambda tag, cls, children: f'<{tag} class="{cls}" href="/x">{"".join(children)}</{tag}>',
+        TAGS,
+        st.sampled_from(["post", "entry-title", "sidebar", "x"]),
+        st.lists(inner, max_size=3),
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(FRAGMENT)
+def test_the_outline_finds_what_lexbor_finds_within_each_node(fragment: str) -> None:
+    tree = LexborHTMLParser(f"<html><body>{fragment}</body></html>")
+    outline = _Outline(tree)
+    for node in tree.root.traverse() if tree.root is not None else ():
+        for selector in ("p", "h2, h3", "a[href]", _SECTION_LINKS, _HEADLINE_LINKS):
+            expected = [n.mem_id for n in node.css(selector)]
+            assert [n.mem_id for n in outline.within(node, selector)] == expected, selector
