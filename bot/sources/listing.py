@@ -614,7 +614,7 @@ class _Outline:
     def _select(self, selector: str) -> tuple[list[int], list[LexborNode]]:
         """Every match of a selector on the page, in document order, matched once."""
         if selector not in self._matches:
-            nodes = [n for n in self._tree.css(selector) if n.mem_id in self._order]
+            nodes = [n for n in _unique_nodes(self._tree.css(selector)) if n.mem_id in self._order]
             nodes.sort(key=self.order)
             self._matches[selector] = ([self.order(n) for n in nodes], nodes)
         return self._matches[selector]

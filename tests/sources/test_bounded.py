@@ -218,5 +218,6 @@ def test_the_outline_finds_what_lexbor_finds_within_each_node(fragment: str) -> 
     outline = _Outline(tree)
     for node in tree.root.traverse() if tree.root is not None else ():
         for selector in ("p", "h2, h3", "a[href]", _SECTION_LINKS, _HEADLINE_LINKS):
-            expected = [n.mem_id for n in node.css(selector)]
+            # lexbor lists a node twice when two of a selector's parts match it
+            expected = list(dict.fromkeys(n.mem_id for n in node.css(selector)))
             assert [n.mem_id for n in outline.within(node, selector)] == expected, selector
