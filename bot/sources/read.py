@@ -13,9 +13,11 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
 from typing import Protocol
 
 from bot.errors import ParseError, SourceError
@@ -96,6 +98,9 @@ class ParsePool:
         self._started = 0
         self._free = asyncio.Semaphore(self._size)
         self._closed = False
+        # Workers hold the reading end and exit when it closes: when this process dies,
+        # even by SIGKILL, they (and with them the fork server) go too.
+        self._lifeline, self._lifeline_w = self._context.Pipe(duplex=False)
 
     async def parse(
         self,
@@ -135,7 +140,12 @@ class ParsePool:
             raise ParseError("the bot is shutting down: parsing has stopped")
         if self._idle:
             return self._idle.pop()
-        executor = ProcessPoolExecutor(max_workers=1, mp_context=self._context)
+        executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=self._context,
+            initializer=_exit_with_parent,
+            initargs=(self._lifeline,),
+        )
         try:
             pid = await asyncio.wrap_future(executor.submit(os.getpid))
         except BaseException:
@@ -172,6 +182,19 @@ class ParsePool:
         idle, self._idle = self._idle, []
         for worker in idle:
             await asyncio.to_thread(worker.executor.shutdown, wait=True)
+        self._lifeline_w.close()
+        self._lifeline.close()
+
+
+def _exit_with_parent(lifeline: Connection) -> None:
+    """In a worker: exit as soon as the bot's end of the lifeline closes."""
+
+    def wait() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv()
+        os._exit(0)
+
+    threading.Thread(target=wait, name="lifeline", daemon=True).start()
 
 
 async def read_source(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -53,3 +56,40 @@ async def test_a_parse_over_budget_fails_and_its_worker_is_replaced(pool: ParseP
     page = await pool.parse(FEED, url=URL, content_type=None, kind=None)
     assert page.articles and time.perf_counter() - started < 2.0  # not queued behind it
     assert pool.workers_started == 2
+
+
+KILLED_PARENT = """
+import asyncio, os, signal, sys
+from bot.sources.read import ParsePool
+
+async def main():
+    pool = ParsePool(workers=1, timeout_seconds=5)
+    feed = b"<rss version='2.0'><channel><item><link>https://a.example/1</link><title>T</title></item></channel></rss>"
+    await pool.parse(feed, url="https://a.example/", content_type=None, kind=None)
+    print(*pool.worker_pids, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+asyncio.run(main())
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_exit_when_the_bot_is_killed() -> None:
+    """SIGKILL leaves no parse worker (nor the fork server it keeps alive) behind."""
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_PARENT], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == -signal.SIGKILL
+    (pid,) = (int(p) for p in done.stdout.split())
+    deadline = time.monotonic() + 5
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid)
