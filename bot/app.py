@@ -23,6 +23,7 @@ from bot.query.resolver import Resolver
 from bot.services import Services
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
+from bot.sources.read import ParsePool
 from bot.store.sqlite import SqliteStore
 from handlers import COMMANDS, register  # the factory alone knows the handlers
 from handlers.chats import CONFLICT
@@ -47,6 +48,7 @@ async def open_services(settings: Settings, bot: Bot) -> Services:
         interval_seconds=settings.poll_interval_seconds,
         concurrency=settings.fetch_concurrency,
         digest_threshold=settings.digest_threshold,
+        parser=ParsePool.from_settings(settings),
     )
     sender = Sender(
         bot, store, rate_per_second=settings.push_rate, paid_broadcast=settings.paid_broadcast

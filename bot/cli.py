@@ -21,6 +21,7 @@ from bot.redact import SecretsFilter
 from bot.redact import install as install_secrets_filter
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
+from bot.sources.read import ParsePool
 from bot.store.sqlite import SqliteStore
 
 log = logging.getLogger("newsbot")
@@ -120,15 +121,19 @@ async def poll_command(settings: Settings, *, once: bool) -> int:
                 interval_seconds=settings.poll_interval_seconds,
                 concurrency=settings.fetch_concurrency,
                 digest_threshold=settings.digest_threshold,
+                parser=ParsePool.from_settings(settings),
             )
-            while True:
-                summary = await poller.poll_once()
-                for article in summary.articles:
-                    print(_article_line(article), flush=True)
-                if once:
-                    polled = summary.sources_ok + summary.sources_failed
-                    return 1 if polled and summary.sources_failed == polled else 0
-                await asyncio.sleep(settings.poll_interval_seconds)
+            try:
+                while True:
+                    summary = await poller.poll_once()
+                    for article in summary.articles:
+                        print(_article_line(article), flush=True)
+                    if once:
+                        polled = summary.sources_ok + summary.sources_failed
+                        return 1 if polled and summary.sources_failed == polled else 0
+                    await asyncio.sleep(settings.poll_interval_seconds)
+            finally:
+                await poller.close()
     finally:
         await store.close()
 

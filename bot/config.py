@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(default=20.0, gt=0)
     fetch_max_bytes: int = Field(default=5_000_000, ge=1024)
     fetch_concurrency: int = Field(default=8, ge=1)
+    parse_timeout_seconds: float = Field(default=10.0, gt=0)  # per source, in a worker process
     allow_private_sources: bool = False  # /addsource may reach private/loopback addresses
     retention_days: int = Field(default=30, ge=1)
     user_agent: str = "newsbot/0.1 (+https://github.com/newsbot; Telegram news bot)"

@@ -55,6 +55,9 @@ class ParsedArticle:
     author: str | None = None
 
 
+MAX_ARTICLES = 200  # articles a parsed page keeps, newest first: a flood costs one page's work
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
     kind: SourceKind
@@ -91,6 +94,7 @@ class SourceRead:
     feed_url: str | None = None  # the discovered feed that was read instead of the page
     bytes_fetched: int = 0
     title: str | None = None  # the feed's or page's own title
+    body_hash: str | None = None  # of the body parsed (or found unchanged), for the next poll
 
 
 # What readers follow
@@ -212,6 +216,7 @@ class SourceState:
     selectors: ListingSelectors | None = None
     origin: str = "file"  # file | admin
     guarded: bool = False  # fetched only from public addresses (added through the bot)
+    body_hash: str | None = None  # the last body read: the same body again is not parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +303,7 @@ class SourcePoll:
     last_modified: str | None = None
     next_poll_after: float = 0.0
     feed_url: str | None = None  # the feed to fetch next time instead of the page
+    body_hash: str | None = None  # of the body this poll read
 
 
 @dataclass(frozen=True, slots=True)

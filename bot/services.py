@@ -31,5 +31,6 @@ class Services:
 
     async def close(self) -> None:
         await self.sender.stop()
+        await self.poller.close()
         await self.http.aclose()
         await self.store.close()

@@ -37,7 +37,9 @@ _LOOKS_LIKE_MARKUP = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a
 _LEFTOVER_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _INVISIBLE_CHARS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _WHITESPACE = re.compile(r"\s+")
-_POST_APPEARED = re.compile(r"\s*The post .+? appeared first on .+?\.?\s*$", re.DOTALL)
+# The boilerplate patterns below are bounded and only ever tried on the last
+# _BOILERPLATE_TAIL_CHARS of a text, so hostile text costs them linear time at most.
+_POST_APPEARED = re.compile(r"\s*The post .{1,400}? appeared first on .{1,300}?\.?\s*$", re.DOTALL)
 # Typographic characters, spelled out so they can't be mistaken for their ASCII look-alikes.
 _OPEN_QUOTES = "\"'\u201c\u2018"
 _CLOSE_QUOTES = "\"'\u201d\u2019"
@@ -48,8 +50,8 @@ _MORE_WORDS = (
 )
 _MORE_TAIL = (
     # WordPress adds the post title: Continue reading "Title"
-    rf"(?:\s*[{_OPEN_QUOTES}].*?[{_CLOSE_QUOTES}])?"
-    rf"(?:\s*(?:[{_ARROWS}]|\.\.\.))*\s*$"
+    rf"(?:\s*[{_OPEN_QUOTES}].{{0,400}}?[{_CLOSE_QUOTES}])?"
+    rf"(?:\s*(?:[{_ARROWS}]|\.\.\.)){{0,10}}\s*$"
 )
 # Lower-case "read more" only counts after a sentence or an ellipsis ("you can read more" stays);
 # the capitalised link labels count anywhere at the end.
@@ -61,6 +63,13 @@ _MORE_LABEL = re.compile(
     + _MORE_TAIL
 )
 _TRAILING_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\u2026|\.\.\.|&hellip;)\s*\]|\u2026|\.\.\.)\s*$")
+_BOILERPLATE = (_POST_APPEARED, _MORE_PHRASE, _MORE_LABEL, _TRAILING_ELLIPSIS)
+_BOILERPLATE_TAIL_CHARS = 2000  # longer than any boilerplate match above can be
+_BOILERPLATE_ROUNDS = 20  # real teasers end in two or three pieces of it
+# Markup looked at per character of the wanted text: a teaser cut to 1,000 characters needs
+# no more than this many times that of its raw HTML; the rest is never parsed.
+RAW_CHARS_PER_CHAR = 32
+DEFAULT_LIMIT = 2000
 
 _SENTENCE_END = re.compile(rf"[.!?][{_CLOSE_QUOTES}\u00bb)\]]*(?=\s)")
 _ABBREVIATION = re.compile(
@@ -70,10 +79,24 @@ _ABBREVIATION = re.compile(
 _WORD_TAIL_PUNCTUATION = " \t\n,;:-\u2013\u2014(/"  # and en and em dashes
 
 
-def clean_text(raw: str) -> str:
-    """Turn feed or page markup into the plain prose a reader sees, minus WordPress boilerplate."""
+TITLE_MAX_CHARS = 300  # a headline; a longer one is cut at a word like a teaser
+
+
+def clean_title(raw: str) -> str:
+    """A headline's plain text, cut at a word: a hostile title must not fill the database."""
+    text = clean_text(raw, limit=TITLE_MAX_CHARS)
+    return shorten(text, TITLE_MAX_CHARS) if text else ""
+
+
+def clean_text(raw: str, *, limit: int = DEFAULT_LIMIT) -> str:
+    """Turn feed or page markup into the plain prose a reader sees, minus WordPress boilerplate.
+
+    Only the first `limit` * RAW_CHARS_PER_CHAR characters of markup are read: the caller cuts
+    the text to `limit` anyway, and a hostile megabyte then costs what a teaser costs.
+    """
     if not raw:
         return ""
+    raw = raw[: limit * RAW_CHARS_PER_CHAR]
     text = _html_to_text(raw) if _LOOKS_LIKE_MARKUP.search(raw) else raw
     if _LEFTOVER_ENTITY.search(text):  # double-escaped feeds: "&amp;#8217;" -> "&#8217;" -> "'"
         text = html.unescape(text)
@@ -93,14 +116,21 @@ def _html_to_text(raw: str) -> str:
 
 def _drop_boilerplate(text: str) -> str:
     """Remove trailing 'Continue Reading', '[…]' and 'The post … appeared first on …', any order."""
-    while True:
-        trimmed = _POST_APPEARED.sub("", text)
-        trimmed = _MORE_PHRASE.sub("", trimmed)
-        trimmed = _MORE_LABEL.sub("", trimmed)
-        trimmed = _TRAILING_ELLIPSIS.sub("", trimmed).rstrip()
+    for _ in range(_BOILERPLATE_ROUNDS):
+        trimmed = text
+        for pattern in _BOILERPLATE:
+            trimmed = _without_tail(pattern, trimmed)
+        trimmed = trimmed.rstrip()
         if trimmed == text:
-            return text
+            break
         text = trimmed
+    return text
+
+
+def _without_tail(pattern: re.Pattern[str], text: str) -> str:
+    """Text without an end-anchored match of pattern, looked for only near the end."""
+    match = pattern.search(text, max(0, len(text) - _BOILERPLATE_TAIL_CHARS))
+    return text[: match.start()] if match else text
 
 
 def utf16_len(text: str) -> int:

@@ -86,6 +86,7 @@ def source_poll(
         etag=read.etag,
         last_modified=read.last_modified,
         feed_url=read.feed_url,
+        body_hash=read.body_hash,
     )
 
 

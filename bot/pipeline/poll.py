@@ -30,7 +30,7 @@ from bot.pipeline.identity import first_listed, fresh
 from bot.pipeline.match import Wanted, wanted
 from bot.pipeline.stories import WINDOW_SECONDS, StoryIndex
 from bot.sources.fetch import Fetcher
-from bot.sources.read import read_source
+from bot.sources.read import INLINE, ParsePool, Parser, read_source
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ class Poller:
         digest_threshold: int,
         per_host: int = PER_HOST_CONCURRENCY,
         clock: Callable[[], float] = time.time,
+        parser: Parser = INLINE,
     ) -> None:
         self._store = store
         self._fetcher = fetcher
@@ -92,6 +93,12 @@ class Poller:
             lambda: asyncio.Semaphore(self._per_host)
         )
         self._clock = clock
+        self._parser = parser
+
+    async def close(self) -> None:
+        """Stop the parse workers, if parsing runs in a pool (the bot's shutdown)."""
+        if isinstance(self._parser, ParsePool):
+            await self._parser.close()
 
     async def poll_once(self) -> PollSummary:
         started = time.monotonic()
@@ -151,4 +158,6 @@ class Poller:
             feed_url=source.feed_url,
             selectors=source.selectors,
             guarded=source.guarded,
+            body_hash=source.body_hash,
+            parser=self._parser,
         )

@@ -6,39 +6,95 @@ import calendar
 import io
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import feedparser
 
 from bot.errors import ParseError
-from bot.models import ParsedArticle, ParsedPage, SourceKind
-from bot.text import clean_text, shorten
+from bot.models import MAX_ARTICLES, ParsedArticle, ParsedPage, SourceKind
+from bot.text import clean_text, clean_title, shorten
 from bot.urls import is_http_url
 
 # Teasers are stored; a feed that ships whole articles must not fill the database with them.
 TEASER_MAX_CHARS = 1000
 TITLE_FROM_TEASER_CHARS = 120
+_T = TypeVar("_T")
+_SUBSET_END = re.compile(rb"\][ \t\r\n]*>")
+_ENTITY_VALUE = re.compile(rb"""(<!ENTITY\s+(?:%\s+)?[^\s>"']+\s+)(?:"[^"]*"|'[^']*')""")
+_ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
+# Items read of a feed: ten times what a page keeps, so the newest are almost surely among
+# them (feeds list their newest first) while a feed of 100,000 costs what one of 2,000 does.
+ITEMS_READ_MAX = 10 * MAX_ARTICLES
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedPage:
     """Read whatever articles a feed holds, even a broken one, so one typo costs nothing."""
     try:
-        parsed = feedparser.parse(io.BytesIO(body), response_headers=_headers(url, content_type))
+        parsed = feedparser.parse(
+            io.BytesIO(_bounded(body)),
+            response_headers=_headers(url, content_type),
+        )
     except Exception as exc:  # feedparser has crashes of its own on hostile bytes: not our bug
         detail = " ".join(str(exc).split())[:200]
         raise ParseError(f"not a readable feed: {type(exc).__name__}: {detail}") from exc
-    articles = [
-        article for entry in parsed.entries if (article := _article(entry, base=url)) is not None
-    ]
+    # Twice the cap of entries is cleaned, so entries without a link do not shrink the page
+    # much while the cleaning costs what 400 entries do.
+    entries = _newest(list(parsed.entries), 2 * MAX_ARTICLES, _published)
+    articles = [article for entry in entries if (article := _article(entry, base=url))]
+    articles = _newest(articles, MAX_ARTICLES, lambda article: article.published)
     version = str(parsed.get("version") or "")
     if not articles and (parsed.bozo or not version):
         raise ParseError(_why_unusable(body, parsed))
-    feed_title = clean_text(str(parsed.feed.get("title") or "")) or None
+    feed_title = clean_title(str(parsed.feed.get("title") or "")) or None
     return ParsedPage(kind=_kind(version, body), articles=articles, title=feed_title)
+
+
+def _newest(items: list[_T], count: int, published: Callable[[_T], datetime | None]) -> list[_T]:
+    """Items as they are when they fit, else the `count` newest (undated last, in feed order)."""
+    if len(items) <= count:
+        return items
+    order = sorted(
+        range(len(items)),
+        key=lambda i: ((when := published(items[i])) is None, -when.timestamp() if when else 0, i),
+    )
+    return [items[i] for i in order[:count]]
+
+
+def _bounded(body: bytes) -> bytes:
+    """The body as feedparser may read it: entities declared empty, items cut at a bound."""
+    return _first_items(_without_entity_values(body))
+
+
+def _without_entity_values(body: bytes) -> bytes:
+    """The body with the entities its DOCTYPE declares emptied: expanded, they can make
+    megabytes of feed into gigabytes of title while staying under expat's limit."""
+    if b"<!ENTITY" not in body:
+        return body
+    start = body.find(b"<!DOCTYPE")
+    subset = body.find(b"[", start) if start >= 0 else -1
+    end = _SUBSET_END.search(body, subset) if subset >= 0 else None
+    if end is None:
+        return body  # no internal subset: nothing is declared in the prolog
+    declarations = _ENTITY_VALUE.sub(rb'\1""', body[subset : end.end()])
+    return body[:subset] + declarations + body[end.end() :]
+
+
+def _first_items(body: bytes) -> bytes:
+    """The body up to its ITEMS_READ_MAX-th item: feedparser's time grows with every item.
+
+    The cut body no longer closes its root; feedparser reads such a feed all the same.
+    """
+    end = 0
+    for _ in range(ITEMS_READ_MAX):
+        found = _ITEM_END.search(body, end)
+        if found is None:
+            return body
+        end = found.end()
+    return body[:end] if _ITEM_END.search(body, end) else body
 
 
 def _headers(url: str, content_type: str | None) -> dict[str, str]:
@@ -64,8 +120,8 @@ def _article(entry: Mapping[str, Any], *, base: str) -> ParsedArticle | None:
         return None
     if not is_http_url(url):
         return None
-    teaser = shorten(clean_text(_teaser_html(entry)), TEASER_MAX_CHARS)
-    title = clean_text(str(entry.get("title") or ""))
+    teaser = shorten(clean_text(_teaser_html(entry), limit=TEASER_MAX_CHARS), TEASER_MAX_CHARS)
+    title = clean_title(str(entry.get("title") or ""))
     if not title:
         if not teaser:
             return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -20,13 +21,15 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from bot.errors import ParseError
-from bot.models import ListingSelectors, ParsedArticle, ParsedPage, SourceKind
-from bot.text import INVISIBLE_TAGS, clean_text, shorten
+from bot.models import MAX_ARTICLES, ListingSelectors, ParsedArticle, ParsedPage, SourceKind
+from bot.text import INVISIBLE_TAGS, clean_text, clean_title, shorten
 from bot.urls import is_http_url, normalize_url
 
 TEASER_MAX_CHARS = 1000
 AUTHOR_MAX_CHARS = 80
 _SNIFF_BYTES = 4096
+_PARAGRAPHS_MAX = 20  # a teaser is a few paragraphs; a thousand empty ones are no teaser
+_NODES_MAX = 200  # paragraphs looked at for one teaser
 _CLIMB_LEVELS = 4  # <article><div><header><h2>: how far a headline's paragraphs may be
 
 _BLOCK_SELECTOR = (
@@ -38,6 +41,10 @@ _HEADLINE_LINKS = (
     ".wp-block-post-title a[href], a.entry-title[href]"
 )
 _HEADINGS = "h1, h2, h3, h4, .entry-title, .post-title, .wp-block-post-title"
+# _HEADLINE_LINKS and _SECTION_LINKS as the page walk finds them (see _Outline._walk)
+_HEADLINE_TAGS = frozenset({"h1", "h2", "h3", "h4"})
+_HEADLINE_CLASSES = frozenset({"entry-title", "post-title", "wp-block-post-title"})
+_SECTION_LINKS = "h2 a[href], h3 a[href]"
 _EXCERPTS = (
     ".entry-summary, .entry-excerpt, .post-excerpt, .wp-block-post-excerpt, .excerpt, .summary, "
     "[itemprop=description], .views-field-body, .field--name-body"
@@ -61,6 +68,7 @@ _CATEGORIES = (
     ".wp-block-post-terms a"
 )
 _CONTENT_ROOTS = ("main", "[role=main]", "#main", "#content", ".site-main", ".content")
+_MORE_LINK_TEXT_CHARS = 200  # a label is a few words; a longer link text is no label
 _MORE_LINK = re.compile(r"^\s*(continue reading|read more|read the rest|keep reading)\b", re.I)
 
 # Class and id tokens of page chrome; a whole-token match, so "right-sidebar" on <body> or
@@ -128,29 +136,38 @@ def parse_listing(
     tree = LexborHTMLParser(decode_html(body, content_type))
     tree.strip_tags(list(INVISIBLE_TAGS))
     base = _base_url(tree, url)
+    outline = _Outline(tree)
     if selectors is not None:
-        articles = _from_selectors(tree, selectors, base=base, page_url=url)
+        articles = _from_selectors(tree, outline, selectors, base=base, page_url=url)
         if not articles:
             raise ParseError(f"no articles match the source's selectors (item: {selectors.item})")
-        return ParsedPage(kind=SourceKind.HTML, articles=articles, title=_title(tree))
-    articles = _from_blocks(tree, base=base, page_url=url)
+        return ParsedPage(
+            kind=SourceKind.HTML, articles=articles[:MAX_ARTICLES], title=_title(tree)
+        )
+    articles = _from_blocks(tree, outline, base=base, page_url=url)
     if len(articles) < 2:
-        loose = _from_headlines(tree, base=base, page_url=url)
+        loose = _from_headlines(tree, outline, base=base, page_url=url)
         if len(loose) > len(articles):
             articles = loose
     if not articles:
         raise ParseError("no articles found on the page")
-    return ParsedPage(kind=SourceKind.HTML, articles=articles, title=_title(tree))
+    # A listing shows its newest posts first.
+    return ParsedPage(kind=SourceKind.HTML, articles=articles[:MAX_ARTICLES], title=_title(tree))
 
 
 def _title(tree: LexborHTMLParser) -> str | None:
     """The page's <title>, cleaned."""
     title_node = tree.css_first("title")
-    return (clean_text(title_node.text()) if title_node is not None else "") or None
+    return (clean_title(title_node.text()) if title_node is not None else "") or None
 
 
 def _from_selectors(
-    tree: LexborHTMLParser, selectors: ListingSelectors, *, base: str, page_url: str
+    tree: LexborHTMLParser,
+    outline: _Outline,
+    selectors: ListingSelectors,
+    *,
+    base: str,
+    page_url: str,
 ) -> list[ParsedArticle]:
     """Articles from the operator's CSS selectors; a missing one falls back to the generic rule."""
     articles = []
@@ -163,27 +180,27 @@ def _from_selectors(
         link_node = _select(item, selectors.link) if selectors.link else None
         if link_node is None and title_node is not None:
             link_node = title_node if title_node.tag == "a" else title_node.css_first("a[href]")
-        headline = _headline(item, base=base, page_url=page_url)
+        headline = _headline(item, outline, base=base, page_url=page_url)
         if link_node is not None:
             link = _article_url(link_node.attributes.get("href"), base=base, page_url=page_url)
         else:
             link = headline[0] if headline else None
-        title = clean_text(title_node.html or "") if title_node is not None else ""
+        title = clean_title(title_node.html or "") if title_node is not None else ""
         if not title and headline:
             title = headline[1]
         if not link or not title:
             continue
         teaser_node = _select(item, selectors.teaser) if selectors.teaser else None
         if teaser_node is not None:
-            teaser = clean_text(teaser_node.html or "")
+            teaser = clean_text(teaser_node.html or "", limit=TEASER_MAX_CHARS)
         elif selectors.teaser:
             teaser = ""
         else:
             excerpt = item.css_first(_EXCERPTS)
             teaser = (
-                clean_text(excerpt.html or "")
+                clean_text(excerpt.html or "", limit=TEASER_MAX_CHARS)
                 if excerpt is not None
-                else _paragraphs(item.css("p"), within=item)
+                else _paragraphs(outline.within(item, "p"), outline, within=item)
             )
         date_node = _select(item, selectors.date) if selectors.date else None
         author_node = _select(item, selectors.author) if selectors.author else None
@@ -195,7 +212,7 @@ def _from_selectors(
                 published=_published([date_node] if date_node is not None else [item]),
                 categories=_categories([item]),
                 author=(
-                    clean_text(author_node.html or "") or None
+                    clean_text(author_node.html or "", limit=AUTHOR_MAX_CHARS) or None
                     if author_node is not None
                     else _author([item])
                 ),
@@ -273,36 +290,44 @@ def _base_url(tree: LexborHTMLParser, url: str) -> str:
 # --- pass 1: article blocks -------------------------------------------------------------------
 
 
-def _from_blocks(tree: LexborHTMLParser, *, base: str, page_url: str) -> list[ParsedArticle]:
-    """Articles from repeated post blocks, innermost block winning when blocks nest."""
+def _from_blocks(
+    tree: LexborHTMLParser, outline: _Outline, *, base: str, page_url: str
+) -> list[ParsedArticle]:
+    """Articles from repeated post blocks, innermost block winning when blocks nest.
+
+    Blocks are tried innermost first and a block holding one that gave an article is a
+    wrapper, never tried: nested blocks cost their depth once, not its square.
+    """
     blocks = _unique_nodes(tree.css(_BLOCK_SELECTOR))
-    ids = {block.mem_id for block in blocks}
     found: dict[int, ParsedArticle] = {}
-    for block in blocks:
-        if _in_chrome(block) or _is_promo(block):
+    wrappers: set[int] = set()  # every ancestor of a block that gave an article
+    for block in sorted(blocks, key=outline.order, reverse=True):
+        if block.mem_id in wrappers or outline.in_chrome(block) or _is_promo(block, outline):
             continue
-        article = _block_article(block, base=base, page_url=page_url)
-        if article is not None:
-            found[block.mem_id] = article
-    # A block holding another block that gave an article is a wrapper, not an article.
-    wrappers: set[int] = set()
-    for block in blocks:
-        if block.mem_id in found:
-            wrappers.update(a.mem_id for a in _ancestors(block) if a.mem_id in ids)
-    return [found[b.mem_id] for b in blocks if b.mem_id in found and b.mem_id not in wrappers]
+        article = _block_article(block, outline, base=base, page_url=page_url)
+        if article is None:
+            continue
+        found[block.mem_id] = article
+        for ancestor in outline.ancestor_ids(block):
+            if ancestor in wrappers:
+                break  # and so are all of its own ancestors
+            wrappers.add(ancestor)
+    return [found[b.mem_id] for b in blocks if b.mem_id in found]
 
 
-def _block_article(block: LexborNode, *, base: str, page_url: str) -> ParsedArticle | None:
+def _block_article(
+    block: LexborNode, outline: _Outline, *, base: str, page_url: str
+) -> ParsedArticle | None:
     """The article a post block describes, or None when it has no headline link to a post."""
-    headline = _headline(block, base=base, page_url=page_url)
+    headline = _headline(block, outline, base=base, page_url=page_url)
     if headline is None:
         return None
     url, title = headline
-    excerpt = block.css_first(_EXCERPTS)
+    excerpt = outline.first(block, _EXCERPTS)
     if excerpt is not None:
-        teaser = clean_text(excerpt.html or "")
+        teaser = clean_text(excerpt.html or "", limit=TEASER_MAX_CHARS)
     else:
-        teaser = _paragraphs(block.css("p"), within=block)
+        teaser = _paragraphs(outline.within(block, "p"), outline, within=block)
     return ParsedArticle(
         url=url,
         title=title,
@@ -313,47 +338,47 @@ def _block_article(block: LexborNode, *, base: str, page_url: str) -> ParsedArti
     )
 
 
-def _headline(block: LexborNode, *, base: str, page_url: str) -> tuple[str, str] | None:
+def _headline(
+    block: LexborNode, outline: _Outline, *, base: str, page_url: str
+) -> tuple[str, str] | None:
     """(url, title) from the headline link, else a heading plus 'Continue reading'."""
-    for link in block.css(_HEADLINE_LINKS):
-        url = _article_url(link.attributes.get("href"), base=base, page_url=page_url)
-        title = clean_text(link.html or "")
-        if url and title:
-            return url, title
-    heading = block.css_first(_HEADINGS)
+    found = outline.first_headline(block, base=base, page_url=page_url)
+    if found is not None:
+        return found
+    more = outline.first_more_link(block, base=base, page_url=page_url)
+    if more is None:
+        return None
+    heading = outline.first(block, _HEADINGS)
     if heading is None:
         return None
-    title = clean_text(heading.html or "")
-    for link in block.css("a[href]"):
-        if _MORE_LINK.match(link.text()):
-            url = _article_url(link.attributes.get("href"), base=base, page_url=page_url)
-            if url and title:
-                return url, title
-    return None
+    title = clean_title(heading.html or "")
+    return (more, title) if title else None
 
 
 # --- pass 2: bare headlines ------------------------------------------------------------------
 
 
-def _from_headlines(tree: LexborHTMLParser, *, base: str, page_url: str) -> list[ParsedArticle]:
+def _from_headlines(
+    tree: LexborHTMLParser, outline: _Outline, *, base: str, page_url: str
+) -> list[ParsedArticle]:
     """Articles from `h2 > a` / `h3 > a` headlines and the paragraphs under them."""
-    root = _content_root(tree)
+    root = _content_root(tree, outline)
     if root is None:
         return []
     site = _site(page_url)
     articles = []
-    for heading in root.css("h2, h3"):
-        link = heading.css_first("a[href]")
-        if link is None or _in_chrome(heading):
+    for heading in outline.within(root, "h2, h3"):
+        link = outline.first(heading, "a[href]")
+        if link is None or outline.in_chrome(heading):
             continue
         url = _article_url(link.attributes.get("href"), base=base, page_url=page_url)
-        title = clean_text(link.html or "")
+        title = clean_title(link.html or "")
         if not url or not title or _site(url) != site:
             continue
-        context = list(_following(heading))
-        if any(_is_promo(node) for node in context):
+        context = list(_following(heading, outline))
+        if any(_is_promo(node, outline) for node in context):
             continue
-        teaser = _paragraphs(context, within=None)
+        teaser = _paragraphs(context, outline, within=None)
         articles.append(
             ParsedArticle(
                 url=url,
@@ -367,27 +392,31 @@ def _from_headlines(tree: LexborHTMLParser, *, base: str, page_url: str) -> list
     return articles
 
 
-def _content_root(tree: LexborHTMLParser) -> LexborNode | None:
+def _content_root(tree: LexborHTMLParser, outline: _Outline) -> LexborNode | None:
     """The main content element holding headlines, tried in order of trust, else <body>."""
     for selector in _CONTENT_ROOTS:
         node = tree.css_first(selector)
-        if node is not None and node.css_first("h2 a[href], h3 a[href]") is not None:
+        if node is not None and outline.first(node, _SECTION_LINKS) is not None:
             return node
     return tree.body
 
 
-def _following(heading: LexborNode) -> Iterator[LexborNode]:
+def _following(heading: LexborNode, outline: _Outline) -> Iterator[LexborNode]:
     """The elements after a headline up to the next one, climbing out of wrappers it heads alone."""
     current = heading
     for _ in range(_CLIMB_LEVELS):
         node = _next_element(current)
         while node is not None:
-            if node.tag in ("h1", "h2", "h3", "hr") or node.css_first("h1, h2, h3") is not None:
+            if node.tag in ("h1", "h2", "h3", "hr") or outline.first(node, "h1, h2, h3"):
                 return
             yield node
             node = _next_element(node)
         parent = current.parent
-        if parent is None or parent.tag in ("body", "main") or len(parent.css("h1, h2, h3")) != 1:
+        if (
+            parent is None
+            or parent.tag in ("body", "main")
+            or len(outline.within(parent, "h1, h2, h3")) != 1
+        ):
             return
         current = parent
 
@@ -431,29 +460,22 @@ def _article_url(href: str | None, *, base: str, page_url: str) -> str | None:
     return url.split("#", 1)[0]
 
 
-def _in_chrome(node: LexborNode) -> bool:
-    """Whether a node sits in navigation, a header or footer, a sidebar or a pop-up."""
-    ancestors = [node, *_ancestors(node)]
-    for index, current in enumerate(ancestors):
-        tag = current.tag or ""
-        if tag in ("body", "html"):
-            return False
-        if tag in _CHROME_TAGS or (current.attributes.get("role") or "") in _CHROME_ROLES:
-            return True
-        if tag in ("header", "footer") and not any(
-            _is_article_like(a) or _is_main(a) for a in ancestors[index + 1 :]
-        ):
-            return True  # the page's header or footer; a post's own header sits in main
-        if any(_CHROME_TOKEN.fullmatch(token) for token in _tokens(current)):
-            return True
-        if any(_PROMO_WORDS.search(token) for token in _tokens(current)):
-            return True
-    return False
+def _chrome_here(node: LexborNode, *, in_post_or_main: bool) -> bool:
+    """Whether a node itself is navigation, a header or footer, a sidebar or a pop-up."""
+    tag = node.tag or ""
+    if tag in _CHROME_TAGS or (node.attributes.get("role") or "") in _CHROME_ROLES:
+        return True
+    if tag in ("header", "footer") and not in_post_or_main:
+        return True  # the page's header or footer; a post's own header sits in main
+    tokens = _tokens(node)
+    if any(_CHROME_TOKEN.fullmatch(token) for token in tokens):
+        return True
+    return any(_PROMO_WORDS.search(token) for token in tokens)
 
 
-def _is_promo(node: LexborNode) -> bool:
+def _is_promo(node: LexborNode, outline: _Outline) -> bool:
     """Sign-up forms and fundraising appeals: not articles however article-like they look."""
-    if node.css_first("input[type=email], form") is not None:
+    if outline.first(node, "input[type=email], form") is not None:
         return True
     return any(_PROMO_WORDS.search(token) for token in _tokens(node))
 
@@ -481,12 +503,166 @@ def _tokens(node: LexborNode) -> list[str]:
     return [t for t in tokens if not _TAXONOMY_TOKEN.match(t)]
 
 
-def _ancestors(node: LexborNode) -> Iterator[LexborNode]:
-    """Parents of a node up to the document, nearest first."""
-    parent = node.parent
-    while parent is not None and parent.is_element_node:
-        yield parent
-        parent = parent.parent
+class _Outline:
+    """One walk over the page, so no question about a node costs a walk of its own.
+
+    It records each element's place in document order, the end of its subtree and its
+    parent, whether it sits in page chrome and its nearest heading, byline or figure;
+    a selector is matched once per page and "the matches within a node" is a range of
+    that list. Deep nesting then costs its depth once instead of its square.
+    """
+
+    def __init__(self, tree: LexborHTMLParser) -> None:
+        self._tree = tree
+        self._order: dict[int, int] = {}
+        self._end: dict[int, int] = {}
+        self._parent: dict[int, int] = {}
+        self._chrome: set[int] = set()
+        self._meta: dict[int, int] = {}  # order of the nearest meta ancestor-or-self
+        self._matches: dict[str, tuple[list[int], list[LexborNode]]] = {}
+        self._headlines: dict[str, tuple[list[int], list[tuple[str, str]]]] = {}
+        self._more: dict[str, tuple[list[int], list[str]]] = {}
+        root = tree.root
+        if root is not None:
+            self._walk(root)
+
+    def _walk(self, root: LexborNode) -> None:
+        """Number the elements and mark chrome and meta top-down, without recursion."""
+        # (node, parent id, parent in chrome, under a post or main, nearest meta order)
+        # and (under a headline, under an h2 or h3): descendant selectors cost depth per match
+        stack: list[tuple[LexborNode, int, bool, bool, int, bool, bool]] = [
+            (root, -1, False, False, -1, False, False)
+        ]
+        headline_links: list[LexborNode] = []
+        section_links: list[LexborNode] = []
+        closing: list[tuple[int, int]] = []  # (element id, stack depth its subtree ends at)
+        while stack:
+            node, parent, chrome, in_post, meta, in_headline, in_section = stack.pop()
+            while closing and closing[-1][1] > len(stack):
+                self._end[closing.pop()[0]] = len(self._order) - 1
+            node_id = node.mem_id
+            self._order[node_id] = len(self._order)
+            self._parent[node_id] = parent
+            if node.tag in ("body", "html"):
+                chrome, meta = False, -1  # the page itself is never chrome, meta or teaser
+            else:
+                chrome = chrome or _chrome_here(node, in_post_or_main=in_post)
+                if node.tag in _NOT_TEASER_TAGS or not _NOT_TEASER_CLASSES.isdisjoint(
+                    (node.attributes.get("class") or "").split()
+                ):
+                    meta = self._order[node_id]
+            if chrome:
+                self._chrome.add(node_id)
+            self._meta[node_id] = meta
+            in_post = in_post or _is_article_like(node) or _is_main(node)
+            classes = (node.attributes.get("class") or "").split()
+            if node.tag == "a" and "href" in node.attributes:
+                if in_headline or "entry-title" in classes:
+                    headline_links.append(node)
+                if in_section:
+                    section_links.append(node)
+            in_headline = (
+                in_headline
+                or node.tag in _HEADLINE_TAGS
+                or not (_HEADLINE_CLASSES.isdisjoint(classes))
+            )
+            in_section = in_section or node.tag in ("h2", "h3")
+            closing.append((node_id, len(stack)))
+            children = []
+            child = node.child
+            while child is not None:
+                if child.is_element_node:
+                    children.append(child)
+                child = child.next
+            for child in reversed(children):
+                stack.append((child, node_id, chrome, in_post, meta, in_headline, in_section))
+        while closing:
+            self._end[closing.pop()[0]] = len(self._order) - 1
+        for selector, nodes in ((_HEADLINE_LINKS, headline_links), (_SECTION_LINKS, section_links)):
+            self._matches[selector] = ([self.order(n) for n in nodes], nodes)
+
+    def order(self, node: LexborNode) -> int:
+        """The node's place in document order."""
+        return self._order.get(node.mem_id, -1)
+
+    def ancestor_ids(self, node: LexborNode) -> Iterator[int]:
+        """The ids of a node's parents up to the document, nearest first."""
+        parent = self._parent.get(node.mem_id, -1)
+        while parent != -1:
+            yield parent
+            parent = self._parent.get(parent, -1)
+
+    def in_chrome(self, node: LexborNode) -> bool:
+        """Whether a node sits in navigation, a header or footer, a sidebar or a pop-up."""
+        return node.mem_id in self._chrome
+
+    def is_meta(self, node: LexborNode, *, within: LexborNode | None) -> bool:
+        """Whether a node is or sits inside a heading, byline or figure of its block."""
+        meta = self._meta.get(node.mem_id, -1)
+        if meta < 0:
+            return False
+        return within is None or meta > self.order(within)
+
+    def _span(self, node: LexborNode, keys: list[int]) -> tuple[int, int]:
+        """The index range of `keys` (document orders) that falls within node, itself included."""
+        start = self._order.get(node.mem_id)
+        if start is None:
+            return 0, 0
+        end = self._end.get(node.mem_id, start)
+        return bisect_left(keys, start), bisect_left(keys, end + 1)
+
+    def _select(self, selector: str) -> tuple[list[int], list[LexborNode]]:
+        """Every match of a selector on the page, in document order, matched once."""
+        if selector not in self._matches:
+            nodes = [n for n in _unique_nodes(self._tree.css(selector)) if n.mem_id in self._order]
+            nodes.sort(key=self.order)
+            self._matches[selector] = ([self.order(n) for n in nodes], nodes)
+        return self._matches[selector]
+
+    def within(self, node: LexborNode, selector: str) -> list[LexborNode]:
+        """The matches of a selector within node, itself included (like node.css)."""
+        keys, nodes = self._select(selector)
+        start, end = self._span(node, keys)
+        return nodes[start:end]
+
+    def first(self, node: LexborNode, selector: str) -> LexborNode | None:
+        """The first match of a selector within node (like node.css_first)."""
+        keys, nodes = self._select(selector)
+        start, end = self._span(node, keys)
+        return nodes[start] if start < end else None
+
+    def first_headline(
+        self, node: LexborNode, *, base: str, page_url: str
+    ) -> tuple[str, str] | None:
+        """The first headline link within node that points at a post and has a title."""
+        if base not in self._headlines:
+            keys, found = [], []
+            for link in self._select(_HEADLINE_LINKS)[1]:
+                url = _article_url(link.attributes.get("href"), base=base, page_url=page_url)
+                title = clean_title(link.html or "") if url else ""
+                if url and title:
+                    keys.append(self.order(link))
+                    found.append((url, title))
+            self._headlines[base] = (keys, found)
+        keys, headlines = self._headlines[base]
+        start, end = self._span(node, keys)
+        return headlines[start] if start < end else None
+
+    def first_more_link(self, node: LexborNode, *, base: str, page_url: str) -> str | None:
+        """The post URL of the first "Continue reading" link within node."""
+        if base not in self._more:
+            keys, found = [], []
+            for link in self._select("a[href]")[1]:
+                if not _MORE_LINK.match(link.text()[:_MORE_LINK_TEXT_CHARS]):
+                    continue
+                url = _article_url(link.attributes.get("href"), base=base, page_url=page_url)
+                if url:
+                    keys.append(self.order(link))
+                    found.append(url)
+            self._more[base] = (keys, found)
+        keys, urls = self._more[base]
+        start, end = self._span(node, keys)
+        return urls[start] if start < end else None
 
 
 def _unique_nodes(nodes: Iterable[LexborNode]) -> list[LexborNode]:
@@ -508,34 +684,22 @@ def _site(url: str) -> str:
 # --- fields ---------------------------------------------------------------------------------
 
 
-def _paragraphs(nodes: Iterable[LexborNode], *, within: LexborNode | None) -> str:
+def _paragraphs(
+    nodes: Iterable[LexborNode], outline: _Outline, *, within: LexborNode | None
+) -> str:
     """The excerpt prose among nodes, leaving out headings, bylines, dates and link labels."""
     parts: list[str] = []
-    for node in nodes:
-        if _is_meta(node, within=within):
+    for examined, node in enumerate(nodes):
+        if examined >= _NODES_MAX or len(parts) >= _PARAGRAPHS_MAX:
+            break
+        if outline.first(node, "time") is not None or outline.is_meta(node, within=within):
             continue
-        text = clean_text(node.html or "")
+        text = clean_text(node.html or "", limit=TEASER_MAX_CHARS)
         if text and _parse_date_text(text) is None:  # a bare "19 January 2023" line is no prose
             parts.append(text)
         if sum(len(p) for p in parts) > TEASER_MAX_CHARS:
             break
     return " ".join(parts)
-
-
-def _is_meta(node: LexborNode, *, within: LexborNode | None) -> bool:
-    """Whether a node is, holds a date, or sits inside a heading, byline or figure of its block."""
-    if node.css_first("time") is not None:
-        return True
-    for current in [node, *_ancestors(node)]:
-        if current.tag in ("body", "html") or (
-            within is not None and current.mem_id == within.mem_id
-        ):
-            return False
-        if current.tag in _NOT_TEASER_TAGS:
-            return True
-        if not _NOT_TEASER_CLASSES.isdisjoint((current.attributes.get("class") or "").split()):
-            return True
-    return False
 
 
 def _published(nodes: Iterable[LexborNode]) -> datetime | None:
@@ -593,7 +757,7 @@ def _author(nodes: Iterable[LexborNode]) -> str | None:
     """The byline name, without a leading "By"."""
     for node in nodes:
         for found in node.css(_AUTHORS):
-            name = clean_text(found.html or "")
+            name = clean_text(found.html or "", limit=AUTHOR_MAX_CHARS)
             name = re.sub(r"^(?:by|posted by|written by)\s*:?\s+", "", name, flags=re.I).strip()
             if name and len(name) <= AUTHOR_MAX_CHARS:
                 return name

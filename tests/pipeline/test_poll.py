@@ -19,7 +19,7 @@ from bot.pipeline.poll import Poller
 from bot.pipeline.retention import prune
 from bot.sources.fetch import Fetcher
 from bot.sources.parse import parse_source
-from bot.sources.read import read_source
+from bot.sources.read import ParsePool, read_source
 from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
@@ -183,6 +183,67 @@ async def test_304_costs_no_parsing(
     assert summary.not_modified == 2 and len(parsed) == 2  # two 304s, nothing parsed
     assert site.requests_to("/feed/")[-1]["if-none-match"]
     assert site.requests_to("/atom.xml")[-1]["if-modified-since"]
+
+
+async def test_an_unchanged_body_without_validators_is_not_parsed_again(
+    store: SqliteStore, poller: Poller, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    real = parse_source
+
+    def counting(body: bytes, **kwargs: Any) -> ParsedPage:
+        parsed.append(kwargs["url"])
+        return real(body, **kwargs)
+
+    monkeypatch.setattr("bot.sources.read.parse_source", counting)
+    item = "<item><title>Strike In Chile</title><link>https://c.example/{n}</link></item>"
+    feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{}</channel></rss>'
+    async with MiniSite() as site:  # no ETag, no Last-Modified
+        url = site.serve("/feed", feed.format(item.format(n=1)), "application/rss+xml")
+        await store.sync_sources([SourceSpec("Plain", url)])
+        first = await poller.poll_once()
+        clock.now += 60
+        second = await poller.poll_once()
+        site.serve("/feed", feed.format(item.format(n=1) + item.format(n=2)), "application/rss+xml")
+        clock.now += 60
+        third = await poller.poll_once()
+    assert (first.new_articles, second.not_modified, third.new_articles) == (1, 1, 1)
+    assert len(parsed) == 2  # the second poll fetched the same body and did not parse it
+    (state,) = await store.list_sources()
+    assert state.body_hash is not None and state.failures == 0
+
+
+async def test_a_parse_over_its_budget_is_that_sources_error_and_backoff(
+    site: FakeNewsSite, store: SqliteStore, clock: Clock
+) -> None:
+    # undefined entities send feedparser to its slow parser: seconds for this one
+    entry = "<item><title>" + "&zz;" * 1_000_000 + "</title><link>https://s.example/</link></item>"
+    slow = f'<?xml version="1.0"?><rss version="2.0"><channel>{entry}</channel></rss>'
+    pool = ParsePool(workers=1, timeout_seconds=0.5)
+    site.add(story("a", "Workers Strike In Chile", "Chilean dock workers strike."))
+    async with MiniSite() as hostile, httpx.AsyncClient() as client:
+        url = hostile.serve("/feed", slow, "application/rss+xml")
+        await store.sync_sources([SourceSpec("Good", site.rss_url), SourceSpec("Slow", url)])
+        poller = Poller(
+            store,
+            Fetcher(client, max_bytes=10_000_000, timeout_seconds=5),
+            Classifier.default(),
+            interval_seconds=60,
+            concurrency=4,
+            digest_threshold=3,
+            clock=clock,
+            parser=pool,
+        )
+        try:
+            summary = await poller.poll_once()
+        finally:
+            await poller.close()
+    assert (summary.sources_ok, summary.sources_failed, summary.new_articles) == (1, 1, 1)
+    assert summary.seconds < 3.0
+    slow_state = next(s for s in await store.list_sources() if s.name == "Slow")
+    assert slow_state.last_error == "parse took longer than 0.5s"
+    assert slow_state.failures == 1 and slow_state.next_poll_after > clock.now
+    assert slow_state.body_hash is None  # tried again after the backoff
 
 
 async def test_per_host_concurrency_is_limited(store: SqliteStore, clock: Clock) -> None:

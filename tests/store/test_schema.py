@@ -62,6 +62,7 @@ TABLES = {
         "status",
     },
     "sources": {
+        "body_hash",
         "created_at",
         "enabled",
         "etag",
@@ -115,6 +116,7 @@ ADDED_LATER: dict[int, set[str]] = {
     5: {"pushes_by_article", "article_tags_by_article", "pushes_pending_by_id", "pushes_pending"},
     6: {"pushes.held"},
     7: set(),  # rewrites filter rows only
+    8: {"sources.body_hash"},
 }
 ADDED = {1: EVERYTHING - set().union(*ADDED_LATER.values()), **ADDED_LATER}
 
@@ -145,7 +147,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 7
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 8
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:
@@ -175,7 +177,7 @@ async def test_a_failing_migration_changes_nothing(tmp_path: Path, clock: Clock)
     await database_at(path, 1)
     with raw(path) as db:  # something else made a table migration 2 creates
         db.execute("CREATE TABLE pruned_urls (x)")
-    with pytest.raises(SchemaError, match="version 7"):
+    with pytest.raises(SchemaError, match=f"version {LATEST_VERSION}"):
         await SqliteStore.open(path, clock=clock)
     assert version_of(path) == 1
     assert "sources.feed_url" not in objects(path)

@@ -99,3 +99,20 @@ async def test_unreadable_stored_selectors_are_ignored(store: SqliteStore, tmp_p
         db.execute("UPDATE sources SET selectors = '{\"nope\": 1}' WHERE id = ?", (source.id,))
     (state,) = await store.list_sources()
     assert state.selectors is None
+
+
+async def test_the_body_hash_is_kept_until_the_source_changes(store: SqliteStore) -> None:
+    """A failed poll keeps the hash; new selectors or a new URL read the body afresh."""
+    specs = [SourceSpec("A", "https://a.example/"), SourceSpec("B", "https://b.example/")]
+    a, b = await store.sync_sources(specs)
+    ok = [SourcePoll(s.id, 1.0, ok=True, kind=SourceKind.HTML, body_hash="h") for s in (a, b)]
+    await store.apply(PollIntent(ok, [], []))
+    failed = SourcePoll(a.id, 2.0, ok=False, error="HTTP 503", next_poll_after=9.0)
+    await store.apply(PollIntent([failed], [], []))
+    assert [s.body_hash for s in await store.list_sources()] == ["h", "h"]
+    assert [s.body_hash for s in await store.sync_sources(specs)] == ["h", "h"]
+    changed = [
+        SourceSpec("A", "https://a.example/", selectors=ListingSelectors(item=".card")),
+        SourceSpec("B", "https://b.example/other"),
+    ]
+    assert [s.body_hash for s in await store.sync_sources(changed)] == [None, None]

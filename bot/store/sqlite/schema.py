@@ -230,7 +230,14 @@ async def filters_to_v2(db: aiosqlite.Connection) -> None:
 
 V7: tuple[Step, ...] = (filters_to_v2,)
 
-MIGRATIONS: dict[int, tuple[Step, ...]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7}
+V8: tuple[Step, ...] = (
+    # a hash of the last body read: a feed without ETag or Last-Modified is not parsed again
+    "ALTER TABLE sources ADD COLUMN body_hash TEXT",
+)
+
+MIGRATIONS: dict[int, tuple[Step, ...]] = {
+    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8,
+}  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 
 

@@ -15,7 +15,7 @@ from bot.store.sqlite.connection import SqliteBase, marks
 SOURCE_SELECT = (
     "SELECT s.id, s.name, s.url, s.kind, s.initialized, s.etag, s.last_modified, "
     "s.last_polled_at, s.last_ok_at, s.last_error, s.failures, s.next_poll_after, s.feed_url, "
-    "s.selectors, s.origin, s.guarded, "
+    "s.selectors, s.origin, s.guarded, s.body_hash, "
     "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count "
     "FROM sources s"
 )
@@ -41,6 +41,7 @@ def source_from_row(row: sqlite3.Row) -> SourceState:
         origin=row["origin"],
         guarded=bool(row["guarded"]),
         article_count=row["article_count"],
+        body_hash=row["body_hash"],
     )
 
 
@@ -68,7 +69,8 @@ async def record_poll(db: aiosqlite.Connection, poll: SourcePoll) -> None:
             "UPDATE sources SET kind = COALESCE(:kind, kind), etag = :etag, "
             "last_modified = :last_modified, last_polled_at = :polled_at, "
             "last_ok_at = :polled_at, last_error = NULL, failures = 0, initialized = 1, "
-            "next_poll_after = :next_poll_after, feed_url = :feed_url WHERE id = :id",
+            "next_poll_after = :next_poll_after, feed_url = :feed_url, body_hash = :body_hash "
+            "WHERE id = :id",
             {
                 "kind": poll.kind.value if poll.kind else None,
                 "etag": poll.etag,
@@ -76,6 +78,7 @@ async def record_poll(db: aiosqlite.Connection, poll: SourcePoll) -> None:
                 "polled_at": poll.polled_at,
                 "next_poll_after": poll.next_poll_after,
                 "feed_url": poll.feed_url,
+                "body_hash": poll.body_hash,
                 "id": poll.source_id,
             },
         )
@@ -115,6 +118,11 @@ class SourcesMixin(SqliteBase):
                     "etag = CASE WHEN sources.url = excluded.url THEN sources.etag END, "
                     "last_modified = CASE WHEN sources.url = excluded.url "
                     "  THEN sources.last_modified END, "
+                    # new selectors read the same body differently: it must be parsed again
+                    "body_hash = CASE WHEN sources.url = excluded.url "
+                    "  AND sources.selectors IS excluded.selectors "
+                    "  AND (excluded.kind IS NULL OR excluded.kind IS sources.kind) "
+                    "  THEN sources.body_hash END, "
                     "url = excluded.url",
                     {
                         "name": spec.name,
@@ -147,6 +155,7 @@ class SourcesMixin(SqliteBase):
                 "guarded = excluded.guarded, kind = excluded.kind, feed_url = NULL, "
                 "initialized = CASE WHEN sources.url = excluded.url "
                 "  THEN sources.initialized ELSE 0 END, etag = NULL, last_modified = NULL, "
+                "body_hash = NULL, "
                 "url = excluded.url, next_poll_after = 0",
                 {
                     "name": spec.name,
