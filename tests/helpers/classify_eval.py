@@ -30,6 +30,7 @@ class Item:
     categories: tuple[str, ...]
     countries: frozenset[str]
     topics: frozenset[str]
+    lang: str = "?"  # the corpus says; the 160-item set does not
 
 
 @dataclass(slots=True)
@@ -67,6 +68,8 @@ class Report:
     countries: Score = field(default_factory=Score)
     topics: Score = field(default_factory=Score)
     errors: list[str] = field(default_factory=list)
+    by_language: dict[str, tuple[Score, Score]] = field(default_factory=dict)  # countries, topics
+    by_topic: dict[str, Score] = field(default_factory=dict)
 
 
 def load(path: Path = EVAL_SET) -> list[Item]:
@@ -85,6 +88,7 @@ def load(path: Path = EVAL_SET) -> list[Item]:
                 categories=tuple(raw.get("categories") or ()),
                 countries=frozenset(raw["countries"]),
                 topics=frozenset(raw["topics"]),
+                lang=str(raw.get("lang") or "?"),
             )
         )
     return items
@@ -111,6 +115,11 @@ def evaluate(
         report.items += 1
         report.countries.add(item.countries, countries)
         report.topics.add(item.topics, topics)
+        by_country, by_topics = report.by_language.setdefault(item.lang, (Score(), Score()))
+        by_country.add(item.countries, countries)
+        by_topics.add(item.topics, topics)
+        for slug in item.topics | topics:
+            report.by_topic.setdefault(slug, Score()).add(item.topics & {slug}, topics & {slug})
         wrong = [
             _diff(label, gold, found)
             for label, gold, found in (
