@@ -22,14 +22,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from bot.models import PollIntent
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.delivery.sender import Sender
-from bot.models import NewArticle, PlannedPush, SourceSpec
+from bot.models import NewArticle, PlannedPush, PollIntent, SourceSpec
 from bot.store.sqlite import SqliteStore
 from tests.fakes.telegram import FakeTelegram
 
