@@ -159,21 +159,23 @@ async def test_backoff_doubles_up_to_the_cap_and_resets_on_success(
     assert (healed.failures, healed.last_error, healed.last_ok_at) == (0, None, clock.now)
 
 
-async def test_304_costs_no_parsing(
-    site: FakeNewsSite,
-    store: SqliteStore,
-    poller: Poller,
-    clock: Clock,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    parsed: list[str] = []
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs of every body parsed, in order: what a poll actually parsed."""
+    urls: list[str] = []
     real = parse_source
 
     def counting(body: bytes, **kwargs: Any) -> ParsedPage:
-        parsed.append(kwargs["url"])
+        urls.append(kwargs["url"])
         return real(body, **kwargs)
 
     monkeypatch.setattr("bot.sources.read.parse_source", counting)
+    return urls
+
+
+async def test_304_costs_no_parsing(
+    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock, parsed: list[str]
+) -> None:
     site.add(story("a", "Workers Strike In Chile"))
     await store.sync_sources([SourceSpec("RSS", site.rss_url), SourceSpec("Atom", site.atom_url)])
     await poller.poll_once()
@@ -186,16 +188,8 @@ async def test_304_costs_no_parsing(
 
 
 async def test_an_unchanged_body_without_validators_is_not_parsed_again(
-    store: SqliteStore, poller: Poller, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    store: SqliteStore, poller: Poller, clock: Clock, parsed: list[str]
 ) -> None:
-    parsed: list[str] = []
-    real = parse_source
-
-    def counting(body: bytes, **kwargs: Any) -> ParsedPage:
-        parsed.append(kwargs["url"])
-        return real(body, **kwargs)
-
-    monkeypatch.setattr("bot.sources.read.parse_source", counting)
     item = "<item><title>Strike In Chile</title><link>https://c.example/{n}</link></item>"
     feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{}</channel></rss>'
     async with MiniSite() as site:  # no ETag, no Last-Modified
