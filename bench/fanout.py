@@ -24,8 +24,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
+from bot.delivery.pacer import Pacer
 from bot.delivery.sender import Sender
 from bot.models import NewArticle, PlannedPush, PollIntent, SourceSpec
 from bot.store.sqlite import SqliteStore
@@ -74,7 +75,7 @@ async def fan_out(token: str, base_url: str, chats: int, rate: float) -> tuple[f
         )
         pushes = (PlannedPush(c, story.url_norm) for c in range(FIRST_CHAT, FIRST_CHAT + chats))
         await store.apply(PollIntent([], [story], pushes))
-        limiter = AIORateLimiter(overall_max_rate=max(30.0, rate), max_retries=0)
+        limiter = Pacer(overall_rate=max(30.0, rate))
         async with ExtBot(token, base_url=base_url, rate_limiter=limiter) as bot:
             sender = Sender(bot, store, rate_per_second=rate)
             started = time.monotonic()

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
-from telegram import Bot, BotCommand, Update
+from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import (
-    AIORateLimiter,
-    ApplicationBuilder,
-    ContextTypes,
-)
+from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.classify.classifier import Classifier
 from bot.config import Settings
+from bot.delivery.pacer import Pacer
 from bot.delivery.sender import MESSAGE_DEFAULTS, Sender
 from bot.errors import ConfigError
 from bot.pipeline.poll import Poller
@@ -33,7 +31,7 @@ from handlers.updates import PerChatOrder
 log = logging.getLogger(__name__)
 
 
-async def open_services(settings: Settings, bot: Bot) -> Services:
+async def open_services(settings: Settings, bot: ExtBot[Any]) -> Services:
     """Open the store, load the sources file into it and build the poller and sender."""
     specs = load_sources(settings.sources_file)
     store = await SqliteStore.open(settings.database_path, clock=time.time)
@@ -62,8 +60,11 @@ def file_url(base_url: str) -> str:
     return f"{head}/file/{tail}" if sep else base_url
 
 
-def build_application(settings: Settings) -> NewsApp:
-    """A ready-to-run bot; its store, poller and sender open when the application starts."""
+def build_application(settings: Settings, pacer: Pacer | None = None) -> NewsApp:
+    """A ready-to-run bot; its store, poller and sender open when the application starts.
+
+    `pacer` replaces the default one (tests of wording leave chat spacing out).
+    """
     app: NewsApp = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -71,7 +72,7 @@ def build_application(settings: Settings) -> NewsApp:
         .base_file_url(file_url(settings.telegram_api_base_url))
         .defaults(MESSAGE_DEFAULTS)
         .concurrent_updates(PerChatOrder())
-        .rate_limiter(AIORateLimiter(overall_max_rate=max(30.0, settings.push_rate), max_retries=0))
+        .rate_limiter(pacer or Pacer(overall_rate=max(30.0, settings.push_rate)))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(_start)
         .post_stop(_stop)

@@ -51,8 +51,6 @@ def _configure_logging(level: str) -> None:
     # httpx logs every request URL, and Bot API URLs carry the token: never below WARNING
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    # PTB logs each 429 with a traceback; the sender already logs it in one line and waits
-    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.ERROR)
     if level != "DEBUG":  # one line per job run is noise at INFO
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 

@@ -6,12 +6,11 @@ import asyncio
 import contextlib
 import logging
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from typing import Any
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -21,9 +20,9 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.ext import Defaults
-from telegram.warnings import PTBDeprecationWarning
+from telegram.ext import Defaults, ExtBot
 
+from bot.delivery.pacer import Pacer, Priority, retry_seconds
 from bot.delivery.render import MAX_MESSAGE_CHARS, digest_html, fit, plain_text, push_html
 from bot.errors import StorageError
 from bot.models import PendingPush
@@ -39,22 +38,12 @@ MESSAGE_DEFAULTS = Defaults(
 )
 
 MAX_ATTEMPTS = 8
-PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message a second to one private chat
-GROUP_CHAT_INTERVAL = 3.0  # Telegram: 20 messages a minute to one group
 BATCH = 500  # chats taken from the outbox per pass
 INFLIGHT_SECONDS = 0.3  # sends in flight at most: the rate times this (Telegram's round trip)
 ERROR_PAUSE_SECONDS = 5.0
 STORE_PROBE_SECONDS = 5.0  # while the store fails, how often it is tried again
 STOP_GRACE_SECONDS = 10.0  # how long a stop waits for the sends in flight
 DIGEST_MAX_ITEMS = 30  # lines in one digest message; a longer batch takes several
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    """RetryAfter's seconds, whichever type PTB hands them in."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -98,12 +87,19 @@ def group(pending: list[PendingPush]) -> list[Outgoing]:
     return [Outgoing(key[0], members[key][0].chat_type, tuple(members[key])) for key in order]
 
 
+def pacer_of(bot: ExtBot[Any]) -> Pacer:
+    """The bot's Pacer: the sender and every reply must count against the same chat spacing."""
+    if not isinstance(bot.rate_limiter, Pacer):
+        raise TypeError("the sender's bot needs a Pacer as its rate limiter")
+    return bot.rate_limiter
+
+
 class Sender:
     """Sends due pushes oldest first at a global pace and Telegram's per-chat limits."""
 
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         store: Store,
         *,
         rate_per_second: float,
@@ -111,12 +107,12 @@ class Sender:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._bot = bot
+        self._pacer = pacer_of(bot)
         self._store = store
         self._interval = 1.0 / rate_per_second
         self._paid = paid_broadcast
         self._clock = clock
         self._next_slot = 0.0
-        self._next_per_chat: dict[int, float] = {}
         self._paused_until = 0.0
         self._inflight: set[int] = set()  # chats with a send under way: order needs one at a time
         self._slots = asyncio.Semaphore(max(4, int(rate_per_second * INFLIGHT_SECONDS)))
@@ -246,7 +242,7 @@ class Sender:
             self._slots.release()
 
     def _chat_ready(self, message: Outgoing) -> bool:
-        return self._next_per_chat.get(message.chat_id, 0.0) <= self._clock()
+        return self._pacer.free_at(message.chat_id) <= self._clock()
 
     async def _pace(self) -> None:
         """Wait for the next global send slot, and out any RetryAfter pause, even a new one."""
@@ -264,8 +260,6 @@ class Sender:
 
     async def _send(self, message: Outgoing) -> bool:
         """Deliver one message and record the outcome; False when the chat must wait."""
-        gap = PRIVATE_CHAT_INTERVAL if message.chat_type == "private" else GROUP_CHAT_INTERVAL
-        self._next_per_chat[message.chat_id] = self._clock() + gap
         text, ids = message.render()
         try:
             sent = await self._deliver(message.chat_id, text)
@@ -337,6 +331,7 @@ class Sender:
             text,
             parse_mode=ParseMode.HTML if html else None,  # the plain fallback overrides the default
             allow_paid_broadcast=self._paid or None,
+            rate_limit_args=Priority.PUSH,
         )
         return result.message_id
 

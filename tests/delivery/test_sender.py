@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from telegram import Bot
 from telegram.ext import ExtBot
 
+from bot.delivery.pacer import PRIVATE_CHAT_INTERVAL, Pacer
 from bot.delivery.render import MAX_MESSAGE_CHARS
 from bot.delivery.sender import (
     MAX_ATTEMPTS,
     MESSAGE_DEFAULTS,
-    PRIVATE_CHAT_INTERVAL,
     STORE_PROBE_SECONDS,
     Sender,
     backoff_seconds,
@@ -74,7 +73,7 @@ class World:
     db_path: Path
     source_id: int
     numbers: itertools.count[int]
-    bot: Bot
+    bot: ExtBot[Any]
 
     async def chat(self, chat_id: int, chat_type: str = "private") -> None:
         """Register a chat the way a handler would after the reader wrote to us."""
@@ -144,7 +143,12 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     (source,) = await store.sync_sources([SourceSpec(SOURCE, "https://peoplesdispatch.org/feed/")])
     async with (
         FakeTelegram() as tg,
-        ExtBot(tg.token, base_url=tg.base_url, defaults=MESSAGE_DEFAULTS) as bot,
+        ExtBot(
+            tg.token,
+            base_url=tg.base_url,
+            defaults=MESSAGE_DEFAULTS,
+            rate_limiter=Pacer(overall_rate=None, clock=mono),
+        ) as bot,
     ):
         sender = Sender(bot, store, rate_per_second=1000, clock=mono)
         yield World(tg, store, sender, wall, mono, db_path, source.id, itertools.count(1), bot)
@@ -423,7 +427,9 @@ async def test_server_error_retries_with_backoff_then_gives_up(world: World) -> 
 async def test_network_failure_keeps_the_push_for_later(world: World) -> None:
     await world.chat(USER)
     await world.plan((USER, world.article("Strike in Lima")))
-    unreachable = Bot(world.tg.token, base_url="http://127.0.0.1:1/bot")
+    unreachable = ExtBot(
+        world.tg.token, base_url="http://127.0.0.1:1/bot", rate_limiter=Pacer(clock=world.mono)
+    )
     offline = Sender(unreachable, world.store, rate_per_second=1000, clock=world.mono)
     await offline.drain_once()
     (row,) = world.rows()
@@ -700,3 +706,15 @@ async def test_run_probes_a_failing_store_and_resumes(world: World) -> None:
     await sender.stop()
     assert STORE_PROBE_SECONDS in probes
     assert sorted(m.chat_id for m in world.tg.sent) == chats
+
+
+async def test_a_reply_just_sent_to_a_chat_makes_its_push_wait(world: World) -> None:
+    """One per-chat spacing for replies and pushes: the two never collide into a 429."""
+    await world.chat(USER)
+    await world.plan((USER, world.article("Strike in Lima")))
+    await world.bot.send_message(USER, "You now follow Peru.")  # a handler's reply
+    assert await world.sender.drain_once() is True  # the push waits for the chat's turn
+    assert world.texts(USER) == ["You now follow Peru."]
+    world.mono.advance(PRIVATE_CHAT_INTERVAL)
+    assert await world.sender.drain_once() is False
+    assert world.texts(USER)[-1].startswith("Strike in Lima")

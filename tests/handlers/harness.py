@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from bot.app import build_application, open_services
 from bot.config import Settings
+from bot.delivery.pacer import Pacer
 from bot.models import NewArticle, PollIntent, TargetKind
 from bot.services import Services
 from handlers.context import NewsApp, NewsContext
@@ -129,7 +130,8 @@ async def open_newsbot(tmp_path: Path, **overrides: Any) -> AsyncIterator[Newsbo
             sources_file=sources,
             **overrides,
         )
-        app = build_application(settings)
+        # pacing has its own tests; here a reply would wait up to 3 s behind the previous one
+        app = build_application(settings, Pacer(intervals=(0.0, 0.0)))
         app.add_error_handler(record)
         await app.initialize()
         services = await open_services(settings, app.bot)
