@@ -453,7 +453,7 @@ async def test_private_chat_gets_at_most_one_message_a_second(world: World) -> N
     world.mono.advance(PRIVATE_CHAT_INTERVAL * 0.9)
     await world.sender.drain_once()
     assert len(world.tg.messages_to(USER)) == 1
-    world.mono.advance(PRIVATE_CHAT_INTERVAL * 0.1)
+    world.mono.advance(PRIVATE_CHAT_INTERVAL * 0.11)
     assert await world.sender.drain_once() is False
     assert [t.split("\n")[0] for t in world.texts(USER)] == ["One", "Two"]
 
