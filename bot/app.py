@@ -49,7 +49,11 @@ async def open_services(settings: Settings, bot: ExtBot[Any]) -> Services:
         parser=ParsePool.from_settings(settings),
     )
     sender = Sender(
-        bot, store, rate_per_second=settings.push_rate, paid_broadcast=settings.paid_broadcast
+        bot,
+        store,
+        rate_per_second=settings.push_rate,
+        paid_broadcast=settings.paid_broadcast,
+        coalesce_backlog=settings.coalesce_backlog,
     )
     return Services(settings, store, classifier, Resolver.default(), http, fetcher, poller, sender)
 

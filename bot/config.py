@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     user_agent: str = "newsbot/0.1 (+https://github.com/newsbot; Telegram news bot)"
     digest_threshold: int = Field(default=5, ge=1)
     send_rate_per_second: float = Field(default=28.0, gt=0)
+    coalesce_backlog: int = Field(default=60, ge=0)  # due pushes from which chats get one message
     paid_broadcast: bool = False
     paid_broadcast_rate_per_second: float = Field(default=1000.0, gt=0)
 

@@ -44,6 +44,7 @@ ERROR_PAUSE_SECONDS = 5.0
 STORE_PROBE_SECONDS = 5.0  # while the store fails, how often it is tried again
 STOP_GRACE_SECONDS = 10.0  # how long a stop waits for the sends in flight
 DIGEST_MAX_ITEMS = 30  # lines in one digest message; a longer batch takes several
+COALESCE_BACKLOG = 60  # the default of the setting: about two seconds of sending
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -70,13 +71,18 @@ class Outgoing:
         return html, self.ids[:shown]
 
 
-def group(pending: list[PendingPush]) -> list[Outgoing]:
-    """Gather digest batches into messages of at most DIGEST_MAX_ITEMS, keeping the order."""
+def group(pending: list[PendingPush], *, coalesce: bool = False) -> list[Outgoing]:
+    """Gather pushes into messages of at most DIGEST_MAX_ITEMS, keeping the order.
+
+    A digest batch (from a poll) is one message. Coalescing, every chat's pending pushes are
+    one message: under load a reader gets one message instead of one per article.
+    """
     order: list[tuple[int, str | int, int]] = []
     members: dict[tuple[int, str | int, int], list[PendingPush]] = {}
     filled: dict[tuple[int, str | int], int] = {}
     for push in pending:
-        batch: tuple[int, str | int] = (push.chat_id, push.batch if push.batch else push.id)
+        together: str | int = "all" if coalesce else push.batch if push.batch else push.id
+        batch: tuple[int, str | int] = (push.chat_id, together)
         count = filled.get(batch, 0)
         filled[batch] = count + 1
         key = (*batch, count // DIGEST_MAX_ITEMS)
@@ -104,9 +110,12 @@ class Sender:
         *,
         rate_per_second: float,
         paid_broadcast: bool = False,
+        coalesce_backlog: int = COALESCE_BACKLOG,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`coalesce_backlog`: from this many due pushes on, each chat's go as one message."""
         self._bot = bot
+        self._coalesce_backlog = coalesce_backlog
         self._pacer = pacer_of(bot)
         self._store = store
         self._interval = 1.0 / rate_per_second
@@ -210,7 +219,7 @@ class Sender:
         waiting: set[int] = set()
         served: set[int] = set()
         tasks: list[asyncio.Task[bool]] = []
-        for message in group(pending):
+        for message in group(pending, coalesce=len(pending) >= self._coalesce_backlog):
             if self._stopping or self._store_failures != failures or (probing and tasks):
                 break
             chat = message.chat_id

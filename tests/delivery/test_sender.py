@@ -493,6 +493,64 @@ def test_group_splits_a_long_digest_and_keeps_order() -> None:
     assert [p.id for m in messages if m.chat_id == USER for p in m.pushes] == list(range(70))
 
 
+def test_coalescing_makes_each_chats_pending_pushes_one_message() -> None:
+    """Plain data: pending pushes in, messages out; one per chat, in queue order."""
+    article = StoredArticle(1, "S", "https://x.test/", "T", "", None, 0.0, (), ())
+    pending = [
+        PendingPush(1, USER, "private", None, 0, article),
+        PendingPush(2, OTHER, "private", None, 0, article),
+        PendingPush(3, USER, "private", "held1:1", 0, article),
+        PendingPush(4, USER, "private", None, 0, article),
+        *(PendingPush(10 + n, GROUP, "supergroup", None, 0, article) for n in range(35)),
+    ]
+    separate = group(pending)
+    assert [(m.chat_id, len(m.pushes)) for m in separate][:4] == [
+        (USER, 1),
+        (OTHER, 1),
+        (USER, 1),
+        (USER, 1),
+    ]
+    together = group(pending, coalesce=True)
+    assert [(m.chat_id, m.ids) for m in together] == [
+        (USER, [1, 3, 4]),
+        (OTHER, [2]),
+        (GROUP, [10 + n for n in range(30)]),
+        (GROUP, [40 + n for n in range(5)]),
+    ]
+
+
+async def test_under_load_a_chat_gets_its_pending_pushes_in_one_message(world: World) -> None:
+    world.sender = Sender(
+        world.bot, world.store, rate_per_second=1000, coalesce_backlog=4, clock=world.mono
+    )
+    await world.chat(USER)
+    await world.chat(OTHER)
+    titles = ["Strike in Lima", "March in Cusco", "Vote in Puno"]
+    await world.plan(*((chat, world.article(t)) for t in titles for chat in (USER, OTHER)))
+    assert await world.sender.drain_once() is False
+    for chat in (USER, OTHER):
+        digest = only(world.tg.messages_to(chat))
+        assert digest.plain_text.startswith("📰 3 new articles for you")
+        lines = digest.plain_text.splitlines()[1:]
+        assert [line.split(" — ")[0].lstrip("• ") for line in lines if line] == titles
+        assert {e["type"] for e in digest.entities} >= {"text_link"}
+    assert [row.status for row in world.rows()] == ["sent"] * 6
+
+
+async def test_below_the_backlog_each_article_arrives_on_its_own(world: World) -> None:
+    world.sender = Sender(
+        world.bot, world.store, rate_per_second=1000, coalesce_backlog=7, clock=world.mono
+    )
+    await world.chat(USER)
+    await world.chat(OTHER)
+    titles = ["Strike in Lima", "March in Cusco", "Vote in Puno"]
+    await world.plan(*((chat, world.article(t)) for t in titles for chat in (USER, OTHER)))
+    for _ in titles:
+        await world.sender.drain_once()
+        world.later(PRIVATE_CHAT_INTERVAL)
+    assert [t.split("\n")[0] for t in world.texts(USER)] == titles
+
+
 async def test_a_digest_too_long_for_one_message_loses_nothing(world: World) -> None:
     """Only the articles a digest shows are marked sent; the rest follow in the next message."""
     await world.chat(USER)
