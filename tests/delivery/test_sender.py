@@ -682,7 +682,14 @@ class DiskFull:
 
 
 def sender_on(world: World, store: DiskFull) -> Sender:
-    return Sender(world.bot, cast(Store, store), rate_per_second=1000, clock=world.mono)
+    """A sender on a failing store; one message per push, so messages and pushes count alike."""
+    return Sender(
+        world.bot,
+        cast(Store, store),
+        rate_per_second=1000,
+        coalesce_backlog=10**9,
+        clock=world.mono,
+    )
 
 
 async def test_a_send_the_store_cannot_record_is_never_sent_again(
