@@ -25,8 +25,9 @@ _T = TypeVar("_T")
 _SUBSET_END = re.compile(rb"\][ \t\r\n]*>")
 _ENTITY_VALUE = re.compile(rb"""(<!ENTITY\s+(?:%\s+)?[^\s>"']+\s+)(?:"[^"]*"|'[^']*')""")
 _ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
-# Items read of a feed: ten times what a page keeps, so the newest are almost surely among
-# them (feeds list their newest first) while a feed of 100,000 costs what one of 2,000 does.
+_ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
+# Items read at each end of a long feed: ten times what a page keeps, so the newest are
+# surely among them, whichever way the feed is ordered.
 ITEMS_READ_MAX = 10 * MAX_ARTICLES
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
@@ -34,16 +35,18 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", 
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedPage:
     """Read whatever articles a feed holds, even a broken one, so one typo costs nothing."""
     try:
-        parsed = feedparser.parse(
-            io.BytesIO(_bounded(body)),
-            response_headers=_headers(url, content_type),
-        )
+        parts = [
+            feedparser.parse(io.BytesIO(part), response_headers=_headers(url, content_type))
+            for part in _bounded(body)
+        ]
     except Exception as exc:  # feedparser has crashes of its own on hostile bytes: not our bug
         detail = " ".join(str(exc).split())[:200]
         raise ParseError(f"not a readable feed: {type(exc).__name__}: {detail}") from exc
+    parsed = parts[0]
     # Twice the cap of entries is cleaned, so entries without a link do not shrink the page
     # much while the cleaning costs what 400 entries do.
-    entries = _newest(list(parsed.entries), 2 * MAX_ARTICLES, _published)
+    every = [entry for part in parts for entry in part.entries]
+    entries = _newest(every, 2 * MAX_ARTICLES, _published)
     articles = [article for entry in entries if (article := _article(entry, base=url))]
     articles = _newest(articles, MAX_ARTICLES, lambda article: article.published)
     version = str(parsed.get("version") or "")
@@ -64,9 +67,9 @@ def _newest(items: list[_T], count: int, published: Callable[[_T], datetime | No
     return [items[i] for i in order[:count]]
 
 
-def _bounded(body: bytes) -> bytes:
+def _bounded(body: bytes) -> list[bytes]:
     """The body as feedparser may read it: entities declared empty, items cut at a bound."""
-    return _first_items(_without_entity_values(body))
+    return _ends_of(_without_entity_values(body))
 
 
 def _without_entity_values(body: bytes) -> bytes:
@@ -83,18 +86,21 @@ def _without_entity_values(body: bytes) -> bytes:
     return body[:subset] + declarations + body[end.end() :]
 
 
-def _first_items(body: bytes) -> bytes:
-    """The body up to its ITEMS_READ_MAX-th item: feedparser's time grows with every item.
+def _ends_of(body: bytes) -> list[bytes]:
+    """The whole body, or, past ITEMS_READ_MAX items, its first and its last ITEMS_READ_MAX.
 
-    The cut body no longer closes its root; feedparser reads such a feed all the same.
+    feedparser's time grows with every item. Most feeds list their newest first, some their
+    oldest: with both ends read, the newest are found either way, and a feed of 100,000
+    items costs what one of 4,000 does. A cut body no longer closes its root (or the head
+    before the last items); feedparser reads such a feed all the same.
     """
-    end = 0
-    for _ in range(ITEMS_READ_MAX):
-        found = _ITEM_END.search(body, end)
-        if found is None:
-            return body
-        end = found.end()
-    return body[:end] if _ITEM_END.search(body, end) else body
+    ends = [found.end() for found in _ITEM_END.finditer(body)]
+    if len(ends) <= 2 * ITEMS_READ_MAX:
+        return [body]
+    head = body[: ends[ITEMS_READ_MAX - 1]]
+    start = _ITEM_START.search(body)
+    prolog = body[: start.start()] if start is not None else b""
+    return [head, prolog + body[ends[-ITEMS_READ_MAX - 1] :]]
 
 
 def _headers(url: str, content_type: str | None) -> dict[str, str]:

@@ -136,13 +136,32 @@ def test_a_flooding_feed_keeps_its_newest_articles_only() -> None:
     ]
 
 
-def test_a_feed_of_100_000_items_is_read_only_to_its_first_items() -> None:
+def test_a_feed_of_100_000_undated_items_keeps_its_first_ones_in_bounded_time() -> None:
     body = feed(
         lambda i: f"<item><title>I{i}</title><link>https://h.example/{i}</link></item>", 100_000
     )
     with within(2.0):
         articles = parse_feed(body, url="https://hostile.example/feed").articles
     assert [a.title for a in articles] == [f"I{i}" for i in range(MAX_ARTICLES)]
+
+
+def test_a_long_feed_listing_its_oldest_first_still_gives_its_newest() -> None:
+    """Read only to item 2,000, a feed that lists oldest first would give its oldest news."""
+    body = feed(item, 30_000)
+    with within(2.0):
+        articles = parse_feed(body, url="https://hostile.example/feed").articles
+    assert [a.title for a in articles] == [
+        f"Item {i}" for i in range(29_999, 29_999 - MAX_ARTICLES, -1)
+    ]
+
+
+def test_a_long_feed_listing_its_newest_first_gives_its_newest() -> None:
+    count = 30_000
+    body = feed(lambda i: item(count - 1 - i), count)
+    articles = parse_feed(body, url="https://hostile.example/feed").articles
+    assert [a.title for a in articles] == [
+        f"Item {i}" for i in range(count - 1, count - 1 - MAX_ARTICLES, -1)
+    ]
 
 
 def test_declared_entities_are_read_as_empty() -> None:
