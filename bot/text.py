@@ -88,6 +88,11 @@ def clean_title(raw: str) -> str:
     return shorten(text, TITLE_MAX_CHARS) if text else ""
 
 
+def one_line(text: str) -> str:
+    """Whitespace runs as one space: a message is cut at line ends, never inside a tag."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
 def clean_text(raw: str, *, limit: int = DEFAULT_LIMIT) -> str:
     """Turn feed or page markup into the plain prose a reader sees, minus WordPress boilerplate.
 
@@ -101,8 +106,7 @@ def clean_text(raw: str, *, limit: int = DEFAULT_LIMIT) -> str:
     if _LEFTOVER_ENTITY.search(text):  # double-escaped feeds: "&amp;#8217;" -> "&#8217;" -> "'"
         text = html.unescape(text)
     text = _INVISIBLE_CHARS.sub("", text)
-    text = _WHITESPACE.sub(" ", text).strip()
-    return _drop_boilerplate(text)
+    return _drop_boilerplate(one_line(text))
 
 
 def _html_to_text(raw: str) -> str:

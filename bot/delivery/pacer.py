@@ -161,9 +161,12 @@ class Pacer(BaseRateLimiter[Priority]):
             return await callback(*args, **kwargs)
         chat: ChatKey = int(raw) if isinstance(raw, int) or str(raw).lstrip("-").isdigit() else raw
         for attempt in itertools.count():
-            if creates_message(endpoint):
+            spaced = creates_message(endpoint)
+            if spaced:
                 await self._space(chat)
             await self._slots.take(priority)
+            if spaced:  # the spacing counts from when it goes, however long the slot took
+                self._free_at[chat] = max(self._free_at[chat], self._clock() + self._gap(chat))
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -183,13 +186,14 @@ class Pacer(BaseRateLimiter[Priority]):
         """Reserve this chat's next turn, then wait for it: concurrent sends queue in order."""
         now = self._clock()
         turn = max(self._free_at.get(chat, 0.0), now)
-        self._free_at[chat] = turn + (
-            self._private_interval if is_private(chat) else self._group_interval
-        )
+        self._free_at[chat] = turn + self._gap(chat)
         if len(self._free_at) > _SPACING_KEPT:
             self._forget_past(now)
         if turn > now:
             await asyncio.sleep(turn - now)
+
+    def _gap(self, chat: ChatKey) -> float:
+        return self._private_interval if is_private(chat) else self._group_interval
 
     def _hold(self, chat: ChatKey, seconds: float) -> None:
         """Telegram asked this chat to wait: nothing more goes to it until then."""

@@ -12,7 +12,7 @@ from html import escape, unescape
 
 from bot.classify.countries import country, hashtag
 from bot.models import StoredArticle
-from bot.text import shorten, utf16_len
+from bot.text import one_line, shorten, utf16_len
 
 TEASER_CHARS = 320
 LIST_RESERVE = 60  # room kept for a list's heading and its '… and N more' line
@@ -30,7 +30,7 @@ def hashtags(article: StoredArticle, limit: int = 5) -> str:
 
 
 def _link(article: StoredArticle, title_limit: int) -> str:
-    title = escape(shorten(article.title, title_limit)) if article.title else ""
+    title = escape(shorten(one_line(article.title), title_limit)) if article.title else ""
     return f'<a href="{escape(article.url, quote=True)}">{title}</a>'
 
 
@@ -40,7 +40,7 @@ def push_html(article: StoredArticle) -> str:
     teaser = shorten(article.teaser, TEASER_CHARS)
     if teaser:
         lines.append(escape(teaser))
-    footer = f"<i>{escape(shorten(article.source_name, SOURCE_NAME_CHARS))}</i>"
+    footer = f"<i>{escape(shorten(one_line(article.source_name), SOURCE_NAME_CHARS))}</i>"
     if article.also_in:  # the same story republished by other sources
         footer += f" (also in {escape(shorten(', '.join(article.also_in), ALSO_IN_CHARS))})"
     tags = hashtags(article)
@@ -55,7 +55,7 @@ def telegram_length(html: str) -> int:
 
 
 def _list_line(article: StoredArticle) -> str:
-    source = escape(shorten(article.source_name, SOURCE_NAME_CHARS))
+    source = escape(shorten(one_line(article.source_name), SOURCE_NAME_CHARS))
     return f"• {_link(article, LIST_TITLE_CHARS)} — <i>{source}</i>"
 
 
@@ -73,7 +73,7 @@ def _fitting(articles: Sequence[StoredArticle], room: int) -> list[str]:
 
 def list_html(heading: str, articles: Sequence[StoredArticle]) -> str:
     """/latest: one linked line per article, as many as fit, then how many did not."""
-    head = f"<b>{escape(heading)}</b>\n"
+    head = f"<b>{escape(one_line(heading))}</b>\n"
     lines = _fitting(articles, MAX_MESSAGE_CHARS - telegram_length(head) - LIST_RESERVE)
     if len(lines) < len(articles):
         lines.append(f"… and {len(articles) - len(lines)} more")
