@@ -14,11 +14,12 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.errors import ParseError, SourceError
 from bot.models import FetchResult, ListingSelectors, ParsedPage, SourceKind, SourceRead
@@ -28,9 +29,11 @@ from bot.sources.parse import detect_kind, parse_source
 
 log = logging.getLogger(__name__)
 
+_R = TypeVar("_R")
+
 # Workers start from a server process that has imported the parsers once; "fork" would copy
 # the bot's threads (and Python warns about it), "spawn" would import them again per worker.
-_PRELOAD = ["bot.sources.parse"]
+_PRELOAD = ["bot.sources.parse", "bot.sources.discover"]
 
 
 class Parser(Protocol):
@@ -45,6 +48,10 @@ class Parser(Protocol):
         kind: SourceKind | None,
         selectors: ListingSelectors | None = None,
     ) -> ParsedPage: ...
+
+    async def discover(self, body: bytes, *, url: str, content_type: str | None) -> str | None:
+        """The feed an HTML page announces, if any: parsing the page costs like any parse."""
+        ...
 
 
 class InlineParser:
@@ -62,6 +69,9 @@ class InlineParser:
         return parse_source(
             body, url=url, content_type=content_type, kind=kind, selectors=selectors
         )
+
+    async def discover(self, body: bytes, *, url: str, content_type: str | None) -> str | None:
+        return discover_feed(body, url=url, content_type=content_type)
 
 
 INLINE = InlineParser()
@@ -111,12 +121,19 @@ class ParsePool:
         kind: SourceKind | None,
         selectors: ListingSelectors | None = None,
     ) -> ParsedPage:
+        return await self._run(
+            parse_source, body, url=url, content_type=content_type, kind=kind,
+            selectors=selectors,
+        )  # fmt: skip
+
+    async def discover(self, body: bytes, *, url: str, content_type: str | None) -> str | None:
+        return await self._run(discover_feed, body, url=url, content_type=content_type)
+
+    async def _run(self, work: Callable[..., _R], body: bytes, **options: Any) -> _R:
+        """`work(body, **options)` in an idle worker, within the time budget."""
         async with self._free:
             worker = await self._take()
-            future = worker.executor.submit(
-                parse_source, body, url=url, content_type=content_type, kind=kind,
-                selectors=selectors,
-            )  # fmt: skip
+            future = worker.executor.submit(work, body, **options)
             try:
                 page = await asyncio.wait_for(asyncio.wrap_future(future), self._timeout)
             except TimeoutError:
@@ -246,7 +263,9 @@ async def read_source(
             and kind is not SourceKind.HTML
             and detect_kind(fetched.body, fetched.content_type) is SourceKind.HTML
         ):
-            found = discover_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+            found = await parser.discover(
+                fetched.body, url=fetched.url, content_type=fetched.content_type
+            )
             if found is not None:
                 feed = await _read_feed(fetcher, found, guarded=guarded, parser=parser)
                 if feed.error is None:

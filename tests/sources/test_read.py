@@ -93,3 +93,17 @@ def test_workers_exit_when_the_bot_is_killed() -> None:
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(pid)
+
+
+PAGE_WITH_FEED = (
+    b"<html><head><link rel='alternate' type='application/rss+xml' href='/feed/'></head>"
+    b"<body><p>News</p></body></html>"
+)
+
+
+async def test_feed_discovery_runs_in_a_worker_like_inline(pool: ParsePool) -> None:
+    """An HTML page is parsed to find its feed: that parse gets the same worker and budget."""
+    inline = await INLINE.discover(PAGE_WITH_FEED, url=URL, content_type="text/html")
+    pooled = await pool.discover(PAGE_WITH_FEED, url=URL, content_type="text/html")
+    assert pooled == inline == "https://popularresistance.org/feed/"
+    assert pool.workers_started == 1
