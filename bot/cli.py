@@ -6,13 +6,15 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from importlib.metadata import version
 
 from bot.classify.classifier import Classifier
-from bot.config import Settings, load_settings
+from bot.config import Settings, load_settings, setting_warnings
 from bot.errors import ConfigError, StorageError
 from bot.instance import only_process
 from bot.models import StoredArticle
@@ -31,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot", description="Telegram news bot for countries and movements."
     )
+    parser.add_argument("--version", action="version", version=f"newsbot {version('newsbot')}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="run the bot (long polling)")
     poll = commands.add_parser("poll", help="fetch every source and print articles as JSON lines")
@@ -177,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         _configure_logging(settings.log_level)
         secrets = install_secrets_filter(settings.secrets())
+        for line in setting_warnings(os.environ):
+            log.warning("%s", line)
         if args.command == "poll":
             return asyncio.run(poll_command(settings, once=args.once))
         if args.command == "sources":
@@ -186,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.app import run
 
         settings.require_token()
+        load_sources(settings.sources_file)  # a bad file is one line before any network call
         with only_process(settings.database_path):
             run(settings)
         return 0

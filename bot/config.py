@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from dotenv import dotenv_values
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from rapidfuzz.distance import Levenshtein
 
 from bot.errors import ConfigError
 from bot.urls import is_http_url
 
 BUNDLED_SOURCES = Path(__file__).parent / "data" / "sources.toml"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+FREE_RATE_MAX = 30.0  # Telegram: messages a second a bot may send without paid broadcasts
+FREE_RATE_PAID_MAX = 1000.0  # with paid broadcasts
 
 
 class Settings(BaseSettings):
@@ -38,13 +43,17 @@ class Settings(BaseSettings):
     send_rate_per_second: float = Field(default=28.0, gt=0)
     coalesce_backlog: int = Field(default=60, ge=0)  # due pushes from which chats get one message
     paid_broadcast: bool = False
-    paid_broadcast_rate_per_second: float = Field(default=1000.0, gt=0)
+    paid_broadcast_rate_per_second: float = Field(default=1000.0, gt=0, le=FREE_RATE_PAID_MAX)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+            parts = [part for part in value.replace(" ", "").split(",") if part]
+            for part in parts:
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"{part!r} is not a Telegram user id")
+            return frozenset(int(part) for part in parts)
         if isinstance(value, int):
             return frozenset({value})
         return value
@@ -62,7 +71,16 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str) -> str:
         if not is_http_url(value):
             raise ValueError("must start with http:// or https://")
-        return value
+        return value.rstrip("/")  # PTB appends the token: ".../bot/" would make ".../bot/123:…"
+
+    @model_validator(mode="after")
+    def _within_telegram_limits(self) -> Settings:
+        if not self.paid_broadcast and self.send_rate_per_second > FREE_RATE_MAX:
+            raise ValueError(
+                f"SEND_RATE_PER_SECOND: {self.send_rate_per_second:g} is over Telegram's "
+                f"{FREE_RATE_MAX:g} messages a second (set PAID_BROADCAST=true to go faster)"
+            )
+        return self
 
     @field_validator("database_url")
     @classmethod
@@ -105,5 +123,44 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise ConfigError(f"invalid setting {name}: {first['msg']}") from exc
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"]:  # a rule across settings names them itself
+            raise ConfigError(f"invalid settings: {message}") from exc
+        name = str(first["loc"][0]).upper()
+        raise ConfigError(f"{name}: {message}") from exc
+
+
+def setting_warnings(environ: Mapping[str, str], env_file: Path = Path(".env")) -> list[str]:
+    """One line per .env entry that matches no setting, and per environment variable whose
+    name nearly matches one (POLL_INTERVAL for POLL_INTERVAL_SECONDS): both are ignored."""
+    names = sorted(name.upper() for name in Settings.model_fields)
+    lines: list[str] = []
+    if env_file.is_file():
+        for key in dotenv_values(env_file):
+            if key.upper() not in names:
+                meant = _meant(key.upper(), names, strict=False)
+                hint = f"; did you mean {meant}?" if meant else " (see .env.example)"
+                lines.append(f"{env_file}: {key} is not a setting and is ignored{hint}")
+    for key in environ:
+        if key.upper() not in names and (meant := _meant(key.upper(), names, strict=True)):
+            lines.append(f"environment variable {key} is not a setting; did you mean {meant}?")
+    return lines
+
+
+def _meant(name: str, names: Iterable[str], *, strict: bool) -> str | None:
+    """The setting a name was probably meant to be: a word more or less, or a typo.
+
+    `strict` is for the environment, where most names belong to other programs: only a
+    missing or extra word, or one mistyped letter, counts (HTTP_PROXY is not HTTP_PORT).
+    """
+    words = name.split("_")
+    for candidate in names:
+        theirs = candidate.split("_")
+        shorter, longer = sorted((words, theirs), key=len)
+        dropped_one = len(longer) == len(shorter) + 1 and len(shorter) >= 2
+        if dropped_one and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer))):
+            return candidate
+        typos = Levenshtein.distance(name, candidate)
+        if typos <= (1 if strict else 2) and len(name) >= (8 if strict else 4):
+            return candidate
+    return None

@@ -22,9 +22,15 @@ def lock_path(database: Path) -> Path:
 @contextmanager
 def only_process(database: Path) -> Iterator[None]:
     """Hold the database's lock while the body runs; refuse in one line if another holds it."""
-    database.parent.mkdir(parents=True, exist_ok=True)
     path = lock_path(database)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ConfigError(
+            f"DATABASE_URL: cannot use {database}: {exc.strerror or exc} "
+            f"({exc.filename or database.parent})"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

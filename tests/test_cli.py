@@ -67,6 +67,41 @@ async def test_run_without_a_token_is_one_clear_line_and_exit_2(tmp_path: Path) 
     assert out == ""
 
 
+UNREACHABLE = {"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"}
+
+
+async def test_a_bad_database_path_is_one_line_before_any_network_call(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, out, err = await newsbot(
+        "run", cwd=tmp_path, DATABASE_URL=f"sqlite:///{blocker}/sub/newsbot.db", **UNREACHABLE
+    )
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        f"newsbot: DATABASE_URL: cannot use {blocker}/sub/newsbot.db: Not a directory "
+        f"({blocker}/sub)"
+    ]
+
+
+async def test_a_bad_sources_file_is_named_even_while_telegram_is_down(tmp_path: Path) -> None:
+    code, out, err = await newsbot(
+        "run", cwd=tmp_path, SOURCES_FILE=str(tmp_path / "missing.toml"), **UNREACHABLE
+    )
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [f"newsbot: sources file not found: {tmp_path}/missing.toml"]
+
+
+async def test_version_and_settings_that_match_nothing(tmp_path: Path) -> None:
+    code, out, _ = await newsbot("--version", cwd=tmp_path)
+    assert code == 0 and out.startswith("newsbot 0.")
+    (tmp_path / ".env").write_text("POLL_INTERVAL=60\n")
+    code, _, err = await newsbot("poll", "--once", cwd=tmp_path, ADMIN_ID="5", SOURCES_FILE="-")
+    assert (
+        "POLL_INTERVAL is not a setting and is ignored; did you mean POLL_INTERVAL_SECONDS?" in err
+    )
+    assert "environment variable ADMIN_ID is not a setting; did you mean ADMIN_IDS?" in err
+
+
 CARDS = """<html><body><div class="wall">
 <div class="card"><span class="hed"><a href="/peru-strike/">Miners Strike In Peru</a></span>
 <span class="dek">Workers at the Las Bambas mine walked out over pay.</span></div>

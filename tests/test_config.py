@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import file_url
-from bot.config import BUNDLED_SOURCES, load_settings
+from bot.config import BUNDLED_SOURCES, Settings, load_settings, setting_warnings
 from bot.errors import ConfigError
 
 
@@ -49,7 +49,7 @@ def test_bad_setting_names_itself(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
 ) -> None:
     monkeypatch.setenv(name, value)
-    with pytest.raises(ConfigError, match=f"^invalid setting {expected}: ") as caught:
+    with pytest.raises(ConfigError, match=f"^{expected}: ") as caught:
         load_settings()
     assert "\n" not in str(caught.value)
 
@@ -62,3 +62,55 @@ def test_missing_token_message() -> None:
 def test_file_url_follows_base_url() -> None:
     assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
     assert file_url("http://127.0.0.1:8081/bot/") == "http://127.0.0.1:8081/file/bot"
+
+
+def test_admin_ids_that_are_not_ids_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "5, abc")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value) == "ADMIN_IDS: 'abc' is not a Telegram user id"
+
+
+def test_send_rates_stay_within_telegrams_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEND_RATE_PER_SECOND", "31")
+    with pytest.raises(ConfigError, match=r"^invalid settings: SEND_RATE_PER_SECOND: 31 is over"):
+        load_settings()
+    monkeypatch.setenv("PAID_BROADCAST", "true")
+    assert load_settings().send_rate_per_second == 31
+    monkeypatch.setenv("PAID_BROADCAST_RATE_PER_SECOND", "1001")
+    with pytest.raises(ConfigError, match=r"^PAID_BROADCAST_RATE_PER_SECOND: "):
+        load_settings()
+
+
+def test_a_trailing_slash_on_the_bot_api_url_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot/")
+    assert load_settings().telegram_api_base_url == "http://127.0.0.1:8081/bot"
+
+
+def test_env_lines_and_near_miss_variables_are_named(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("POLL_INTERVAL=60\nLOG_LEVEL=INFO\nFAVOURITE_COLOUR=red\n")
+    environ = {
+        "SEND_RATE_PER_SECONDS": "20",  # a word's letter too many
+        "ADMIN_ID": "5",  # one letter short
+        "HOME": "/root",
+        "HTTP_PROXY": "http://proxy:3128",
+        "PATH": "/usr/bin",
+        "USER": "root",
+        "LOG_LEVEL": "INFO",
+    }
+    lines = setting_warnings(environ, env_file)
+    assert lines == [
+        f"{env_file}: POLL_INTERVAL is not a setting and is ignored; "
+        "did you mean POLL_INTERVAL_SECONDS?",
+        f"{env_file}: FAVOURITE_COLOUR is not a setting and is ignored (see .env.example)",
+        "environment variable SEND_RATE_PER_SECONDS is not a setting; "
+        "did you mean SEND_RATE_PER_SECOND?",
+        "environment variable ADMIN_ID is not a setting; did you mean ADMIN_IDS?",
+    ]
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    example = (Path(__file__).parents[1] / ".env.example").read_text()
+    documented = {line.split("=")[0].lstrip("# ") for line in example.splitlines() if "=" in line}
+    assert {name.upper() for name in Settings.model_fields} <= documented
