@@ -6,6 +6,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.models import NewArticle, PlannedPush, PollIntent, SourceSpec
 from bot.store.sqlite import SqliteStore
@@ -67,7 +68,10 @@ async def test_run_without_a_token_is_one_clear_line_and_exit_2(tmp_path: Path) 
     assert out == ""
 
 
-UNREACHABLE = {"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"}
+UNREACHABLE: dict[str, Any] = {
+    "TELEGRAM_BOT_TOKEN": "123:abc",
+    "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+}
 
 
 async def test_a_bad_database_path_is_one_line_before_any_network_call(tmp_path: Path) -> None:
