@@ -23,6 +23,7 @@ from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
 from bot.sources.read import ParsePool
 from bot.store.sqlite import SqliteStore
+from bot.telegram_link import Link, WatchedRequest
 from handlers import COMMANDS, register  # the factory alone knows the handlers
 from handlers.chats import CONFLICT
 from handlers.context import NewsApp, NewsContext
@@ -69,9 +70,12 @@ def build_application(settings: Settings, pacer: Pacer | None = None) -> NewsApp
 
     `pacer` replaces the default one (tests of wording leave chat spacing out).
     """
+    link = Link(settings.telegram_api_base_url)
     app: NewsApp = (
         ApplicationBuilder()
         .token(settings.require_token())
+        .request(WatchedRequest(link, connection_pool_size=256))
+        .get_updates_request(WatchedRequest(link, connection_pool_size=1))
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url(settings.telegram_api_base_url))
         .defaults(MESSAGE_DEFAULTS)
@@ -84,6 +88,7 @@ def build_application(settings: Settings, pacer: Pacer | None = None) -> NewsApp
         .build()
     )
     app.bot_data["settings"] = settings
+    app.bot_data["link"] = link
     app.bot_data["commands"] = [BotCommand(name, text) for name, text in COMMANDS]
     register(app)
     return app
@@ -158,8 +163,8 @@ def run(settings: Settings) -> None:
     """Long polling until SIGINT/SIGTERM; a start-up failure is one clear line, no traceback."""
     logging.getLogger("telegram.ext").addFilter(_BootstrapFailure())
     app = build_application(settings)
-    try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:  # Telegram unreachable at start: retried with PTB's backoff, one line a try
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     except InvalidToken as exc:  # 401, or 404 from a mistyped TELEGRAM_API_BASE_URL
         raise ConfigError(
             f"Telegram refused the token ({exc.message}): check TELEGRAM_BOT_TOKEN "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
-from telegram.error import BadRequest, Conflict, TelegramError
+from telegram.error import BadRequest, Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
 from bot.errors import StorageError
@@ -65,6 +65,10 @@ async def on_error(update: object, context: NewsContext) -> None:
         where = f" {update.update_id} in chat {chat.id if chat else '?'}"
     if isinstance(context.error, Conflict):
         stop_fighting(context)
+        return
+    if update is None and type(context.error) in (NetworkError, TimedOut):
+        # getUpdates failed: the Link says once that Telegram is down, and once it is back
+        log.debug("getUpdates failed: %s", context.error)
         return
     if isinstance(context.error, BadRequest) and "not modified" in context.error.message.lower():
         # a stale button tapped twice: Telegram says nothing changed, which is normal
