@@ -36,8 +36,12 @@ def test_words_are_one_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "USA") == [{"country": "US"}]
 
 
+def test_a_typo_read_as_a_name_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "Argentna") == [{"country": "AR", "read_as": "Argentna → 🇦🇷 Argentina"}]
+
+
 def test_typos_and_ambiguous_words_get_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
-    [typo] = run(capsys, "Peruu")
+    [typo] = run(capsys, "Perj")
     assert typo["suggestions"] == ["Peru"] and "Did you mean" in str(typo["error"])
     [korea] = run(capsys, "Korea")
     assert korea["suggestions"] == ["South Korea", "North Korea"]

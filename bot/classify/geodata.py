@@ -33,6 +33,7 @@ __all__ = [
     "PERSON_LIKE",
     "PLACES",
     "PLACES_FILE",
+    "REGION_NAMES",
     "PlaceTable",
     "by_country",
     "country_codes",
@@ -67,6 +68,7 @@ class PlaceTable:
     institutions: Names  # national bodies whose name alone places a story ("Knesset")
     demonyms_lower: Names  # Spanish and Portuguese demonyms, masculine singular ("peruano")
     ambiguous: Names  # a word -> the countries it may name ("congo" -> CD, CG)
+    region_names: Names  # a world region's slug -> what readers type for it, in any language
     areas: tuple[str, ...]  # world regions: evidence for no country
     not_places: tuple[str, ...]  # phrases that contain a country word but are not about it
     not_cities: frozenset[str]  # capitals and cities whose names are everyday words
@@ -120,6 +122,17 @@ def _ambiguous(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _region_names(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
+    """Region slug -> names; `regions` checks the slugs, as it owns them."""
+    out: dict[str, tuple[str, ...]] = {}
+    for slug, names in entry.table(value).items():
+        at = entry.at(f'"{slug}"')
+        if slug != slug.lower() or not slug.replace("-", "").isalpha():
+            raise at.error("must be a region slug such as latin-america")
+        out[slug] = at.words(names, "names")
+    return out
+
+
 def _check_one_country(origin: str, tables: Mapping[str, Names]) -> None:
     """A hand-kept word names one country: the gazetteer would drop a contested word."""
     owner: dict[str, tuple[str, str]] = {}
@@ -142,7 +155,7 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
     """Read and check the place table from a file (a Path) or TOML text (a str)."""
     origin, data = read(source, "places")
     top = Entry(origin)
-    sections = (*_BY_COUNTRY, "ambiguous", "phrases", "traps")
+    sections = (*_BY_COUNTRY, "ambiguous", "region_names", "phrases", "traps")
     data = top.table(data, sections, sections)
     tables = {name: by_country(top.at(f"[{name}]"), data[name]) for name in _BY_COUNTRY}
     _check_one_country(origin, tables)
@@ -164,6 +177,7 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
         institutions=tables["institutions"],
         demonyms_lower=tables["demonyms_lower"],
         ambiguous=_ambiguous(top.at("[ambiguous]"), data["ambiguous"]),
+        region_names=_region_names(top.at("[region_names]"), data["region_names"]),
         areas=phrases["areas"],
         not_places=phrases["not_places"],
         not_cities=traps["not_cities"],
@@ -184,6 +198,7 @@ LEADERS = PLACES.leaders
 INSTITUTIONS = PLACES.institutions
 DEMONYMS_LOWER = PLACES.demonyms_lower
 AMBIGUOUS = PLACES.ambiguous
+REGION_NAMES = PLACES.region_names
 AREAS = PLACES.areas
 NOT_PLACES = PLACES.not_places
 NOT_CITIES = PLACES.not_cities

@@ -8,10 +8,12 @@ hand lists for the sub-regions M49 draws differently), keyed by a slug such as
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.classify import geodata
 from bot.classify.geonames import geonames
+from bot.errors import DataError
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -19,7 +21,7 @@ def _codes(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-__all__ = ["REGIONS", "Region", "region", "regions_of"]
+__all__ = ["REGIONS", "Region", "check_region_names", "region", "regions_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,11 @@ class Region:
     slug: str
     name: str
     emoji: str
-    names: tuple[str, ...]  # what readers type, besides the name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """What readers type besides the name, in any language (places.toml [region_names])."""
+        return geodata.REGION_NAMES.get(self.slug, ())
 
     @property
     def label(self) -> str:
@@ -54,22 +60,22 @@ _NORTH_AFRICA = _codes("DZ EG LY MA SD TN EH")
 _SOUTHERN_AFRICA = _codes("BW LS NA SZ ZA")
 
 REGIONS: tuple[Region, ...] = (
-    Region("latin-america", "Latin America", "🌎", ("latam", "latin american", "our america")),
-    Region("south-america", "South America", "🌎", ()),
-    Region("central-america", "Central America", "🌎", ("mesoamerica",)),
-    Region("caribbean", "Caribbean", "🌴", ("the caribbean",)),
-    Region("north-america", "North America", "🌎", ()),
-    Region("africa", "Africa", "🌍", ("african",)),
-    Region("west-africa", "West Africa", "🌍", ()),
-    Region("east-africa", "East Africa", "🌍", ()),
-    Region("north-africa", "North Africa", "🌍", ("maghreb",)),
-    Region("southern-africa", "Southern Africa", "🌍", ()),
-    Region("middle-east", "Middle East", "🕌", ("mideast", "west asia", "mena")),
-    Region("europe", "Europe", "🇪🇺", ("european",)),
-    Region("asia", "Asia", "🌏", ("asian",)),
-    Region("southeast-asia", "Southeast Asia", "🌏", ("south east asia", "asean")),
-    Region("south-asia", "South Asia", "🌏", ()),
-    Region("oceania", "Oceania", "🌏", ("pacific islands", "the pacific")),
+    Region("latin-america", "Latin America", "🌎"),
+    Region("south-america", "South America", "🌎"),
+    Region("central-america", "Central America", "🌎"),
+    Region("caribbean", "Caribbean", "🌴"),
+    Region("north-america", "North America", "🌎"),
+    Region("africa", "Africa", "🌍"),
+    Region("west-africa", "West Africa", "🌍"),
+    Region("east-africa", "East Africa", "🌍"),
+    Region("north-africa", "North Africa", "🌍"),
+    Region("southern-africa", "Southern Africa", "🌍"),
+    Region("middle-east", "Middle East", "🕌"),
+    Region("europe", "Europe", "🇪🇺"),
+    Region("asia", "Asia", "🌏"),
+    Region("southeast-asia", "Southeast Asia", "🌏"),
+    Region("south-asia", "South Asia", "🌏"),
+    Region("oceania", "Oceania", "🌏"),
 )
 
 
@@ -96,6 +102,16 @@ def _members() -> dict[str, frozenset[str]]:
         "south-asia": _SOUTH_ASIA,
         "oceania": continent["OC"],
     }
+
+
+def check_region_names(names: Mapping[str, object]) -> None:
+    """Refuse names for a region that does not exist: a typo in a slug would hide them."""
+    unknown = sorted(set(names) - {item.slug for item in REGIONS})
+    if unknown:
+        raise DataError(f'bot/data/places.toml: [region_names]: no region "{unknown[0]}"')
+
+
+check_region_names(geodata.REGION_NAMES)
 
 
 @functools.cache

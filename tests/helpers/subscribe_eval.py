@@ -2,9 +2,9 @@
 
 Each input goes the way /subscribe sends it (a filter as one target, else each comma-separated
 term), and its results must match the label: a target of that kind and value; `ask`: the
-question naming exactly those countries; `city`: not followed, that country suggested;
-`error`: not followed; `many`: each term in order.  Shared by `bench/subscribe_eval.py`
-and the test that holds the target.
+question (a name of several, or a typo close to several) naming exactly those countries;
+`city`: not followed, that country suggested; `error`: not followed; `many`: each term in
+order.  Shared by `bench/subscribe_eval.py` and the test that holds the target.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.models import Target, Unresolved, UnresolvedReason
-from bot.query.filters import looks_like_filter
-from bot.query.resolver import Resolver, split_terms
-from bot.query.words import resolve_all
+from bot.query.resolver import Resolver
+from bot.query.words import read_all
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "query"
 FROZEN = FIXTURES / "subscribe_inputs.jsonl"  # the test list: read its misses only at the end
@@ -61,10 +60,7 @@ def load(path: Path = FROZEN) -> list[Case]:
 
 def results(resolver: Resolver, text: str) -> tuple[Result, ...]:
     """What /subscribe makes of the text, term by term and in order."""
-    if looks_like_filter(text):
-        targets, unresolved = resolve_all(resolver, text)
-        return (*targets, *unresolved)
-    return tuple(resolver.resolve(term) for term in split_terms(text))
+    return tuple(reading.result for reading in read_all(resolver, text))
 
 
 def _codes(targets: Sequence[Target]) -> list[str]:
@@ -78,8 +74,9 @@ def fits(result: Result, expect: dict[str, Any]) -> bool:
         return isinstance(result, Unresolved)
     if isinstance(result, Target):
         return result.kind.value == kind and result.value == value
-    if kind == "ask":
-        return result.reason is UnresolvedReason.AMBIGUOUS and _codes(result.suggestions) == value
+    if kind == "ask":  # "could mean A or B?" for a name, "did you mean A or B?" for a typo
+        asks = result.reason in (UnresolvedReason.AMBIGUOUS, UnresolvedReason.TYPO)
+        return asks and _codes(result.suggestions) == value
     if kind == "city":
         return result.reason is UnresolvedReason.CITY_OR_STATE and _codes(result.suggestions) == [
             value
@@ -89,7 +86,7 @@ def fits(result: Result, expect: dict[str, Any]) -> bool:
 
 def matches(got: Sequence[Result], expect: dict[str, Any]) -> bool:
     """Whether a whole input's results are what its label says."""
-    parts = expect["many"] if "many" in expect else [expect]
+    parts = expect.get("many", [expect])
     return len(got) == len(parts) and all(map(fits, got, parts))
 
 
