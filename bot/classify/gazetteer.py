@@ -27,7 +27,7 @@ from bot.classify.topics import TABLE as TOPIC_TABLE
 from bot.classify.topics import TopicTable
 from bot.errors import DataError
 
-__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "place_names"]
+__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "native_names", "place_names"]
 
 _TRANSLATIONS = ("es", "fr", "pt")
 
@@ -176,6 +176,26 @@ def _translated_names() -> Iterator[tuple[str, str]]:
             folded = fold(name)
             if len(folded) > 4 and folded not in geodata.NOT_TRANSLATIONS:
                 yield str(record.alpha_2), name
+
+
+def native_names() -> Iterator[tuple[str, str]]:
+    """Each country's name in its principal language ("Deutschland", "Polska"), for readers.
+
+    Only the resolver reads these: in a teaser they would be foreign words to the matcher.
+    """
+    languages = geonames().languages
+    for lang in sorted(set(languages.values()) - {"en"}):
+        try:
+            catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        for code in (code for code, spoken in languages.items() if spoken == lang):
+            record = pycountry.countries.get(alpha_2=code)
+            if record is None:
+                continue
+            name = _clean_translation(catalog.gettext(record.name))
+            if name and name != record.name:
+                yield code, name
 
 
 def _cities(taken: Collection[str]) -> Iterator[tuple[str, str]]:

