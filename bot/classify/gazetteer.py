@@ -27,7 +27,7 @@ from bot.classify.topics import TABLE as TOPIC_TABLE
 from bot.classify.topics import TopicTable
 from bot.errors import DataError
 
-__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "native_names", "place_names"]
+__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "reader_names", "place_names"]
 
 _TRANSLATIONS = ("es", "fr", "pt")
 
@@ -166,11 +166,7 @@ def _country_names() -> Iterator[tuple[str, str]]:
 
 def _translated_names() -> Iterator[tuple[str, str]]:
     """Spanish, French and Portuguese names, minus everyday words and short ones."""
-    for lang in _TRANSLATIONS:
-        try:
-            catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-        except OSError:
-            continue
+    for _lang, catalog in _catalogs(_TRANSLATIONS):
         for record in pycountry.countries:
             name = _clean_translation(catalog.gettext(record.name))
             folded = fold(name)
@@ -178,24 +174,50 @@ def _translated_names() -> Iterator[tuple[str, str]]:
                 yield str(record.alpha_2), name
 
 
-def native_names() -> Iterator[tuple[str, str]]:
-    """Each country's name in its principal language ("Deutschland", "Polska"), for readers.
+def _natural_order(name: str) -> str:
+    """ "Korea, Republic of" -> "Republic of Korea"; "Iran, République islamique d'" too."""
+    head, _, rest = name.partition(", ")
+    if not rest or "," in rest:
+        return ""
+    rest = rest.strip()
+    return f"{rest}{head}" if rest.endswith(("'", "’")) else f"{rest} {head}"
 
-    Only the resolver reads these: in a teaser they would be foreign words to the matcher.
-    """
-    languages = geonames().languages
-    for lang in sorted(set(languages.values()) - {"en"}):
+
+def _catalogs(languages: Iterable[str]) -> Iterator[tuple[str, gettext.NullTranslations]]:
+    """pycountry's country-name catalogues for the languages it has."""
+    for lang in languages:
         try:
-            catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+            yield lang, gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
         except OSError:
             continue
+
+
+def reader_names() -> Iterator[tuple[str, str]]:
+    """Names readers type for a country that the matcher leaves out of teasers.
+
+    Each country's name in its principal language ("Deutschland"), formal names in natural
+    order ("Republic of Korea", "Estado Plurinacional de Bolivia") and the translations kept
+    from the matcher as everyday words ("chine", "chili").  Only the resolver reads them.
+    """
+    languages = geonames().languages
+    for lang, catalog in _catalogs(sorted(set(languages.values()) - {"en"})):
         for code in (code for code, spoken in languages.items() if spoken == lang):
             record = pycountry.countries.get(alpha_2=code)
-            if record is None:
-                continue
-            name = _clean_translation(catalog.gettext(record.name))
-            if name and name != record.name:
+            name = _clean_translation(catalog.gettext(record.name)) if record else ""
+            if record and name and name != record.name:
                 yield code, name
+    english = gettext.NullTranslations()
+    for _lang, catalog in (("en", english), *_catalogs(_TRANSLATIONS)):
+        for record in pycountry.countries:
+            code = str(record.alpha_2)
+            formal = [getattr(record, "official_name", None), record.name]
+            for name in (catalog.gettext(str(value)) for value in formal if value):
+                natural = _natural_order(name) if "," in name else name
+                if natural and "(" not in natural:
+                    yield code, natural
+            plain = _clean_translation(catalog.gettext(record.name))
+            if fold(plain) in geodata.NOT_TRANSLATIONS:
+                yield code, plain
 
 
 def _cities(taken: Collection[str]) -> Iterator[tuple[str, str]]:

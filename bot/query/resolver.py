@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from bot.classify import geodata
 from bot.classify.countries import Country, all_countries, country
-from bot.classify.gazetteer import PlaceKind, native_names, place_names
+from bot.classify.gazetteer import PlaceKind, place_names, reader_names
 from bot.classify.normalize import QUOTE_MARKS, collapse, fold, phrase_form
 from bot.classify.regions import REGIONS, Region, region
 from bot.classify.topics import NOT_TOPICS, TOPICS, Topic, topic
@@ -449,7 +449,7 @@ def _build() -> Resolver:
         found = topic(slug) if slug else None
         if found is not None:
             add(phrase, topic_target(found))
-    for code, name in native_names():  # only where no other name has the word
+    for code, name in reader_names():  # only where no other name has the word
         if _norm(name) not in index and _norm(name) not in places:
             add(name, countries[code])
     table = {key: tuple(targets.values()) for key, targets in index.items()}

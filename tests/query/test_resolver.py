@@ -416,3 +416,29 @@ def test_guinea_asks_which_one(resolver: Resolver) -> None:
     assert {t.value for t in result.suggestions} == {"GN", "GQ", "GW", "PG"}
     guinea_bissau = resolver.resolve("Guinea-Bissau")
     assert isinstance(guinea_bissau, Target) and guinea_bissau.value == "GW"
+
+
+@pytest.mark.parametrize(
+    ("term", "code"),
+    [
+        ("Deutschland", "DE"),  # the country's own language
+        ("Polska", "PL"),
+        ("Republic of Korea", "KR"),  # a formal name in natural order
+        ("Estado Plurinacional de Bolivia", "BO"),
+        ("République islamique d'Iran", "IR"),
+        ("Chine", "CN"),  # French; kept from the matcher, where "chine" is an English word
+    ],
+)
+def test_names_readers_type_that_teasers_rarely_use(
+    resolver: Resolver, term: str, code: str
+) -> None:
+    result = resolver.resolve(term)
+    assert isinstance(result, Target)
+    assert (result.kind, result.value) == (TargetKind.COUNTRY, code)
+
+
+@pytest.mark.parametrize("term", ["Corée", "Coreia", "Corea"])
+def test_korea_in_french_portuguese_and_spanish_asks_which(resolver: Resolver, term: str) -> None:
+    result = resolver.resolve(term)
+    assert isinstance(result, Unresolved) and result.reason is Reason.AMBIGUOUS
+    assert {target.value for target in result.suggestions} == {"KP", "KR"}
