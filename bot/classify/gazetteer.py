@@ -27,7 +27,7 @@ from bot.classify.topics import TABLE as TOPIC_TABLE
 from bot.classify.topics import TopicTable
 from bot.errors import DataError
 
-__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "reader_names", "place_names"]
+__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "place_names", "reader_names"]
 
 _TRANSLATIONS = ("es", "fr", "pt")
 
@@ -180,7 +180,7 @@ def _natural_order(name: str) -> str:
     if not rest or "," in rest:
         return ""
     rest = rest.strip()
-    return f"{rest}{head}" if rest.endswith(("'", "’")) else f"{rest} {head}"
+    return f"{rest}{head}" if rest.endswith(("'", "\u2019")) else f"{rest} {head}"
 
 
 def _catalogs(languages: Iterable[str]) -> Iterator[tuple[str, gettext.NullTranslations]]:

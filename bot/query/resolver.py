@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pycountry
@@ -33,7 +34,7 @@ KEYWORD_MIN_CHARS = 2
 KEYWORD_MAX_CHARS = 60
 MAX_SUGGESTIONS = 3
 _FUZZY_CUTOFF = 0.75  # OSA similarity: one typo or swapped pair in four letters
-TYPO_MIN_CHARS = 5  # a shorter word is one edit from too many names to be read as one
+TYPO_MIN_CHARS = 6  # a shorter word is too often an everyday word one edit from a name
 _SHOWN_CHARS = 40
 
 _OPEN_QUOTES = QUOTE_MARKS
@@ -189,6 +190,7 @@ class Resolver:
         self,
         index: dict[str, tuple[Target, ...]],
         places: dict[str, Target],
+        names: Collection[str] | None = None,
     ) -> None:
         self._index = index
         self._places = places  # cities and states, only ever suggested
@@ -198,6 +200,9 @@ class Resolver:
         for name, target in places.items():
             self._choices.setdefault(name, (target,))
         self._names = list(self._choices)
+        # a typo is read as a name, never as a topic's word: "inner" is not "winner"
+        proper = set(index if names is None else names) | set(places)
+        self._proper = [name for name in self._names if name in proper]
 
     @classmethod
     def default(cls) -> Resolver:
@@ -311,7 +316,7 @@ class Resolver:
         name = _norm(cleaned)
         if sum(ch.isalpha() for ch in name) < TYPO_MIN_CHARS:
             return None
-        fits = process.extract(name, self._names, scorer=OSA.distance, score_cutoff=1, limit=None)
+        fits = process.extract(name, self._proper, scorer=OSA.distance, score_cutoff=1, limit=None)
         if not fits:
             return None
         targets: dict[tuple[str, str], Target] = {}
@@ -421,11 +426,15 @@ def _build() -> Resolver:
     """Index every name, demonym, alias, translation and topic term."""
     index: dict[str, dict[tuple[str, str], Target]] = {}
 
-    def add(name: str, target: Target) -> None:
+    names: set[str] = set()  # names of countries, regions and topics, not topics' words
+
+    def add(name: str, target: Target, *, proper: bool = True) -> None:
         """Index one name; a name shared by two targets becomes ambiguous."""
         key = _norm(name)
         if key:
             index.setdefault(key, {}).setdefault((target.kind, target.value), target)
+            if proper:
+                names.add(key)
 
     countries = {item.code: country_target(item) for item in all_countries()}
     places: dict[str, Target] = {}
@@ -439,8 +448,10 @@ def _build() -> Resolver:
             add(place.phrase, countries[place.code])
     for entry in TOPICS:
         target = topic_target(entry)
-        for name in (entry.slug, entry.name, *entry.terms, *entry.weak):
+        for name in (entry.slug, entry.name):
             add(name, target)
+        for name in (*entry.terms, *entry.weak):
+            add(name, target, proper=False)
     for entry_region in REGIONS:
         target = region_target(entry_region)
         for name in (entry_region.slug, entry_region.name, *entry_region.names):
@@ -448,14 +459,15 @@ def _build() -> Resolver:
     for phrase, slug in NOT_TOPICS.items():
         found = topic(slug) if slug else None
         if found is not None:
-            add(phrase, topic_target(found))
+            add(phrase, topic_target(found), proper=False)
     for code, name in reader_names():  # only where no other name has the word
         if _norm(name) not in index and _norm(name) not in places:
             add(name, countries[code])
     table = {key: tuple(targets.values()) for key, targets in index.items()}
     for word, codes in geodata.AMBIGUOUS.items():
         table[_norm(word)] = tuple(countries[code] for code in codes)
-    return Resolver(table, places)
+        names.add(_norm(word))
+    return Resolver(table, places, names)
 
 
 @functools.cache
