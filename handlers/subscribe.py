@@ -47,7 +47,7 @@ def _suggestions(unresolved: list[Unresolved]) -> list[Target]:
 
 
 def subscribe_reply(outcome: Outcome) -> str:
-    lines: list[str] = []
+    lines: list[str] = [escape(note) for note in outcome.notes]  # "Argentna → 🇦🇷 Argentina"
     if outcome.changed:
         lines.append(f"✅ Subscribed to {escape(labels(outcome.changed))}")
     if outcome.unchanged:

@@ -20,6 +20,10 @@ SHAPES = (
     {"keyword"},
     {"filter"},  # text that reads as a boolean filter, e.g. "00 -00"
     {"error", "suggestions"},
+    # a typo read as a name says how: "Argentna → 🇦🇷 Argentina"
+    {"country", "read_as"},
+    {"topic", "read_as"},
+    {"region", "countries", "read_as"},
 )
 
 
@@ -36,8 +40,12 @@ def test_words_are_one_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "USA") == [{"country": "US"}]
 
 
+def test_a_typo_read_as_a_name_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "Argentna") == [{"country": "AR", "read_as": "Argentna → 🇦🇷 Argentina"}]
+
+
 def test_typos_and_ambiguous_words_get_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
-    [typo] = run(capsys, "Peruu")
+    [typo] = run(capsys, "Perj")
     assert typo["suggestions"] == ["Peru"] and "Did you mean" in str(typo["error"])
     [korea] = run(capsys, "Korea")
     assert korea["suggestions"] == ["South Korea", "North Korea"]
@@ -62,6 +70,7 @@ def test_stdin_gives_one_object_per_line(
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 @example("00 -00")  # a filter: once missing from SHAPES, so the test failed when it met one
+@example("INNER")  # once read as "winner" (an elections word): typos are read as names only
 def test_resolve_line_never_crashes_and_always_has_a_known_shape(text: str) -> None:
     result = resolve_line(Resolver.default(), text)
     assert set(result) in SHAPES

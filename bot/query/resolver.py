@@ -4,13 +4,16 @@
 a Target, or an Unresolved with a typed reason (what callers branch on), a friendly
 message (what the reader sees) and up to three suggestions.  A keyword comes only from a
 quoted phrase or the `keyword` prefix: an unknown bare word is never silently followed
-as a keyword.
+as a keyword.  `Resolver.read` also says how a loosely read term was taken (a typo one
+edit from a single name: "Argentna → 🇦🇷 Argentina"), for the reply.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
 
 import pycountry
 from rapidfuzz import process
@@ -18,7 +21,7 @@ from rapidfuzz.distance import OSA
 
 from bot.classify import geodata
 from bot.classify.countries import Country, all_countries, country
-from bot.classify.gazetteer import PlaceKind, place_names
+from bot.classify.gazetteer import PlaceKind, place_names, reader_names
 from bot.classify.normalize import QUOTE_MARKS, collapse, fold, phrase_form
 from bot.classify.regions import REGIONS, Region, region
 from bot.classify.topics import NOT_TOPICS, TOPICS, Topic, topic
@@ -31,6 +34,7 @@ KEYWORD_MIN_CHARS = 2
 KEYWORD_MAX_CHARS = 60
 MAX_SUGGESTIONS = 3
 _FUZZY_CUTOFF = 0.75  # OSA similarity: one typo or swapped pair in four letters
+TYPO_MIN_CHARS = 6  # a shorter word is too often an everyday word one edit from a name
 _SHOWN_CHARS = 40
 
 _OPEN_QUOTES = QUOTE_MARKS
@@ -41,11 +45,23 @@ _MENTION = re.compile(r"(?<![\w.])@\w+")
 _KEYWORD = re.compile(r"(?is)^(?:keyword|kw)(?:\s*:\s*|\s+)(.*)$")
 _BARE_KEYWORD = re.compile(r"(?i)^(?:keyword|kw)\s*:?$")
 _EDGE_JUNK = " \t,;:!?()[]{}<>*\u2022\u00b7\u2013\u2014-"  # incl. bullets and dashes
+_KEPT = "&+@#$%"  # part of a word ("LGBTQ+", "&lt"): never stripped as punctuation
+_FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")  # two regional-indicator letters
+# "Myanmar (Burma)": a name and a second name or a note; trailing punctuation allowed.
+_PARENTHESES = re.compile(r"^(?P<outer>[^()]*?)\s*\((?P<inner>[^()]+)\)?[\W_]*$")
 
 EMPTY_MESSAGE = (
     "Tell me what to follow after /subscribe: a country, a topic or a keyword, "
     "e.g. /subscribe Peru, labor"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A term's result, and how it was read when that is not what the reader typed."""
+
+    result: Target | Unresolved
+    note: str = ""  # e.g. "Argentna → 🇦🇷 Argentina"; empty when read as typed
 
 
 def country_target(item: Country) -> Target:
@@ -70,6 +86,28 @@ def keyword_target(phrase: str) -> Target | None:
     if sum(ch.isalnum() for ch in value) < KEYWORD_MIN_CHARS or len(value) > KEYWORD_MAX_CHARS:
         return None
     return Target(TargetKind.KEYWORD, value, f'🔎 "{shown}"')
+
+
+def _clean(text: str) -> str:
+    """The term without a hashtag sign, quotes, brackets or punctuation around it ("¿Perú?")."""
+    cleaned = text.lstrip("#").strip(_EDGE_JUNK + _OPEN_QUOTES + "'")
+    start, end = 0, len(cleaned)
+    while start < end and not (cleaned[start].isalnum() or cleaned[start] in _KEPT):
+        start += 1
+    while end > start and not (cleaned[end - 1].isalnum() or cleaned[end - 1] in _KEPT):
+        end -= 1
+    return cleaned[start:end]
+
+
+def _flags(text: str) -> tuple[Target, ...]:
+    """The countries of the flag emoji in the text, each once, in order."""
+    found: dict[str, Target] = {}
+    for flag in _FLAG.findall(text):
+        code = "".join(chr(ord(ch) - 0x1F1E6 + ord("A")) for ch in flag)
+        item = country(code)
+        if item is not None:
+            found.setdefault(item.code, country_target(item))
+    return tuple(found.values())
 
 
 def _norm(text: str) -> str:
@@ -129,6 +167,16 @@ def _shown(term: str) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
+def _city(term: str, shown: str, place: Target) -> Unresolved:
+    """A city or state is not followed: its country is suggested instead."""
+    return Unresolved(
+        term,
+        Reason.CITY_OR_STATE,
+        f"I follow countries, not cities or states: “{shown}” is in {place.label}.",
+        (place,),
+    )
+
+
 def _either(targets: tuple[Target, ...]) -> str:
     """Labels joined for a question: "A", "A or B", "A, B or C"."""
     labels = [target.label for target in targets]
@@ -142,6 +190,7 @@ class Resolver:
         self,
         index: dict[str, tuple[Target, ...]],
         places: dict[str, Target],
+        names: Collection[str] | None = None,
     ) -> None:
         self._index = index
         self._places = places  # cities and states, only ever suggested
@@ -151,6 +200,9 @@ class Resolver:
         for name, target in places.items():
             self._choices.setdefault(name, (target,))
         self._names = list(self._choices)
+        # a typo is read as a name, never as a topic's word: "inner" is not "winner"
+        proper = set(index if names is None else names) | set(places)
+        self._proper = [name for name in self._names if name in proper]
 
     @classmethod
     def default(cls) -> Resolver:
@@ -163,40 +215,130 @@ class Resolver:
         `keyword_hint=False` leaves out "send /subscribe keyword …" for callers, such as
         filters, that follow unknown words as keywords themselves.
         """
+        return self.read(term, keyword_hint=keyword_hint).result
+
+    def read(self, term: str, *, keyword_hint: bool = True) -> Reading:
+        """Like `resolve`, with a note when the term was read as something close to it."""
         text = collapse(term or "")
         if not text:
-            return Unresolved(term, Reason.EMPTY, EMPTY_MESSAGE)
+            return Reading(Unresolved(term, Reason.EMPTY, EMPTY_MESSAGE))
         keyword = _KEYWORD.match(text)
         if keyword or _BARE_KEYWORD.match(text):
-            return self._keyword(term, keyword.group(1) if keyword else "")
+            return Reading(self._keyword(term, keyword.group(1) if keyword else ""))
         if len(text) >= 2 and text[0] in _OPEN_QUOTES and text[-1] in _OPEN_QUOTES:
-            return self._keyword(term, text[1:-1])
+            return Reading(self._keyword(term, text[1:-1]))
         if len(text) > MAX_TERM_CHARS:
-            return Unresolved(
-                term,
-                Reason.TOO_LONG,
-                "That is too long for one term. Send countries, topics or keywords "
-                "separated by commas, e.g. /subscribe Peru, labor",
+            return Reading(
+                Unresolved(
+                    term,
+                    Reason.TOO_LONG,
+                    "That is too long for one term. Send countries, topics or keywords "
+                    "separated by commas, e.g. /subscribe Peru, labor",
+                )
             )
-        cleaned = text.lstrip("#").strip(_EDGE_JUNK + _OPEN_QUOTES + "'")
+        flags = _flags(text)
+        if flags:
+            return self._flagged(term, text, flags, keyword_hint=keyword_hint)
+        parts = _PARENTHESES.match(text)
+        if parts:
+            inside = self._parenthesised(parts["outer"], parts["inner"])
+            if inside is not None:
+                return Reading(inside)
+        cleaned = _clean(text)
         if not any(ch.isalnum() for ch in cleaned):
-            return Unresolved(
-                term,
-                Reason.NO_WORD,
-                f"I found no word to follow in “{_shown(text)}”. {EMPTY_MESSAGE}",
+            return Reading(
+                Unresolved(
+                    term,
+                    Reason.NO_WORD,
+                    f"I found no word to follow in “{_shown(text)}”. {EMPTY_MESSAGE}",
+                )
             )
         found = self._lookup(cleaned)
         if isinstance(found, Target):
-            return found
+            return Reading(found)
         if found:
-            return Unresolved(
-                term,
-                Reason.AMBIGUOUS,
-                f"“{_shown(cleaned)}” could mean {_either(found)}. "
-                f"Which one? Send e.g. /subscribe {found[0].label.split(' ', 1)[-1]}",
-                found,
+            return Reading(self._ambiguous(term, cleaned, found))
+        if _norm(cleaned) in self._places:
+            return Reading(self._unknown(term, cleaned, keyword_hint=keyword_hint))
+        return self._one_edit(term, cleaned) or Reading(
+            self._unknown(term, cleaned, keyword_hint=keyword_hint)
+        )
+
+    def _ambiguous(self, term: str, cleaned: str, found: tuple[Target, ...]) -> Unresolved:
+        """The question for a name of several targets."""
+        return Unresolved(
+            term,
+            Reason.AMBIGUOUS,
+            f"“{_shown(cleaned)}” could mean {_either(found)}. "
+            f"Which one? Send e.g. /subscribe {found[0].label.split(' ', 1)[-1]}",
+            found,
+        )
+
+    def _flagged(
+        self, term: str, text: str, flags: tuple[Target, ...], *, keyword_hint: bool
+    ) -> Reading:
+        """A flag is its country ("🇨🇱"); words beside it may pick one of several flags."""
+        rest = _clean(_FLAG.sub(" ", text))
+        if any(ch.isalnum() for ch in rest):
+            beside = self.read(rest, keyword_hint=keyword_hint)
+            if beside.result in flags:
+                return beside
+        if len(flags) == 1:
+            return Reading(flags[0])
+        return Reading(self._ambiguous(term, text, flags))
+
+    def _candidates(self, words: str) -> tuple[tuple[Target, ...], bool]:
+        """What some words may name, and whether they are a name we follow (not a city)."""
+        cleaned = _clean(words)
+        found = self._lookup(cleaned) if any(ch.isalnum() for ch in cleaned) else ()
+        if isinstance(found, Target):
+            return (found,), True
+        if found:
+            return found, True
+        place = self._places.get(_norm(cleaned))
+        return ((place,), False) if place is not None else ((), False)
+
+    def _parenthesised(self, outer: str, inner: str) -> Target | None:
+        """ "Côte d'Ivoire (Ivory Coast)", "Congo (Kinshasa)", "Peru (country)": one target."""
+        first, first_named = self._candidates(outer)
+        second, second_named = self._candidates(inner)
+        common = [target for target in first if target in second]
+        if len(common) == 1 and (first_named or second_named):
+            return common[0]
+        if len(first) == 1 and first_named and not second_named:
+            return first[0]
+        if not first and len(second) == 1 and second_named:
+            return second[0]
+        return None
+
+    def _one_edit(self, term: str, cleaned: str) -> Reading | None:
+        """A word one typo from known names: the one target they share, or which one?"""
+        name = _norm(cleaned)
+        if sum(ch.isalpha() for ch in name) < TYPO_MIN_CHARS:
+            return None
+        fits = process.extract(name, self._proper, scorer=OSA.distance, score_cutoff=1, limit=None)
+        if not fits:
+            return None
+        targets: dict[tuple[str, str], Target] = {}
+        followed = False
+        for choice, _distance, _index in fits:
+            followed = followed or choice in self._index
+            for target in self._choices[choice]:
+                targets.setdefault((target.kind, target.value), target)
+        found = tuple(targets.values())
+        shown = _shown(cleaned)
+        if len(found) > 1:
+            return Reading(
+                Unresolved(
+                    term,
+                    Reason.TYPO,
+                    f"I don't know “{shown}”. Did you mean {_either(found[:MAX_SUGGESTIONS])}?",
+                    found[:MAX_SUGGESTIONS],
+                )
             )
-        return self._unknown(term, cleaned, keyword_hint=keyword_hint)
+        if not followed:  # a city or state, misspelt: suggested, never followed
+            return Reading(_city(term, shown, found[0]))
+        return Reading(found[0], f"{shown} → {found[0].label}")
 
     def _lookup(self, cleaned: str) -> Target | tuple[Target, ...]:
         """An exact match, the candidates of an ambiguous word, or () when unknown."""
@@ -240,9 +382,8 @@ class Resolver:
         shown = _shown(cleaned)
         place = self._places.get(name)
         if place is not None:
-            reason = Reason.CITY_OR_STATE
-            suggestions: tuple[Target, ...] = (place,)
-            message = f"I follow countries, not cities or states: “{shown}” is in {place.label}."
+            city = _city(term, shown, place)
+            reason, suggestions, message = city.reason, city.suggestions, city.message
         else:
             suggestions = self._suggest(name) if 2 < len(name) <= 60 else ()
             reason = Reason.TYPO if suggestions else Reason.UNKNOWN
@@ -285,25 +426,32 @@ def _build() -> Resolver:
     """Index every name, demonym, alias, translation and topic term."""
     index: dict[str, dict[tuple[str, str], Target]] = {}
 
-    def add(name: str, target: Target) -> None:
+    names: set[str] = set()  # names of countries, regions and topics, not topics' words
+
+    def add(name: str, target: Target, *, proper: bool = True) -> None:
         """Index one name; a name shared by two targets becomes ambiguous."""
         key = _norm(name)
         if key:
             index.setdefault(key, {}).setdefault((target.kind, target.value), target)
+            if proper:
+                names.add(key)
 
     countries = {item.code: country_target(item) for item in all_countries()}
     places: dict[str, Target] = {}
     for item in all_countries():
         add(item.name, countries[item.code])
     for place in place_names():
-        if place.kind in (PlaceKind.COUNTRY, PlaceKind.DEMONYM, PlaceKind.LOWER):
-            add(place.phrase, countries[place.code])
-        elif place.kind in (PlaceKind.CITY, PlaceKind.REGION):
+        # cities, states and provinces (also the hand-kept ones) only ever name their country
+        if place.local and place.code:
             places.setdefault(_norm(place.phrase), countries[place.code])
+        elif place.kind in (PlaceKind.COUNTRY, PlaceKind.DEMONYM, PlaceKind.LOWER):
+            add(place.phrase, countries[place.code])
     for entry in TOPICS:
         target = topic_target(entry)
-        for name in (entry.slug, entry.name, *entry.terms, *entry.weak):
+        for name in (entry.slug, entry.name):
             add(name, target)
+        for name in (*entry.terms, *entry.weak):
+            add(name, target, proper=False)
     for entry_region in REGIONS:
         target = region_target(entry_region)
         for name in (entry_region.slug, entry_region.name, *entry_region.names):
@@ -311,11 +459,15 @@ def _build() -> Resolver:
     for phrase, slug in NOT_TOPICS.items():
         found = topic(slug) if slug else None
         if found is not None:
-            add(phrase, topic_target(found))
+            add(phrase, topic_target(found), proper=False)
+    for code, name in reader_names():  # only where no other name has the word
+        if _norm(name) not in index and _norm(name) not in places:
+            add(name, countries[code])
     table = {key: tuple(targets.values()) for key, targets in index.items()}
     for word, codes in geodata.AMBIGUOUS.items():
         table[_norm(word)] = tuple(countries[code] for code in codes)
-    return Resolver(table, places)
+        names.add(_norm(word))
+    return Resolver(table, places, names)
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from bot.classify.normalize import fold
 from bot.models import Target, TargetKind, Unresolved
 from bot.query.resolver import Resolver, split_terms
-from bot.query.words import resolve_all
+from bot.query.words import notes, read_all, split_readings
 from bot.store.base import Store
 
 MAX_SUBSCRIPTIONS = 100
@@ -26,6 +26,7 @@ class Outcome:
     unchanged: list[Target] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     over_limit: list[Target] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how loosely typed words were read
 
 
 def popular(resolver: Resolver) -> list[Target]:
@@ -49,9 +50,11 @@ async def subscribe(store: Store, chat_id: int, targets: list[Target]) -> Outcom
 
 async def subscribe_text(store: Store, resolver: Resolver, chat_id: int, text: str) -> Outcome:
     """Follow what the reader's words name; words that name nothing come back unresolved."""
-    targets, unresolved = resolve_all(resolver, text)
+    readings = read_all(resolver, text)
+    targets, unresolved = split_readings(readings)
     outcome = await subscribe(store, chat_id, targets)
     outcome.unresolved = unresolved
+    outcome.notes = notes(readings)
     return outcome
 
 

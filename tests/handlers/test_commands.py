@@ -74,13 +74,21 @@ async def test_several_comma_separated(newsbot: Newsbot) -> None:
 
 
 async def test_typo_suggests_with_a_button(newsbot: Newsbot) -> None:
-    answer = await newsbot.one("/subscribe Peruu")
+    answer = await newsbot.one("/subscribe Perj")
     assert "Did you mean 🇵🇪 Peru?" in answer.plain_text
     assert buttons(answer) == {"s|country|PE": "🇵🇪 Peru"}
     assert await newsbot.followed() == []
     (confirmation,) = await newsbot.press(answer, "s|country|PE")
     assert confirmation.plain_text == "✅ Subscribed to 🇵🇪 Peru"
     assert await newsbot.followed() == [PE]
+
+
+async def test_a_typo_one_edit_from_a_name_is_followed_and_the_reply_says_how_it_was_read(
+    newsbot: Newsbot,
+) -> None:
+    answer = await newsbot.one("/subscribe Argentna, Peru")
+    assert answer.plain_text == "Argentna → 🇦🇷 Argentina\n✅ Subscribed to 🇦🇷 Argentina, 🇵🇪 Peru"
+    assert await newsbot.followed() == [(TargetKind.COUNTRY, "AR"), PE]
 
 
 async def test_subscribe_alone_shows_usage_and_buttons(newsbot: Newsbot) -> None:

@@ -63,8 +63,16 @@ def test_a_city_is_a_keyword_and_a_typo_is_an_error() -> None:
     )
     assert lima.label == "🧩 “Lima” AND ✊ Labor"
     with pytest.raises(FilterError) as typo:
-        parse("Peruu AND strike")
-    assert str(typo.value) == "I don't know “Peruu”. Did you mean 🇵🇪 Peru?"
+        parse("Perj AND strike")  # one edit, but too short to be read as Peru
+    assert str(typo.value) == "I don't know “Perj”. Did you mean 🇵🇪 Peru?"
+
+
+def test_a_typo_one_edit_from_one_name_reads_as_it_and_the_label_shows_it() -> None:
+    found = parse("Argentna AND strike")
+    assert load(found.value) == AllOf(
+        (Term(TargetKind.COUNTRY, "AR"), Term(TargetKind.TOPIC, "labor"))
+    )
+    assert found.label == "🧩 🇦🇷 Argentina AND ✊ Labor"
 
 
 def test_filters_branch_on_the_reason_not_on_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,7 +89,7 @@ def test_filters_branch_on_the_reason_not_on_the_message(monkeypatch: pytest.Mon
     monkeypatch.setattr(Resolver, "resolve", reworded)
     assert {text: parse(text) for text in before} == before
     with pytest.raises(FilterError, match="beyond me"):
-        parse("Peruu AND strike")  # a typo still asks, in the new words
+        parse("Perj AND strike")  # a typo still asks, in the new words
 
 
 @pytest.mark.parametrize(
@@ -92,7 +100,7 @@ def test_filters_branch_on_the_reason_not_on_the_message(monkeypatch: pytest.Mon
         ("Peru ) AND labor", "did not expect"),
         ("NOT Peru", "something to follow"),
         ("-Peru -Chile", "something to follow"),
-        ("Peruu AND labor", "Did you mean"),
+        ("Perj AND labor", "Did you mean"),
         ("Korea AND labor", "could mean"),
         ("Peru AND " + " AND ".join(["labor"] * MAX_TERMS), "at most"),
         ("(" * (MAX_DEPTH + 2) + "Peru OR Chile" + ")" * (MAX_DEPTH + 2), "nests too deeply"),

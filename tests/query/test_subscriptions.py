@@ -27,12 +27,18 @@ async def followed(store: SqliteStore) -> set[Target]:
 
 async def test_subscribe_text_follows_words_and_reports_the_rest(store: SqliteStore) -> None:
     await store.upsert_chat(CHAT, "private", "reader")
-    outcome = await subscribe_text(store, RESOLVER, CHAT, "Peru, labor, Peruu")
+    outcome = await subscribe_text(store, RESOLVER, CHAT, "Peru, labor, Perj")
     assert outcome.changed == [PERU, LABOR]
     assert [item.reason for item in outcome.unresolved] == [UnresolvedReason.TYPO]
+    assert outcome.notes == []
+    read = await subscribe_text(store, RESOLVER, CHAT, "Chilee, labor")
+    assert ([target.value for target in read.changed], read.unchanged) == (["CL"], [LABOR])
+    assert read.notes == ["Chilee → 🇨🇱 Chile"]
+    nothing = await subscribe_text(store, RESOLVER, CHAT, "???")
+    assert [item.reason for item in nothing.unresolved] == [UnresolvedReason.NO_WORD]
     again = await subscribe_text(store, RESOLVER, CHAT, "Peru")
     assert (again.changed, again.unchanged) == ([], [PERU])
-    assert await followed(store) == {PERU, LABOR}
+    assert await followed(store) == {PERU, LABOR, Target(TargetKind.COUNTRY, "CL", "🇨🇱 Chile")}
 
 
 async def test_subscribe_stops_at_the_limit(store: SqliteStore) -> None:

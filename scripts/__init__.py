@@ -1,0 +1,1 @@
+"""Maintainer scripts that regenerate bundled data: `python scripts/build_cities.py`."""
