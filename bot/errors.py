@@ -21,7 +21,8 @@ so one source can never stop a poll.
 ReaderInputError's message is written for the reader and is shown to them as it is.
 Outside the tree on purpose: pydantic validators in bot.config raise ValueError, as pydantic
 requires, and load_settings turns the report into a ConfigError; a ValueError for a bad
-argument (shorten(text, 0), a filter Term of kind FILTER) is a caller's bug, not an outcome.
+argument (shorten(text, 0), a filter Term of kind FILTER) is a caller's bug, not an outcome;
+so is the TypeError of a Sender given a bot without the Pacer (bot.delivery.sender).
 PTB's ApplicationHandlerStop, raised by handlers.chats.on_error when the store fails, is
 control flow (the update's later handlers are skipped), not an error.
 """

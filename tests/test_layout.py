@@ -21,7 +21,15 @@ PACKAGES = ("bot", "handlers")
 # helpers, which themselves import nothing of newsbot's: bot.text (clean and shorten prose)
 # and bot.urls (is_http_url, normalize_url), used by the parsers and the source catalog.
 LEAF_MAY_IMPORT = frozenset({"bot.models", "bot.errors", "bot.text", "bot.urls"})
-TELEGRAM_ALLOWED = ("bot.app", "bot.delivery.sender", "handlers")
+# the app, what sends (the sender and the Pacer every request passes) and the transport's
+# watcher (bot.telegram_link), and the handlers
+TELEGRAM_ALLOWED = (
+    "bot.app",
+    "bot.delivery.sender",
+    "bot.delivery.pacer",
+    "bot.telegram_link",
+    "handlers",
+)
 
 
 @dataclass(frozen=True, slots=True)
