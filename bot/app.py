@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
@@ -15,6 +19,7 @@ from bot.config import Settings
 from bot.delivery.pacer import Pacer
 from bot.delivery.sender import MESSAGE_DEFAULTS, Sender
 from bot.errors import ConfigError
+from bot.metrics import Metrics
 from bot.pipeline.poll import Poller
 from bot.pipeline.retention import DAY_SECONDS, prune
 from bot.query.resolver import Resolver
@@ -24,6 +29,7 @@ from bot.sources.fetch import Fetcher, make_client
 from bot.sources.read import ParsePool
 from bot.store.sqlite import SqliteStore
 from bot.telegram_link import Link, WatchedRequest
+from bot.web import Health, Webhook, WebServer
 from handlers import COMMANDS, register  # the factory alone knows the handlers
 from handlers.chats import CONFLICT
 from handlers.context import NewsApp, NewsContext
@@ -32,8 +38,11 @@ from handlers.updates import PerChatOrder
 log = logging.getLogger(__name__)
 
 
-async def open_services(settings: Settings, bot: ExtBot[Any]) -> Services:
+async def open_services(
+    settings: Settings, bot: ExtBot[Any], metrics: Metrics | None = None
+) -> Services:
     """Open the store, load the sources file into it and build the poller and sender."""
+    metrics = metrics or Metrics()
     specs = load_sources(settings.sources_file)
     store = await SqliteStore.open(settings.database_path, clock=time.time)
     await store.sync_sources(specs)
@@ -55,8 +64,13 @@ async def open_services(settings: Settings, bot: ExtBot[Any]) -> Services:
         rate_per_second=settings.push_rate,
         paid_broadcast=settings.paid_broadcast,
         coalesce_backlog=settings.coalesce_backlog,
+        counted=lambda outcome, pushes: (
+            metrics.pushes_sent if outcome == "sent" else metrics.pushes_failed
+        ).inc(pushes),
     )
-    return Services(settings, store, classifier, Resolver.default(), http, fetcher, poller, sender)
+    return Services(
+        settings, store, classifier, Resolver.default(), http, fetcher, poller, sender, metrics
+    )
 
 
 def file_url(base_url: str) -> str:
@@ -71,16 +85,25 @@ def build_application(settings: Settings, pacer: Pacer | None = None) -> NewsApp
     `pacer` replaces the default one (tests of wording leave chat spacing out).
     """
     link = Link(settings.telegram_api_base_url)
+    metrics = Metrics()
+
+    def observe(endpoint: str, code: str, seconds: float) -> None:
+        metrics.telegram_answers.labels(code).inc()
+        if endpoint == "sendMessage" and code == "200":
+            metrics.send_seconds.observe(seconds)
+
+    builder = ApplicationBuilder()
+    if settings.webhook_url:  # Telegram posts the updates: no getUpdates, no Updater
+        builder = builder.updater(None)
     app: NewsApp = (
-        ApplicationBuilder()
-        .token(settings.require_token())
+        builder.token(settings.require_token())
         .request(WatchedRequest(link, connection_pool_size=256))
         .get_updates_request(WatchedRequest(link, connection_pool_size=1))
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url(settings.telegram_api_base_url))
         .defaults(MESSAGE_DEFAULTS)
         .concurrent_updates(PerChatOrder())
-        .rate_limiter(pacer or Pacer(overall_rate=max(30.0, settings.push_rate)))
+        .rate_limiter(pacer or Pacer(overall_rate=max(30.0, settings.push_rate), observe=observe))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(_start)
         .post_stop(_stop)
@@ -89,6 +112,7 @@ def build_application(settings: Settings, pacer: Pacer | None = None) -> NewsApp
     )
     app.bot_data["settings"] = settings
     app.bot_data["link"] = link
+    app.bot_data["metrics"] = metrics
     app.bot_data["commands"] = [BotCommand(name, text) for name, text in COMMANDS]
     register(app)
     return app
@@ -96,9 +120,27 @@ def build_application(settings: Settings, pacer: Pacer | None = None) -> NewsApp
 
 async def _start(app: NewsApp) -> None:
     settings: Settings = app.bot_data["settings"]
-    services = await open_services(settings, app.bot)
+    services = await open_services(settings, app.bot, app.bot_data["metrics"])
     app.bot_data["services"] = services
     await app.bot.set_my_commands(app.bot_data["commands"])
+    health = Health(poll_interval=settings.poll_interval_seconds)
+    app.bot_data["health"] = health
+    if settings.http_port:
+        web = WebServer(
+            store=services.store,
+            metrics=services.metrics,
+            health=health,
+            webhook=_webhook(app, settings),
+        )
+        await web.start(settings.http_host, settings.http_port)
+        app.bot_data["web"] = web
+    if settings.webhook_url and settings.webhook_secret:
+        await app.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    services.metrics.leader.set(1)
     services.sender.start()
     assert app.job_queue is not None
     app.job_queue.run_repeating(
@@ -123,7 +165,22 @@ async def _start(app: NewsApp) -> None:
     )
 
 
+def _webhook(app: NewsApp, settings: Settings) -> Webhook | None:
+    """Where Telegram posts updates, and how they join PTB's queue; None when polling."""
+    if not settings.webhook_url or settings.webhook_secret is None:
+        return None
+
+    async def accept(data: dict[str, Any]) -> None:
+        await app.update_queue.put(Update.de_json(data, app.bot))
+
+    path = urlsplit(settings.webhook_url).path or "/"
+    return Webhook(path, settings.webhook_secret.get_secret_value(), accept)
+
+
 async def _stop(app: NewsApp) -> None:
+    web: WebServer | None = app.bot_data.pop("web", None)
+    if web is not None:
+        await web.stop()
     services: Services | None = app.bot_data.get("services")
     if services is not None:
         await services.sender.stop()
@@ -145,6 +202,17 @@ async def poll_job(context: NewsContext) -> None:
     """The scheduled poll; the sender is woken as soon as it queued pushes."""
     services = context.services
     summary = await services.poller.poll_once()
+    services.metrics.poll_done(
+        ok=summary.sources_ok,
+        failed=summary.sources_failed,
+        unchanged=summary.not_modified,
+        new=summary.new_articles,
+        queued=summary.pushes_queued,
+        seconds=summary.seconds,
+    )
+    health: Health | None = context.bot_data.get("health")
+    if health is not None:
+        health.last_poll_at = time.time()
     if summary.pushes_queued:
         services.sender.wake()
 
@@ -164,7 +232,10 @@ def run(settings: Settings) -> None:
     logging.getLogger("telegram.ext").addFilter(_BootstrapFailure())
     app = build_application(settings)
     try:  # Telegram unreachable at start: retried with PTB's backoff, one line a try
-        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        if settings.webhook_url:
+            asyncio.run(_serve_webhook(app))
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     except InvalidToken as exc:  # 401, or 404 from a mistyped TELEGRAM_API_BASE_URL
         raise ConfigError(
             f"Telegram refused the token ({exc.message}): check TELEGRAM_BOT_TOKEN "
@@ -179,3 +250,39 @@ def run(settings: Settings) -> None:
             "stopped: another process polls Telegram with this bot token (409 Conflict); "
             "run one newsbot per token"
         )
+
+
+async def _serve_webhook(app: NewsApp) -> None:
+    """Webhook mode: PTB's lifecycle by hand (it has no Updater), until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    if not await _initialize(app, stop):
+        return
+    try:
+        await _start(app)
+        await app.start()
+        await stop.wait()
+    finally:
+        if app.running:
+            await app.stop()
+        await _stop(app)
+        await app.shutdown()
+        await _shutdown(app)
+
+
+async def _initialize(app: NewsApp, stop: asyncio.Event) -> bool:
+    """app.initialize() until Telegram answers (the Link says each failure), or a stop."""
+    pause = 1.0
+    while not stop.is_set():
+        try:
+            await app.initialize()
+            return True
+        except InvalidToken:
+            raise
+        except NetworkError:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=pause)
+            pause = min(30.0, pause * 1.5)  # PTB's bootstrap backoff
+    return False

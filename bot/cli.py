@@ -17,6 +17,7 @@ from bot.classify.classifier import Classifier
 from bot.config import Settings, load_settings, setting_warnings
 from bot.errors import ConfigError, StorageError
 from bot.instance import only_process
+from bot.logs import configure as configure_logging
 from bot.models import StoredArticle
 from bot.pipeline.poll import Poller
 from bot.redact import SecretsFilter
@@ -45,17 +46,6 @@ def _parser() -> argparse.ArgumentParser:
     resolve = commands.add_parser("resolve", help="print what a reader's words subscribe to")
     resolve.add_argument("words", nargs="*", help="one input; none: one input per stdin line")
     return parser
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    # httpx logs every request URL, and Bot API URLs carry the token: never below WARNING
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    if level != "DEBUG":  # one line per job run is noise at INFO
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _inputs(words: Sequence[str]) -> Iterator[str]:
@@ -178,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "resolve":
             return resolve_command(args.words)
         settings = load_settings()
-        _configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         secrets = install_secrets_filter(settings.secrets())
         for line in setting_warnings(os.environ):
             log.warning("%s", line)

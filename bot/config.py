@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from bot.urls import is_http_url
 
 BUNDLED_SOURCES = Path(__file__).parent / "data" / "sources.toml"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 FREE_RATE_MAX = 30.0  # Telegram: messages a second a bot may send without paid broadcasts
 FREE_RATE_PAID_MAX = 1000.0  # with paid broadcasts
 
@@ -42,6 +44,11 @@ class Settings(BaseSettings):
     digest_threshold: int = Field(default=5, ge=1)
     send_rate_per_second: float = Field(default=28.0, gt=0)
     coalesce_backlog: int = Field(default=60, ge=0)  # due pushes from which chats get one message
+    http_port: int = Field(default=0, ge=0, le=65535)  # 0: no HTTP server (/healthz, /metrics)
+    http_host: str = "0.0.0.0"  # in a container the server must be reachable from outside
+    webhook_url: str | None = None  # set: Telegram posts updates here instead of long polling
+    webhook_secret: SecretStr | None = None
+    log_format: str = "text"
     paid_broadcast: bool = False
     paid_broadcast_rate_per_second: float = Field(default=1000.0, gt=0, le=FREE_RATE_PAID_MAX)
 
@@ -72,6 +79,37 @@ class Settings(BaseSettings):
         if not is_http_url(value):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")  # PTB appends the token: ".../bot/" would make ".../bot/123:…"
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return value.lower()
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value and not is_http_url(value):
+            raise ValueError("must start with https:// (or http:// for a self-hosted Bot API)")
+        return value or None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        secret = value.get_secret_value() if value is not None else ""
+        if secret and not _SECRET_TOKEN.fullmatch(secret):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value if secret else None
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Settings:
+        if self.webhook_url and (self.webhook_secret is None or not self.http_port):
+            raise ValueError(
+                "WEBHOOK_URL needs WEBHOOK_SECRET (Telegram sends it with every update) and "
+                "HTTP_PORT (where the webhook listens)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _within_telegram_limits(self) -> Settings:
@@ -106,7 +144,8 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """What must never appear in a log line."""
         token = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
-        return [token] if token else []
+        hook = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        return [secret for secret in (token, hook) if secret]
 
     def require_token(self) -> str:
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():

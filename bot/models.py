@@ -277,6 +277,7 @@ class DeliveryStats:
     active_chats: int
     inactive_chats: int
     failure_reasons: list[tuple[str, int]]
+    oldest_due_at: float | None = None  # when the oldest push due now was queued: the lag
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import httpx
 from bot.classify.classifier import Classifier
 from bot.config import Settings
 from bot.delivery.sender import Sender
+from bot.metrics import Metrics
 from bot.pipeline.poll import Poller
 from bot.query.resolver import Resolver
 from bot.sources.fetch import Fetcher
@@ -28,6 +29,7 @@ class Services:
     fetcher: Fetcher  # the one fetcher over `http`: polls and /addsource share it
     poller: Poller
     sender: Sender
+    metrics: Metrics
 
     async def close(self) -> None:
         await self.sender.stop()

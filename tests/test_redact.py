@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 
 import pytest
 
+from bot.logs import JsonFormatter
 from bot.redact import MASK, SecretsFilter, install
 
 TOKEN = "123456:AAHsecret-Token_value"
@@ -47,3 +49,17 @@ def test_messages_args_and_tracebacks_from_child_loggers_are_redacted(
 def test_no_secrets_leaves_records_alone() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello %s", ("world",), None)
     assert SecretsFilter([""]).filter(record) and record.getMessage() == "hello world"
+
+
+def test_json_log_lines_carry_fields_and_stay_redacted() -> None:
+    record = logging.LogRecord(
+        "bot.delivery.sender", logging.WARNING, "x", 1, "chat %s: %s", (5, "123:SECRET"), None
+    )
+    record.chat_id = 5
+    record.push_id = 9
+    SecretsFilter(["123:SECRET"]).filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["level"] == "WARNING" and line["logger"] == "bot.delivery.sender"
+    assert line["message"] == f"chat 5: {MASK}"
+    assert (line["chat_id"], line["push_id"]) == (5, 9)
+    assert line["timestamp"].endswith("+00:00")

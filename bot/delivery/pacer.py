@@ -21,7 +21,16 @@ from datetime import timedelta
 from enum import IntEnum
 from typing import Any, TypeAlias
 
-from telegram.error import RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -64,6 +73,25 @@ def creates_message(endpoint: str) -> bool:
     if endpoint in ("forwardMessage", "forwardMessages", "copyMessage", "copyMessages"):
         return True
     return endpoint.startswith("send") and endpoint != "sendChatAction"
+
+
+# Telegram's answer as its HTTP code, from the error PTB raised for it (metrics count them)
+_CODES: tuple[tuple[type[TelegramError], str], ...] = (
+    (RetryAfter, "429"),
+    (ChatMigrated, "400"),
+    (BadRequest, "400"),  # before NetworkError: PTB's BadRequest is one
+    (Forbidden, "403"),
+    (InvalidToken, "401"),
+    (Conflict, "409"),
+    (NetworkError, "network"),
+)
+
+
+def answer_code(exc: TelegramError | None) -> str:
+    """'200', '400', '403', '429', …; 'network' when Telegram was not reached."""
+    if exc is None:
+        return "200"
+    return next((code for kind, code in _CODES if isinstance(exc, kind)), "other")
 
 
 class _Slots:
@@ -128,8 +156,11 @@ class Pacer(BaseRateLimiter[Priority]):
         clock: Callable[[], float] = time.monotonic,
         reply_retries: int = REPLY_RETRIES,
         intervals: tuple[float, float] = (PRIVATE_CHAT_INTERVAL, GROUP_CHAT_INTERVAL),
+        observe: Callable[[str, str, float], None] | None = None,
     ) -> None:
-        """`intervals`: the spacing for (private chats, groups and channels)."""
+        """`intervals`: the spacing for (private chats, groups and channels); `observe` hears
+        each answer as (endpoint, code, seconds), for metrics."""
+        self._observe = observe
         self._clock = clock
         self._private_interval, self._group_interval = intervals
         self._slots = _Slots(overall_rate, clock)
@@ -158,7 +189,7 @@ class Pacer(BaseRateLimiter[Priority]):
         priority = Priority.REPLY if rate_limit_args is None else rate_limit_args
         raw = data.get("chat_id")
         if raw is None:  # getUpdates, answerCallbackQuery, setMyCommands: no chat to pace
-            return await callback(*args, **kwargs)
+            return await self._call(endpoint, callback, args, kwargs)
         chat: ChatKey = int(raw) if isinstance(raw, int) or str(raw).lstrip("-").isdigit() else raw
         attempt = 0
         while True:
@@ -169,7 +200,7 @@ class Pacer(BaseRateLimiter[Priority]):
             if spaced:  # the spacing counts from when it goes, however long the slot took
                 self._free_at[chat] = max(self._free_at[chat], self._clock() + self._gap(chat))
             try:
-                return await callback(*args, **kwargs)
+                return await self._call(endpoint, callback, args, kwargs)
             except RetryAfter as exc:
                 seconds = retry_seconds(exc)
                 self._hold(chat, seconds)
@@ -182,6 +213,24 @@ class Pacer(BaseRateLimiter[Priority]):
                 log.info("chat %s: Telegram asked to wait %.0fs; the reply waits", chat, seconds)
                 await asyncio.sleep(seconds)
                 attempt += 1
+
+    async def _call(
+        self,
+        endpoint: str,
+        callback: Callable[..., Coroutine[Any, Any, Answer]],
+        args: Any,
+        kwargs: dict[str, Any],
+    ) -> Answer:
+        if self._observe is None:
+            return await callback(*args, **kwargs)
+        started = time.monotonic()
+        try:
+            answer = await callback(*args, **kwargs)
+        except TelegramError as exc:
+            self._observe(endpoint, answer_code(exc), time.monotonic() - started)
+            raise
+        self._observe(endpoint, "200", time.monotonic() - started)
+        return answer
 
     async def _space(self, chat: ChatKey) -> None:
         """Reserve this chat's next turn, then wait for it: concurrent sends queue in order."""

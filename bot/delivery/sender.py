@@ -100,6 +100,14 @@ def pacer_of(bot: ExtBot[Any]) -> Pacer:
     return bot.rate_limiter
 
 
+def _about(message: Outgoing) -> dict[str, object]:
+    """The fields a JSON log line carries about a message (LOG_FORMAT=json)."""
+    return {
+        "chat_id": message.chat_id,
+        "push_id": message.ids[0] if len(message.ids) == 1 else message.ids,
+    }
+
+
 class Sender:
     """Sends due pushes oldest first at a global pace and Telegram's per-chat limits."""
 
@@ -112,8 +120,11 @@ class Sender:
         paid_broadcast: bool = False,
         coalesce_backlog: int = COALESCE_BACKLOG,
         clock: Callable[[], float] = time.monotonic,
+        counted: Callable[[str, int], None] | None = None,
     ) -> None:
-        """`coalesce_backlog`: from this many due pushes on, each chat's go as one message."""
+        """`coalesce_backlog`: from this many due pushes on, each chat's go as one message;
+        `counted` hears ("sent" | "failed", pushes), for metrics."""
+        self._counted = counted or (lambda outcome, pushes: None)
         self._bot = bot
         self._coalesce_backlog = coalesce_backlog
         self._pacer = pacer_of(bot)
@@ -278,11 +289,18 @@ class Sender:
             self._paused_until = self._clock() + seconds
             return False
         except ChatMigrated as exc:
-            log.info("chat %s migrated to %s", message.chat_id, exc.new_chat_id)
+            log.info(
+                "chat %s migrated to %s", message.chat_id, exc.new_chat_id, extra=_about(message)
+            )
             await self._store.migrate_chat(message.chat_id, exc.new_chat_id)
             return False
         except Forbidden as exc:
-            log.info("chat %s is gone (%s); marking it inactive", message.chat_id, exc.message)
+            log.info(
+                "chat %s is gone (%s); marking it inactive",
+                message.chat_id,
+                exc.message,
+                extra=_about(message),
+            )
             await self._store.deactivate_chat(message.chat_id, exc.message)
             return False
         except BadRequest as exc:
@@ -297,6 +315,7 @@ class Sender:
 
     async def _record_sent(self, ids: list[int], message_id: int) -> bool:
         """Mark pushes sent; if the store fails, keep them in memory and pause sending."""
+        self._counted("sent", len(ids))  # Telegram accepted them, recorded or not
         try:
             await self._store.mark_sent(ids, message_id)
         except StorageError as exc:
@@ -344,6 +363,10 @@ class Sender:
         )
         return result.message_id
 
+    async def _give_up(self, ids: list[int], error: str) -> None:
+        await self._store.mark_failed(ids, error)
+        self._counted("failed", len(ids))
+
     async def _bad_request(
         self, message: Outgoing, text: str, ids: list[int], exc: BadRequest
     ) -> bool:
@@ -355,23 +378,36 @@ class Sender:
         if "parse entities" in reason or "too long" in reason:
             html = "too long" in reason
             repaired = fit(text) if html else shorten(plain_text(text), MAX_MESSAGE_CHARS)
-            log.warning("chat %s: %s; resending repaired", message.chat_id, exc.message)
+            log.warning(
+                "chat %s: %s; resending repaired",
+                message.chat_id,
+                exc.message,
+                extra=_about(message),
+            )
             try:
                 sent = await self._deliver(message.chat_id, repaired, html=html)
             except BadRequest as again:
-                await self._store.mark_failed(ids, again.message)
+                await self._give_up(ids, again.message)
                 return False
             return await self._record_sent(ids, sent)
-        log.error("chat %s: push refused: %s", message.chat_id, exc.message)
-        await self._store.mark_failed(ids, exc.message)
+        log.error("chat %s: push refused: %s", message.chat_id, exc.message, extra=_about(message))
+        await self._give_up(ids, exc.message)
         return False
 
     async def _retry_later(self, message: Outgoing, ids: list[int], error: str) -> None:
         attempts = max(push.attempts for push in message.pushes) + 1
         if attempts >= MAX_ATTEMPTS:
-            log.error("chat %s: giving up after %d attempts: %s", message.chat_id, attempts, error)
-            await self._store.mark_failed(ids, error)
+            log.error(
+                "chat %s: giving up after %d attempts: %s",
+                message.chat_id,
+                attempts,
+                error,
+                extra=_about(message),
+            )
+            await self._give_up(ids, error)
             return
         delay = backoff_seconds(attempts)
-        log.warning("chat %s: %s; retrying in %.0fs", message.chat_id, error, delay)
+        log.warning(
+            "chat %s: %s; retrying in %.0fs", message.chat_id, error, delay, extra=_about(message)
+        )
         await self._store.mark_retry(ids, error, delay)

@@ -107,7 +107,9 @@ class Poller:
         reads = await asyncio.gather(*(self._read(source) for source in sources))
         for source, read in zip(sources, reads, strict=True):
             if read.error:
-                log.warning("source %s failed: %s", source.name, read.error)
+                log.warning(
+                    "source %s failed: %s", source.name, read.error, extra={"source": source.name}
+                )
         found = first_listed(zip(sources, (read.articles for read in reads), strict=True))
         new = fresh(found, await self._store.unknown_urls(list(found)))
         stories = StoryIndex(await self._store.recent_stories(now - WINDOW_SECONDS) if new else ())
@@ -115,7 +117,12 @@ class Poller:
         broken = {source_id: unexpected(exc) for source_id, exc in processed.failed.items()}
         for source in sources:
             if source.id in processed.failed:
-                log.warning("source %s failed: %s", source.name, broken[source.id])
+                log.warning(
+                    "source %s failed: %s",
+                    source.name,
+                    broken[source.id],
+                    extra={"source": source.name},
+                )
                 log.debug("source %s: traceback", source.name, exc_info=processed.failed[source.id])
         items = candidates(processed.articles)
         subscribers = await load_subscribers(self._store, wanted(items)) if items else []

@@ -406,6 +406,7 @@ class FakeTelegram(LoopbackServer):
         self.calls: list[tuple[str, JSONDict]] = []
         self.commands: list[dict[str, str]] = []
         self.enforce_limits = False
+        self.webhook: JSONDict | None = None  # setWebhook's parameters, while one is set
         self.too_many_requests = 0
         self.send_delay = 0.0
         self.strict_chats = False
@@ -435,6 +436,7 @@ class FakeTelegram(LoopbackServer):
                 ("getMe", self._get_me),
                 ("getUpdates", self._get_updates),
                 ("deleteWebhook", self._delete_webhook),
+                ("setWebhook", self._set_webhook),
                 ("sendChatAction", self._true),
                 ("setMyCommands", self._set_my_commands),
                 ("getMyCommands", self._get_my_commands),
@@ -838,9 +840,17 @@ class FakeTelegram(LoopbackServer):
         return True
 
     async def _delete_webhook(self, params: JSONDict) -> bool:
-        """No webhook is ever set; drop_pending_updates forgets the queue like Telegram."""
+        """Forget the webhook; drop_pending_updates forgets the queue like Telegram."""
+        self.webhook = None
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        return True
+
+    async def _set_webhook(self, params: JSONDict) -> bool:
+        """Remember where updates would go (the test posts them there itself)."""
+        if not str(params.get("url", "")).startswith(("http://", "https://")):
+            raise _bad("bad webhook: an HTTPS URL must be provided for webhook")
+        self.webhook = params
         return True
 
     async def _get_me(self, params: JSONDict) -> JSONDict:

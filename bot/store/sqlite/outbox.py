@@ -187,7 +187,9 @@ class OutboxMixin(SqliteBase):
             "(SELECT COUNT(*) FROM pushes WHERE status = 'sent' AND sent_at >= :day_ago) AS sent, "
             "(SELECT COUNT(*) FROM pushes WHERE status = 'failed') AS failed, "
             "(SELECT COUNT(*) FROM chats WHERE active = 1) AS active, "
-            "(SELECT COUNT(*) FROM chats WHERE active = 0) AS inactive",
+            "(SELECT COUNT(*) FROM chats WHERE active = 0) AS inactive, "
+            "(SELECT created_at FROM pushes WHERE status = 'pending' AND next_attempt_at <= :now "
+            "  ORDER BY id LIMIT 1) AS oldest",
             {"now": now, "day_ago": now - 86_400},
         )
         assert counts is not None
@@ -203,4 +205,5 @@ class OutboxMixin(SqliteBase):
             active_chats=counts["active"],
             inactive_chats=counts["inactive"],
             failure_reasons=[(row["reason"], row["count"]) for row in reasons],
+            oldest_due_at=counts["oldest"],
         )
