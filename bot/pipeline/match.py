@@ -236,14 +236,38 @@ async def latest(
         if countries or topics
         else []
     )
-    by_text = [t for t in targets if t.kind in (TargetKind.KEYWORD, TargetKind.FILTER)]
-    if not by_text:
+    keywords = [t for t in targets if t.kind is TargetKind.KEYWORD]
+    filters = [t for t in targets if t.kind is TargetKind.FILTER]
+    if not keywords and not filters:
         return tagged
     # an article older than the limit-th tagged one cannot make the list
     floor = _newest_first_key(tagged[-1]) if len(tagged) >= limit else None
-    found = await _read_back(store, by_text, limit=limit, page=page, floor=floor)
+    found = await _with_keywords(store, keywords, limit=limit) if keywords else []
+    if filters:  # a filter's NOT and OR can't use the word index: read back and check
+        found += await _read_back(store, filters, limit=limit, page=page, floor=floor)
     merged = {article.id: article for article in [*tagged, *found]}
     return sorted(merged.values(), key=_newest_first_key, reverse=True)[:limit]
+
+
+async def _with_keywords(
+    store: ArticleStore, targets: Sequence[Target], *, limit: int
+) -> list[StoredArticle]:
+    """Keyword matches through the store's word index, each confirmed by the keyword matcher.
+
+    The index finds the words in a row; the matcher decides (whole words, hyphens as spaces),
+    so the rare candidate it refuses costs one more page, never a wrong line.
+    """
+    phrases = sorted({t.value for t in targets})
+    index = KeywordIndex(phrases)
+    found: list[StoredArticle] = []
+    older_than: StoredArticle | None = None
+    while len(found) < limit:
+        chunk = await store.articles_with_phrases(phrases, limit=limit, older_than=older_than)
+        found += [a for a in chunk if index.found(f"{a.title}\n{a.teaser}")]
+        if len(chunk) < limit:
+            break
+        older_than = chunk[-1]
+    return found[:limit]
 
 
 def _newest_first_key(article: StoredArticle) -> tuple[float, float, int]:

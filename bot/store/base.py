@@ -76,6 +76,16 @@ class ArticleStore(Protocol):
     async def tagged_articles(
         self, *, countries: Sequence[str] = (), topics: Sequence[str] = (), limit: int
     ) -> list[StoredArticle]: ...
+    async def articles_with_phrases(
+        self, phrases: Sequence[str], *, limit: int, older_than: StoredArticle | None = None
+    ) -> list[StoredArticle]:
+        """Newest first, the articles whose title or teaser has any phrase's words in a row.
+
+        Words are compared without case or accents; the caller checks each candidate with
+        the keyword matcher, which alone says what a keyword match is.
+        """
+        ...
+
     async def recent_stories(self, since: float) -> list[RecentStory]: ...
     async def articles_for_message(self, chat_id: int, message_id: int) -> list[ArticleText]: ...
     async def article_by_url(self, url_norm: str) -> ArticleText | None: ...

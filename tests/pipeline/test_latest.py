@@ -28,6 +28,7 @@ class Counting:
         self.store = store
         self.pages = 0
         self.tag_lookups = 0
+        self.word_lookups = 0
 
     async def recent_articles(
         self, limit: int, *, older_than: StoredArticle | None = None
@@ -40,6 +41,12 @@ class Counting:
     ) -> list[StoredArticle]:
         self.tag_lookups += 1
         return await self.store.tagged_articles(countries=countries, topics=topics, limit=limit)
+
+    async def articles_with_phrases(
+        self, phrases: Sequence[str], *, limit: int, older_than: StoredArticle | None = None
+    ) -> list[StoredArticle]:
+        self.word_lookups += 1
+        return await self.store.articles_with_phrases(phrases, limit=limit, older_than=older_than)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.store, name)
@@ -77,7 +84,7 @@ async def test_one_keyword_article_among_5000_newer_others_is_found(
     counting = Counting(store)
     found = await latest(cast(ArticleStore, counting), [LITHIUM], limit=5, page=1000)
     assert [a.title for a in found] == ["Lithium mining expands in the Atacama"]
-    assert counting.pages == 6  # 5,001 articles, a thousand at a time
+    assert (counting.word_lookups, counting.pages) == (1, 0)  # the word index, not a scan
     resolver = Resolver.default()
     chile_mining = parse_filter(resolver, '"lithium mining" AND NOT France')
     assert [a.title for a in await latest(store, [chile_mining], limit=5)] == [old.title]
@@ -95,7 +102,38 @@ async def test_tags_and_words_merge_newest_first(store: SqliteStore, clock: Cloc
     counting = Counting(store)
     found = await latest(cast(ArticleStore, counting), [PERU, LITHIUM], limit=2, page=1)
     assert [a.title for a in found] == ["Peru 6", "lithium mining 5"]
-    assert counting.pages == 4  # no further back than the second Peru article: it can't win
+    assert (counting.tag_lookups, counting.word_lookups, counting.pages) == (1, 1, 0)
+
+
+async def test_the_word_index_finds_what_the_keyword_matcher_says(
+    store: SqliteStore, clock: Clock
+) -> None:
+    """Accents, case and hyphens fold alike; a word inside another word is no match."""
+    (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
+    titles = ["Lithium-mining in PERÚ", "A woman speaks", "Oman talks", "Mining lithium"]
+    for n, title in enumerate(titles, start=1):
+        clock.now += 60
+        await store.apply(PollIntent([], [article(source.id, n, ("FR",), title=title)], []))
+    phrase = Target(TargetKind.KEYWORD, "lithium mining", "")
+    peru = Target(TargetKind.KEYWORD, "peru", "")
+    oman = Target(TargetKind.KEYWORD, "oman", "")
+    assert [a.title for a in await latest(store, [phrase], limit=5)] == [titles[0]]
+    assert [a.title for a in await latest(store, [peru], limit=5)] == [titles[0]]
+    assert [a.title for a in await latest(store, [oman], limit=5)] == ["Oman talks"]
+    await store.prune_articles(clock.now + 1, forget_pruned_before=0)  # deleted: not found
+    assert await latest(store, [oman, peru, phrase], limit=5) == []
+
+
+async def test_25_keywords_over_many_articles_use_the_index(
+    store: SqliteStore, clock: Clock
+) -> None:
+    await one_old_among_many(store, clock, article(0, 0, ("CL",), title="Copper strike in Chile"))
+    counting = Counting(store)
+    keywords = [Target(TargetKind.KEYWORD, f"nothing{n} here", "") for n in range(24)]
+    keywords.append(Target(TargetKind.KEYWORD, "copper strike", ""))
+    found = await latest(cast(ArticleStore, counting), keywords, limit=10)
+    assert [a.title for a in found] == ["Copper strike in Chile"]
+    assert (counting.word_lookups, counting.pages) == (1, 0)
 
 
 async def test_without_targets_the_newest_of_all(store: SqliteStore, clock: Clock) -> None:

@@ -179,6 +179,29 @@ class ArticlesMixin(SqliteBase):
         )
         return [article_from_row(row) for row in rows]
 
+    async def articles_with_phrases(
+        self, phrases: Sequence[str], *, limit: int, older_than: StoredArticle | None = None
+    ) -> list[StoredArticle]:
+        """Through the article_words index: what a phrase's words are is FTS5's tokenizer's
+        reading of the quoted phrase, the same one that read the stored text."""
+        quoted = [f'"{phrase.replace(chr(34), chr(34) * 2)}"' for phrase in phrases if phrase]
+        if not quoted:
+            return []
+        where = "a.id IN (SELECT rowid FROM article_words WHERE article_words MATCH :match)"
+        params: dict[str, object] = {"match": " OR ".join(quoted), "limit": limit}
+        if older_than is not None:
+            where += (
+                " AND a.first_seen_at <= :seen AND (a.first_seen_at, COALESCE(a.published_at, 0), "
+                "a.id) < (:seen, :published, :id)"
+            )
+            params.update(
+                seen=older_than.first_seen_at,
+                published=older_than.published_at or 0,
+                id=older_than.id,
+            )
+        rows = await self._fetchall(f"{ARTICLES} WHERE {where} {NEWEST_FIRST} LIMIT :limit", params)
+        return [article_from_row(row) for row in rows]
+
     async def recent_stories(self, since: float) -> list[RecentStory]:
         """Articles first seen since `since`, for grouping syndicated copies of a story."""
         rows = await self._fetchall(

@@ -235,8 +235,25 @@ V8: tuple[Step, ...] = (
     "ALTER TABLE sources ADD COLUMN body_hash TEXT",
 )
 
+V9: tuple[Step, ...] = (
+    # words of every title and teaser, for /latest with keywords: FTS5 kept in step with
+    # `articles` by triggers, case and accents folded as keyword matching folds them
+    "CREATE VIRTUAL TABLE article_words USING fts5(title, teaser, content='articles', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "INSERT INTO article_words(article_words) VALUES ('rebuild')",
+    "CREATE TRIGGER article_words_insert AFTER INSERT ON articles BEGIN "
+    "INSERT INTO article_words(rowid, title, teaser) VALUES (new.id, new.title, new.teaser); END",
+    "CREATE TRIGGER article_words_delete AFTER DELETE ON articles BEGIN "
+    "INSERT INTO article_words(article_words, rowid, title, teaser) "
+    "VALUES ('delete', old.id, old.title, old.teaser); END",
+    "CREATE TRIGGER article_words_update AFTER UPDATE OF title, teaser ON articles BEGIN "
+    "INSERT INTO article_words(article_words, rowid, title, teaser) "
+    "VALUES ('delete', old.id, old.title, old.teaser); "
+    "INSERT INTO article_words(rowid, title, teaser) VALUES (new.id, new.title, new.teaser); END",
+)
+
 MIGRATIONS: dict[int, tuple[Step, ...]] = {
-    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8,
+    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9,
 }  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 
