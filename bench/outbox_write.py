@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -93,10 +93,8 @@ async def probe(store: SqliteStore, every: float, stop: asyncio.Event) -> list[f
         await store.list_subscriptions(chat_id)
         waits.append(time.perf_counter() - started)
         chat_id += 1
-        try:
+        with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)
-        except TimeoutError:
-            pass
     return waits
 
 

@@ -327,3 +327,32 @@ def test_version_1_filters_convert_to_the_documented_version_2_text() -> None:
 )
 def test_anything_else_is_left_as_it_was(value: str) -> None:
     assert filter_v1_to_v2(value) is None
+
+
+async def test_a_version_8_database_keeps_its_articles_known_and_its_queue(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "v8.db"
+    await database_at(path, 8)
+    with raw(path) as db:
+        db.execute(
+            "INSERT INTO chats (id, type, created_at, updated_at) VALUES (1, 'private', 0, 0)"
+        )
+        db.execute("INSERT INTO sources (id, name, url, created_at) VALUES (1, 'S', 'u', 0)")
+        db.execute(
+            "INSERT INTO articles (id, source_id, url, url_norm, title, teaser, first_seen_at) "
+            "VALUES (1, 1, 'https://s/1', 'https://s/1', 'Story 1', '', ?)",
+            (clock.now,),
+        )
+        db.execute("INSERT INTO pushes (chat_id, article_id, created_at) VALUES (1, 1, 0)")
+    store = await SqliteStore.open(path, clock=clock)
+    try:
+        assert await store.schema_version() == 9
+        assert await store.unknown_urls(["https://s/1"]) == set()  # not news again
+        assert [s.url_norm for s in await store.recent_stories(0)] == ["https://s/1"]
+        assert [(p.chat_id, p.article.title) for p in await store.due_pushes(10)] == [
+            (1, "Story 1")
+        ]
+    finally:
+        await store.close()
+    assert "pushes_due" not in objects(path)

@@ -1,4 +1,4 @@
-"""`SqliteStore`: the per-domain mixins over one connection, plus the poll's one transaction."""
+"""`SqliteStore`: the per-domain mixins over one connection, plus a poll's chunked write."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from bot.store.sqlite.connection import connect, connect_read_only
 from bot.store.sqlite.outbox import OutboxMixin, queue_pushes
 from bot.store.sqlite.sources import SourcesMixin, record_poll
 from bot.store.sqlite.subscriptions import SubscriptionsMixin
-
 
 PUSH_CHUNK = 50_000  # pushes per transaction of a poll: ~0.3 s of writing, then a command
 
