@@ -129,6 +129,7 @@ async def main() -> None:
     parser.add_argument("--probe-every", type=float, default=0.1)
     parser.add_argument("--pending", type=int, default=0)
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--chunk", type=int, default=SqliteStore.push_chunk, help="pushes a txn")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,6 +139,7 @@ async def main() -> None:
         await store.close()
         seed_chats(path, args.chats)
         store = await SqliteStore.open(path)
+        store.push_chunk = args.chunk
         articles = [new_article(source.id, n, "a") for n in range(args.articles)]
         keys = [a.url_norm for a in articles]
         pushes = poll_plan(keys, args.chats, args.per_chat, args.hot, rng, "poll1")
@@ -147,14 +149,15 @@ async def main() -> None:
         stop = asyncio.Event()
         probing = asyncio.create_task(probe(store, args.probe_every, stop))
         await asyncio.sleep(0.3)  # the probe's first calls see an idle store
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         record = await store.apply(intent)
-        write = time.perf_counter() - started
+        write, cpu = time.perf_counter() - started, time.process_time() - cpu
         stop.set()
         waits = await probing
         print(
             f"outbox write: {args.articles} articles x {args.chats} chats = {rows} push rows "
-            f"({record.pushes_queued} queued) in {write:.1f} s ({rows / write:,.0f} rows/s)"
+            f"({record.pushes_queued} queued) in {write:.1f} s ({rows / write:,.0f} rows/s, "
+            f"{cpu:.1f} s CPU, chunks of {args.chunk:,})"
         )
         print(
             f"command during it: {len(waits)} calls, worst {max(waits) * 1000:.0f} ms, "
@@ -175,6 +178,9 @@ async def main() -> None:
                 f"per_chat={SENDER_PER_CHAT}) -> {len(due)} pushes, best of 3 "
                 f"{min(times) * 1000:.0f} ms, worst {max(times) * 1000:.0f} ms"
             )
+            started = time.perf_counter()
+            await store.delivery_stats()
+            print(f"delivery_stats (/status) {(time.perf_counter() - started) * 1000:.0f} ms")
         await store.close()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS {rss:.0f} MiB; db {path.stat().st_size / 2**20:.0f} MiB")

@@ -23,7 +23,7 @@ from bot.store.sqlite.outbox import OutboxMixin, queue_pushes
 from bot.store.sqlite.sources import SourcesMixin, record_poll
 from bot.store.sqlite.subscriptions import SubscriptionsMixin
 
-PUSH_CHUNK = 50_000  # pushes per transaction of a poll: ~0.3 s of writing, then a command
+PUSH_CHUNK = 20_000  # pushes per transaction of a poll: ~0.25 s of writing, then a command
 
 
 class SqliteStore(ChatsMixin, SubscriptionsMixin, SourcesMixin, ArticlesMixin, OutboxMixin):
