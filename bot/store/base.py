@@ -3,7 +3,8 @@
 The records they return live in bot.models. Handlers and core modules depend on these
 Protocols only (a function that needs chats alone can ask for a `ChatStore`); SQL lives in
 the backends (`bot/store/sqlite/`), so a PostgreSQL backend can be added beside it without
-touching them. Each method is atomic; times come from the backend's injected clock.
+touching them. Each method is atomic (a poll's `apply` chunk by chunk); times come from the
+backend's injected clock.
 """
 
 from __future__ import annotations
@@ -111,4 +112,10 @@ class Store(ChatStore, SubscriptionStore, SourceStore, ArticleStore, OutboxStore
 
     async def close(self) -> None: ...
     async def schema_version(self) -> int: ...
-    async def apply(self, intent: PollIntent) -> PollRecord: ...
+    async def apply(self, intent: PollIntent) -> PollRecord:
+        """Store the intent in chunks, so other calls go in between; all or, if it dies, redone.
+
+        A poll that fails half way leaves its articles unknown and its sources unrecorded, so
+        the next poll queues what is missing; a (chat, article) push is never queued twice.
+        """
+        ...

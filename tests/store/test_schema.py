@@ -19,6 +19,7 @@ TABLES = {
     "articles": {
         "author",
         "categories",
+        "complete",
         "countries",
         "first_seen_at",
         "guid",
@@ -83,13 +84,13 @@ TABLES = {
         "url",
     },
     "subscriptions": {"chat_id", "created_at", "id", "kind", "label", "value"},
+    "article_words": {"title", "teaser"},  # FTS5 (its shadow tables are FTS5's business)
 }
 INDEXES = {
     "article_tags_by_article",
     "articles_by_seen",
     "articles_by_story",
     "pushes_by_article",
-    "pushes_due",
     "pushes_pending",
     "pushes_pending_by_id",
     "subscriptions_by_target",
@@ -117,14 +118,24 @@ ADDED_LATER: dict[int, set[str]] = {
     6: {"pushes.held"},
     7: set(),  # rewrites filter rows only
     8: {"sources.body_hash"},
+    9: {"articles.complete"},
+    10: {"article_words", "article_words.title", "article_words.teaser"},
 }
-ADDED = {1: EVERYTHING - set().union(*ADDED_LATER.values()), **ADDED_LATER}
+REMOVED_LATER: dict[int, set[str]] = {9: {"pushes_due"}}
+ADDED = {
+    1: EVERYTHING - set().union(*ADDED_LATER.values()) | set().union(*REMOVED_LATER.values()),
+    **ADDED_LATER,
+}
 
 
 def objects(path: Path) -> set[str]:
     """Tables, their columns as table.column, and indexes of a database file."""
     with raw(path) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        tables = [
+            r[0]
+            for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if not r[0].startswith("article_words_")  # FTS5's shadow tables
+        ]
         found = set(tables)
         for table in tables:
             found |= {f"{table}.{row[1]}" for row in db.execute(f"PRAGMA table_info({table})")}
@@ -147,7 +158,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 8
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 10
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:
@@ -161,7 +172,7 @@ async def test_each_migration_adds_what_it_says(tmp_path: Path, version: int) ->
     await database_at(after, version)
     assert version_of(after) == version
     assert objects(after) - objects(before) == ADDED[version]
-    assert objects(before) <= objects(after)
+    assert objects(before) - objects(after) == REMOVED_LATER.get(version, set())
 
 
 async def test_a_newer_database_is_refused(tmp_path: Path, clock: Clock) -> None:
@@ -322,3 +333,32 @@ def test_version_1_filters_convert_to_the_documented_version_2_text() -> None:
 )
 def test_anything_else_is_left_as_it_was(value: str) -> None:
     assert filter_v1_to_v2(value) is None
+
+
+async def test_a_version_8_database_keeps_its_articles_known_and_its_queue(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "v8.db"
+    await database_at(path, 8)
+    with raw(path) as db:
+        db.execute(
+            "INSERT INTO chats (id, type, created_at, updated_at) VALUES (1, 'private', 0, 0)"
+        )
+        db.execute("INSERT INTO sources (id, name, url, created_at) VALUES (1, 'S', 'u', 0)")
+        db.execute(
+            "INSERT INTO articles (id, source_id, url, url_norm, title, teaser, first_seen_at) "
+            "VALUES (1, 1, 'https://s/1', 'https://s/1', 'Story 1', '', ?)",
+            (clock.now,),
+        )
+        db.execute("INSERT INTO pushes (chat_id, article_id, created_at) VALUES (1, 1, 0)")
+    store = await SqliteStore.open(path, clock=clock)
+    try:
+        assert await store.schema_version() == LATEST_VERSION
+        assert await store.unknown_urls(["https://s/1"]) == set()  # not news again
+        assert [s.url_norm for s in await store.recent_stories(0)] == ["https://s/1"]
+        assert [(p.chat_id, p.article.title) for p in await store.due_pushes(10)] == [
+            (1, "Story 1")
+        ]
+    finally:
+        await store.close()
+    assert "pushes_due" not in objects(path)

@@ -64,12 +64,17 @@ def story_from_row(row: sqlite3.Row) -> RecentStory:
 
 
 async def insert_article(db: aiosqlite.Connection, article: NewArticle, now: float) -> int | None:
-    """Store a new article with its story and tags in the caller's transaction; None if known."""
+    """Store a new article, incomplete, with its story and tags; None if known.
+
+    Incomplete until `complete_articles`, in the transaction that queues its last pushes. One
+    left incomplete by a poll that died half way is not known: its id comes back, so its
+    pushes are queued again (those already written stay, once).
+    """
     cursor = await db.execute(
         "INSERT OR IGNORE INTO articles (source_id, guid, url, url_norm, title, teaser, author, "
-        "published_at, first_seen_at, countries, topics, categories) "
+        "published_at, first_seen_at, countries, topics, categories, complete) "
         "VALUES (:source_id, :guid, :url, :url_norm, :title, :teaser, :author, :published_at, "
-        ":now, :countries, :topics, :categories)",
+        ":now, :countries, :topics, :categories, 0)",
         {
             "source_id": article.source_id,
             "guid": article.guid,
@@ -86,7 +91,7 @@ async def insert_article(db: aiosqlite.Connection, article: NewArticle, now: flo
         },
     )
     if not cursor.rowcount or cursor.lastrowid is None:
-        return None
+        return await _incomplete(db, article.url_norm)
     article_id = cursor.lastrowid
     await db.execute(
         "UPDATE articles SET story_id = COALESCE("
@@ -101,6 +106,23 @@ async def insert_article(db: aiosqlite.Connection, article: NewArticle, now: flo
     return article_id
 
 
+async def _incomplete(db: aiosqlite.Connection, url_norm: str) -> int | None:
+    async with db.execute(
+        "SELECT id FROM articles WHERE url_norm = ? AND complete = 0", (url_norm,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else int(row["id"])
+
+
+async def complete_articles(db: aiosqlite.Connection, ids: Sequence[int]) -> None:
+    """Every push of these articles is queued: the next poll knows them, in this transaction."""
+    for start in range(0, len(ids), URL_CHUNK):
+        chunk = ids[start : start + URL_CHUNK]
+        await db.execute(
+            f"UPDATE articles SET complete = 1 WHERE id IN ({marks(len(chunk))})", chunk
+        )
+
+
 async def articles_by_id(db: aiosqlite.Connection, ids: Sequence[int]) -> list[StoredArticle]:
     """Stored articles in id order, read in the caller's transaction."""
     if not ids:
@@ -111,13 +133,16 @@ async def articles_by_id(db: aiosqlite.Connection, ids: Sequence[int]) -> list[S
 
 class ArticlesMixin(SqliteBase):
     async def unknown_urls(self, url_norms: Sequence[str]) -> set[str]:
-        """The subset of `url_norms` not stored yet, so only new articles are matched."""
+        """The subset of `url_norms` not stored yet, so only new articles are matched.
+
+        An article whose pushes a dead poll left half written counts as not stored.
+        """
         unknown = set(url_norms)
         for start in range(0, len(url_norms), URL_CHUNK):
             chunk = url_norms[start : start + URL_CHUNK]
-            for table in ("articles", "pruned_urls"):
+            for known in ("articles WHERE complete = 1 AND", "pruned_urls WHERE"):
                 rows = await self._fetchall(
-                    f"SELECT url_norm FROM {table} WHERE url_norm IN ({marks(len(chunk))})", chunk
+                    f"SELECT url_norm FROM {known} url_norm IN ({marks(len(chunk))})", chunk
                 )
                 unknown.difference_update(row["url_norm"] for row in rows)
         return unknown
@@ -203,11 +228,14 @@ class ArticlesMixin(SqliteBase):
         return [article_from_row(row) for row in rows]
 
     async def recent_stories(self, since: float) -> list[RecentStory]:
-        """Articles first seen since `since`, for grouping syndicated copies of a story."""
+        """Articles first seen since `since`, for grouping syndicated copies of a story.
+
+        Incomplete ones are left out: they are new again to the poll that finishes them.
+        """
         rows = await self._fetchall(
             "SELECT a.url_norm AS url_norm, a.source_id AS source_id, s.name AS source_name, "
             "a.title AS title, a.teaser AS teaser FROM articles a "
-            "JOIN sources s ON s.id = a.source_id WHERE a.first_seen_at >= ? "
+            "JOIN sources s ON s.id = a.source_id WHERE a.first_seen_at >= ? AND a.complete = 1 "
             "ORDER BY a.first_seen_at, a.id",
             (since,),
         )

@@ -23,6 +23,9 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
+    # 64 MiB of pages (the default is 2 MiB): a big poll's outbox write touches the push
+    # indexes all over, and re-reading them from the OS is most of what such a write costs
+    "PRAGMA cache_size=-65536",
 )
 
 Params = Mapping[str, Any] | Sequence[Any]

@@ -12,6 +12,9 @@ Stored forms of the values SQL cannot see into:
   kind and value, which is how /latest finds a country's articles).
 - `articles.categories`: a JSON list of the item's own category names.
 - `sources.selectors`: a JSON object of CSS selectors, keys as in ListingSelectors.
+- `articles.complete`: 0 from the first to the last transaction of a poll whose pushes
+  take several (see `SqliteStore.apply`); such an article is not yet known to the poller,
+  so a poll that died half way is read and queued again, the pushes already written kept.
 - `pushes.held`: 1 when the chat's quiet hours or daily digest hold the push back until
   `next_attempt_at`; going back to immediate delivery releases it.
 - `subscriptions.value` of kind `filter`, version 2 (since migration 7):
@@ -236,6 +239,14 @@ V8: tuple[Step, ...] = (
 )
 
 V9: tuple[Step, ...] = (
+    # every queued push paid for this index, and no query asks what it answers: the sender
+    # walks pushes_pending_by_id, the counts of /status read the partial indexes too
+    "DROP INDEX pushes_due",
+    # 0 while a poll too big for one transaction is still queueing the article's pushes
+    "ALTER TABLE articles ADD COLUMN complete INTEGER NOT NULL DEFAULT 1",
+)
+
+V10: tuple[Step, ...] = (
     # words of every title and teaser, for /latest with keywords: FTS5 kept in step with
     # `articles` by triggers, case and accents folded as keyword matching folds them
     "CREATE VIRTUAL TABLE article_words USING fts5(title, teaser, content='articles', "
@@ -253,7 +264,7 @@ V9: tuple[Step, ...] = (
 )
 
 MIGRATIONS: dict[int, tuple[Step, ...]] = {
-    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9,
+    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10,
 }  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 
