@@ -94,6 +94,7 @@ class Poller:
         )
         self._clock = clock
         self._parser = parser
+        self._stories: StoryIndex | None = None  # read from the store once, then kept
 
     async def close(self) -> None:
         """Stop the parse workers, if parsing runs in a pool (the bot's shutdown)."""
@@ -110,7 +111,7 @@ class Poller:
                 log.warning("source %s failed: %s", source.name, read.error)
         found = first_listed(zip(sources, (read.articles for read in reads), strict=True))
         new = fresh(found, await self._store.unknown_urls(list(found)))
-        stories = StoryIndex(await self._store.recent_stories(now - WINDOW_SECONDS) if new else ())
+        stories = await self._recent_stories(now) if new else StoryIndex()
         processed = fresh_articles(new, stories, self._classifier)
         broken = {source_id: unexpected(exc) for source_id, exc in processed.failed.items()}
         for source in sources:
@@ -126,6 +127,7 @@ class Poller:
             now, sources, reads, processed.articles, subscribers, schedules, broken, recipients
         )
         record = await self._store.apply(decide(facts, self._policy))
+        stories.commit({item.article.url_norm for item in processed.articles})
         failed = sum(1 for read in reads if read.error) + len(broken)
         summary = PollSummary(
             sources_ok=len(reads) - failed,
@@ -138,6 +140,13 @@ class Poller:
         )
         log.info(summary.log_line())
         return summary
+
+    async def _recent_stories(self, now: float) -> StoryIndex:
+        """The articles of the syndication window, kept between polls: new ones are few."""
+        if not self._stories:
+            self._stories = StoryIndex(await self._store.recent_stories(now - WINDOW_SECONDS))
+        self._stories.move_to(now)
+        return self._stories
 
     async def _read(self, source: SourceState) -> SourceRead:
         host = urlsplit(source.feed_url or source.url).netloc.lower()
