@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Sequence
 
 from bot.models import Subscriber, Subscription, Target, TargetKind
 from bot.store.sqlite.connection import SqliteBase, marks
 
 # active, unpaused chats only: the ones that get pushes
-FOLLOWERS = (
-    "SELECT s.chat_id, s.value FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+FOLLOWING = (
+    "FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
     "WHERE c.active = 1 AND c.paused = 0 AND s.kind = ?"
 )
+FOLLOWERS = f"SELECT s.chat_id, s.value {FOLLOWING}"
 
 
 def subscription_from_row(row: sqlite3.Row) -> Subscription:
@@ -91,3 +93,34 @@ class SubscriptionsMixin(SqliteBase):
         """Every active chat's boolean filters; each is evaluated against new articles."""
         rows = await self._fetchall(FOLLOWERS, (TargetKind.FILTER.value,))
         return [subscriber_from_row(row, TargetKind.FILTER) for row in rows]
+
+    async def followed_phrases(self) -> list[str]:
+        """Every keyword an active chat follows, once: the poll's automaton is built from them."""
+        rows = await self._fetchall(
+            f"SELECT DISTINCT s.value AS value {FOLLOWING}",
+            (TargetKind.KEYWORD.value,),
+        )
+        return [row["value"] for row in rows]
+
+    async def follower_ids(
+        self, kind: TargetKind, values: Sequence[str] | None
+    ) -> dict[str, array[int]]:
+        """The active chats following each of `values` (None: every value of `kind`).
+
+        One row per target with its chat ids joined, so a million subscriptions cost a few
+        thousand rows and one compact array per target, not an object per subscription.
+        """
+        grouped = f"SELECT s.value AS value, group_concat(s.chat_id) AS ids {FOLLOWING}"
+        if values is None:
+            chunks: list[Sequence[str] | None] = [None]
+        else:
+            chunks = [values[start : start + 500] for start in range(0, len(values), 500)]
+        found: dict[str, array[int]] = {}
+        for chunk in chunks:
+            where = "" if chunk is None else f" AND s.value IN ({marks(len(chunk))})"
+            rows = await self._fetchall(
+                f"{grouped}{where} GROUP BY s.value", (kind.value, *(chunk or ()))
+            )
+            for row in rows:
+                found[row["value"]] = array("q", map(int, row["ids"].split(",")))
+        return found
