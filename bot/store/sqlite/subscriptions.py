@@ -10,11 +10,10 @@ from bot.models import Subscriber, Subscription, Target, TargetKind
 from bot.store.sqlite.connection import SqliteBase, marks
 
 # active, unpaused chats only: the ones that get pushes
-FOLLOWING = (
-    "FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+FOLLOWERS = (
+    "SELECT s.chat_id, s.value FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
     "WHERE c.active = 1 AND c.paused = 0 AND s.kind = ?"
 )
-FOLLOWERS = f"SELECT s.chat_id, s.value {FOLLOWING}"
 
 
 def subscription_from_row(row: sqlite3.Row) -> Subscription:
@@ -95,32 +94,37 @@ class SubscriptionsMixin(SqliteBase):
         return [subscriber_from_row(row, TargetKind.FILTER) for row in rows]
 
     async def followed_phrases(self) -> list[str]:
-        """Every keyword an active chat follows, once: the poll's automaton is built from them."""
+        """Every followed keyword, once (from the index alone): the poll's automaton."""
         rows = await self._fetchall(
-            f"SELECT DISTINCT s.value AS value {FOLLOWING}",
-            (TargetKind.KEYWORD.value,),
+            "SELECT DISTINCT value FROM subscriptions WHERE kind = ?", (TargetKind.KEYWORD.value,)
         )
         return [row["value"] for row in rows]
 
     async def follower_ids(
         self, kind: TargetKind, values: Sequence[str] | None
     ) -> dict[str, array[int]]:
-        """The active chats following each of `values` (None: every value of `kind`).
+        """The active, unpaused chats following each of `values` (None: every value of `kind`).
 
         One row per target with its chat ids joined, so a million subscriptions cost a few
-        thousand rows and one compact array per target, not an object per subscription.
+        thousand rows and one compact array per target, not an object per subscription; the
+        few inactive or paused chats are left out here rather than by a join per row.
         """
-        grouped = f"SELECT s.value AS value, group_concat(s.chat_id) AS ids {FOLLOWING}"
+        quiet = await self._fetchall("SELECT id FROM chats WHERE active = 0 OR paused = 1")
+        skip = {row["id"] for row in quiet}
+        grouped = "SELECT value, group_concat(chat_id) AS ids FROM subscriptions WHERE kind = ?"
         if values is None:
             chunks: list[Sequence[str] | None] = [None]
         else:
             chunks = [values[start : start + 500] for start in range(0, len(values), 500)]
         found: dict[str, array[int]] = {}
         for chunk in chunks:
-            where = "" if chunk is None else f" AND s.value IN ({marks(len(chunk))})"
+            where = "" if chunk is None else f" AND value IN ({marks(len(chunk))})"
             rows = await self._fetchall(
-                f"{grouped}{where} GROUP BY s.value", (kind.value, *(chunk or ()))
+                f"{grouped}{where} GROUP BY value", (kind.value, *(chunk or ()))
             )
             for row in rows:
-                found[row["value"]] = array("q", map(int, row["ids"].split(",")))
+                ids = map(int, row["ids"].split(","))
+                chats = array("q", (chat for chat in ids if chat not in skip) if skip else ids)
+                if chats:
+                    found[row["value"]] = chats
         return found
