@@ -235,8 +235,13 @@ V8: tuple[Step, ...] = (
     "ALTER TABLE sources ADD COLUMN body_hash TEXT",
 )
 
+V9: tuple[Step, ...] = (
+    # the poll reads each target's chat ids from the index alone, not a table row per follower
+    "CREATE INDEX subscriptions_by_target_chat ON subscriptions (kind, value, chat_id)",
+)
+
 MIGRATIONS: dict[int, tuple[Step, ...]] = {
-    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8,
+    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9,
 }  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 
