@@ -67,6 +67,12 @@ class Followers:
 
     chats: Mapping[tuple[TargetKind, str], Collection[int]]
     keywords: KeywordIndex
+    found: Mapping[str, Collection[str]] = field(default_factory=dict)  # text -> phrases in it
+
+    def phrases_in(self, text: str) -> Collection[str]:
+        """The followed phrases in `text`: found once while loading, else looked up now."""
+        known = self.found.get(text)
+        return self.keywords.found(text) if known is None else known
 
     @classmethod
     def of(cls, subscribers: Iterable[Subscriber]) -> Followers:
@@ -165,7 +171,7 @@ def plan(
             articles_for[(TargetKind.TOPIC, slug)] |= bit
         for slug in regions_of(item.countries):
             articles_for[(TargetKind.REGION, slug)] |= bit
-        for phrase in followers.keywords.found(item.text):
+        for phrase in followers.phrases_in(item.text):
             articles_for[(TargetKind.KEYWORD, phrase)] |= bit
     for value in [value for kind, value in followers.chats if kind is TargetKind.FILTER]:
         tree = stored(value)

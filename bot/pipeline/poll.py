@@ -62,7 +62,8 @@ async def load_followers(
     """Chats following what the new articles carry: phrases found in them, every filter."""
     targets = wanted(items)
     index = keywords.index(await store.followed_phrases())
-    phrases = sorted({phrase for item in items for phrase in index.found(item.text)})
+    found = {item.text: index.found(item.text) for item in items}
+    phrases = sorted(set().union(*found.values()))
     chats: dict[tuple[TargetKind, str], Collection[int]] = {}
     for kind, values in (
         (TargetKind.COUNTRY, targets.countries),
@@ -72,9 +73,9 @@ async def load_followers(
         (TargetKind.FILTER, None),
     ):
         if values is None or values:
-            found = await store.follower_ids(kind, values)
-            chats.update(((kind, value), ids) for value, ids in found.items())
-    return Followers(chats, index)
+            ids = await store.follower_ids(kind, values)
+            chats.update(((kind, value), chat_ids) for value, chat_ids in ids.items())
+    return Followers(chats, index, found)
 
 
 class Poller:

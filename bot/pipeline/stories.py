@@ -176,14 +176,15 @@ class StoryIndex:
         self._now = 0.0
         self._added: list[int] = []  # since the last move_to
         for story in recent:
-            self._insert(story_text(story.url_norm, story.source_id, story.title, story.teaser))
-            self._seen[self._next - 1] = story.first_seen_at
+            text = story_text(story.url_norm, story.source_id, story.title, story.teaser)
+            self._insert(text, story.first_seen_at)
 
     def __len__(self) -> int:
         return len(self._texts)
 
     def add(self, url_norm: str, source_id: int, title: str, teaser: str) -> None:
-        self._added.append(self._insert(story_text(url_norm, source_id, title, teaser)))
+        text = story_text(url_norm, source_id, title, teaser)
+        self._added.append(self._insert(text, self._now))
 
     def find(self, source_id: int, title: str, teaser: str) -> str | None:
         """The url_norm of the earliest article from another source telling the same story."""
@@ -220,11 +221,11 @@ class StoryIndex:
         self._added = []
         self._compact()
 
-    def _insert(self, text: StoryText) -> int:
+    def _insert(self, text: StoryText, seen: float) -> int:
         seq = self._next
         self._next += 1
         self._texts[seq] = text
-        self._seen[seq] = self._now
+        self._seen[seq] = seen
         self._file(seq, text)
         return seq
 
