@@ -254,6 +254,7 @@ class RecentStory:
     source_name: str
     title: str
     teaser: str
+    first_seen_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

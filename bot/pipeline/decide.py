@@ -20,7 +20,7 @@ from bot.models import (
     SourceState,
     Subscriber,
 )
-from bot.pipeline.match import Candidate, Stories, candidate, plan
+from bot.pipeline.match import Candidate, Followers, Stories, candidate, plan
 from bot.pipeline.stories import StoryIndex
 
 MAX_BACKOFF_SECONDS = 6 * 3600
@@ -50,7 +50,7 @@ class PollFacts:
     sources: Sequence[SourceState]
     reads: Sequence[SourceRead]
     fresh: Sequence[Fresh]
-    subscribers: Sequence[Subscriber]
+    subscribers: Followers | Sequence[Subscriber]
     schedules: Mapping[int, Schedule]
     failed: Mapping[int, str] = field(default_factory=dict)  # source id -> error after reading
     story_recipients: Mapping[str, frozenset[int]] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.classify.keywords import KeywordIndex, keyword_in
@@ -54,6 +54,48 @@ def matches(target: Target, item: Candidate) -> bool:
 def _filter_matches(tree: Node, item: Candidate) -> bool:
     """A boolean filter's terms are matched like subscriptions of their own kind."""
     return tree.matches(lambda term: matches(Target(term.kind, term.value, ""), item))
+
+
+@dataclass(frozen=True, slots=True)
+class Followers:
+    """Who follows the targets new articles carry: chat ids per (kind, value).
+
+    `keywords` is the automaton of every followed phrase; the poller keeps it between polls
+    (`KeywordCache`), so a million subscriptions cost a few thousand id arrays, not an object
+    each and a rebuilt automaton.
+    """
+
+    chats: Mapping[tuple[TargetKind, str], Collection[int]]
+    keywords: KeywordIndex
+    found: Mapping[str, Collection[str]] = field(default_factory=dict)  # text -> phrases in it
+
+    def phrases_in(self, text: str) -> Collection[str]:
+        """The followed phrases in `text`: found once while loading, else looked up now."""
+        known = self.found.get(text)
+        return self.keywords.found(text) if known is None else known
+
+    @classmethod
+    def of(cls, subscribers: Iterable[Subscriber]) -> Followers:
+        """The same from single subscriptions, as tests and small callers have them."""
+        chats: dict[tuple[TargetKind, str], list[int]] = defaultdict(list)
+        for sub in subscribers:
+            chats[(sub.kind, sub.value)].append(sub.chat_id)
+        phrases = (value for kind, value in chats if kind is TargetKind.KEYWORD)
+        return cls(dict(chats), KeywordIndex(phrases))
+
+
+class KeywordCache:
+    """The automaton of every followed phrase, rebuilt only when the set of phrases changes."""
+
+    def __init__(self) -> None:
+        self._phrases: frozenset[str] = frozenset()
+        self._index = KeywordIndex(())
+
+    def index(self, phrases: Iterable[str]) -> KeywordIndex:
+        followed = frozenset(phrases)
+        if followed != self._phrases:
+            self._index, self._phrases = KeywordIndex(followed), followed
+        return self._index
 
 
 def _positions(mask: int) -> Iterator[int]:
@@ -107,7 +149,7 @@ class Plan:
 
 def plan(
     items: Sequence[Candidate],
-    subscribers: Iterable[Subscriber],
+    subscribers: Followers | Iterable[Subscriber],
     *,
     digest_threshold: int,
     batch: str,
@@ -115,12 +157,11 @@ def plan(
 ) -> Plan:
     """One push per (chat, story); a chat with more than `digest_threshold` gets one digest.
 
-    Articles are indexed by the (kind, value) targets they carry; each subscription then ORs
-    its target's articles into its chat, so the work follows subscriptions and matches, never
-    chats times articles.
+    Articles are indexed by the (kind, value) targets they carry; each follower of a target
+    then ORs its target's articles into its chat, so the work follows subscriptions and
+    matches, never chats times articles.
     """
-    subs = list(subscribers)
-    keyword_index = KeywordIndex(s.value for s in subs if s.kind is TargetKind.KEYWORD)
+    followers = subscribers if isinstance(subscribers, Followers) else Followers.of(subscribers)
     articles_for: dict[tuple[TargetKind, str], int] = defaultdict(int)
     for position, item in enumerate(items):
         bit = 1 << position
@@ -130,9 +171,9 @@ def plan(
             articles_for[(TargetKind.TOPIC, slug)] |= bit
         for slug in regions_of(item.countries):
             articles_for[(TargetKind.REGION, slug)] |= bit
-        for phrase in keyword_index.found(item.text):
+        for phrase in followers.phrases_in(item.text):
             articles_for[(TargetKind.KEYWORD, phrase)] |= bit
-    for value in {s.value for s in subs if s.kind is TargetKind.FILTER}:
+    for value in [value for kind, value in followers.chats if kind is TargetKind.FILTER]:
         tree = stored(value)
         if tree is None:
             continue
@@ -140,10 +181,9 @@ def plan(
             if _filter_matches(tree, item):
                 articles_for[(TargetKind.FILTER, value)] |= 1 << position
     per_chat: dict[int, int] = defaultdict(int)
-    for sub in subs:
-        found = articles_for.get((sub.kind, sub.value))
-        if found:
-            per_chat[sub.chat_id] |= found
+    for target, found in articles_for.items():
+        for chat_id in followers.chats.get(target, ()):
+            per_chat[chat_id] |= found
     if stories is not None:
         _once_per_story(per_chat, [item.key for item in items], stories)
     batches = {

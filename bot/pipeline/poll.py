@@ -10,12 +10,12 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.classify.classifier import Classifier
-from bot.models import SourceRead, SourceState, StoredArticle, Subscriber, TargetKind
+from bot.models import SourceRead, SourceState, StoredArticle, TargetKind
 from bot.pipeline.decide import (
     PollFacts,
     PollPolicy,
@@ -27,7 +27,7 @@ from bot.pipeline.decide import (
     unexpected,
 )
 from bot.pipeline.identity import first_listed, fresh
-from bot.pipeline.match import Wanted, wanted
+from bot.pipeline.match import Candidate, Followers, KeywordCache, wanted
 from bot.pipeline.stories import WINDOW_SECONDS, StoryIndex
 from bot.sources.fetch import Fetcher
 from bot.sources.read import INLINE, ParsePool, Parser, read_source
@@ -56,15 +56,26 @@ class PollSummary:
         )
 
 
-async def load_subscribers(store: Store, targets: Wanted) -> list[Subscriber]:
-    """Chats following what the new articles carry; keywords and filters are few: all read."""
-    return [
-        *await store.subscribers(TargetKind.COUNTRY, targets.countries),
-        *await store.subscribers(TargetKind.TOPIC, targets.topics),
-        *await store.subscribers(TargetKind.REGION, targets.regions),
-        *await store.keyword_subscribers(),
-        *await store.filter_subscribers(),
-    ]
+async def load_followers(
+    store: Store, items: Sequence[Candidate], keywords: KeywordCache
+) -> Followers:
+    """Chats following what the new articles carry: phrases found in them, every filter."""
+    targets = wanted(items)
+    index = keywords.index(await store.followed_phrases())
+    found = {item.text: index.found(item.text) for item in items}
+    phrases = sorted(set().union(*found.values()))
+    chats: dict[tuple[TargetKind, str], Collection[int]] = {}
+    for kind, values in (
+        (TargetKind.COUNTRY, targets.countries),
+        (TargetKind.TOPIC, targets.topics),
+        (TargetKind.REGION, targets.regions),
+        (TargetKind.KEYWORD, phrases),
+        (TargetKind.FILTER, None),
+    ):
+        if values is None or values:
+            ids = await store.follower_ids(kind, values)
+            chats.update(((kind, value), chat_ids) for value, chat_ids in ids.items())
+    return Followers(chats, index, found)
 
 
 class Poller:
@@ -94,6 +105,8 @@ class Poller:
         )
         self._clock = clock
         self._parser = parser
+        self._stories: StoryIndex | None = None  # read from the store once, then kept
+        self._keywords = KeywordCache()
 
     async def close(self) -> None:
         """Stop the parse workers, if parsing runs in a pool (the bot's shutdown)."""
@@ -112,7 +125,7 @@ class Poller:
                 )
         found = first_listed(zip(sources, (read.articles for read in reads), strict=True))
         new = fresh(found, await self._store.unknown_urls(list(found)))
-        stories = StoryIndex(await self._store.recent_stories(now - WINDOW_SECONDS) if new else ())
+        stories = await self._recent_stories(now) if new else StoryIndex()
         processed = fresh_articles(new, stories, self._classifier)
         broken = {source_id: unexpected(exc) for source_id, exc in processed.failed.items()}
         for source in sources:
@@ -125,7 +138,9 @@ class Poller:
                 )
                 log.debug("source %s: traceback", source.name, exc_info=processed.failed[source.id])
         items = candidates(processed.articles)
-        subscribers = await load_subscribers(self._store, wanted(items)) if items else []
+        subscribers = (
+            await load_followers(self._store, items, self._keywords) if items else Followers.of(())
+        )
         schedules = await self._store.schedules() if items else {}
         earlier = earlier_stories(processed.articles) if items else []
         recipients = await self._store.story_recipients(earlier) if earlier else {}
@@ -133,6 +148,7 @@ class Poller:
             now, sources, reads, processed.articles, subscribers, schedules, broken, recipients
         )
         record = await self._store.apply(decide(facts, self._policy))
+        stories.commit({item.article.url_norm for item in processed.articles})
         failed = sum(1 for read in reads if read.error) + len(broken)
         summary = PollSummary(
             sources_ok=len(reads) - failed,
@@ -145,6 +161,13 @@ class Poller:
         )
         log.info(summary.log_line())
         return summary
+
+    async def _recent_stories(self, now: float) -> StoryIndex:
+        """The articles of the syndication window, kept between polls: new ones are few."""
+        if not self._stories:
+            self._stories = StoryIndex(await self._store.recent_stories(now - WINDOW_SECONDS))
+        self._stories.move_to(now)
+        return self._stories
 
     async def _read(self, source: SourceState) -> SourceRead:
         host = urlsplit(source.feed_url or source.url).netloc.lower()

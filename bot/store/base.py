@@ -9,6 +9,7 @@ backend's injected clock.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -56,6 +57,10 @@ class SubscriptionStore(Protocol):
     async def subscribers(self, kind: TargetKind, values: Sequence[str]) -> list[Subscriber]: ...
     async def keyword_subscribers(self) -> list[Subscriber]: ...
     async def filter_subscribers(self) -> list[Subscriber]: ...
+    async def followed_phrases(self) -> list[str]: ...
+    async def follower_ids(
+        self, kind: TargetKind, values: Sequence[str] | None
+    ) -> dict[str, array[int]]: ...
 
 
 class SourceStore(Protocol):

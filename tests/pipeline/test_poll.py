@@ -416,3 +416,32 @@ async def test_an_article_that_breaks_classification_fails_its_source_only(
     bad = next(s for s in await store.list_sources() if s.name == "Bad")
     assert bad.failures == 1 and bad.last_error == "unexpected RecursionError: deep"
     assert bad.article_count == 0  # none of its articles were stored: they come after the backoff
+
+
+async def test_recent_stories_are_read_from_the_store_once_then_kept(
+    store: SqliteStore, poller: Poller, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[float] = []
+    real = store.recent_stories
+
+    async def counting(since: float) -> Any:
+        reads.append(since)
+        return await real(since)
+
+    monkeypatch.setattr(store, "recent_stories", counting)
+    async with FakeNewsSite(title="Dispatch") as first, FakeNewsSite(title="Resistance") as second:
+        await store.sync_sources(
+            [SourceSpec("Dispatch", first.rss_url), SourceSpec("Resistance", second.rss_url)]
+        )
+        await store.upsert_chat(1, "private", "")
+        await store.add_subscriptions(1, [PERU])
+        first.add(story("old", "Miners March On Congress In Lima", "Peruvian miners march."))
+        await poller.poll_once()  # the backlogs
+        first.add(story("s", "Peru's Teachers Walk Out Nationwide", "Teachers across Peru strike."))
+        clock.now += 60
+        assert (await poller.poll_once()).pushes_queued == 1
+        second.add(story("t", "PERU'S TEACHERS WALK OUT NATIONWIDE", "Teachers across Peru."))
+        clock.now += 60
+        later = await poller.poll_once()
+    assert later.new_articles == 1 and later.pushes_queued == 0  # the kept index knew the story
+    assert len(reads) == 1

@@ -11,8 +11,8 @@ import pytest
 from bot.delivery.sender import group
 from bot.models import NewArticle, Schedule, SourceSpec, Subscriber, Target, TargetKind
 from bot.pipeline.decide import Fresh, PollFacts, PollPolicy, candidates, decide
-from bot.pipeline.match import Candidate, plan, wanted
-from bot.pipeline.poll import load_subscribers
+from bot.pipeline.match import Candidate, KeywordCache, plan
+from bot.pipeline.poll import load_followers
 from bot.store.sqlite import SqliteStore
 from tests.clock import Clock
 
@@ -58,7 +58,7 @@ async def poll(store: SqliteStore, clock: Clock, *numbers: int) -> None:
         for n in numbers
     ]
     fresh = [Fresh(article, pushable=True) for article in articles]
-    subscribers = await load_subscribers(store, wanted(candidates(fresh)))
+    subscribers = await load_followers(store, candidates(fresh), KeywordCache())
     facts = PollFacts(clock.now, [], [], fresh, subscribers, await store.schedules())
     await store.apply(decide(facts, PollPolicy(interval_seconds=300, digest_threshold=5)))
 

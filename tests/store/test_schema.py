@@ -93,7 +93,7 @@ INDEXES = {
     "pushes_by_article",
     "pushes_pending",
     "pushes_pending_by_id",
-    "subscriptions_by_target",
+    "subscriptions_by_target_chat",
 }
 EVERYTHING = {
     *TABLES,
@@ -120,8 +120,9 @@ ADDED_LATER: dict[int, set[str]] = {
     8: {"sources.body_hash"},
     9: {"articles.complete"},
     10: {"article_words", "article_words.title", "article_words.teaser"},
+    11: {"subscriptions_by_target_chat"},
 }
-REMOVED_LATER: dict[int, set[str]] = {9: {"pushes_due"}}
+REMOVED_LATER: dict[int, set[str]] = {9: {"pushes_due"}, 11: {"subscriptions_by_target"}}
 ADDED = {
     1: EVERYTHING - set().union(*ADDED_LATER.values()) | set().union(*REMOVED_LATER.values()),
     **ADDED_LATER,
@@ -158,7 +159,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 10
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 11
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:

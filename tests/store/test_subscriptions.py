@@ -45,3 +45,17 @@ async def test_keyword_and_filter_followers_are_listed_by_kind(store: SqliteStor
     ]
     assert await store.filter_subscribers() == []
     assert await store.subscribers(TargetKind.COUNTRY, []) == []
+
+
+async def test_follower_ids_per_target_skip_paused_and_inactive_chats(store: SqliteStore) -> None:
+    for chat_id in (1, 2, 3, 4):
+        await store.upsert_chat(chat_id, "private", "")
+        await store.add_subscriptions(chat_id, [PERU, LITHIUM] if chat_id < 3 else [LITHIUM])
+    await store.set_paused(2, True)
+    await store.deactivate_chat(4, "blocked")
+    found = await store.follower_ids(TargetKind.COUNTRY, ["PE", "FR"])
+    assert {value: list(ids) for value, ids in found.items()} == {"PE": [1]}
+    keywords = await store.follower_ids(TargetKind.KEYWORD, None)
+    assert {value: sorted(ids) for value, ids in keywords.items()} == {"lithium mining": [1, 3]}
+    assert await store.followed_phrases() == ["lithium mining"]
+    assert await store.follower_ids(TargetKind.COUNTRY, []) == {}

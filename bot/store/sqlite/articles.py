@@ -60,6 +60,7 @@ def story_from_row(row: sqlite3.Row) -> RecentStory:
         source_name=row["source_name"],
         title=row["title"],
         teaser=row["teaser"],
+        first_seen_at=row["first_seen_at"],
     )
 
 
@@ -234,7 +235,8 @@ class ArticlesMixin(SqliteBase):
         """
         rows = await self._fetchall(
             "SELECT a.url_norm AS url_norm, a.source_id AS source_id, s.name AS source_name, "
-            "a.title AS title, a.teaser AS teaser FROM articles a "
+            "a.title AS title, a.teaser AS teaser, a.first_seen_at AS first_seen_at "
+            "FROM articles a "
             "JOIN sources s ON s.id = a.source_id WHERE a.first_seen_at >= ? AND a.complete = 1 "
             "ORDER BY a.first_seen_at, a.id",
             (since,),

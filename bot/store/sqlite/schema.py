@@ -263,8 +263,15 @@ V10: tuple[Step, ...] = (
     "INSERT INTO article_words(rowid, title, teaser) VALUES (new.id, new.title, new.teaser); END",
 )
 
+V11: tuple[Step, ...] = (
+    # the poll reads each target's chat ids from the index alone, not a table row per follower
+    "CREATE INDEX subscriptions_by_target_chat ON subscriptions (kind, value, chat_id)",
+    # ... which makes the narrower index of V1 redundant
+    "DROP INDEX subscriptions_by_target",
+)
+
 MIGRATIONS: dict[int, tuple[Step, ...]] = {
-    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10,
+    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10, 11: V11,
 }  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Sequence
 
 from bot.models import Subscriber, Subscription, Target, TargetKind
@@ -91,3 +92,39 @@ class SubscriptionsMixin(SqliteBase):
         """Every active chat's boolean filters; each is evaluated against new articles."""
         rows = await self._fetchall(FOLLOWERS, (TargetKind.FILTER.value,))
         return [subscriber_from_row(row, TargetKind.FILTER) for row in rows]
+
+    async def followed_phrases(self) -> list[str]:
+        """Every followed keyword, once (from the index alone): the poll's automaton."""
+        rows = await self._fetchall(
+            "SELECT DISTINCT value FROM subscriptions WHERE kind = ?", (TargetKind.KEYWORD.value,)
+        )
+        return [row["value"] for row in rows]
+
+    async def follower_ids(
+        self, kind: TargetKind, values: Sequence[str] | None
+    ) -> dict[str, array[int]]:
+        """The active, unpaused chats following each of `values` (None: every value of `kind`).
+
+        One row per target with its chat ids joined, so a million subscriptions cost a few
+        thousand rows and one compact array per target, not an object per subscription; the
+        few inactive or paused chats are left out here rather than by a join per row.
+        """
+        quiet = await self._fetchall("SELECT id FROM chats WHERE active = 0 OR paused = 1")
+        skip = {row["id"] for row in quiet}
+        grouped = "SELECT value, group_concat(chat_id) AS ids FROM subscriptions WHERE kind = ?"
+        if values is None:
+            chunks: list[Sequence[str] | None] = [None]
+        else:
+            chunks = [values[start : start + 500] for start in range(0, len(values), 500)]
+        found: dict[str, array[int]] = {}
+        for chunk in chunks:
+            where = "" if chunk is None else f" AND value IN ({marks(len(chunk))})"
+            rows = await self._fetchall(
+                f"{grouped}{where} GROUP BY value", (kind.value, *(chunk or ()))
+            )
+            for row in rows:
+                ids = map(int, row["ids"].split(","))
+                chats = array("q", (chat for chat in ids if chat not in skip) if skip else ids)
+                if chats:
+                    found[row["value"]] = chats
+        return found

@@ -1,0 +1,1 @@
+"""The benches stay runnable: each is smoke-tested at its smallest scale."""
