@@ -43,6 +43,7 @@ TABLES = {
         "quiet_start",
         "title",
         "type",
+        "tz_name",
         "tz_offset_minutes",
         "updated_at",
     },
@@ -117,6 +118,7 @@ ADDED_LATER: dict[int, set[str]] = {
     6: {"pushes.held"},
     7: set(),  # rewrites filter rows only
     8: {"sources.body_hash"},
+    9: {"chats.tz_name"},
 }
 ADDED = {1: EVERYTHING - set().union(*ADDED_LATER.values()), **ADDED_LATER}
 
@@ -147,7 +149,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 8
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 9
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:

@@ -235,8 +235,14 @@ V8: tuple[Step, ...] = (
     "ALTER TABLE sources ADD COLUMN body_hash TEXT",
 )
 
+V9: tuple[Step, ...] = (
+    # an IANA time zone ("America/Lima"), NULL for a fixed offset: quiet hours follow its DST;
+    # tz_offset_minutes keeps the zone's offset when it was chosen
+    "ALTER TABLE chats ADD COLUMN tz_name TEXT",
+)
+
 MIGRATIONS: dict[int, tuple[Step, ...]] = {
-    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8,
+    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9,
 }  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 
