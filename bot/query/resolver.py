@@ -121,6 +121,11 @@ def _strip_the(text: str) -> str:
 
 
 def split_terms(text: str) -> list[str]:
+    """The first MAX_TERMS terms of the text (`split_all_terms`): what one command reads."""
+    return split_all_terms(text)[:MAX_TERMS]
+
+
+def split_all_terms(text: str) -> list[str]:
     """Cut "/subscribe Peru, labor, "lithium mining"" into the terms to resolve one by one.
 
     Quoted phrases come back quoted ('"lithium mining"') and prefixed ones as
@@ -144,7 +149,7 @@ def split_terms(text: str) -> list[str]:
     unique: dict[str, str] = {}
     for term in terms:
         unique.setdefault(fold(term), term)
-    return list(unique.values())[:MAX_TERMS]
+    return list(unique.values())
 
 
 def _add_plain(terms: list[str], part: str) -> None:
