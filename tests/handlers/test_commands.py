@@ -216,7 +216,7 @@ async def test_unknown_command_in_private_points_to_help(newsbot: Newsbot) -> No
         ("/subscribe <script>alert(1)</script>", "I don't know “script>alert(1)</script”"),
         ("/subscribe <br> & <i>", "I don't know “br> & <i”"),
         ("/subscribe &lt;&amp;", "I don't know “&lt”. To follow it as a keyword"),
-        ("/unsubscribe <marquee>", "This chat follows nothing called “<marquee>”"),
+        ("/unsubscribe <marquee>", "This chat follows nothing called “marquee”"),
         ("/latest <b>Peru</b>", "I don't know “b>Peru</b”"),
         ("/subscribe ~~~", "I found no word to follow in “~~~”"),
         ('/subscribe "', "Tell me what to follow"),
