@@ -165,7 +165,7 @@ def _read_unfollow(
     if numbers is not None:
         return numbers
     if looks_like_filter(text) and not _LIST_SEPARATOR.search(text):
-        return [reading.result for reading in read_all(resolver, text, keyword_hint=False)]
+        return _read(resolver, text)
     values = {fold(t.value): t for t in current if t.kind is not TargetKind.FILTER}
     found: list[Target | Unresolved] = []
     for term in split_terms(text):
@@ -173,8 +173,14 @@ def _read_unfollow(
         if known is not None:
             found.append(known)
         else:  # "Peru AND strike, Chile": a term may be a filter of its own
-            found += [reading.result for reading in read_all(resolver, term, keyword_hint=False)]
+            found += _read(resolver, term)
     return found
+
+
+def _read(resolver: Resolver, text: str) -> list[Target | Unresolved]:
+    """Words read as /subscribe reads them; an unknown word is one the chat does not follow."""
+    results = [reading.result for reading in read_all(resolver, text, keyword_hint=False)]
+    return [r if isinstance(r, Target) else _not_followed(r) for r in results]
 
 
 async def unsubscribe_text(store: Store, resolver: Resolver, chat_id: int, text: str) -> Outcome:
@@ -184,7 +190,7 @@ async def unsubscribe_text(store: Store, resolver: Resolver, chat_id: int, text:
     unresolved: list[Unresolved] = []
     for result in _read_unfollow(resolver, current, text):
         if isinstance(result, Unresolved):
-            unresolved.append(_not_followed(result))
+            unresolved.append(result)
             continue
         target = followed_as(current, result) or result
         if target not in targets:
