@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
+from bot.delivery.render import fit
 from bot.models import Target, TargetKind
 from bot.query.resolver import split_terms
 from bot.query.subscriptions import short_id
@@ -96,9 +97,10 @@ def shown(text: str, limit: int = ECHO_CHARS) -> str:
 
 
 async def reply(update: Update, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer the message; a reply too long for Telegram is cut at a line, never refused."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(html, reply_markup=markup)  # HTML, no preview: the defaults
+        await message.reply_text(fit(html), reply_markup=markup)  # HTML, no preview: defaults
 
 
 NOT_ADMIN = "Only the bot's operators can do that."

@@ -113,3 +113,4 @@ async def test_more_terms_than_one_command_reads_are_named_not_dropped(newsbot: 
     assert f"at most {MAX_TERMS} things" in answer
     for late in names[MAX_TERMS:]:
         assert f"“{late}”" in answer, late
+
