@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, Message, Update
 
 from bot.models import Subscription, Target, TargetKind, Unresolved
 from bot.query.resolver import MAX_TERMS
@@ -107,9 +107,7 @@ def _pages(count: int) -> int:
     return max(1, -(-count // PAGE_SIZE))
 
 
-def _picker(
-    current: list[Subscription], page: int
-) -> tuple[str, list[list[InlineKeyboardButton]]]:
+def _picker(current: list[Subscription], page: int) -> tuple[str, list[list[InlineKeyboardButton]]]:
     """One page of unsubscribe buttons (PAGE_SIZE at most), with previous/next and "all"."""
     pages = _pages(len(current))
     page = min(max(page, 1), pages)
@@ -204,7 +202,7 @@ async def button(update: Update, context: NewsContext) -> None:
     elif action == UNSUBSCRIBE and "|" not in rest:  # u|<short id>
         removed = (await unsubscribe_id(store, chat.id, rest)).changed
         await query.answer(f"Unsubscribed from {labels(removed)}" if removed else "Already removed")
-        page = _page_of(query.message.text if query.message else None)  # type: ignore[union-attr]
+        page = _page_of(query.message.text if isinstance(query.message, Message) else None)
     elif (parsed := parse_callback(data)) is not None and parsed[0] == UNSUBSCRIBE:
         _, kind, value = parsed  # a button sent before short ids
         removed = (await unsubscribe_key(store, chat.id, kind, value)).changed

@@ -51,7 +51,7 @@ class Newsbot:
         await self.app.process_update(update)
 
     async def process(self, *update_ids: int) -> None:
-        """Run updates the test queued on the fake itself (an edit, a migration, a member change)."""
+        """Run updates a test queued on the fake itself (an edit, a migration, a member change)."""
         for update_id in update_ids:
             await self._process(update_id)
 

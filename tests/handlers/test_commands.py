@@ -6,7 +6,7 @@ import pytest
 from telegram import Update
 
 from bot.classify.topics import TOPICS
-from bot.models import TargetKind
+from bot.models import Target, TargetKind
 from bot.query.resolver import Resolver
 from handlers import COMMANDS
 from handlers.common import unsubscribe_data
@@ -14,7 +14,15 @@ from tests.fakes.telegram import DEFAULT_GROUP_USER_ID
 from tests.handlers.harness import GROUP, PE, USER, Newsbot, buttons
 
 RESOLVER = Resolver.default()
-PERU, LABOR, LITHIUM = (RESOLVER.resolve(word) for word in ("Peru", "labor", '"lithium mining"'))
+
+
+def target(word: str) -> Target:
+    found = RESOLVER.resolve(word)
+    assert isinstance(found, Target)
+    return found
+
+
+PERU, LABOR, LITHIUM = (target(word) for word in ("Peru", "labor", '"lithium mining"'))
 
 
 async def test_start_welcomes_and_a_button_subscribes(newsbot: Newsbot) -> None:

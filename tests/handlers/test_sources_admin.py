@@ -122,7 +122,6 @@ async def test_a_reply_never_echoes_a_whole_long_argument(newsbot: Newsbot) -> N
 
 
 async def test_counts_take_the_right_plural(newsbot: Newsbot) -> None:
-    (source,) = await newsbot.services.store.list_sources()
     await newsbot.store_articles(("Strike in Lima", ("PE",)))
     text = await newsbot.reply("/sources", ADMIN)
     assert "1 article" in text and "1 articles" not in text

@@ -190,7 +190,7 @@ CHILE = Term(TargetKind.COUNTRY, "CL")
 
 def test_the_canonical_form_ignores_order_nesting_and_repeats() -> None:
     one = AllOf((PERU, AnyOf((LABOR, CHILE)), Not(FOOTBALL)))
-    same = (
+    same: tuple[Node, ...] = (
         AllOf((Not(FOOTBALL), AnyOf((CHILE, LABOR)), PERU)),
         AllOf((AllOf((PERU, Not(Not(Not(FOOTBALL))))), AnyOf((CHILE, AnyOf((LABOR,)))))),
         AllOf((PERU, PERU, AnyOf((LABOR, CHILE, LABOR)), Not(FOOTBALL))),
@@ -198,9 +198,12 @@ def test_the_canonical_form_ignores_order_nesting_and_repeats() -> None:
     for tree in same:
         assert filter_tree.canonical(tree) == filter_tree.canonical(one), tree
         assert filter_tree.canonical_text(dump(tree)) == filter_tree.canonical_text(dump(one))
-    different = (AnyOf((PERU, AnyOf((LABOR, CHILE)), Not(FOOTBALL))), AllOf((PERU, LABOR)))
-    for tree in different:
-        assert filter_tree.canonical(tree) != filter_tree.canonical(one), tree
+    different: tuple[Node, ...] = (
+        AnyOf((PERU, AnyOf((LABOR, CHILE)), Not(FOOTBALL))),
+        AllOf((PERU, LABOR)),
+    )
+    for other in different:
+        assert filter_tree.canonical(other) != filter_tree.canonical(one), other
     assert filter_tree.canonical_text("not a filter") is None
 
 
