@@ -30,9 +30,7 @@ async def press(telegram: FakeTelegram, message: SentMessage, data: str) -> Sent
     """Tap a button and return the bot's edit of that message."""
     before = len(telegram.messages_to(message.chat_id, method="editMessageText"))
     telegram.press_button(message.chat_id, message.message_id, data)
-    edits = await telegram.wait_for_messages(
-        message.chat_id, before + 1, method="editMessageText"
-    )
+    edits = await telegram.wait_for_messages(message.chat_id, before + 1, method="editMessageText")
     return edits[before]
 
 
@@ -95,4 +93,3 @@ async def test_a_group_that_becomes_a_supergroup_keeps_subscriptions_and_setting
         raise
     finally:
         await bot.stop()
-
