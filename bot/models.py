@@ -164,12 +164,13 @@ class Chat:
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """A chat's delivery preferences; hours are local to the chat's UTC offset."""
+    """A chat's delivery preferences; hours are local to its time zone, or its UTC offset."""
 
-    tz_offset_minutes: int = 0
+    tz_offset_minutes: int = 0  # with tz_name: the zone's offset when it was chosen
     quiet_start: int | None = None  # hour the quiet hours begin, e.g. 22
     quiet_end: int | None = None  # hour they end, e.g. 7
     digest_hour: int | None = None  # deliver everything once a day at this hour
+    tz_name: str | None = None  # an IANA zone ("America/Lima"): the offset follows its DST
 
     @property
     def immediate(self) -> bool:
@@ -181,6 +182,24 @@ class Schedule:
         if self.quiet_start <= self.quiet_end:
             return self.quiet_start <= local_hour < self.quiet_end
         return local_hour >= self.quiet_start or local_hour < self.quiet_end
+
+
+def merge_schedules(old: Schedule, new: Schedule) -> Schedule:
+    """A migrated group's schedule: each setting someone chose survives, the newer chat's first.
+
+    A setting left at its default was never chosen, so the other chat's value takes its place;
+    where both chats chose one (a time zone, quiet hours, a digest hour), the new chat's stays.
+    """
+    zone_chosen = new.tz_name is not None or new.tz_offset_minutes != 0
+    zone = new if zone_chosen else old
+    quiet = new if new.quiet_start is not None else old
+    return Schedule(
+        tz_offset_minutes=zone.tz_offset_minutes,
+        quiet_start=quiet.quiet_start,
+        quiet_end=quiet.quiet_end,
+        digest_hour=new.digest_hour if new.digest_hour is not None else old.digest_hour,
+        tz_name=zone.tz_name,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,6 +93,20 @@ def one_line(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+ECHO_CHARS = 40  # a reader's words quoted back in a reply: enough to recognise them
+
+
+def echo(text: str, limit: int = ECHO_CHARS) -> str:
+    """A reader's words as a reply quotes them: one line, cut, so no echo makes a reply too long."""
+    line = one_line(text[: limit * 8])  # whitespace runs shrink: read a bounded prefix only
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + ELLIPSIS
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """A count with its noun in the right number: 1 article, 2 articles."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def clean_text(raw: str, *, limit: int = DEFAULT_LIMIT) -> str:
     """Turn feed or page markup into the plain prose a reader sees, minus WordPress boilerplate.
 

@@ -12,13 +12,24 @@ from telegram.ext import (
     Application,
     BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from handlers.chats import on_error, pause, plain_message, remember_chat, resume, unknown_command
+from handlers.chats import (
+    added_to_group,
+    edited_command,
+    migrated,
+    on_error,
+    pause,
+    plain_message,
+    remember_chat,
+    resume,
+    unknown_command,
+)
 from handlers.latest import latest_command
 from handlers.settings import PREFIX as SETTINGS_PREFIX
 from handlers.settings import settings_button, settings_command
@@ -43,29 +54,41 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 
+ADMIN_COMMANDS = ("sources", "addsource", "removesource", "status")  # ADMIN_IDS only: no menu
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Wire every handler; group -1 stores the chat before any command runs."""
+    """Wire every handler; group -1 stores the chat before any command runs.
+
+    Commands run from new messages only: an edited command is answered by `edited_command`
+    (edits are not re-run), and the catch-alls never answer an edit either.
+    """
+    new = filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, remember_chat), group=-1)
+    every_command = [name for name, _ in COMMANDS] + list(ADMIN_COMMANDS)
     handlers: list[BaseHandler[Update, Any, Any]] = [
-        CommandHandler("start", start),
-        CommandHandler("help", help_command),
-        CommandHandler("subscribe", subscribe_command),
-        CommandHandler("unsubscribe", unsubscribe_command),
-        CommandHandler("list", list_command),
-        CommandHandler("topics", topics),
-        CommandHandler("latest", latest_command),
-        CommandHandler("why", why_command),
-        CommandHandler("settings", settings_command),
-        CommandHandler("pause", pause),
-        CommandHandler("resume", resume),
-        CommandHandler("sources", sources_command),  # ADMIN_IDS only, so not in COMMANDS
-        CommandHandler("addsource", addsource_command),
-        CommandHandler("removesource", removesource_command),
-        CommandHandler("status", status_command),  # ADMIN_IDS only
+        MessageHandler(filters.StatusUpdate.MIGRATE, migrated),
+        ChatMemberHandler(added_to_group, ChatMemberHandler.MY_CHAT_MEMBER),
+        CommandHandler(every_command, edited_command, filters=filters.UpdateType.EDITED_MESSAGE),
+        CommandHandler("start", start, filters=new),
+        CommandHandler("help", help_command, filters=new),
+        CommandHandler("subscribe", subscribe_command, filters=new),
+        CommandHandler("unsubscribe", unsubscribe_command, filters=new),
+        CommandHandler("list", list_command, filters=new),
+        CommandHandler("topics", topics, filters=new),
+        CommandHandler("latest", latest_command, filters=new),
+        CommandHandler("why", why_command, filters=new),
+        CommandHandler("settings", settings_command, filters=new),
+        CommandHandler("pause", pause, filters=new),
+        CommandHandler("resume", resume, filters=new),
+        CommandHandler("sources", sources_command, filters=new),
+        CommandHandler("addsource", addsource_command, filters=new),
+        CommandHandler("removesource", removesource_command, filters=new),
+        CommandHandler("status", status_command, filters=new),
         CallbackQueryHandler(settings_button, pattern=rf"^{SETTINGS_PREFIX}\|"),
         CallbackQueryHandler(button),
-        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
-        MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, plain_message),
+        MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
+        MessageHandler(new & filters.TEXT & filters.ChatType.PRIVATE, plain_message),
     ]
     app.add_handlers(handlers)
     app.add_error_handler(on_error)

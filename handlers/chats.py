@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from telegram import ChatMember, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
 from bot.errors import StorageError
+from bot.text import echo
 from handlers.common import may_change, reply
 from handlers.context import NewsContext
 
@@ -26,8 +29,79 @@ async def remember_chat(update: Update, context: NewsContext) -> None:
     if member is not None and member.new_chat_member.status in GONE:
         await store.deactivate_chat(chat.id, f"bot {member.new_chat_member.status}")
         return
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        return  # the old group's last word: it is gone, its data moves (`migrated`)
     title = chat.title or chat.full_name or chat.username or ""
     await store.upsert_chat(chat.id, chat.type, title)
+
+
+async def migrated(update: Update, context: NewsContext) -> None:
+    """A group became a supergroup: its subscriptions and settings move to the new id now.
+
+    Telegram sends two service messages (migrate_to_chat_id in the old group,
+    migrate_from_chat_id in the new one), in either order; the move is done by the first
+    and is a no-op for the second. See `Store.migrate_chat` for how two chats' data merge.
+    """
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat_id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat_id
+    else:
+        return
+    await context.services.store.migrate_chat(old, new)
+    log.info("chat %s became supergroup %s: subscriptions and settings moved", old, new)
+
+
+GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+WELCOME_GROUP = (
+    "👋 Thanks for adding me. I push independent news about the places and movements this "
+    "group follows.\nAn admin chooses what: <code>/subscribe Peru, labor</code> "
+    "(/help lists everything)."
+)
+
+
+async def added_to_group(update: Update, context: NewsContext) -> None:
+    """Say hello when added to a group, and say so when a group that had left resumes."""
+    member = update.my_chat_member
+    chat = update.effective_chat
+    if member is None or chat is None or chat.type not in GROUPS:
+        return
+    was_in = member.old_chat_member.status not in GONE
+    if was_in or member.new_chat_member.status in GONE:
+        return  # a change of rights, or leaving: nothing to say
+    current = await context.services.store.list_subscriptions(chat.id)
+    if not current:
+        await context.bot.send_message(chat.id, WELCOME_GROUP)
+        return
+    names = escape(", ".join(sub.target.label for sub in current[:RESUME_SHOWN]))
+    more = f" and {len(current) - RESUME_SHOWN} more" if len(current) > RESUME_SHOWN else ""
+    await context.bot.send_message(
+        chat.id,
+        f"👋 Welcome back. Pushes resume for what this group followed before: {names}{more}.\n"
+        "An admin can change that: /unsubscribe to pick, /pause to stop pushes for now.",
+    )
+
+
+RESUME_SHOWN = 10  # subscriptions named in the welcome back
+
+
+async def edited_command(update: Update, context: NewsContext) -> None:
+    """An edited command is not run again: say so, instead of silently keeping the first.
+
+    Editing `/subscribe Bolivia` into `/subscribe Cuba` would otherwise follow both, or,
+    were edits ignored without a word, leave the reader thinking Cuba is followed.
+    """
+    message = update.edited_message
+    if message is None or not message.text:
+        return
+    await message.reply_text(
+        f"I don't act on edited messages: send <code>{escape(echo(message.text, 60))}</code> "
+        "again as a new message to run it."
+    )
 
 
 async def pause(update: Update, context: NewsContext) -> None:

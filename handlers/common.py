@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
+from bot.delivery.render import fit
 from bot.models import Target, TargetKind
 from bot.query.resolver import split_terms
+from bot.query.subscriptions import short_id
+from bot.text import ECHO_CHARS, echo
 from handlers.context import NewsContext
 
 SUBSCRIBE = "s"
 UNSUBSCRIBE = "u"
 UNSUBSCRIBE_ALL = "u|all"
+UNSUBSCRIBE_PAGE = "u|p"  # u|p|2: the picker's page 2
 MAX_CALLBACK_BYTES = 64
+BUTTON_CHARS = 48  # a filter's label on a button: enough to tell it apart
 log = logging.getLogger(__name__)
 
 
@@ -35,9 +41,18 @@ def argument(update: Update) -> str:
 
 
 def callback_data(action: str, target: Target) -> str | None:
-    """Button payload, or None when the target is too long for Telegram's 64 bytes."""
+    """A subscribe button's payload: a country code, topic or region slug, never a phrase.
+
+    None when it would not fit Telegram's 64 bytes (a long keyword); unsubscribe buttons carry
+    a short id instead (`unsubscribe_data`), so they always fit.
+    """
     data = f"{action}|{target.kind.value}|{target.value}"
     return data if len(data.encode()) <= MAX_CALLBACK_BYTES else None
+
+
+def unsubscribe_data(target: Target) -> str:
+    """An unsubscribe button's payload: the subscription's short id, whatever its text."""
+    return f"{UNSUBSCRIBE}|{short_id(target)}"
 
 
 def parse_callback(data: str) -> tuple[str, TargetKind, str] | None:
@@ -52,13 +67,14 @@ def parse_callback(data: str) -> tuple[str, TargetKind, str] | None:
 def buttons(
     action: str, targets: Sequence[Target], *, per_row: int = 3
 ) -> list[list[InlineKeyboardButton]]:
+    """One button per target that fits; subscribe buttons by target, unsubscribe by short id."""
     row: list[InlineKeyboardButton] = []
     rows: list[list[InlineKeyboardButton]] = []
     for target in targets:
-        data = callback_data(action, target)
+        data = unsubscribe_data(target) if action == UNSUBSCRIBE else callback_data(action, target)
         if data is None:
             continue
-        row.append(InlineKeyboardButton(target.label, callback_data=data))
+        row.append(InlineKeyboardButton(echo(target.label, BUTTON_CHARS), callback_data=data))
         if len(row) == per_row:
             rows.append(row)
             row = []
@@ -75,10 +91,16 @@ def labels(targets: Sequence[Target]) -> str:
     return ", ".join(target.label for target in targets)
 
 
+def shown(text: str, limit: int = ECHO_CHARS) -> str:
+    """A reader's words quoted back in an HTML reply: cut (`bot.text.echo`), then escaped."""
+    return escape(echo(text, limit))
+
+
 async def reply(update: Update, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer the message; a reply too long for Telegram is cut at a line, never refused."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(html, reply_markup=markup)  # HTML, no preview: the defaults
+        await message.reply_text(fit(html), reply_markup=markup)  # HTML, no preview: defaults
 
 
 NOT_ADMIN = "Only the bot's operators can do that."

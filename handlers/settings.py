@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.models import Schedule
+from bot.pipeline.holds import offset_minutes_at
 from bot.query.schedule import apply_words, describe, describe_offset
 from handlers.common import argument, may_change, reply
 from handlers.context import NewsContext
@@ -15,15 +17,31 @@ from handlers.context import NewsContext
 PREFIX = "cfg"
 QUIET_CHOICES = ("off", "22-7", "23-8", "0-6")
 DIGEST_CHOICES = ("off", "8", "18")
+# the zones most of our readers live in, one tap each; any other by name or offset in words
+ZONE_CHOICES = (
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Lima",
+    "America/Santiago",
+    "America/Argentina/Buenos_Aires",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Madrid",
+    "UTC",
+)
+ZONES_PER_ROW = 5
 HELP = (
     "Change with the buttons or in words: <code>/settings quiet 22-7</code>, "
-    "<code>/settings digest 8</code>, <code>/settings tz +2</code> (… off to turn one off).\n"
+    "<code>/settings digest 8</code>, <code>/settings tz America/Lima</code> "
+    "(an IANA time zone, which follows daylight saving time, or an offset such as "
+    "<code>+2</code>; … off to turn one off).\n"
     "Pushes that arrive in quiet hours come as one digest when they end."
 )
 
 
-def _text(schedule: Schedule) -> str:
-    lines = ["⚙️ <b>Delivery settings for this chat</b>", "", *map(escape, describe(schedule))]
+def _text(schedule: Schedule, now: float) -> str:
+    lines = ["⚙️ <b>Delivery settings for this chat</b>", "", *map(escape, describe(schedule, now))]
     return "\n".join([*lines, "", HELP])
 
 
@@ -37,10 +55,18 @@ def _button(label: str, words: str, chosen: bool) -> InlineKeyboardButton:
     return InlineKeyboardButton(("✓ " if chosen else "") + label, callback_data=f"{PREFIX}|{words}")
 
 
-def keyboard(schedule: Schedule) -> InlineKeyboardMarkup:
+def _zone_label(name: str) -> str:
+    return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def keyboard(schedule: Schedule, now: float) -> InlineKeyboardMarkup:
     quiet = _quiet_value(schedule)
     digest = "off" if schedule.digest_hour is None else str(schedule.digest_hour)
-    offset = schedule.tz_offset_minutes
+    offset = offset_minutes_at(schedule, now)
+    fixed = schedule.tz_name is None
+    zones = [
+        _button(_zone_label(name), f"tz {name}", name == schedule.tz_name) for name in ZONE_CHOICES
+    ]
     return InlineKeyboardMarkup(
         [
             [
@@ -55,9 +81,10 @@ def keyboard(schedule: Schedule) -> InlineKeyboardMarkup:
                 )
                 for v in DIGEST_CHOICES
             ],
+            *(zones[i : i + ZONES_PER_ROW] for i in range(0, len(zones), ZONES_PER_ROW)),
             [
                 _button("🕒 -1h", f"tz {describe_offset(offset - 60)[3:]}", False),
-                _button(describe_offset(offset), f"tz {describe_offset(offset)[3:]}", True),
+                _button(describe_offset(offset), f"tz {describe_offset(offset)[3:]}", fixed),
                 _button("🕒 +1h", f"tz {describe_offset(offset + 60)[3:]}", False),
             ],
         ]
@@ -71,16 +98,17 @@ async def settings_command(update: Update, context: NewsContext) -> None:
     store = context.services.store
     schedule = await store.get_schedule(chat.id)
     words = argument(update)
+    now = time.time()
     if words:
         if not await may_change(update, context):
             return
         try:
-            schedule = apply_words(schedule, words)
+            schedule = apply_words(schedule, words, now)
         except ValueError as exc:
             await reply(update, f"{escape(str(exc))}\n\n{HELP}")
             return
         await store.set_schedule(chat.id, schedule)
-    await reply(update, _text(schedule), keyboard(schedule))
+    await reply(update, _text(schedule, now), keyboard(schedule, now))
 
 
 async def settings_button(update: Update, context: NewsContext) -> None:
@@ -91,15 +119,17 @@ async def settings_button(update: Update, context: NewsContext) -> None:
     if not await may_change(update, context):
         return
     store = context.services.store
+    now = time.time()
+    words = query.data.partition("|")[2]
     try:
-        schedule = apply_words(await store.get_schedule(chat.id), query.data.partition("|")[2])
+        schedule = apply_words(await store.get_schedule(chat.id), words, now)
     except ValueError as exc:
         await query.answer(str(exc)[:190])
         return
     await store.set_schedule(chat.id, schedule)
     await query.answer("Saved")
     try:
-        await query.edit_message_text(_text(schedule), reply_markup=keyboard(schedule))
+        await query.edit_message_text(_text(schedule, now), reply_markup=keyboard(schedule, now))
     except BadRequest as exc:  # pressing the option already chosen changes nothing
         if "not modified" not in exc.message.lower():
             raise

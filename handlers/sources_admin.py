@@ -16,8 +16,11 @@ from bot.pipeline.add_source import (
     Unreadable,
     add_source,
 )
-from handlers.common import NOT_ADMIN, command_text, is_admin, reply
+from bot.text import plural
+from handlers.common import NOT_ADMIN, command_text, is_admin, reply, shown
 from handlers.context import NewsContext
+
+REASON_CHARS = 300  # a refusal or an error quoted back: it may hold the reader's whole URL
 
 
 async def sources_command(update: Update, context: NewsContext) -> None:
@@ -31,7 +34,7 @@ async def sources_command(update: Update, context: NewsContext) -> None:
         return
     now = time.time()
     failing = sum(1 for s in sources if s.last_error)
-    lines = [f"<b>{len(sources)} sources, {failing} failing</b>", ""]
+    lines = [f"<b>{plural(len(sources), 'source')}, {failing} failing</b>", ""]
     lines += [escape(summary_line(source, now)) for source in sources]
     text = "\n".join(lines)
     while len(text) > 4000:  # Telegram's limit; long lists lose their tail
@@ -61,18 +64,19 @@ def _added_text(outcome: AddOutcome) -> str:
     if isinstance(outcome, NotAUrl):
         return "Usage: /addsource URL [name] — an http:// or https:// address."
     if isinstance(outcome, Refused):
-        return f"⛔ Refused: {escape(outcome.reason)}."
+        return f"⛔ Refused: {shown(outcome.reason, REASON_CHARS)}."
     if isinstance(outcome, AlreadyPolled):
-        return f"Already polled as <b>{escape(outcome.name)}</b>."
+        return f"Already polled as <b>{shown(outcome.name, REASON_CHARS)}</b>."
     if isinstance(outcome, Unreadable):
-        return f"❌ Not added: {escape(outcome.error)}"
+        return f"❌ Not added: {shown(outcome.error, REASON_CHARS)}"
     kinds = {"rss": "an RSS feed", "atom": "an Atom feed", "html": "a listing page"}
     how = kinds.get(str(outcome.kind), "a source")
     if outcome.feed_url:
-        how = f"the feed it announces, {escape(outcome.feed_url)}"
+        how = f"the feed it announces, {shown(outcome.feed_url, REASON_CHARS)}"
     return (
-        f"✅ Added <b>{escape(outcome.source.name)}</b>, read as {how}: {outcome.articles} "
-        "articles now. They are recorded at the next poll; later articles are pushed."
+        f"✅ Added <b>{escape(outcome.source.name)}</b>, read as {how}: "
+        f"{plural(outcome.articles, 'article')} now. They are recorded at the next poll; "
+        "later articles are pushed."
     )
 
 
@@ -87,7 +91,7 @@ async def removesource_command(update: Update, context: NewsContext) -> None:
         return
     removed = await context.services.store.disable_source(name)
     if removed is None:
-        await reply(update, f"No source named {escape(name)}. /sources lists them.")
+        await reply(update, f"No source named {shown(name)}. /sources lists them.")
         return
     note = (
         " It is in the sources file, so it returns when the bot restarts unless removed there."

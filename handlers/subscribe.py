@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, Message, Update
 
-from bot.models import Target, TargetKind, Unresolved
+from bot.models import Subscription, Target, TargetKind, Unresolved
+from bot.query.resolver import MAX_TERMS
 from bot.query.subscriptions import (
     MAX_SUBSCRIPTIONS,
     Outcome,
@@ -14,6 +15,7 @@ from bot.query.subscriptions import (
     subscribe,
     subscribe_text,
     unsubscribe_all,
+    unsubscribe_id,
     unsubscribe_key,
     unsubscribe_text,
 )
@@ -21,6 +23,7 @@ from handlers.common import (
     SUBSCRIBE,
     UNSUBSCRIBE,
     UNSUBSCRIBE_ALL,
+    UNSUBSCRIBE_PAGE,
     argument,
     buttons,
     keyboard,
@@ -28,6 +31,7 @@ from handlers.common import (
     may_change,
     parse_callback,
     reply,
+    shown,
 )
 from handlers.context import NewsContext
 
@@ -36,6 +40,11 @@ USAGE = (
     "<code>/subscribe Peru</code> · <code>/subscribe labor, climate</code> · "
     '<code>/subscribe "lithium mining"</code>\n\nOr tap one:'
 )
+PAGE_SIZE = 10  # unsubscribe buttons per page of the picker
+DROPPED_SHOWN = 5  # terms named in "not read: …"; the rest are counted
+PICK = "Tap what to stop following"
+EMPTIED = "You no longer follow anything. /subscribe to start again."
+STALE = "That button is out of date."
 
 
 def _unresolved_lines(unresolved: list[Unresolved]) -> list[str]:
@@ -44,6 +53,19 @@ def _unresolved_lines(unresolved: list[Unresolved]) -> list[str]:
 
 def _suggestions(unresolved: list[Unresolved]) -> list[Target]:
     return [target for item in unresolved for target in item.suggestions]
+
+
+def _dropped_line(dropped: list[str], verb: str) -> list[str]:
+    """Terms past MAX_TERMS: named (a few) and counted, so none vanishes without a word."""
+    if not dropped:
+        return []
+    named = ", ".join(f"“{shown(term)}”" for term in dropped[:DROPPED_SHOWN])
+    more = len(dropped) - DROPPED_SHOWN
+    rest = f" and {more} more" if more > 0 else ""
+    return [
+        f"One command reads at most {MAX_TERMS} things, so these were not {verb}: "
+        f"{named}{rest}. Send them in another message."
+    ]
 
 
 def subscribe_reply(outcome: Outcome) -> str:
@@ -58,6 +80,7 @@ def subscribe_reply(outcome: Outcome) -> str:
             f"{escape(labels(outcome.over_limit))}. /unsubscribe something first."
         )
     lines += _unresolved_lines(outcome.unresolved)
+    lines += _dropped_line(outcome.dropped, "added")
     return "\n".join(lines)
 
 
@@ -80,14 +103,30 @@ async def subscribe_command(update: Update, context: NewsContext) -> None:
     )
 
 
-async def _subscriptions_keyboard(
-    context: NewsContext, chat_id: int
-) -> list[list[InlineKeyboardButton]]:
-    current = await context.services.store.list_subscriptions(chat_id)
-    rows = buttons(UNSUBSCRIBE, [sub.target for sub in current], per_row=2)
-    if current:
-        rows.append([InlineKeyboardButton("🗑 Unsubscribe all", callback_data=UNSUBSCRIBE_ALL)])
-    return rows
+def _pages(count: int) -> int:
+    return max(1, -(-count // PAGE_SIZE))
+
+
+def _picker(current: list[Subscription], page: int) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    """One page of unsubscribe buttons (PAGE_SIZE at most), with previous/next and "all"."""
+    pages = _pages(len(current))
+    page = min(max(page, 1), pages)
+    chunk = current[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    rows = buttons(UNSUBSCRIBE, [sub.target for sub in chunk], per_row=2)
+    if pages > 1:
+        nav: list[InlineKeyboardButton] = []
+        if page > 1:
+            nav.append(
+                InlineKeyboardButton("◀ Previous", callback_data=f"{UNSUBSCRIBE_PAGE}|{page - 1}")
+            )
+        if page < pages:
+            nav.append(
+                InlineKeyboardButton("Next ▶", callback_data=f"{UNSUBSCRIBE_PAGE}|{page + 1}")
+            )
+        rows.append(nav)
+    rows.append([InlineKeyboardButton("🗑 Unsubscribe all", callback_data=UNSUBSCRIBE_ALL)])
+    title = f"{PICK} (page {page} of {pages}):" if pages > 1 else f"{PICK}:"
+    return title, rows
 
 
 async def unsubscribe_command(update: Update, context: NewsContext) -> None:
@@ -97,11 +136,12 @@ async def unsubscribe_command(update: Update, context: NewsContext) -> None:
         return
     text = argument(update)
     if not text:
-        rows = await _subscriptions_keyboard(context, chat.id)
-        if not rows:
+        current = await services.store.list_subscriptions(chat.id)
+        if not current:
             await reply(update, "You don't follow anything. /subscribe to start.")
             return
-        await reply(update, "Tap what to stop following:", keyboard(rows))
+        title, rows = _picker(current, 1)
+        await reply(update, title, keyboard(rows))
         return
     if not await may_change(update, context):
         return
@@ -112,10 +152,12 @@ async def unsubscribe_command(update: Update, context: NewsContext) -> None:
     if outcome.unchanged:
         lines.append(f"You weren't following {escape(labels(outcome.unchanged))}")
     lines += _unresolved_lines(outcome.unresolved)
+    lines += _dropped_line(outcome.dropped, "removed")
     await reply(update, "\n".join(lines))
 
 
 async def list_command(update: Update, context: NewsContext) -> None:
+    """What the chat follows, numbered as `/unsubscribe 3` reads the numbers."""
     chat = update.effective_chat
     if chat is None:
         return
@@ -124,7 +166,9 @@ async def list_command(update: Update, context: NewsContext) -> None:
     if not current:
         await reply(update, "You don't follow anything yet. Try /subscribe Peru or /topics.")
         return
-    lines = ["<b>This chat follows</b>", ""] + [f"• {escape(s.target.label)}" for s in current]
+    lines = ["<b>This chat follows</b>", ""]
+    lines += [f"{n}. {escape(s.target.label)}" for n, s in enumerate(current, 1)]
+    lines += ["", "<code>/unsubscribe 2</code> stops following number 2."]
     state = await store.get_chat(chat.id)
     if state is not None and state.paused:
         lines += ["", "⏸ Pushes are paused: /resume to get them again."]
@@ -132,7 +176,7 @@ async def list_command(update: Update, context: NewsContext) -> None:
 
 
 async def button(update: Update, context: NewsContext) -> None:
-    """A tap on a subscribe or unsubscribe button."""
+    """A tap on a subscribe or unsubscribe button, or on the picker's page buttons."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or chat is None or query.data is None:
@@ -140,30 +184,64 @@ async def button(update: Update, context: NewsContext) -> None:
     if not await may_change(update, context):
         return
     store = context.services.store
-    if query.data == UNSUBSCRIBE_ALL:
+    data = query.data
+    if data == UNSUBSCRIBE_ALL:
         count = await unsubscribe_all(store, chat.id)
         await query.answer(f"Unsubscribed from {count} subscriptions")
-        await query.edit_message_text("You no longer follow anything. /subscribe to start again.")
+        await query.edit_message_text(EMPTIED)
         return
-    parsed = parse_callback(query.data)
-    if parsed is None:
-        await query.answer("That button is out of date.")
+    if data.startswith(SUBSCRIBE + "|"):
+        await _subscribe_button(update, context, data)
         return
-    action, kind, value = parsed
-    if action == SUBSCRIBE:
-        word = f"keyword {value}" if kind is TargetKind.KEYWORD else value
-        target = context.services.resolver.resolve(word)
-        if not isinstance(target, Target):
-            await query.answer("That button is out of date.")
-            return
-        outcome = await subscribe(store, chat.id, [target])
-        await query.answer(f"Subscribed to {target.label}")
-        await context.bot.send_message(chat.id, subscribe_reply(outcome))
-        return
-    removed = (await unsubscribe_key(store, chat.id, kind, value)).changed
-    await query.answer(f"Unsubscribed from {labels(removed)}" if removed else "Already removed")
-    rows = await _subscriptions_keyboard(context, chat.id)
-    if rows:
-        await query.edit_message_text("Tap what to stop following:", reply_markup=keyboard(rows))
+    page = 1
+    removed: list[Target] = []
+    action, _, rest = data.partition("|")
+    if data.startswith(UNSUBSCRIBE_PAGE + "|"):
+        page = int(rest[2:]) if rest[2:].isdigit() else 1
+        await query.answer()
+    elif action == UNSUBSCRIBE and "|" not in rest:  # u|<short id>
+        removed = (await unsubscribe_id(store, chat.id, rest)).changed
+        await query.answer(f"Unsubscribed from {labels(removed)}" if removed else "Already removed")
+        page = _page_of(query.message.text if isinstance(query.message, Message) else None)
+    elif (parsed := parse_callback(data)) is not None and parsed[0] == UNSUBSCRIBE:
+        _, kind, value = parsed  # a button sent before short ids
+        removed = (await unsubscribe_key(store, chat.id, kind, value)).changed
+        await query.answer(f"Unsubscribed from {labels(removed)}" if removed else "Already removed")
     else:
-        await query.edit_message_text("You no longer follow anything. /subscribe to start again.")
+        await query.answer(STALE)
+        return
+    current = await store.list_subscriptions(chat.id)
+    if not current:
+        await query.edit_message_text(EMPTIED)
+        return
+    title, rows = _picker(current, page)
+    await query.edit_message_text(title, reply_markup=keyboard(rows))
+
+
+def _page_of(text: str | None) -> int:
+    """The picker's page number from its title, so a tap keeps the reader on that page."""
+    if text and "(page " in text:
+        number = text.split("(page ", 1)[1].split(" ", 1)[0]
+        if number.isdigit():
+            return int(number)
+    return 1
+
+
+async def _subscribe_button(update: Update, context: NewsContext, data: str) -> None:
+    """Follow what a /start or suggestion button names: one message says what happened."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    parsed = parse_callback(data)
+    target = None
+    if parsed is not None:
+        _, kind, value = parsed
+        word = f"keyword {value}" if kind is TargetKind.KEYWORD else value
+        found = context.services.resolver.resolve(word)
+        target = found if isinstance(found, Target) else None
+    if target is None:
+        await query.answer(STALE)
+        return
+    outcome = await subscribe(context.services.store, chat.id, [target])
+    await query.answer()  # the message below says it; a toast as well would say it twice
+    await context.bot.send_message(chat.id, subscribe_reply(outcome))

@@ -108,7 +108,7 @@ def test_every_error_raised_on_purpose_is_in_the_tree() -> None:
 def test_reader_input_errors_are_still_value_errors() -> None:
     """Handlers that catch ValueError around parsing keep working."""
     with pytest.raises(ValueError, match="not an hour") as schedule_error:
-        apply_words(Schedule(), "quiet 25-7")
+        apply_words(Schedule(), "quiet 25-7", now=0.0)
     assert isinstance(schedule_error.value, ScheduleError)
     with pytest.raises(ValueError) as filter_error:
         parse_filter(Resolver.default(), "Peru AND (")

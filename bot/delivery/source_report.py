@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.models import SourceState
+from bot.text import plural
 
 HEADERS = ("name", "kind", "last ok", "last error", "failures", "articles")
 ERROR_CHARS = 60
@@ -65,8 +66,9 @@ def summary_line(source: SourceState, now: float) -> str:
         state = "⏳"
     parts = [kind_label(source), f"ok {ago(source.last_ok_at, now)}"]
     if source.last_error:
-        parts.append(f"failed {source.failures} times: {_cut(source.last_error, ERROR_CHARS)}")
-    parts.append(f"{source.article_count} articles")
+        failed = plural(source.failures, "time")
+        parts.append(f"failed {failed}: {_cut(source.last_error, ERROR_CHARS)}")
+    parts.append(plural(source.article_count, "article"))
     origin = " (added here)" if source.origin == "admin" else ""
     return f"{state} {source.name}{origin} — {' · '.join(parts)}"
 

@@ -166,6 +166,36 @@ def _decode(obj: object, level: int) -> Node:
     raise FilterFormatError(f"unknown node {key!r}")
 
 
+def canonical(node: Node) -> Node:
+    """The filter with order, nesting and repeats that do not change its meaning taken out.
+
+    `strike AND Peru` and `Peru AND (strike)` are the same filter as `Peru AND strike`: AND
+    and OR parts are flattened into their own kind, sorted and kept once; NOT NOT x is x.
+    """
+    if isinstance(node, Term):
+        return node
+    if isinstance(node, Not):
+        inner = canonical(node.part)
+        return inner.part if isinstance(inner, Not) else Not(inner)
+    kind = type(node)
+    parts: dict[str, Node] = {}
+    for part in map(canonical, node.parts):
+        for piece in part.parts if isinstance(part, kind) else (part,):
+            parts.setdefault(_sort_key(piece), piece)
+    ordered = tuple(parts[key] for key in sorted(parts))
+    return ordered[0] if len(ordered) == 1 else kind(ordered)
+
+
+def _sort_key(node: Node) -> str:
+    return json.dumps(_encode(node), ensure_ascii=False, sort_keys=True)
+
+
+def canonical_text(text: str) -> str | None:
+    """The canonical form of a stored filter, to compare two; None when it cannot be read."""
+    tree = stored(text)
+    return None if tree is None else dump(canonical(tree))
+
+
 @functools.lru_cache(maxsize=4096)
 def stored(text: str) -> Node | None:
     """A stored filter, decoded once per distinct value; None, logged once, when unreadable."""

@@ -25,6 +25,7 @@ from bot.models import Target, TargetKind
 from bot.models import UnresolvedReason as Reason
 from bot.query.filter_tree import MAX_DEPTH, MAX_TERMS, AllOf, AnyOf, Node, Not, Term, dump
 from bot.query.resolver import Resolver, keyword_target
+from bot.text import echo
 
 MAX_FILTER_CHARS = 300
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
@@ -120,7 +121,7 @@ class _Parser:
         node = self._or(0)
         token = self._peek()
         if token is not None:
-            raise FilterError(f"I did not expect “{token.text or token.kind}” there.")
+            raise FilterError(f"I did not expect “{echo(token.text or token.kind)}” there.")
         return node
 
     def _or(self, depth: int) -> Node:
@@ -161,7 +162,7 @@ class _Parser:
             if self.terms > MAX_TERMS:
                 raise FilterError(f"A filter can have at most {MAX_TERMS} terms.")
             return self._resolve(token)
-        raise FilterError(f"I did not expect “{token.text or token.kind}” there.")
+        raise FilterError(f"I did not expect “{echo(token.text or token.kind)}” there.")
 
 
 def _term(resolver: Resolver, token: _Token) -> tuple[Term, str]:
@@ -169,7 +170,7 @@ def _term(resolver: Resolver, token: _Token) -> tuple[Term, str]:
     if token.kind == "quoted":
         target = keyword_target(token.text)
         if target is None:
-            raise FilterError(f"“{token.text}” is too short or too long to look for.")
+            raise FilterError(f"“{echo(token.text)}” is too short or too long to look for.")
         return Term(target.kind, target.value), f"“{token.text}”"
     found = resolver.resolve(token.text, keyword_hint=False)
     if isinstance(found, Target):

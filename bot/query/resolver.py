@@ -27,6 +27,7 @@ from bot.classify.regions import REGIONS, Region, region
 from bot.classify.topics import NOT_TOPICS, TOPICS, Topic, topic
 from bot.models import Target, TargetKind, Unresolved
 from bot.models import UnresolvedReason as Reason
+from bot.text import echo
 
 MAX_TERMS = 25  # split_terms keeps at most this many terms
 MAX_TERM_CHARS = 100  # longer terms are not looked up at all
@@ -35,7 +36,6 @@ KEYWORD_MAX_CHARS = 60
 MAX_SUGGESTIONS = 3
 _FUZZY_CUTOFF = 0.75  # OSA similarity: one typo or swapped pair in four letters
 TYPO_MIN_CHARS = 6  # a shorter word is too often an everyday word one edit from a name
-_SHOWN_CHARS = 40
 
 _OPEN_QUOTES = QUOTE_MARKS
 _QUOTED = re.compile(rf"[{QUOTE_MARKS}]([^{QUOTE_MARKS}]*)[{QUOTE_MARKS}]?")
@@ -121,6 +121,11 @@ def _strip_the(text: str) -> str:
 
 
 def split_terms(text: str) -> list[str]:
+    """The first MAX_TERMS terms of the text (`split_all_terms`): what one command reads."""
+    return split_all_terms(text)[:MAX_TERMS]
+
+
+def split_all_terms(text: str) -> list[str]:
     """Cut "/subscribe Peru, labor, "lithium mining"" into the terms to resolve one by one.
 
     Quoted phrases come back quoted ('"lithium mining"') and prefixed ones as
@@ -144,7 +149,7 @@ def split_terms(text: str) -> list[str]:
     unique: dict[str, str] = {}
     for term in terms:
         unique.setdefault(fold(term), term)
-    return list(unique.values())[:MAX_TERMS]
+    return list(unique.values())
 
 
 def _add_plain(terms: list[str], part: str) -> None:
@@ -163,8 +168,7 @@ def _add_plain(terms: list[str], part: str) -> None:
 
 def _shown(term: str) -> str:
     """The term as quoted back to the reader, kept short."""
-    text = collapse(term)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+    return echo(term)
 
 
 def _city(term: str, shown: str, place: Target) -> Unresolved:

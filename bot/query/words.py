@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from bot.models import Target, Unresolved, UnresolvedReason
 from bot.query.filters import FilterError, looks_like_filter, parse_filter
-from bot.query.resolver import Reading, Resolver, as_json, split_terms
+from bot.query.resolver import (
+    MAX_TERMS,
+    Reading,
+    Resolver,
+    as_json,
+    split_all_terms,
+    split_terms,
+)
 
 FILTER_HELP = (
     "Filters combine countries, topics and words with AND, OR, NOT (or -word) and "
@@ -15,8 +22,11 @@ FILTER_HELP = (
 )
 
 
-def read_all(resolver: Resolver, text: str) -> list[Reading]:
-    """Everything a reader asked for, in order: a filter is one target, else each term."""
+def read_all(resolver: Resolver, text: str, *, keyword_hint: bool = True) -> list[Reading]:
+    """Everything a reader asked for, in order: a filter is one target, else each term.
+
+    `keyword_hint=False` leaves "send /subscribe keyword …" out of unknown words' messages.
+    """
     if looks_like_filter(text):  # "Peru AND (strike OR protest) -football": one subscription
         try:
             return [Reading(parse_filter(resolver, text))]
@@ -25,8 +35,13 @@ def read_all(resolver: Resolver, text: str) -> list[Reading]:
             return [Reading(failed)]
     terms = split_terms(text)
     if not terms and text.strip():  # "???": say there is no word, rather than nothing
-        return [resolver.read(text)]
-    return [resolver.read(term) for term in terms]
+        return [resolver.read(text, keyword_hint=keyword_hint)]
+    return [resolver.read(term, keyword_hint=keyword_hint) for term in terms]
+
+
+def dropped_terms(text: str) -> list[str]:
+    """The terms past MAX_TERMS, which one command does not read (a filter drops none)."""
+    return [] if looks_like_filter(text) else split_all_terms(text)[MAX_TERMS:]
 
 
 def resolve_all(resolver: Resolver, text: str) -> tuple[list[Target], list[Unresolved]]:

@@ -3,7 +3,9 @@
 Owns an aiohttp app on 127.0.0.1 that answers ``/bot<TOKEN>/<method>`` like Telegram does,
 so that a real PTB ``Application`` can long-poll it. It also owns:
 
-- the simulated users: :meth:`FakeTelegram.send_text` and :meth:`FakeTelegram.press_button`
+- the simulated users: :meth:`FakeTelegram.send_text`, :meth:`FakeTelegram.press_button`,
+  :meth:`FakeTelegram.edit_text` (edited_message), :meth:`FakeTelegram.migrate_group` (the
+  two migrate service messages) and :meth:`FakeTelegram.member_update` (my_chat_member)
   queue updates that ``getUpdates`` hands out;
 - the record of what the bot did: ``sent`` (messages and text edits), ``calls`` (every request)
   and ``commands`` (the last ``setMyCommands``);
@@ -423,6 +425,7 @@ class FakeTelegram(LoopbackServer):
         self._messages: dict[tuple[int, int], JSONDict] = {}
         self._current: dict[tuple[int, int], SentMessage] = {}
         self._failures: dict[int, deque[FakeError]] = defaultdict(deque)
+        self._migrated: dict[int, int] = {}  # old group id -> its supergroup's
         self._my_commands: dict[str, list[dict[str, str]]] = {}
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
@@ -537,6 +540,89 @@ class FakeTelegram(LoopbackServer):
             "data": data,
         }
         return self._enqueue({"callback_query": query})
+
+    def edit_text(self, chat_id: int, message_id: int, text: str) -> int:
+        """Queue an edited_message: a user changed the text of a message they sent earlier."""
+        message = self._messages.get((chat_id, message_id))
+        if message is None or message.get("from", {}).get("id") == self.bot_id:
+            raise ValueError(f"no user message {message_id} in chat {chat_id}")
+        edited = {**copy.deepcopy(message), "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        entities = [
+            {
+                "type": "bot_command",
+                "offset": _utf16_len(text[: m.start()]),
+                "length": _utf16_len(m.group()),
+            }
+            for m in _COMMAND_RE.finditer(text)
+        ]
+        if entities:
+            edited["entities"] = entities
+        self._messages[chat_id, message_id] = edited
+        return self._enqueue({"edited_message": edited})
+
+    def migrate_group(self, old_id: int, new_id: int, *, title: str | None = None) -> list[int]:
+        """A group becomes a supergroup: Telegram's two service messages, old chat's first.
+
+        The old group gets migrate_to_chat_id and the new supergroup migrate_from_chat_id;
+        sends to the old id then answer "group chat was upgraded to a supergroup chat".
+        """
+        old = self._register_chat(old_id, "group", title)
+        new = self._register_chat(new_id, "supergroup", title or old["title"])
+        sender = self._user(DEFAULT_GROUP_USER_ID)
+        ids = []
+        pairs = ((old, "migrate_to_chat_id", new_id), (new, "migrate_from_chat_id", old_id))
+        for chat, field_name, other in pairs:
+            message: JSONDict = {
+                "message_id": self._next_message_id(chat["id"]),
+                "date": int(time.time()),
+                "chat": chat,
+                "from": sender,
+                field_name: other,
+            }
+            self._messages[chat["id"], message["message_id"]] = message
+            ids.append(self._enqueue({"message": message}))
+        self._migrated[old_id] = new_id
+        return ids
+
+    def member_update(
+        self,
+        chat_id: int,
+        *,
+        old_status: str,
+        new_status: str,
+        chat_type: str = "group",
+        user_id: int = DEFAULT_GROUP_USER_ID,
+    ) -> int:
+        """Queue a my_chat_member update: someone added, kicked or promoted the bot."""
+        chat = self._register_chat(chat_id, chat_type, None)
+        bot = self._bot_user()
+        update: JSONDict = {
+            "chat": chat,
+            "from": self._user(user_id),
+            "date": int(time.time()),
+            "old_chat_member": {"status": old_status, "user": bot},
+            "new_chat_member": {"status": new_status, "user": bot},
+        }
+        for member in (update["old_chat_member"], update["new_chat_member"]):
+            if member["status"] == "kicked":
+                member["until_date"] = 0
+            if member["status"] == "administrator":
+                member.update(
+                    can_be_edited=False,
+                    is_anonymous=False,
+                    can_manage_chat=True,
+                    can_delete_messages=False,
+                    can_manage_video_chats=False,
+                    can_restrict_members=False,
+                    can_promote_members=False,
+                    can_change_info=False,
+                    can_invite_users=False,
+                    can_post_stories=False,
+                    can_edit_stories=False,
+                    can_delete_stories=False,
+                )
+        return self._enqueue({"my_chat_member": update})
 
     @property
     def pending_updates(self) -> list[JSONDict]:
@@ -939,6 +1025,8 @@ class FakeTelegram(LoopbackServer):
         failures = self._failures.get(chat_id)
         if failures:
             raise _ApiError(failures.popleft())
+        if chat_id in self._migrated:
+            raise _ApiError(FakeError.migrated(self._migrated[chat_id]))
         if self.enforce_limits:
             self._check_limits(chat_id)
         chat = self._chat(chat_id)

@@ -50,6 +50,11 @@ class Newsbot:
         (update,) = [u for u in updates if u.update_id == update_id]
         await self.app.process_update(update)
 
+    async def process(self, *update_ids: int) -> None:
+        """Run updates a test queued on the fake itself (an edit, a migration, a member change)."""
+        for update_id in update_ids:
+            await self._process(update_id)
+
     async def say(
         self, text: str, chat_id: int = USER, *, chat_type: str = "private"
     ) -> list[SentMessage]:

@@ -6,10 +6,23 @@ import pytest
 from telegram import Update
 
 from bot.classify.topics import TOPICS
-from bot.models import TargetKind
+from bot.models import Target, TargetKind
+from bot.query.resolver import Resolver
 from handlers import COMMANDS
+from handlers.common import unsubscribe_data
 from tests.fakes.telegram import DEFAULT_GROUP_USER_ID
 from tests.handlers.harness import GROUP, PE, USER, Newsbot, buttons
+
+RESOLVER = Resolver.default()
+
+
+def target(word: str) -> Target:
+    found = RESOLVER.resolve(word)
+    assert isinstance(found, Target)
+    return found
+
+
+PERU, LABOR, LITHIUM = (target(word) for word in ("Peru", "labor", '"lithium mining"'))
 
 
 async def test_start_welcomes_and_a_button_subscribes(newsbot: Newsbot) -> None:
@@ -24,8 +37,12 @@ async def test_start_welcomes_and_a_button_subscribes(newsbot: Newsbot) -> None:
 
     (confirmation,) = await newsbot.press(welcome, "s|country|PE")
     assert confirmation.plain_text == "✅ Subscribed to 🇵🇪 Peru"
-    assert newsbot.tg.calls_to("answerCallbackQuery")[-1]["text"] == "Subscribed to 🇵🇪 Peru"
+    # the message says it, so the toast says nothing (not a second "Subscribed")
+    assert "text" not in newsbot.tg.calls_to("answerCallbackQuery")[-1]
     assert await newsbot.followed() == [PE]
+    (again,) = await newsbot.press(welcome, "s|country|PE")
+    assert again.plain_text == "You already follow 🇵🇪 Peru"
+    assert "text" not in newsbot.tg.calls_to("answerCallbackQuery")[-1]
 
 
 async def test_help_lists_every_command(newsbot: Newsbot) -> None:
@@ -116,16 +133,17 @@ async def test_unsubscribe_alone_offers_buttons_and_all(newsbot: Newsbot) -> Non
     assert (await newsbot.reply("/unsubscribe")).startswith("You don't follow anything")
     await newsbot.say('/subscribe Peru, labor, "lithium mining"')
     picker = await newsbot.one("/unsubscribe")
+    peru = unsubscribe_data(PERU)
     assert buttons(picker) == {
-        "u|country|PE": "🇵🇪 Peru",
-        "u|topic|labor": "✊ Labor",
-        "u|keyword|lithium mining": '🔎 "lithium mining"',
+        peru: "🇵🇪 Peru",
+        unsubscribe_data(LABOR): "✊ Labor",
+        unsubscribe_data(LITHIUM): '🔎 "lithium mining"',
         "u|all": "🗑 Unsubscribe all",
     }
 
-    (edited,) = await newsbot.press(picker, "u|country|PE")
+    (edited,) = await newsbot.press(picker, peru)
     assert edited.method == "editMessageText"
-    assert "u|country|PE" not in buttons(edited)
+    assert peru not in buttons(edited)
     assert "u|all" in buttons(edited)
     assert len(await newsbot.followed()) == 2
 
@@ -143,8 +161,8 @@ async def test_list(newsbot: Newsbot) -> None:
     await newsbot.say('/subscribe Peru, labor, "lithium mining"')
     listing = await newsbot.reply("/list")
     assert listing.startswith("This chat follows")
-    for label in ("🇵🇪 Peru", "✊ Labor", '🔎 "lithium mining"'):
-        assert f"• {label}" in listing
+    for number, label in enumerate(("🇵🇪 Peru", '🔎 "lithium mining"', "✊ Labor"), 1):
+        assert f"{number}. {label}" in listing  # the numbers /unsubscribe 2 reads
     assert "paused" not in listing
 
 
@@ -216,7 +234,7 @@ async def test_unknown_command_in_private_points_to_help(newsbot: Newsbot) -> No
         ("/subscribe <script>alert(1)</script>", "I don't know “script>alert(1)</script”"),
         ("/subscribe <br> & <i>", "I don't know “br> & <i”"),
         ("/subscribe &lt;&amp;", "I don't know “&lt”. To follow it as a keyword"),
-        ("/unsubscribe <marquee>", "I don't know “marquee”"),
+        ("/unsubscribe <marquee>", "This chat follows nothing called “marquee”"),
         ("/latest <b>Peru</b>", "I don't know “b>Peru</b”"),
         ("/subscribe ~~~", "I found no word to follow in “~~~”"),
         ('/subscribe "', "Tell me what to follow"),

@@ -44,3 +44,28 @@ async def test_buttons_change_the_schedule_in_place(newsbot: Newsbot) -> None:
     assert await newsbot.services.store.get_schedule(USER) == Schedule(60, 22, 7, 18)
     # pressing what is already chosen changes nothing and raises nothing
     assert await newsbot.press(edited, "cfg|digest 18") == []
+
+
+async def test_an_iana_time_zone_in_words_and_by_button(newsbot: Newsbot) -> None:
+    text = await newsbot.reply("/settings tz America/Lima")
+    assert "Time zone: America/Lima (UTC-5)" in text
+    stored = await newsbot.services.store.get_schedule(USER)
+    assert (stored.tz_name, stored.tz_offset_minutes) == ("America/Lima", -300)
+
+    message = await newsbot.one("/settings")
+    choices = buttons(message)
+    assert choices["cfg|tz America/Lima"].startswith("✓")
+    assert "cfg|tz Europe/Madrid" in choices and "cfg|tz America/Mexico_City" in choices
+    assert all(len(data.encode()) <= 64 for data in choices)
+    (edited,) = await newsbot.press(message, "cfg|tz Europe/Madrid")
+    assert "Time zone: Europe/Madrid (UTC+" in edited.plain_text
+    assert (await newsbot.services.store.get_schedule(USER)).tz_name == "Europe/Madrid"
+
+    text = await newsbot.reply("/settings tz +2")  # fixed offsets still work
+    assert "Time zone: UTC+2" in text
+    assert await newsbot.services.store.get_schedule(USER) == Schedule(120)
+
+
+async def test_a_long_unknown_setting_value_is_echoed_short(newsbot: Newsbot) -> None:
+    text = await newsbot.reply("/settings tz " + "x" * 5000)
+    assert "is not a time zone" in text and len(text) < 1000

@@ -47,7 +47,7 @@ async def test_readers_are_refused(newsbot: Newsbot, command: str) -> None:
 
 async def test_sources_shows_health(newsbot: Newsbot) -> None:
     text = await newsbot.reply("/sources", ADMIN)
-    assert text.startswith("1 sources, 0 failing")
+    assert text.startswith("1 source, 0 failing")
     assert "⏳ Nowhere News — rss · ok never · 0 articles" in text
 
 
@@ -65,7 +65,7 @@ async def test_addsource_reads_names_and_stores_then_removesource(
     trusting: Newsbot, site: FakeNewsSite
 ) -> None:
     text = await trusting.reply(f"/addsource {site.listing_url}", ADMIN)
-    assert text.startswith("✅ Added News | Fake Dispatch, read as a listing page: 1 articles")
+    assert text.startswith("✅ Added News | Fake Dispatch, read as a listing page: 1 article now")
     added = next(s for s in await trusting.services.store.list_sources() if s.origin == "admin")
     assert (added.url, added.guarded, added.initialized) == (site.listing_url, False, False)
     assert await trusting.reply(f"/addsource {site.listing_url}", ADMIN) == (
@@ -109,3 +109,19 @@ async def test_addsource_on_a_trusting_bot_says_why_such_a_host_is_not_added(
 ) -> None:
     text = await trusting.reply("/addsource http://xn--a.com/", ADMIN)
     assert text.startswith("❌ Not added:") and "host name" in text, text
+
+
+async def test_a_reply_never_echoes_a_whole_long_argument(newsbot: Newsbot) -> None:
+    tags = "<b>" * 1500
+    (answer,) = await newsbot.say(f"/removesource {tags}", ADMIN)
+    assert answer.plain_text.startswith("No source named <b><b>")
+    assert len(answer.plain_text) < 200
+    host = "a" * 5000 + ".example"
+    (answer,) = await newsbot.say(f"/addsource https://{host}/feed", ADMIN)
+    assert len(answer.plain_text) < 600 and "aaaa" in answer.plain_text
+
+
+async def test_counts_take_the_right_plural(newsbot: Newsbot) -> None:
+    await newsbot.store_articles(("Strike in Lima", ("PE",)))
+    text = await newsbot.reply("/sources", ADMIN)
+    assert "1 article" in text and "1 articles" not in text

@@ -183,3 +183,48 @@ def test_every_tree_within_bounds_survives_its_stored_form(tree: Node) -> None:
     else:
         with pytest.raises(FilterFormatError):
             load(text)
+
+
+CHILE = Term(TargetKind.COUNTRY, "CL")
+
+
+def test_the_canonical_form_ignores_order_nesting_and_repeats() -> None:
+    one = AllOf((PERU, AnyOf((LABOR, CHILE)), Not(FOOTBALL)))
+    same: tuple[Node, ...] = (
+        AllOf((Not(FOOTBALL), AnyOf((CHILE, LABOR)), PERU)),
+        AllOf((AllOf((PERU, Not(Not(Not(FOOTBALL))))), AnyOf((CHILE, AnyOf((LABOR,)))))),
+        AllOf((PERU, PERU, AnyOf((LABOR, CHILE, LABOR)), Not(FOOTBALL))),
+    )
+    for tree in same:
+        assert filter_tree.canonical(tree) == filter_tree.canonical(one), tree
+        assert filter_tree.canonical_text(dump(tree)) == filter_tree.canonical_text(dump(one))
+    different: tuple[Node, ...] = (
+        AnyOf((PERU, AnyOf((LABOR, CHILE)), Not(FOOTBALL))),
+        AllOf((PERU, LABOR)),
+    )
+    for other in different:
+        assert filter_tree.canonical(other) != filter_tree.canonical(one), other
+    assert filter_tree.canonical_text("not a filter") is None
+
+
+FOUR = [PERU, LABOR, FOOTBALL, CHILE]
+# few distinct leaves, so trees repeat terms and an article's tags hit them
+_SMALL_TREES: st.SearchStrategy[Node] = st.recursive(
+    st.sampled_from(FOUR),
+    lambda inner: st.one_of(
+        st.builds(Not, inner),
+        st.lists(inner, min_size=1, max_size=3).map(lambda p: AllOf(tuple(p))),
+        st.lists(inner, min_size=1, max_size=3).map(lambda p: AnyOf(tuple(p))),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SMALL_TREES, st.sets(st.sampled_from(FOUR)))
+def test_the_canonical_form_means_the_same_and_is_a_fixed_point(
+    tree: Node, present: set[Term]
+) -> None:
+    shape = filter_tree.canonical(tree)
+    assert shape.matches(present.__contains__) == tree.matches(present.__contains__)
+    assert filter_tree.canonical(shape) == shape

@@ -35,6 +35,43 @@ async def test_migrated_chat_keeps_subscriptions_and_queue(store: SqliteStore) -
     assert [p.chat_id for p in await store.due_pushes(10)] == [-1001234]
 
 
+async def test_migration_into_a_chat_that_spoke_first_keeps_the_old_settings(
+    store: SqliteStore,
+) -> None:
+    # the supergroup's service message stores the new chat (defaults) before the move
+    lima = Schedule(-300, 22, 7, None, "America/Lima")
+    await store.upsert_chat(-100, "group", "Comrades")
+    await store.add_subscriptions(-100, [PERU])
+    await store.set_schedule(-100, lima)
+    await store.set_paused(-100, True)
+    await store.upsert_chat(-1001234, "supergroup", "Comrades")
+    await store.migrate_chat(-100, -1001234)
+    assert await store.get_schedule(-1001234) == lima
+    moved = await store.get_chat(-1001234)
+    assert moved is not None and moved.paused
+    assert [s.target for s in await store.list_subscriptions(-1001234)] == [PERU]
+    await store.migrate_chat(-100, -1001234)  # the second service message: nothing changes
+    assert await store.get_schedule(-1001234) == lima
+
+
+async def test_migration_merges_when_both_chats_chose_settings(store: SqliteStore) -> None:
+    await store.upsert_chat(-100, "group", "")
+    await store.set_schedule(-100, Schedule(120, 22, 7, None))
+    await store.upsert_chat(-1001234, "supergroup", "")
+    await store.set_schedule(-1001234, Schedule(0, None, None, 8, "Europe/Madrid"))
+    await store.migrate_chat(-100, -1001234)
+    # the supergroup's zone and digest, the group's quiet hours
+    assert await store.get_schedule(-1001234) == Schedule(0, 22, 7, 8, "Europe/Madrid")
+
+
+async def test_a_named_zone_round_trips(store: SqliteStore) -> None:
+    await store.upsert_chat(1, "private", "")
+    madrid = Schedule(60, 23, 8, None, "Europe/Madrid")
+    await store.set_schedule(1, madrid)
+    assert await store.get_schedule(1) == madrid
+    assert await store.schedules() == {1: madrid}
+
+
 async def test_schedules_round_trip_and_list_only_chats_that_hold(store: SqliteStore) -> None:
     for chat_id in (1, 2, 3):
         await store.upsert_chat(chat_id, "private", "")

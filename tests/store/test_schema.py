@@ -44,6 +44,7 @@ TABLES = {
         "quiet_start",
         "title",
         "type",
+        "tz_name",
         "tz_offset_minutes",
         "updated_at",
     },
@@ -121,6 +122,7 @@ ADDED_LATER: dict[int, set[str]] = {
     9: {"articles.complete"},
     10: {"article_words", "article_words.title", "article_words.teaser"},
     11: {"subscriptions_by_target_chat"},
+    12: {"chats.tz_name"},
 }
 REMOVED_LATER: dict[int, set[str]] = {9: {"pushes_due"}, 11: {"subscriptions_by_target"}}
 ADDED = {
@@ -159,7 +161,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 11
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 12
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.models import Chat, Schedule
+from bot.models import Chat, Schedule, merge_schedules
 from bot.store.sqlite.connection import SqliteBase
 
 CHAT_COLUMNS = "id, type, title, active, paused"
-SCHEDULE_COLUMNS = "tz_offset_minutes, quiet_start, quiet_end, digest_hour"
+SCHEDULE_COLUMNS = "tz_offset_minutes, quiet_start, quiet_end, digest_hour, tz_name"
 
 
 def chat_from_row(row: sqlite3.Row) -> Chat:
@@ -27,6 +27,7 @@ def schedule_from_row(row: sqlite3.Row) -> Schedule:
         quiet_start=row["quiet_start"],
         quiet_end=row["quiet_end"],
         digest_hour=row["digest_hour"],
+        tz_name=row["tz_name"],
     )
 
 
@@ -72,14 +73,15 @@ class ChatsMixin(SqliteBase):
                 )
             await db.execute(
                 "UPDATE chats SET tz_offset_minutes = :tz_offset_minutes, "
-                "quiet_start = :quiet_start, quiet_end = :quiet_end, digest_hour = :digest_hour "
-                "WHERE id = :id",
+                "quiet_start = :quiet_start, quiet_end = :quiet_end, digest_hour = :digest_hour, "
+                "tz_name = :tz_name WHERE id = :id",
                 {
                     "id": chat_id,
                     "tz_offset_minutes": schedule.tz_offset_minutes,
                     "quiet_start": schedule.quiet_start,
                     "quiet_end": schedule.quiet_end,
                     "digest_hour": schedule.digest_hour,
+                    "tz_name": schedule.tz_name,
                 },
             )
 
@@ -104,16 +106,41 @@ class ChatsMixin(SqliteBase):
             )
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
-        """Follow a group that became a supergroup, keeping its subscriptions and queue."""
+        """Follow a group that became a supergroup, keeping its subscriptions, settings and queue.
+
+        When both ids hold a chat, the supergroup gets the union of their subscriptions, each
+        setting either chat chose (`merge_schedules`; the supergroup's where both chose), and
+        stays paused if either was. Calling it again, or for an unknown group, changes nothing.
+        """
         ids = {"old": old_id, "new": new_id}
         async with self._transaction() as db:
-            async with db.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cursor:
-                exists = await cursor.fetchone() is not None
-            if not exists:
+            query = f"SELECT paused, {SCHEDULE_COLUMNS} FROM chats WHERE id = ?"
+            async with db.execute(query, (old_id,)) as cursor:
+                old = await cursor.fetchone()
+            async with db.execute(query, (new_id,)) as cursor:
+                new = await cursor.fetchone()
+            if old is None:
+                return
+            if new is None:
                 await db.execute(
                     "UPDATE chats SET id = :new, type = 'supergroup' WHERE id = :old", ids
                 )
                 return
+            merged = merge_schedules(schedule_from_row(old), schedule_from_row(new))
+            await db.execute(
+                "UPDATE chats SET tz_offset_minutes = :tz_offset_minutes, "
+                "quiet_start = :quiet_start, quiet_end = :quiet_end, digest_hour = :digest_hour, "
+                "tz_name = :tz_name, paused = :paused WHERE id = :id",
+                {
+                    "id": new_id,
+                    "tz_offset_minutes": merged.tz_offset_minutes,
+                    "quiet_start": merged.quiet_start,
+                    "quiet_end": merged.quiet_end,
+                    "digest_hour": merged.digest_hour,
+                    "tz_name": merged.tz_name,
+                    "paused": int(bool(old["paused"]) or bool(new["paused"])),
+                },
+            )
             await db.execute(
                 "INSERT OR IGNORE INTO subscriptions (chat_id, kind, value, label, created_at) "
                 "SELECT :new, kind, value, label, created_at FROM subscriptions "

@@ -270,8 +270,14 @@ V11: tuple[Step, ...] = (
     "DROP INDEX subscriptions_by_target",
 )
 
+V12: tuple[Step, ...] = (
+    # an IANA time zone ("America/Lima"), NULL for a fixed offset: quiet hours follow its DST;
+    # tz_offset_minutes keeps the zone's offset when it was chosen
+    "ALTER TABLE chats ADD COLUMN tz_name TEXT",
+)
+
 MIGRATIONS: dict[int, tuple[Step, ...]] = {
-    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10, 11: V11,
+    1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10, 11: V11, 12: V12,
 }  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 
