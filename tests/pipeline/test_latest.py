@@ -10,8 +10,7 @@ from bot.models import NewArticle, PollIntent, SourceSpec, StoredArticle, Target
 from bot.pipeline.match import latest
 from bot.query.filters import parse_filter
 from bot.query.resolver import Resolver
-from bot.store.base import ArticleStore
-from bot.store.sqlite import SqliteStore
+from bot.store.base import ArticleStore, Store
 from tests.clock import Clock
 from tests.store.builders import article
 
@@ -24,7 +23,7 @@ LITHIUM = Target(TargetKind.KEYWORD, "lithium mining", '🔎 "lithium mining"')
 class Counting:
     """The store, counting how /latest reads it."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.pages = 0
         self.tag_lookups = 0
@@ -45,7 +44,7 @@ class Counting:
         return getattr(self.store, name)
 
 
-async def one_old_among_many(store: SqliteStore, clock: Clock, old: NewArticle) -> None:
+async def one_old_among_many(store: Store, clock: Clock, old: NewArticle) -> None:
     """`old` first, then 5,000 newer articles about France and climate."""
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
     await store.apply(PollIntent([], [replace(old, source_id=source.id)], []))
@@ -58,7 +57,7 @@ async def one_old_among_many(store: SqliteStore, clock: Clock, old: NewArticle) 
 
 
 async def test_one_peru_article_among_5000_newer_others_is_found(
-    store: SqliteStore, clock: Clock
+    store: Store, clock: Clock
 ) -> None:
     await one_old_among_many(store, clock, article(0, 0, ("PE",), title="Strike in Lima"))
     counting = Counting(store)
@@ -70,7 +69,7 @@ async def test_one_peru_article_among_5000_newer_others_is_found(
 
 
 async def test_one_keyword_article_among_5000_newer_others_is_found(
-    store: SqliteStore, clock: Clock
+    store: Store, clock: Clock
 ) -> None:
     old = article(0, 0, ("CL",), topics=(), title="Lithium mining expands in the Atacama")
     await one_old_among_many(store, clock, old)
@@ -83,7 +82,7 @@ async def test_one_keyword_article_among_5000_newer_others_is_found(
     assert [a.title for a in await latest(store, [chile_mining], limit=5)] == [old.title]
 
 
-async def test_tags_and_words_merge_newest_first(store: SqliteStore, clock: Clock) -> None:
+async def test_tags_and_words_merge_newest_first(store: Store, clock: Clock) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
     titles = ["Peru 1", "lithium mining 2", "Peru 3", "France 4", "lithium mining 5", "Peru 6"]
     for n, title in enumerate(titles, start=1):
@@ -98,7 +97,7 @@ async def test_tags_and_words_merge_newest_first(store: SqliteStore, clock: Cloc
     assert counting.pages == 4  # no further back than the second Peru article: it can't win
 
 
-async def test_without_targets_the_newest_of_all(store: SqliteStore, clock: Clock) -> None:
+async def test_without_targets_the_newest_of_all(store: Store, clock: Clock) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
     for n in range(1, 4):
         clock.now += 60

@@ -1,4 +1,4 @@
-"""The composed SQLite store: it is a Store, and a poll's intent is applied in one step."""
+"""The composed store (each backend): it is a Store, and a poll's intent is applied in one step."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ from dataclasses import replace
 
 from bot.models import PlannedPush, PollIntent, SourcePoll, SourceSpec
 from bot.store.base import Store
-from bot.store.sqlite import SqliteStore
 from tests.store.builders import article
 
 
-async def test_the_sqlite_store_is_a_store(store: SqliteStore) -> None:
+async def test_the_sqlite_store_is_a_store(store: Store) -> None:
     typed: Store = store  # mypy checks every domain Protocol against the mixins
     assert await typed.schema_version() > 0
 
 
-async def test_record_poll_dedupes_and_queues_pushes_once(store: SqliteStore) -> None:
+async def test_record_poll_dedupes_and_queues_pushes_once(store: Store) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     first = await store.apply(
@@ -40,7 +39,7 @@ async def test_record_poll_dedupes_and_queues_pushes_once(store: SqliteStore) ->
 
 
 async def test_a_story_knows_its_recipients_and_pushes_name_the_other_sources(
-    store: SqliteStore,
+    store: Store,
 ) -> None:
     """Who gets a story once is the pipeline's decision; the store says who already has it."""
     await store.upsert_chat(1, "private", "")
