@@ -22,7 +22,7 @@ from bot.services import Services
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
 from bot.sources.read import ParsePool
-from bot.store.sqlite import SqliteStore
+from bot.store.open import open_store
 from handlers import COMMANDS, register  # the factory alone knows the handlers
 from handlers.chats import CONFLICT
 from handlers.context import NewsApp, NewsContext
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 async def open_services(settings: Settings, bot: ExtBot[Any]) -> Services:
     """Open the store, load the sources file into it and build the poller and sender."""
     specs = load_sources(settings.sources_file)
-    store = await SqliteStore.open(settings.database_path, clock=time.time)
+    store = await open_store(settings.database_url, clock=time.time)
     await store.sync_sources(specs)
     classifier = Classifier.default()
     http = make_client(settings)

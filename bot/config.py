@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.store.open import check_url, sqlite_path
 from bot.urls import is_http_url
 
 BUNDLED_SOURCES = Path(__file__).parent / "data" / "sources.toml"
@@ -66,10 +67,8 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _sqlite_url(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///PATH is supported (e.g. sqlite:///data/newsbot.db)")
-        return value
+    def _known_backend(cls, value: str) -> str:
+        return check_url(value)
 
     @property
     def push_rate(self) -> float:
@@ -83,7 +82,7 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         """sqlite:///data/x.db is relative to the working directory, sqlite:////x.db absolute."""
-        return Path(self.database_url.removeprefix("sqlite:///"))
+        return sqlite_path(self.database_url)
 
     def secrets(self) -> list[str]:
         """What must never appear in a log line."""
