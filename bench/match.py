@@ -1,8 +1,9 @@
 """Match 1,000 new articles against 100,000 subscriptions across 30,000 chats; print the time.
 
     python bench/match.py [--chats 30000] [--subscriptions 100000] [--articles 1000]
+                          [--database-url postgresql://… (an empty database)]
 
-Uses the real SQLite store (in a temporary directory) and the poll's own matching steps
+Uses the real store (by default SQLite in a temporary directory) and the poll's own matching steps
 (`load_subscribers`, `plan`, `Plan.hold`): (kind, value) lookups through the index, keywords
 through one automaton.
 """
@@ -26,7 +27,8 @@ from bot.classify.topics import TOPICS
 from bot.models import Target, TargetKind
 from bot.pipeline.match import Candidate, Plan, plan, wanted
 from bot.pipeline.poll import load_subscribers
-from bot.store.sqlite import SqliteStore
+from bot.store.base import Store
+from bot.store.open import open_store
 
 COMMON = [
     "the",
@@ -75,7 +77,7 @@ def weighted(items: list[str]) -> list[float]:
 
 
 async def populate(
-    store: SqliteStore, rng: random.Random, chats: int, subs: int, vocab: list[str]
+    store: Store, rng: random.Random, chats: int, subs: int, vocab: list[str]
 ) -> None:
     codes = [c.code for c in all_countries()]
     rng.shuffle(codes)
@@ -116,7 +118,7 @@ def articles(rng: random.Random, count: int, vocab: list[str]) -> list[Candidate
     ]
 
 
-async def route(store: SqliteStore, items: list[Candidate]) -> Plan:
+async def route(store: Store, items: list[Candidate]) -> Plan:
     """The poll's matching step: load the subscribers the articles carry, plan, hold."""
     subscribers = await load_subscribers(store, wanted(items))
     planned = plan(items, subscribers, digest_threshold=5, batch="bench")
@@ -129,10 +131,11 @@ async def main() -> None:
     parser.add_argument("--chats", type=int, default=30_000)
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--articles", type=int, default=1_000)
+    parser.add_argument("--database-url", help="default: SQLite in a temporary directory")
     args = parser.parse_args()
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
-        store = await SqliteStore.open(Path(tmp) / "bench.db")
+        store = await open_store(args.database_url or f"sqlite:///{tmp}/bench.db")
         started = time.perf_counter()
         vocab = vocabulary(rng, 20_000)
         await populate(store, rng, args.chats, args.subscriptions, vocab)

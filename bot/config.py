@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
-from bot.store.open import check_url, sqlite_path
+from bot.store.open import sqlite_path, url_problem
 from bot.urls import is_http_url
 
 BUNDLED_SOURCES = Path(__file__).parent / "data" / "sources.toml"
@@ -68,7 +68,10 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
-        return check_url(value)
+        problem = url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @property
     def push_rate(self) -> float:

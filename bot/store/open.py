@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.errors import ConfigError
 from bot.store.base import Store
 
 SQLITE_PREFIX = "sqlite:///"
@@ -25,11 +26,11 @@ def sqlite_path(url: str) -> Path:
     return Path(url.removeprefix(SQLITE_PREFIX))
 
 
-def check_url(url: str) -> str:
-    """The URL if it names a backend we have; ValueError saying which ones otherwise."""
+def url_problem(url: str) -> str | None:
+    """Why `url` names no backend we have, or None when it does."""
     if url.startswith(SQLITE_PREFIX) or is_postgres(url):
-        return url
-    raise ValueError(
+        return None
+    return (
         "must be sqlite:///PATH (e.g. sqlite:///data/newsbot.db) or "
         "postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
     )
@@ -52,6 +53,9 @@ async def open_store(
         from bot.store.postgres import PostgresStore  # asyncpg only where PostgreSQL is used
 
         return await PostgresStore.open(url, clock=clock, read_only=read_only)
+    problem = url_problem(url)
+    if problem:
+        raise ConfigError(f"DATABASE_URL {url!r}: {problem}")
     from bot.store.sqlite import SqliteStore
 
-    return await SqliteStore.open(sqlite_path(check_url(url)), clock=clock, read_only=read_only)
+    return await SqliteStore.open(sqlite_path(url), clock=clock, read_only=read_only)
