@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.delivery.pacer import Pacer
 from bot.delivery.sender import MESSAGE_DEFAULTS, Sender
 from bot.errors import ConfigError
+from bot.leader import Leadership, take_lead
 from bot.pipeline.poll import Poller
 from bot.pipeline.retention import DAY_SECONDS, prune
 from bot.query.resolver import Resolver
@@ -29,6 +30,8 @@ from handlers.context import NewsApp, NewsContext
 from handlers.updates import PerChatOrder
 
 log = logging.getLogger(__name__)
+LEADER = "leader"  # bot_data: this replica's Leadership (None on SQLite)
+LOST_LEAD = "lost_lead"  # bot_data: True once the leader lock was lost
 
 
 async def open_services(settings: Settings, bot: ExtBot[Any]) -> Services:
@@ -93,6 +96,7 @@ async def _start(app: NewsApp) -> None:
     settings: Settings = app.bot_data["settings"]
     services = await open_services(settings, app.bot)
     app.bot_data["services"] = services
+    app.bot_data[LEADER] = await take_lead(settings.database_url, on_lost=lambda: _step_down(app))
     await app.bot.set_my_commands(app.bot_data["commands"])
     services.sender.start()
     assert app.job_queue is not None
@@ -128,6 +132,18 @@ async def _shutdown(app: NewsApp) -> None:
     services: Services | None = app.bot_data.pop("services", None)
     if services is not None:
         await services.close()
+    leader: Leadership | None = app.bot_data.pop(LEADER, None)
+    if leader is not None:  # released once nothing sends any more
+        await leader.close()
+
+
+async def _step_down(app: NewsApp) -> None:
+    """The leader lock is lost: stop sending now, then end so the process restarts as a standby."""
+    app.bot_data[LOST_LEAD] = True
+    services: Services | None = app.bot_data.get("services")
+    if services is not None:
+        await services.sender.stop()
+    app.stop_running()
 
 
 async def retention_job(context: NewsContext) -> None:
@@ -169,6 +185,11 @@ def run(settings: Settings) -> None:
         raise ConfigError(
             f"cannot reach the Bot API at {settings.telegram_api_base_url} ({exc.message})"
         ) from None
+    if app.bot_data.get(LOST_LEAD):
+        raise ConfigError(
+            "stopped: lost the leader lock on the database; restart this replica (it waits "
+            "as a standby) and check its connection to PostgreSQL"
+        )
     if app.bot_data.get(CONFLICT):
         raise ConfigError(
             "stopped: another process polls Telegram with this bot token (409 Conflict); "

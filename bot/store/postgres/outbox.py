@@ -13,7 +13,7 @@ from bot.store.records import Row, article_from_row
 
 NO_PUSH = 9223372036854775807  # larger than any push id
 PUSH_CHUNK = 10_000  # pushes per INSERT: a large fan-out is a few statements, none of them huge
-WALK_PREFETCH = 512  # rows the waiting-chats walk reads per round trip
+WALK_PAGE = 512  # rows the waiting-chats walk reads per round trip
 
 # the pipeline decided who gets which story once; an inactive chat gets nothing, and a push
 # already queued is not queued again (UNIQUE (chat_id, article_id)); in the intent's order
@@ -25,10 +25,13 @@ QUEUE_PUSHES = (
     "JOIN chats c ON c.id = u.chat_id AND c.active "
     "ORDER BY u.position ON CONFLICT (chat_id, article_id) DO NOTHING"
 )
-WAITING = (
-    "SELECT p.chat_id FROM pushes p JOIN chats c ON c.id = p.chat_id "
-    "WHERE p.status = 'pending' AND p.next_attempt_at <= $1 AND c.active AND NOT c.paused "
-    "ORDER BY p.id"
+# one page of the walk: pushes in id order along the partial index (a LIMIT of its own, so
+# no estimate makes it a sort of the whole backlog), each with whether its chat takes pushes
+WAITING_PAGE = (
+    "SELECT w.id, w.chat_id, c.id IS NOT NULL AS ready FROM ("
+    "  SELECT id, chat_id FROM pushes WHERE status = 'pending' AND next_attempt_at <= $1 "
+    "  AND id > $2 ORDER BY id LIMIT $3) w "
+    "LEFT JOIN chats c ON c.id = w.chat_id AND c.active AND NOT c.paused ORDER BY w.id"
 )
 # each waiting chat's due pushes, oldest first, stopping at one waiting for a retry
 DUE = (
@@ -121,17 +124,22 @@ class OutboxMixin(PgBase):
 
     @staticmethod
     async def _waiting_chats(db: Connection, now: float, limit: int) -> list[int]:
-        """The active, unpaused chats whose oldest due push is oldest (inside a transaction)."""
+        """The active, unpaused chats whose oldest due push is oldest, walked page by page."""
         chats: list[int] = []
         seen: set[int] = set()
-        async for row in db.cursor(WAITING, now, prefetch=WALK_PREFETCH):
-            chat_id = row["chat_id"]
-            if chat_id not in seen:
-                seen.add(chat_id)
-                chats.append(chat_id)
-                if len(chats) >= limit:
-                    break
-        return chats
+        after = 0
+        while True:
+            page = await db.fetch(WAITING_PAGE, now, after, WALK_PAGE)
+            for row in page:
+                chat_id = row["chat_id"]
+                if row["ready"] and chat_id not in seen:
+                    seen.add(chat_id)
+                    chats.append(chat_id)
+                    if len(chats) >= limit:
+                        return chats
+            if len(page) < WALK_PAGE:
+                return chats
+            after = page[-1]["id"]
 
     @staticmethod
     async def _also_in(db: Connection, article_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
