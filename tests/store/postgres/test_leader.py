@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.store.postgres.leader import AdvisoryLeader
+from bot.leader import take_lead
+from bot.store.postgres.leader import LEADER_LOCK, AdvisoryLeader
 from tests.store.backends import postgres_url
 from tests.store.postgres.proxy import CuttableProxy
 
@@ -95,3 +96,18 @@ async def test_a_leader_cut_off_from_the_server_stops_before_a_standby_starts(
     finally:
         await cut_off.close()
         await standby.close()
+
+
+async def test_the_app_takes_the_lead_on_postgresql_and_always_has_it_on_sqlite(key: int) -> None:
+    async def never() -> None:
+        raise AssertionError("not lost")
+
+    assert await take_lead("sqlite:///data/newsbot.db", on_lost=never) is None
+    taken = await take_lead(postgres_url(), on_lost=never)
+    assert taken is not None
+    try:
+        assert taken.is_leader and await taken.confirm()
+        other = leader(postgres_url(), LEADER_LOCK)
+        assert not await other.try_acquire()  # the app's key, held by the app's leader
+    finally:
+        await taken.close()
