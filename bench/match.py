@@ -1,6 +1,7 @@
 """Match 1,000 new articles against 100,000 subscriptions across 30,000 chats; print the time.
 
     python bench/match.py [--chats 30000] [--subscriptions 100000] [--articles 1000]
+                          [--database-url postgresql://… (an empty database)]
 
 Uses the real SQLite store (in a temporary directory) and the poll's own matching steps
 (`load_followers`, `plan`, `Plan.hold`): chat ids per (kind, value) through the index,
@@ -28,7 +29,8 @@ from bot.classify.topics import TOPICS
 from bot.models import Target, TargetKind
 from bot.pipeline.match import Candidate, KeywordCache, Plan, plan
 from bot.pipeline.poll import load_followers
-from bot.store.sqlite import SqliteStore
+from bot.store.base import Store
+from bot.store.open import open_store
 
 COMMON = [
     "the",
@@ -77,7 +79,7 @@ def weighted(items: list[str]) -> list[float]:
 
 
 async def populate(
-    store: SqliteStore, rng: random.Random, chats: int, subs: int, vocab: list[str]
+    store: Store, rng: random.Random, chats: int, subs: int, vocab: list[str]
 ) -> None:
     codes = [c.code for c in all_countries()]
     rng.shuffle(codes)
@@ -118,7 +120,7 @@ def articles(rng: random.Random, count: int, vocab: list[str]) -> list[Candidate
     ]
 
 
-async def route(store: SqliteStore, items: list[Candidate], keywords: KeywordCache) -> Plan:
+async def route(store: Store, items: list[Candidate], keywords: KeywordCache) -> Plan:
     """The poll's matching step: load the followers of what the articles carry, plan, hold."""
     followers = await load_followers(store, items, keywords)
     planned = plan(items, followers, digest_threshold=5, batch="bench")
@@ -136,11 +138,14 @@ class MatchFigures:
     chats_reached: int
 
 
-async def measure(subscriptions: int, chats: int, count: int, seed: int = 7) -> MatchFigures:
-    """Populate a temporary store, then match `count` articles twice (cold, warm) and traced."""
+async def measure(
+    subscriptions: int, chats: int, count: int, seed: int = 7, database_url: str | None = None
+) -> MatchFigures:
+    """Populate a store (SQLite in a temporary directory unless `database_url` names an empty
+    database), then match `count` articles twice (cold, warm) and traced."""
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
-        store = await SqliteStore.open(Path(tmp) / "bench.db")
+        store = await open_store(database_url or f"sqlite:///{tmp}/bench.db")
         started = time.perf_counter()
         vocab = vocabulary(rng, 20_000)
         await populate(store, rng, chats, subscriptions, vocab)
@@ -168,8 +173,11 @@ async def main() -> None:
     parser.add_argument("--chats", type=int, default=30_000)
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--articles", type=int, default=1_000)
+    parser.add_argument("--database-url", help="default: SQLite in a temporary directory")
     args = parser.parse_args()
-    figures = await measure(args.subscriptions, args.chats, args.articles)
+    figures = await measure(
+        args.subscriptions, args.chats, args.articles, database_url=args.database_url
+    )
     print(
         f"setup: {args.subscriptions} subscriptions, {args.chats} chats "
         f"in {figures.setup_seconds:.1f}s"

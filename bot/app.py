@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.delivery.pacer import Pacer
 from bot.delivery.sender import MESSAGE_DEFAULTS, Sender
 from bot.errors import ConfigError
+from bot.leader import Leadership, take_lead
 from bot.metrics import Metrics
 from bot.pipeline.poll import Poller
 from bot.pipeline.retention import DAY_SECONDS, prune
@@ -27,7 +28,7 @@ from bot.services import Services
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
 from bot.sources.read import ParsePool
-from bot.store.sqlite import SqliteStore
+from bot.store.open import open_store
 from bot.telegram_link import Link, WatchedRequest
 from bot.web import Health, Webhook, WebServer
 from handlers import COMMANDS, register  # the factory alone knows the handlers
@@ -36,6 +37,8 @@ from handlers.context import NewsApp, NewsContext
 from handlers.updates import PerChatOrder
 
 log = logging.getLogger(__name__)
+LEADER = "leader"  # bot_data: this replica's Leadership (None on SQLite)
+LOST_LEAD = "lost_lead"  # bot_data: True once the leader lock was lost
 
 
 async def open_services(
@@ -44,7 +47,7 @@ async def open_services(
     """Open the store, load the sources file into it and build the poller and sender."""
     metrics = metrics or Metrics()
     specs = load_sources(settings.sources_file)
-    store = await SqliteStore.open(settings.database_path, clock=time.time)
+    store = await open_store(settings.database_url, clock=time.time)
     await store.sync_sources(specs)
     classifier = Classifier.default()
     http = make_client(settings)
@@ -119,11 +122,15 @@ def build_application(settings: Settings, pacer: Pacer | None = None) -> NewsApp
 
 
 async def _start(app: NewsApp) -> None:
+    """Open the services and the HTTP server, then lead (poll and send) or stand by.
+
+    Long polling, a standby waits here for the lead: only the leader may call getUpdates.
+    With a webhook every replica answers commands at once, and waits for the lead aside.
+    """
     settings: Settings = app.bot_data["settings"]
     services = await open_services(settings, app.bot, app.bot_data["metrics"])
     app.bot_data["services"] = services
-    await app.bot.set_my_commands(app.bot_data["commands"])
-    health = Health(poll_interval=settings.poll_interval_seconds)
+    health = Health(poll_interval=settings.poll_interval_seconds, polls_here=False)
     app.bot_data["health"] = health
     if settings.http_port:
         web = WebServer(
@@ -134,12 +141,24 @@ async def _start(app: NewsApp) -> None:
         )
         await web.start(settings.http_host, settings.http_port)
         app.bot_data["web"] = web
+    await app.bot.set_my_commands(app.bot_data["commands"])
     if settings.webhook_url and settings.webhook_secret:
         await app.bot.set_webhook(
             settings.webhook_url,
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=Update.ALL_TYPES,
         )
+        app.bot_data["leading"] = asyncio.create_task(_lead(app), name="newsbot-lead")
+    else:
+        await _lead(app)
+
+
+async def _lead(app: NewsApp) -> None:
+    """Wait for the lead (at once on SQLite), then poll and send until it is lost."""
+    settings: Settings = app.bot_data["settings"]
+    services: Services = app.bot_data["services"]
+    app.bot_data[LEADER] = await take_lead(settings.database_url, on_lost=lambda: _step_down(app))
+    app.bot_data["health"].polls_here = True
     services.metrics.leader.set(1)
     services.sender.start()
     assert app.job_queue is not None
@@ -178,6 +197,11 @@ def _webhook(app: NewsApp, settings: Settings) -> Webhook | None:
 
 
 async def _stop(app: NewsApp) -> None:
+    leading: asyncio.Task[None] | None = app.bot_data.pop("leading", None)
+    if leading is not None and not leading.done():  # a standby that never led
+        leading.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await leading
     web: WebServer | None = app.bot_data.pop("web", None)
     if web is not None:
         await web.stop()
@@ -190,6 +214,22 @@ async def _shutdown(app: NewsApp) -> None:
     services: Services | None = app.bot_data.pop("services", None)
     if services is not None:
         await services.close()
+    leader: Leadership | None = app.bot_data.pop(LEADER, None)
+    if leader is not None:  # released once nothing sends any more
+        await leader.close()
+
+
+async def _step_down(app: NewsApp) -> None:
+    """The leader lock is lost: stop sending now, then end so the process restarts as a standby."""
+    app.bot_data[LOST_LEAD] = True
+    services: Services | None = app.bot_data.get("services")
+    if services is not None:
+        await services.sender.stop()
+    stop: asyncio.Event | None = app.bot_data.get("stop")
+    if stop is not None:  # webhook mode runs its own loop
+        stop.set()
+    else:
+        app.stop_running()
 
 
 async def retention_job(context: NewsContext) -> None:
@@ -245,6 +285,11 @@ def run(settings: Settings) -> None:
         raise ConfigError(
             f"cannot reach the Bot API at {settings.telegram_api_base_url} ({exc.message})"
         ) from None
+    if app.bot_data.get(LOST_LEAD):
+        raise ConfigError(
+            "stopped: lost the leader lock on the database; restart this replica (it waits "
+            "as a standby) and check its connection to PostgreSQL"
+        )
     if app.bot_data.get(CONFLICT):
         raise ConfigError(
             "stopped: another process polls Telegram with this bot token (409 Conflict); "
@@ -255,6 +300,7 @@ def run(settings: Settings) -> None:
 async def _serve_webhook(app: NewsApp) -> None:
     """Webhook mode: PTB's lifecycle by hand (it has no Updater), until SIGINT or SIGTERM."""
     stop = asyncio.Event()
+    app.bot_data["stop"] = stop
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)

@@ -25,6 +25,7 @@ from bot.redact import install as install_secrets_filter
 from bot.sources.catalog import load_sources
 from bot.sources.fetch import Fetcher, make_client
 from bot.sources.read import ParsePool
+from bot.store.open import SQLITE_PREFIX, describe, is_postgres, open_store, sqlite_path
 from bot.store.sqlite import SqliteStore
 
 log = logging.getLogger("newsbot")
@@ -45,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="the outbox: pending, sent, failed pushes and why")
     resolve = commands.add_parser("resolve", help="print what a reader's words subscribe to")
     resolve.add_argument("words", nargs="*", help="one input; none: one input per stdin line")
+    copy = commands.add_parser("migrate-db", help="copy an SQLite database into PostgreSQL")
+    copy.add_argument("--from", dest="source", required=True, help="sqlite:///PATH")
+    copy.add_argument("--to", dest="target", required=True, help="postgresql://… (empty)")
     return parser
 
 
@@ -133,13 +137,12 @@ async def sources_command(settings: Settings) -> int:
     """Print the health table of the sources the bot polls, as its database records them."""
     from bot.delivery.source_report import table
 
-    path = settings.database_path
-    store = await SqliteStore.open(path, read_only=True)
+    store = await open_store(settings.database_url, read_only=True)
     try:
         sources = await store.list_sources()
     finally:
         await store.close()
-    print(f"database: {path}")
+    print(f"database: {describe(settings.database_url)}")
     print(table(sources, time.time()))
     return 0
 
@@ -148,14 +151,29 @@ async def status_command(settings: Settings) -> int:
     """Print the delivery report, read from the database the bot writes."""
     from bot.delivery.status_report import status_lines
 
-    path = settings.database_path
-    store = await SqliteStore.open(path, read_only=True)
+    store = await open_store(settings.database_url, read_only=True)
     try:
         stats = await store.delivery_stats()
     finally:
         await store.close()
-    print(f"database: {path}")
+    print(f"database: {describe(settings.database_url)}")
     print("\n".join(status_lines(stats)))
+    return 0
+
+
+async def migrate_db_command(source: str, target: str) -> int:
+    """Copy an installation from SQLite to an empty PostgreSQL database, checking the counts."""
+    if not source.startswith(SQLITE_PREFIX) or not is_postgres(target):
+        raise ConfigError("migrate-db copies --from sqlite:///PATH --to postgresql://…")
+    from bot.store.postgres.copy import copy_sqlite_to_postgres
+
+    print(f"copying {describe(source)} to {describe(target)}")
+    copies = await copy_sqlite_to_postgres(
+        sqlite_path(source),
+        target,
+        progress=lambda copied: print(f"  {copied.table}: {copied.rows} rows", flush=True),
+    )
+    print(f"done: {sum(c.rows for c in copies)} rows in {len(copies)} tables, counts verified")
     return 0
 
 
@@ -167,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return classify_command(args.text)
         if args.command == "resolve":
             return resolve_command(args.words)
+        if args.command == "migrate-db":
+            return asyncio.run(migrate_db_command(args.source, args.target))
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format)
         secrets = install_secrets_filter(settings.secrets())
@@ -182,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         settings.require_token()
         load_sources(settings.sources_file)  # a bad file is one line before any network call
+        if is_postgres(settings.database_url):  # replicas share it; the leader sends
+            run(settings)
+            return 0
         with only_process(settings.database_path):
             run(settings)
         return 0

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from rapidfuzz.distance import Levenshtein
 
 from bot.errors import ConfigError
+from bot.store.open import sqlite_path, url_problem
 from bot.urls import is_http_url
 
 BUNDLED_SOURCES = Path(__file__).parent / "data" / "sources.toml"
@@ -122,9 +123,10 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _sqlite_url(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///PATH is supported (e.g. sqlite:///data/newsbot.db)")
+    def _known_backend(cls, value: str) -> str:
+        problem = url_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @property
@@ -139,7 +141,7 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         """sqlite:///data/x.db is relative to the working directory, sqlite:////x.db absolute."""
-        return Path(self.database_url.removeprefix("sqlite:///"))
+        return sqlite_path(self.database_url)
 
     def secrets(self) -> list[str]:
         """What must never appear in a log line."""

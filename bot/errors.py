@@ -3,7 +3,7 @@
     NewsbotError
     ├── ConfigError          settings or sources file unusable; the CLI exits with code 2
     │   └── DataError        a bundled table in bot/data/ (topics, places) fails its checks
-    ├── StorageError         the database failed (wraps sqlite errors)
+    ├── StorageError         the database failed (wraps sqlite and asyncpg errors)
     │   ├── SchemaError      the database is newer than this code, or a migration failed
     │   └── FilterFormatError  (bot.query.filter_tree) a stored filter not in its documented form
     ├── SourceError          one source failed this poll; logged, stored, and the poll goes on

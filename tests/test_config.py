@@ -40,7 +40,7 @@ def test_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     [
         ("POLL_INTERVAL_SECONDS", "0", "POLL_INTERVAL_SECONDS"),
         ("POLL_INTERVAL_SECONDS", "soon", "POLL_INTERVAL_SECONDS"),
-        ("DATABASE_URL", "postgres://x", "DATABASE_URL"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
         ("TELEGRAM_API_BASE_URL", "api.telegram.org", "TELEGRAM_API_BASE_URL"),
     ],

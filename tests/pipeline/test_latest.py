@@ -10,8 +10,7 @@ from bot.models import NewArticle, PollIntent, SourceSpec, StoredArticle, Target
 from bot.pipeline.match import latest
 from bot.query.filters import parse_filter
 from bot.query.resolver import Resolver
-from bot.store.base import ArticleStore
-from bot.store.sqlite import SqliteStore
+from bot.store.base import ArticleStore, Store
 from tests.clock import Clock
 from tests.store.builders import article
 
@@ -24,7 +23,7 @@ LITHIUM = Target(TargetKind.KEYWORD, "lithium mining", '🔎 "lithium mining"')
 class Counting:
     """The store, counting how /latest reads it."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.pages = 0
         self.tag_lookups = 0
@@ -52,7 +51,7 @@ class Counting:
         return getattr(self.store, name)
 
 
-async def one_old_among_many(store: SqliteStore, clock: Clock, old: NewArticle) -> None:
+async def one_old_among_many(store: Store, clock: Clock, old: NewArticle) -> None:
     """`old` first, then 5,000 newer articles about France and climate."""
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
     await store.apply(PollIntent([], [replace(old, source_id=source.id)], []))
@@ -65,7 +64,7 @@ async def one_old_among_many(store: SqliteStore, clock: Clock, old: NewArticle) 
 
 
 async def test_one_peru_article_among_5000_newer_others_is_found(
-    store: SqliteStore, clock: Clock
+    store: Store, clock: Clock
 ) -> None:
     await one_old_among_many(store, clock, article(0, 0, ("PE",), title="Strike in Lima"))
     counting = Counting(store)
@@ -77,7 +76,7 @@ async def test_one_peru_article_among_5000_newer_others_is_found(
 
 
 async def test_one_keyword_article_among_5000_newer_others_is_found(
-    store: SqliteStore, clock: Clock
+    store: Store, clock: Clock
 ) -> None:
     old = article(0, 0, ("CL",), topics=(), title="Lithium mining expands in the Atacama")
     await one_old_among_many(store, clock, old)
@@ -90,7 +89,7 @@ async def test_one_keyword_article_among_5000_newer_others_is_found(
     assert [a.title for a in await latest(store, [chile_mining], limit=5)] == [old.title]
 
 
-async def test_tags_and_words_merge_newest_first(store: SqliteStore, clock: Clock) -> None:
+async def test_tags_and_words_merge_newest_first(store: Store, clock: Clock) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
     titles = ["Peru 1", "lithium mining 2", "Peru 3", "France 4", "lithium mining 5", "Peru 6"]
     for n, title in enumerate(titles, start=1):
@@ -106,7 +105,7 @@ async def test_tags_and_words_merge_newest_first(store: SqliteStore, clock: Cloc
 
 
 async def test_the_word_index_finds_what_the_keyword_matcher_says(
-    store: SqliteStore, clock: Clock
+    store: Store, clock: Clock
 ) -> None:
     """Accents, case and hyphens fold alike; a word inside another word is no match."""
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
@@ -124,9 +123,7 @@ async def test_the_word_index_finds_what_the_keyword_matcher_says(
     assert await latest(store, [oman, peru, phrase], limit=5) == []
 
 
-async def test_25_keywords_over_many_articles_use_the_index(
-    store: SqliteStore, clock: Clock
-) -> None:
+async def test_25_keywords_over_many_articles_use_the_index(store: Store, clock: Clock) -> None:
     await one_old_among_many(store, clock, article(0, 0, ("CL",), title="Copper strike in Chile"))
     counting = Counting(store)
     keywords = [Target(TargetKind.KEYWORD, f"nothing{n} here", "") for n in range(24)]
@@ -136,7 +133,7 @@ async def test_25_keywords_over_many_articles_use_the_index(
     assert (counting.word_lookups, counting.pages) == (1, 0)
 
 
-async def test_without_targets_the_newest_of_all(store: SqliteStore, clock: Clock) -> None:
+async def test_without_targets_the_newest_of_all(store: Store, clock: Clock) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
     for n in range(1, 4):
         clock.now += 60

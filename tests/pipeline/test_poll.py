@@ -20,7 +20,7 @@ from bot.pipeline.retention import prune
 from bot.sources.fetch import Fetcher
 from bot.sources.parse import parse_source
 from bot.sources.read import ParsePool, read_source
-from bot.store.sqlite import SqliteStore
+from bot.store.base import Store
 from tests.clock import Clock
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
 from tests.sources.minisite import MiniSite
@@ -32,7 +32,7 @@ def story(slug: str, title: str, teaser: str = "") -> FakeArticle:
     return FakeArticle(title=title, teaser=teaser, slug=slug, published=datetime.now(UTC))
 
 
-async def reader_follows_peru(store: SqliteStore, site: FakeNewsSite, poller: Poller) -> None:
+async def reader_follows_peru(store: Store, site: FakeNewsSite, poller: Poller) -> None:
     """Chat 1 follows Peru; the site's feed is a source whose first poll recorded its backlog."""
     await store.sync_sources([SourceSpec("Fake", site.rss_url)])
     await store.upsert_chat(1, "private", "")
@@ -47,7 +47,7 @@ async def site() -> AsyncIterator[FakeNewsSite]:
 
 
 @pytest.fixture
-async def poller(store: SqliteStore, clock: Clock) -> AsyncIterator[Poller]:
+async def poller(store: Store, clock: Clock) -> AsyncIterator[Poller]:
     async with httpx.AsyncClient() as client:
         yield Poller(
             store,
@@ -61,7 +61,7 @@ async def poller(store: SqliteStore, clock: Clock) -> AsyncIterator[Poller]:
 
 
 async def test_backlog_is_recorded_then_only_new_articles_are_pushed(
-    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+    site: FakeNewsSite, store: Store, poller: Poller, clock: Clock
 ) -> None:
     site.add(story("old", "Strike In Lima Enters Third Week", "Peruvian miners stay out."))
     await store.sync_sources([SourceSpec("Fake", site.rss_url)])
@@ -87,7 +87,7 @@ async def test_backlog_is_recorded_then_only_new_articles_are_pushed(
 
 
 async def test_same_article_in_two_feeds_is_stored_and_pushed_once(
-    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+    site: FakeNewsSite, store: Store, poller: Poller, clock: Clock
 ) -> None:
     await store.sync_sources([SourceSpec("RSS", site.rss_url), SourceSpec("Atom", site.atom_url)])
     await store.upsert_chat(1, "private", "")
@@ -100,7 +100,7 @@ async def test_same_article_in_two_feeds_is_stored_and_pushed_once(
 
 
 async def test_failing_source_backs_off_and_others_keep_working(
-    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+    site: FakeNewsSite, store: Store, poller: Poller, clock: Clock
 ) -> None:
     site.set_fault("/atom.xml", "500")
     await store.sync_sources(
@@ -119,7 +119,7 @@ async def test_failing_source_backs_off_and_others_keep_working(
 
 
 async def test_many_matches_for_one_chat_share_a_digest_batch(
-    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+    site: FakeNewsSite, store: Store, poller: Poller, clock: Clock
 ) -> None:
     await reader_follows_peru(store, site, poller)
     for n in range(5):
@@ -135,7 +135,7 @@ async def test_many_matches_for_one_chat_share_a_digest_batch(
 
 
 async def test_backoff_doubles_up_to_the_cap_and_resets_on_success(
-    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+    site: FakeNewsSite, store: Store, poller: Poller, clock: Clock
 ) -> None:
     site.set_fault("/atom.xml", "500")
     await store.sync_sources(
@@ -174,7 +174,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 async def test_304_costs_no_parsing(
-    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock, parsed: list[str]
+    site: FakeNewsSite, store: Store, poller: Poller, clock: Clock, parsed: list[str]
 ) -> None:
     site.add(story("a", "Workers Strike In Chile"))
     await store.sync_sources([SourceSpec("RSS", site.rss_url), SourceSpec("Atom", site.atom_url)])
@@ -188,7 +188,7 @@ async def test_304_costs_no_parsing(
 
 
 async def test_an_unchanged_body_without_validators_is_not_parsed_again(
-    store: SqliteStore, poller: Poller, clock: Clock, parsed: list[str]
+    store: Store, poller: Poller, clock: Clock, parsed: list[str]
 ) -> None:
     item = "<item><title>Strike In Chile</title><link>https://c.example/{n}</link></item>"
     feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{}</channel></rss>'
@@ -208,7 +208,7 @@ async def test_an_unchanged_body_without_validators_is_not_parsed_again(
 
 
 async def test_a_parse_over_its_budget_is_that_sources_error_and_backoff(
-    site: FakeNewsSite, store: SqliteStore, clock: Clock
+    site: FakeNewsSite, store: Store, clock: Clock
 ) -> None:
     # undefined entities send feedparser to its slow parser: seconds for this one
     entry = "<item><title>" + "&zz;" * 1_000_000 + "</title><link>https://s.example/</link></item>"
@@ -240,7 +240,7 @@ async def test_a_parse_over_its_budget_is_that_sources_error_and_backoff(
     assert slow_state.body_hash is None  # tried again after the backoff
 
 
-async def test_per_host_concurrency_is_limited(store: SqliteStore, clock: Clock) -> None:
+async def test_per_host_concurrency_is_limited(store: Store, clock: Clock) -> None:
     feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
     async with MiniSite(delay=0.1) as one, MiniSite(delay=0.1) as two:
         specs = []
@@ -266,7 +266,7 @@ async def test_per_host_concurrency_is_limited(store: SqliteStore, clock: Clock)
 
 
 async def test_syndicated_story_is_stored_per_source_and_pushed_once_naming_the_others(
-    store: SqliteStore, poller: Poller, clock: Clock
+    store: Store, poller: Poller, clock: Clock
 ) -> None:
     async with FakeNewsSite(title="Dispatch") as first, FakeNewsSite(title="Resistance") as second:
         await store.sync_sources(
@@ -303,9 +303,7 @@ async def test_syndicated_story_is_stored_per_source_and_pushed_once_naming_the_
         assert later.new_articles == 1 and later.pushes_queued == 0
 
 
-async def test_discovered_feed_is_remembered(
-    store: SqliteStore, poller: Poller, clock: Clock
-) -> None:
+async def test_discovered_feed_is_remembered(store: Store, poller: Poller, clock: Clock) -> None:
     async with FakeNewsSite() as site, MiniSite() as home:
         site.add(story("a", "Workers Strike In Chile"))
         url = home.serve(
@@ -323,7 +321,7 @@ async def test_discovered_feed_is_remembered(
 
 
 async def test_guarded_source_on_a_private_address_fails_without_a_request(
-    site: FakeNewsSite, store: SqliteStore, poller: Poller
+    site: FakeNewsSite, store: Store, poller: Poller
 ) -> None:
     await store.add_source(SourceSpec("Sneaky", site.rss_url), guarded=True)
     summary = await poller.poll_once()
@@ -333,7 +331,7 @@ async def test_guarded_source_on_a_private_address_fails_without_a_request(
 
 
 async def test_pruned_articles_do_not_come_back_as_news(
-    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+    site: FakeNewsSite, store: Store, poller: Poller, clock: Clock
 ) -> None:
     await reader_follows_peru(store, site, poller)
     site.add(story("old", "Peru Strike Day One", "Peruvian workers strike in Lima."))
@@ -348,7 +346,7 @@ async def test_pruned_articles_do_not_come_back_as_news(
 
 
 async def test_a_redirect_to_an_unencodable_host_fails_that_source_only(
-    site: FakeNewsSite, store: SqliteStore, poller: Poller, clock: Clock
+    site: FakeNewsSite, store: Store, poller: Poller, clock: Clock
 ) -> None:
     async with MiniSite() as bad:
         hostile = bad.redirect("/feed/", "http://xn--a.com/")
@@ -363,7 +361,7 @@ async def test_a_redirect_to_an_unencodable_host_fails_that_source_only(
 
 async def test_any_exception_while_reading_one_source_is_its_error_not_the_polls(
     site: FakeNewsSite,
-    store: SqliteStore,
+    store: Store,
     poller: Poller,
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
@@ -391,7 +389,7 @@ async def test_any_exception_while_reading_one_source_is_its_error_not_the_polls
 
 async def test_an_article_that_breaks_classification_fails_its_source_only(
     site: FakeNewsSite,
-    store: SqliteStore,
+    store: Store,
     poller: Poller,
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
@@ -419,7 +417,7 @@ async def test_an_article_that_breaks_classification_fails_its_source_only(
 
 
 async def test_recent_stories_are_read_from_the_store_once_then_kept(
-    store: SqliteStore, poller: Poller, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    store: Store, poller: Poller, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads: list[float] = []
     real = store.recent_stories

@@ -13,8 +13,9 @@ from bot.models import NewArticle, Schedule, SourceSpec, Subscriber, Target, Tar
 from bot.pipeline.decide import Fresh, PollFacts, PollPolicy, candidates, decide
 from bot.pipeline.match import Candidate, KeywordCache, plan
 from bot.pipeline.poll import load_followers
-from bot.store.sqlite import SqliteStore
+from bot.store.base import Store
 from tests.clock import Clock
+from tests.store.backends import BACKENDS, open_backend
 
 PERU = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
 
@@ -28,18 +29,19 @@ def clock() -> Clock:
     return Clock(at(23))
 
 
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "quiet.db", clock=clock)
-    for chat_id in (1, 2):
-        await opened.upsert_chat(chat_id, "private", "")
-        await opened.add_subscriptions(chat_id, [PERU])
-    await opened.set_schedule(2, Schedule(quiet_start=22, quiet_end=7))
-    yield opened
-    await opened.close()
+@pytest.fixture(params=BACKENDS)
+async def store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+) -> AsyncIterator[Store]:
+    async with open_backend(request.param, tmp_path, clock) as opened:
+        for chat_id in (1, 2):
+            await opened.upsert_chat(chat_id, "private", "")
+            await opened.add_subscriptions(chat_id, [PERU])
+        await opened.set_schedule(2, Schedule(quiet_start=22, quiet_end=7))
+        yield opened
 
 
-async def poll(store: SqliteStore, clock: Clock, *numbers: int) -> None:
+async def poll(store: Store, clock: Clock, *numbers: int) -> None:
     """What a poll does with new Peru articles: route them and record them with their pushes."""
     (source,) = await store.sync_sources([SourceSpec("S", "https://s.test/feed/")])
     articles = [
@@ -64,7 +66,7 @@ async def poll(store: SqliteStore, clock: Clock, *numbers: int) -> None:
 
 
 async def test_quiet_chat_gets_one_digest_when_its_quiet_hours_end(
-    store: SqliteStore, clock: Clock
+    store: Store, clock: Clock
 ) -> None:
     await poll(store, clock, 1, 2)
     clock.now = at(2, day=22)
@@ -83,7 +85,7 @@ async def test_quiet_chat_gets_one_digest_when_its_quiet_hours_end(
     assert digest.chat_id == 2 and "3 new articles" in html and len(shown) == 3
 
 
-async def test_daily_digest_holds_until_its_hour(store: SqliteStore, clock: Clock) -> None:
+async def test_daily_digest_holds_until_its_hour(store: Store, clock: Clock) -> None:
     await store.set_schedule(1, Schedule(tz_offset_minutes=-300, digest_hour=8))
     await poll(store, clock, 1)  # 23:00 UTC is 18:00 in Lima: held until 08:00 Lima
     clock.now = at(12, day=22) - 1  # chat 2's quiet hours ended at 07:00; chat 1 still waits

@@ -1,16 +1,16 @@
-"""Articles in the SQLite store: newest first, by tag, by page, for /why, and pruning."""
+"""Articles in the store (each backend): newest first, by tag, by page, for /why, and pruning."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from bot.models import PlannedPush, PollIntent, SourceSpec
-from bot.store.sqlite import SqliteStore
+from bot.store.base import Store
 from tests.clock import Clock
 from tests.store.builders import article
 
 
-async def test_recent_articles_newest_first(store: SqliteStore, clock: Clock) -> None:
+async def test_recent_articles_newest_first(store: Store, clock: Clock) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     await store.apply(PollIntent([], [article(source.id, 1)], []))
     clock.now += 60
@@ -21,7 +21,7 @@ async def test_recent_articles_newest_first(store: SqliteStore, clock: Clock) ->
 
 
 async def test_recent_articles_page_back_without_gaps_or_repeats(
-    store: SqliteStore, clock: Clock
+    store: Store, clock: Clock
 ) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     for n in range(7):  # two per moment, so pages split ties; one dated, one not
@@ -39,7 +39,7 @@ async def test_recent_articles_page_back_without_gaps_or_repeats(
     assert [a.id for page in pages for a in page] == [a.id for a in everything]
 
 
-async def test_tagged_articles_come_from_the_tag_index(store: SqliteStore, clock: Clock) -> None:
+async def test_tagged_articles_come_from_the_tag_index(store: Store, clock: Clock) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     tags = [(("PE",), ("labor",)), (("FR",), ("climate",)), (("CL", "PE"), ()), (("DE",), ())]
     for n, (countries, topics) in enumerate(tags):
@@ -57,7 +57,7 @@ async def test_tagged_articles_come_from_the_tag_index(store: SqliteStore, clock
     assert await store.tagged_articles(countries=["UY"], limit=10) == []
 
 
-async def test_articles_for_why_keep_their_categories(store: SqliteStore) -> None:
+async def test_articles_for_why_keep_their_categories(store: Store) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     tagged = replace(article(source.id, 1), categories=("Perú", "Minería"))
@@ -74,7 +74,7 @@ async def test_articles_for_why_keep_their_categories(store: SqliteStore) -> Non
     assert await store.article_by_url("https://example.org/3") is None
 
 
-async def test_recent_stories_since_a_moment(store: SqliteStore, clock: Clock) -> None:
+async def test_recent_stories_since_a_moment(store: Store, clock: Clock) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     await store.apply(PollIntent([], [article(source.id, 1)], []))
     since = clock.now = clock.now + 60
@@ -88,9 +88,7 @@ async def test_recent_stories_since_a_moment(store: SqliteStore, clock: Clock) -
     )
 
 
-async def test_prune_deletes_old_articles_with_tags_and_pushes(
-    store: SqliteStore, clock: Clock
-) -> None:
+async def test_prune_deletes_old_articles_with_tags_and_pushes(store: Store, clock: Clock) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
     await store.apply(
@@ -112,7 +110,7 @@ async def test_prune_deletes_old_articles_with_tags_and_pushes(
 
 
 async def test_pruned_addresses_are_forgotten_at_the_given_moment(
-    store: SqliteStore, clock: Clock
+    store: Store, clock: Clock
 ) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
     await store.apply(PollIntent([], [article(source.id, 1)], []))

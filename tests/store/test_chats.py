@@ -1,14 +1,14 @@
-"""Chats in the SQLite store: activity, pausing, migration to a supergroup, and schedules."""
+"""Chats in the store (each backend): activity, pausing, migration to a supergroup, schedules."""
 
 from __future__ import annotations
 
 from bot.models import PlannedPush, PollIntent, Schedule, SourceSpec
-from bot.store.sqlite import SqliteStore
+from bot.store.base import Store
 from tests.clock import Clock
 from tests.store.builders import PERU, article
 
 
-async def test_deactivating_a_chat_fails_its_pending_pushes(store: SqliteStore) -> None:
+async def test_deactivating_a_chat_fails_its_pending_pushes(store: Store) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     await store.apply(
@@ -20,7 +20,7 @@ async def test_deactivating_a_chat_fails_its_pending_pushes(store: SqliteStore) 
     assert chat is not None and not chat.active
 
 
-async def test_migrated_chat_keeps_subscriptions_and_queue(store: SqliteStore) -> None:
+async def test_migrated_chat_keeps_subscriptions_and_queue(store: Store) -> None:
     await store.upsert_chat(-100, "group", "Comrades")
     await store.add_subscriptions(-100, [PERU])
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
@@ -36,7 +36,7 @@ async def test_migrated_chat_keeps_subscriptions_and_queue(store: SqliteStore) -
 
 
 async def test_migration_into_a_chat_that_spoke_first_keeps_the_old_settings(
-    store: SqliteStore,
+    store: Store,
 ) -> None:
     # the supergroup's service message stores the new chat (defaults) before the move
     lima = Schedule(-300, 22, 7, None, "America/Lima")
@@ -54,7 +54,7 @@ async def test_migration_into_a_chat_that_spoke_first_keeps_the_old_settings(
     assert await store.get_schedule(-1001234) == lima
 
 
-async def test_migration_merges_when_both_chats_chose_settings(store: SqliteStore) -> None:
+async def test_migration_merges_when_both_chats_chose_settings(store: Store) -> None:
     await store.upsert_chat(-100, "group", "")
     await store.set_schedule(-100, Schedule(120, 22, 7, None))
     await store.upsert_chat(-1001234, "supergroup", "")
@@ -64,7 +64,7 @@ async def test_migration_merges_when_both_chats_chose_settings(store: SqliteStor
     assert await store.get_schedule(-1001234) == Schedule(0, 22, 7, 8, "Europe/Madrid")
 
 
-async def test_a_named_zone_round_trips(store: SqliteStore) -> None:
+async def test_a_named_zone_round_trips(store: Store) -> None:
     await store.upsert_chat(1, "private", "")
     madrid = Schedule(60, 23, 8, None, "Europe/Madrid")
     await store.set_schedule(1, madrid)
@@ -72,7 +72,7 @@ async def test_a_named_zone_round_trips(store: SqliteStore) -> None:
     assert await store.schedules() == {1: madrid}
 
 
-async def test_schedules_round_trip_and_list_only_chats_that_hold(store: SqliteStore) -> None:
+async def test_schedules_round_trip_and_list_only_chats_that_hold(store: Store) -> None:
     for chat_id in (1, 2, 3):
         await store.upsert_chat(chat_id, "private", "")
     quiet = Schedule(tz_offset_minutes=-300, quiet_start=22, quiet_end=7)
@@ -85,7 +85,7 @@ async def test_schedules_round_trip_and_list_only_chats_that_hold(store: SqliteS
     assert await store.schedules() == {1: quiet, 2: Schedule(digest_hour=8)}
 
 
-async def test_back_to_immediate_releases_held_pushes(store: SqliteStore, clock: Clock) -> None:
+async def test_back_to_immediate_releases_held_pushes(store: Store, clock: Clock) -> None:
     await store.upsert_chat(1, "private", "")
     await store.set_schedule(1, Schedule(quiet_start=0, quiet_end=23))
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
@@ -96,7 +96,7 @@ async def test_back_to_immediate_releases_held_pushes(store: SqliteStore, clock:
     assert [p.batch for p in await store.due_pushes(10)] == ["held99:1"]
 
 
-async def test_the_hold_is_the_field_not_the_batch_name(store: SqliteStore, clock: Clock) -> None:
+async def test_the_hold_is_the_field_not_the_batch_name(store: Store, clock: Clock) -> None:
     await store.upsert_chat(1, "private", "")
     await store.set_schedule(1, Schedule(digest_hour=8))
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])

@@ -1,14 +1,14 @@
-"""The outbox in the SQLite store: due pushes in order and fairly, marked sent, retried, failed."""
+"""The outbox in the store (each backend): due pushes in order and fairly, sent, retried, failed."""
 
 from __future__ import annotations
 
 from bot.models import PlannedPush, PollIntent, SourceSpec
-from bot.store.sqlite import SqliteStore
+from bot.store.base import Store
 from tests.clock import Clock
 from tests.store.builders import article
 
 
-async def test_outbox_sent_retry_failed(store: SqliteStore, clock: Clock) -> None:
+async def test_outbox_sent_retry_failed(store: Store, clock: Clock) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     await store.apply(
@@ -33,7 +33,7 @@ async def test_outbox_sent_retry_failed(store: SqliteStore, clock: Clock) -> Non
     assert retried.id == two.id and retried.attempts == 1
 
 
-async def test_paused_chat_keeps_its_queue_until_it_resumes(store: SqliteStore) -> None:
+async def test_paused_chat_keeps_its_queue_until_it_resumes(store: Store) -> None:
     await store.upsert_chat(1, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     await store.apply(
@@ -45,7 +45,7 @@ async def test_paused_chat_keeps_its_queue_until_it_resumes(store: SqliteStore) 
     assert [p.chat_id for p in await store.due_pushes(10)] == [1]
 
 
-async def test_a_long_queue_does_not_starve_other_chats(store: SqliteStore) -> None:
+async def test_a_long_queue_does_not_starve_other_chats(store: Store) -> None:
     for chat_id in (1, 2):
         await store.upsert_chat(chat_id, "private", "")
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])

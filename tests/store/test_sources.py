@@ -1,16 +1,17 @@
-"""Sources in the SQLite store: the file's list, admin sources, selectors and poll state."""
+"""Sources in the store (each backend): the file's list, admin sources, selectors and poll state."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from bot.models import ListingSelectors, PollIntent, SourceKind, SourcePoll, SourceSpec
-from bot.store.sqlite import SqliteStore
+from bot.store.base import Store
+from tests.store.backends import sqlite_only
 from tests.store.builders import raw
 
 
 async def test_sync_sources_enables_file_sources_and_resets_changed_url(
-    store: SqliteStore,
+    store: Store,
 ) -> None:
     states = await store.sync_sources(
         [SourceSpec("A", "https://a.example/feed"), SourceSpec("B", "https://b.example/")]
@@ -27,7 +28,7 @@ async def test_sync_sources_enables_file_sources_and_resets_changed_url(
     assert not states[0].initialized and states[0].etag is None and states[0].kind is None
 
 
-async def test_failed_poll_counts_failures(store: SqliteStore) -> None:
+async def test_failed_poll_counts_failures(store: Store) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
     for _ in range(2):
         await store.apply(
@@ -42,7 +43,7 @@ async def test_failed_poll_counts_failures(store: SqliteStore) -> None:
     assert state.next_poll_after == 99.0 and not state.initialized
 
 
-async def test_selectors_and_discovered_feed_round_trip(store: SqliteStore) -> None:
+async def test_selectors_and_discovered_feed_round_trip(store: Store) -> None:
     selectors = ListingSelectors(item=".card", teaser=".dek")
     (source,) = await store.sync_sources(
         [SourceSpec("Odd", "https://odd.example/", SourceKind.HTML, selectors)]
@@ -60,7 +61,7 @@ async def test_selectors_and_discovered_feed_round_trip(store: SqliteStore) -> N
     assert source.feed_url is None  # looked for again on the page next time
 
 
-async def test_admin_sources_are_added_guarded_and_disabled(store: SqliteStore) -> None:
+async def test_admin_sources_are_added_guarded_and_disabled(store: Store) -> None:
     await store.sync_sources([SourceSpec("File", "https://f.example/feed/")])
     added = await store.add_source(SourceSpec("Mine", "https://m.example/"), guarded=True)
     assert (added.origin, added.guarded, added.initialized) == ("admin", True, False)
@@ -73,9 +74,8 @@ async def test_admin_sources_are_added_guarded_and_disabled(store: SqliteStore) 
     assert [s.name for s in await store.list_sources()] == ["File"]
 
 
-async def test_a_failing_discovered_feed_takes_its_validators_with_it(tmp_path: Path) -> None:
+async def test_a_failing_discovered_feed_takes_its_validators_with_it(store: Store) -> None:
     """The page is asked afresh, not with the feed's ETag (which could earn a wrong 304)."""
-    store = await SqliteStore.open(tmp_path / "v.db")
     (source,) = await store.sync_sources([SourceSpec("Site", "https://site.test/")])
     found = "https://site.test/feed/"
     await store.apply(
@@ -90,10 +90,10 @@ async def test_a_failing_discovered_feed_takes_its_validators_with_it(tmp_path: 
     await store.apply(PollIntent([SourcePoll(source.id, 2.0, ok=False, error="HTTP 500")], [], []))
     (state,) = await store.list_sources()
     assert state.feed_url is None and state.etag is None and state.last_modified is None
-    await store.close()
 
 
-async def test_unreadable_stored_selectors_are_ignored(store: SqliteStore, tmp_path: Path) -> None:
+@sqlite_only  # writes the file behind the store's back
+async def test_unreadable_stored_selectors_are_ignored(store: Store, tmp_path: Path) -> None:
     (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/")])
     with raw(tmp_path / "db" / "newsbot.db") as db:  # written by something else
         db.execute("UPDATE sources SET selectors = '{\"nope\": 1}' WHERE id = ?", (source.id,))
@@ -101,7 +101,7 @@ async def test_unreadable_stored_selectors_are_ignored(store: SqliteStore, tmp_p
     assert state.selectors is None
 
 
-async def test_the_body_hash_is_kept_until_the_source_changes(store: SqliteStore) -> None:
+async def test_the_body_hash_is_kept_until_the_source_changes(store: Store) -> None:
     """A failed poll keeps the hash; new selectors or a new URL read the body afresh."""
     specs = [SourceSpec("A", "https://a.example/"), SourceSpec("B", "https://b.example/")]
     a, b = await store.sync_sources(specs)

@@ -1,13 +1,13 @@
-"""Subscriptions in the SQLite store: following, unfollowing, and who follows a target."""
+"""Subscriptions in the store (each backend): following, unfollowing, and who follows a target."""
 
 from __future__ import annotations
 
 from bot.models import TargetKind
-from bot.store.sqlite import SqliteStore
+from bot.store.base import Store
 from tests.store.builders import LABOR, LITHIUM, PERU
 
 
-async def test_subscriptions_add_list_remove(store: SqliteStore) -> None:
+async def test_subscriptions_add_list_remove(store: Store) -> None:
     await store.upsert_chat(10, "private", "Ana")
     assert await store.add_subscriptions(10, [PERU, LABOR]) == [PERU, LABOR]
     assert await store.add_subscriptions(10, [PERU, LITHIUM]) == [LITHIUM]
@@ -20,7 +20,7 @@ async def test_subscriptions_add_list_remove(store: SqliteStore) -> None:
     assert await store.list_subscriptions(10) == []
 
 
-async def test_subscribers_skip_paused_and_inactive_chats(store: SqliteStore) -> None:
+async def test_subscribers_skip_paused_and_inactive_chats(store: Store) -> None:
     for chat_id in (1, 2, 3):
         await store.upsert_chat(chat_id, "private", "")
         await store.add_subscriptions(chat_id, [PERU])
@@ -34,7 +34,7 @@ async def test_subscribers_skip_paused_and_inactive_chats(store: SqliteStore) ->
     assert sorted(s.chat_id for s in found) == [1, 3]
 
 
-async def test_keyword_and_filter_followers_are_listed_by_kind(store: SqliteStore) -> None:
+async def test_keyword_and_filter_followers_are_listed_by_kind(store: Store) -> None:
     await store.upsert_chat(1, "private", "")
     await store.upsert_chat(2, "private", "")
     await store.add_subscriptions(1, [PERU, LITHIUM])
@@ -47,7 +47,7 @@ async def test_keyword_and_filter_followers_are_listed_by_kind(store: SqliteStor
     assert await store.subscribers(TargetKind.COUNTRY, []) == []
 
 
-async def test_follower_ids_per_target_skip_paused_and_inactive_chats(store: SqliteStore) -> None:
+async def test_follower_ids_per_target_skip_paused_and_inactive_chats(store: Store) -> None:
     for chat_id in (1, 2, 3, 4):
         await store.upsert_chat(chat_id, "private", "")
         await store.add_subscriptions(chat_id, [PERU, LITHIUM] if chat_id < 3 else [LITHIUM])
