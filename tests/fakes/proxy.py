@@ -8,13 +8,19 @@ from types import TracebackType
 
 
 class CuttableProxy:
-    """Forwards 127.0.0.1:port to a target; `cut()` drops every connection and stops listening."""
+    """Forwards 127.0.0.1:port to a target. `cut()` drops every connection and stops
+    listening (a refused connection); `go_silent()` keeps the sockets open and drops every
+    byte, as a network that fails without a word does (no reset, no answer)."""
 
-    def __init__(self, target_port: int) -> None:
-        self._target_port = target_port
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
+        self._target = (target_host, target_port)
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.StreamWriter] = set()
+        self._silent = False
         self.port = 0
+
+    def go_silent(self) -> None:
+        self._silent = True
 
     async def __aenter__(self) -> CuttableProxy:
         await self.restore()
@@ -40,7 +46,7 @@ class CuttableProxy:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self._target_port)
+            up_reader, up_writer = await asyncio.open_connection(*self._target)
         except OSError:
             writer.transport.abort()
             return
@@ -50,10 +56,11 @@ class CuttableProxy:
         )
         self._open -= {writer, up_writer}
 
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(ConnectionError, OSError):
             while data := await reader.read(65536):
+                if self._silent:
+                    continue  # read and dropped: the other side hears nothing, not even a reset
                 writer.write(data)
                 await writer.drain()
         writer.transport.abort()

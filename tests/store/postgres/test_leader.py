@@ -12,8 +12,8 @@ import pytest
 
 from bot.leader import take_lead
 from bot.store.postgres.leader import LEADER_LOCK, AdvisoryLeader
+from tests.fakes.proxy import CuttableProxy
 from tests.store.backends import postgres_url
-from tests.store.postgres.proxy import CuttableProxy
 
 CHECK_SECONDS = 0.3
 IDLE_TIMEOUT_SECONDS = 2.0
@@ -43,11 +43,9 @@ def key() -> int:
 async def proxy() -> AsyncIterator[tuple[CuttableProxy, str]]:
     """A cuttable proxy to the test server, and the server's URL through it."""
     parts = urlsplit(postgres_url())
-    cuttable = CuttableProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
-    port = await cuttable.start()
-    user = f"{parts.username}@" if parts.username else ""
-    yield cuttable, parts._replace(netloc=f"{user}127.0.0.1:{port}").geturl()
-    await cuttable.close()
+    async with CuttableProxy(parts.port or 5432, parts.hostname or "127.0.0.1") as cuttable:
+        user = f"{parts.username}@" if parts.username else ""
+        yield cuttable, parts._replace(netloc=f"{user}127.0.0.1:{cuttable.port}").geturl()
 
 
 async def test_two_replicas_never_both_lead_and_a_release_hands_over(key: int) -> None:
@@ -81,7 +79,7 @@ async def test_a_leader_cut_off_from_the_server_stops_before_a_standby_starts(
         taking_over = asyncio.create_task(standby.acquire())
         await asyncio.sleep(1.0)  # the standby tries a few times, in vain
         assert cut_off.is_leader and not standby.is_leader
-        cuttable.cut()
+        cuttable.go_silent()
         cut_at = time.monotonic()
         while not taking_over.done():
             assert not (cut_off.is_leader and standby.is_leader)
