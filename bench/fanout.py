@@ -5,6 +5,7 @@
     python bench/fanout.py --chats 10000 --mix 20           # each chat 1-5 of 20 new stories
     python bench/fanout.py --chats 10000 --replies 5        # 5 people write during the fan-out
     python bench/fanout.py ... --coalesce-backlog 1000000   # as before coalescing
+    python bench/fanout.py ... --database-url postgresql://…  # an empty PostgreSQL database
 
 The fake Bot API runs in a child process (so the peak memory printed is the sender's own) and
 answers 429 whenever the bot exceeds 30 messages/s overall or 1/s to one private chat, as
@@ -37,7 +38,7 @@ from telegram.ext import ExtBot
 from bot.delivery.pacer import Pacer
 from bot.delivery.sender import COALESCE_BACKLOG, Sender
 from bot.models import NewArticle, PlannedPush, PollIntent, SourceSpec
-from bot.store.sqlite import SqliteStore
+from bot.store.open import open_store
 from tests.fakes.telegram import FakeTelegram
 
 FIRST_CHAT = 5_000_000
@@ -104,7 +105,7 @@ async def fan_out(
 ) -> tuple[float, float, list[float]]:
     """Queue every planned push and run the sender until the outbox is empty."""
     with tempfile.TemporaryDirectory() as tmp:
-        store = await SqliteStore.open(Path(tmp) / "fanout.db")
+        store = await open_store(args.database_url or f"sqlite:///{tmp}/fanout.db")
         (source,) = await store.sync_sources([SourceSpec("Peoples Dispatch", "https://x.test/")])
         for chat_id in wanted:
             await store.upsert_chat(chat_id, "private", "")
@@ -145,6 +146,7 @@ def main() -> None:
     parser.add_argument("--mix", type=int, default=0, help="each chat 1-5 of this many stories")
     parser.add_argument("--replies", type=int, default=0, help="people writing meanwhile")
     parser.add_argument("--coalesce-backlog", type=int, default=COALESCE_BACKLOG)
+    parser.add_argument("--database-url", help="an empty database; default SQLite in a temp dir")
     args = parser.parse_args()
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
