@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.models import Target, TargetKind
+from bot.store.open import open_store
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
+from tests.fakes.telegram import FakeTelegram
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -92,3 +96,19 @@ PERU_LATER = article(
 async def polls_after(site: FakeNewsSite, count: int, deadline: float = 15.0) -> None:
     """Wait until the bot has fetched the feed `count` more times, so 'nothing came' means it."""
     await site.wait_for_requests("/feed/", len(site.requests_to("/feed/")) + count, deadline)
+
+
+async def subscribe_everyone(database_url: str, chats: range) -> None:
+    """Each of `chats` a private chat following Peru, written straight into the store."""
+    store = await open_store(database_url)
+    peru = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
+    for chat_id in chats:
+        await store.upsert_chat(chat_id, "private", f"Reader {chat_id}")
+        await store.add_subscriptions(chat_id, [peru])
+    await store.close()
+
+
+def pushes_per_chat(telegram: FakeTelegram, url: str) -> Counter[int]:
+    """How many times each chat was sent the push of the article at `url`."""
+    opening = f'<b><a href="{url}">'
+    return Counter(m.chat_id for m in telegram.sent if m.text.startswith(opening))

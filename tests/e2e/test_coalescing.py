@@ -7,9 +7,7 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.models import Target, TargetKind
-from bot.store.sqlite import SqliteStore
-from tests.e2e.harness import BotProcess, polls_after
+from tests.e2e.harness import BotProcess, polls_after, subscribe_everyone
 from tests.fakes.news_site import FakeArticle, FakeNewsSite
 from tests.fakes.telegram import FakeTelegram
 
@@ -27,20 +25,11 @@ def seen(telegram: FakeTelegram, chat: int) -> str:
     return "\n".join(m.plain_text for m in telegram.messages_to(chat, method="sendMessage"))
 
 
-async def subscribe_everyone(db: Path) -> None:
-    store = await SqliteStore.open(db)
-    peru = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
-    for chat_id in CHATS:
-        await store.upsert_chat(chat_id, "private", f"Reader {chat_id}")
-        await store.add_subscriptions(chat_id, [peru])
-    await store.close()
-
-
 async def test_three_stories_for_200_chats_arrive_as_one_message_each(
     tmp_path: Path, site: FakeNewsSite, telegram: FakeTelegram, bot_env: dict[str, str]
 ) -> None:
     db = tmp_path / "newsbot.db"
-    await subscribe_everyone(db)
+    await subscribe_everyone(f"sqlite:///{db}", CHATS)
     # over the free 30/s, so the test is quick: the fake Bot API bills no Stars
     bot_env.update(PAID_BROADCAST="true", PAID_BROADCAST_RATE_PER_SECOND=str(RATE))
     bot = BotProcess(bot_env, tmp_path)

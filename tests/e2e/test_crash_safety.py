@@ -7,13 +7,17 @@ flight at the kill (accepted by Telegram, not yet marked sent), never a replay o
 from __future__ import annotations
 
 import signal
-from collections import Counter
 from pathlib import Path
 
 from bot.delivery.sender import INFLIGHT_SECONDS
-from bot.models import Target, TargetKind
-from bot.store.sqlite import SqliteStore
-from tests.e2e.harness import PERU, BotProcess, article, polls_after
+from tests.e2e.harness import (
+    PERU,
+    BotProcess,
+    article,
+    polls_after,
+    pushes_per_chat,
+    subscribe_everyone,
+)
 from tests.fakes.news_site import FakeNewsSite
 from tests.fakes.telegram import FakeTelegram
 
@@ -21,24 +25,10 @@ CHATS = range(2_000_001, 2_001_001)  # 1,000 private chats
 RATE = 200  # pushes per second, so the test is quick; the fake does not enforce limits here
 
 
-async def subscribe_everyone(db: Path) -> None:
-    store = await SqliteStore.open(db)
-    peru = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
-    for chat_id in CHATS:
-        await store.upsert_chat(chat_id, "private", f"Reader {chat_id}")
-        await store.add_subscriptions(chat_id, [peru])
-    await store.close()
-
-
-def pushes_per_chat(telegram: FakeTelegram, url: str) -> Counter[int]:
-    opening = f'<b><a href="{url}">'
-    return Counter(m.chat_id for m in telegram.sent if m.text.startswith(opening))
-
-
 async def test_sigkill_mid_fanout_loses_nothing_and_replays_nothing(
     tmp_path: Path, site: FakeNewsSite, telegram: FakeTelegram, bot_env: dict[str, str]
 ) -> None:
-    await subscribe_everyone(tmp_path / "newsbot.db")
+    await subscribe_everyone(f"sqlite:///{tmp_path / 'newsbot.db'}", CHATS)
     # over the free 30/s, so the test is quick: the fake Bot API bills no Stars
     bot_env.update(PAID_BROADCAST="true", PAID_BROADCAST_RATE_PER_SECOND=str(RATE))
     site.add(article("backlog", "Backlog From Lima", "Recorded, not pushed."))

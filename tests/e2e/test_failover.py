@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import signal
 import time
-from collections import Counter
 from pathlib import Path
 
 from bot.delivery.sender import INFLIGHT_SECONDS
-from bot.models import Target, TargetKind
-from bot.store.open import open_store
-from tests.e2e.harness import PERU, BotProcess, article, polls_after
+from tests.e2e.harness import (
+    PERU,
+    BotProcess,
+    article,
+    polls_after,
+    pushes_per_chat,
+    subscribe_everyone,
+)
 from tests.fakes.news_site import FakeNewsSite
 from tests.fakes.telegram import FakeTelegram
 from tests.store.backends import postgres_schema
@@ -24,25 +28,11 @@ RATE = 100  # pushes per second: the fan-out lasts ~10 s, long enough to kill mi
 LEADS = "newsbot started as"
 
 
-async def subscribe_everyone(url: str) -> None:
-    store = await open_store(url)
-    peru = Target(TargetKind.COUNTRY, "PE", "🇵🇪 Peru")
-    for chat_id in CHATS:
-        await store.upsert_chat(chat_id, "private", f"Reader {chat_id}")
-        await store.add_subscriptions(chat_id, [peru])
-    await store.close()
-
-
-def pushes_per_chat(telegram: FakeTelegram, url: str) -> Counter[int]:
-    opening = f'<b><a href="{url}">'
-    return Counter(m.chat_id for m in telegram.sent if m.text.startswith(opening))
-
-
 async def test_the_standby_takes_over_a_killed_leaders_fan_out(
     tmp_path: Path, site: FakeNewsSite, telegram: FakeTelegram, bot_env: dict[str, str]
 ) -> None:
     async with postgres_schema() as url:
-        await subscribe_everyone(url)
+        await subscribe_everyone(url, CHATS)
         env = dict(
             bot_env,
             DATABASE_URL=url,

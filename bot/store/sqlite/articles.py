@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
 import aiosqlite
 
 from bot.models import ArticleText, NewArticle, RecentStory, StoredArticle
+from bot.store.records import article_from_row, article_text_from_row, story_from_row
 from bot.store.sqlite.connection import SqliteBase, marks
 
 # a StoredArticle; joined as `articles a JOIN sources s`
@@ -22,46 +22,6 @@ NEWEST_FIRST = "ORDER BY a.first_seen_at DESC, COALESCE(a.published_at, 0) DESC,
 # an ArticleText, for /why
 WHY_COLUMNS = "a.url, a.title, a.teaser, a.categories, a.countries, a.topics"
 URL_CHUNK = 500  # url_norms asked about per statement, well under SQLite's variable limit
-
-
-def article_from_row(row: sqlite3.Row) -> StoredArticle:
-    return StoredArticle(
-        id=row["article_id"],
-        source_name=row["source_name"],
-        url=row["url"],
-        title=row["title"],
-        teaser=row["teaser"],
-        published_at=row["published_at"],
-        first_seen_at=row["first_seen_at"],
-        countries=tuple(row["countries"].split()),
-        topics=tuple(row["topics"].split()),
-    )
-
-
-def article_text_from_row(row: sqlite3.Row) -> ArticleText:
-    try:
-        categories = tuple(str(name) for name in json.loads(row["categories"] or "[]"))
-    except (ValueError, TypeError):
-        categories = ()
-    return ArticleText(
-        url=row["url"],
-        title=row["title"],
-        teaser=row["teaser"],
-        categories=categories,
-        countries=tuple(row["countries"].split()),
-        topics=tuple(row["topics"].split()),
-    )
-
-
-def story_from_row(row: sqlite3.Row) -> RecentStory:
-    return RecentStory(
-        url_norm=row["url_norm"],
-        source_id=row["source_id"],
-        source_name=row["source_name"],
-        title=row["title"],
-        teaser=row["teaser"],
-        first_seen_at=row["first_seen_at"],
-    )
 
 
 async def insert_article(db: aiosqlite.Connection, article: NewArticle, now: float) -> int | None:

@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.models import Chat, Schedule, merge_schedules
+from bot.store.records import chat_from_row, schedule_from_row
 from bot.store.sqlite.connection import SqliteBase
 
 CHAT_COLUMNS = "id, type, title, active, paused"
 SCHEDULE_COLUMNS = "tz_offset_minutes, quiet_start, quiet_end, digest_hour, tz_name"
-
-
-def chat_from_row(row: sqlite3.Row) -> Chat:
-    return Chat(
-        id=row["id"],
-        type=row["type"],
-        title=row["title"],
-        active=bool(row["active"]),
-        paused=bool(row["paused"]),
-    )
-
-
-def schedule_from_row(row: sqlite3.Row) -> Schedule:
-    return Schedule(
-        tz_offset_minutes=row["tz_offset_minutes"],
-        quiet_start=row["quiet_start"],
-        quiet_end=row["quiet_end"],
-        digest_hour=row["digest_hour"],
-        tz_name=row["tz_name"],
-    )
 
 
 class ChatsMixin(SqliteBase):

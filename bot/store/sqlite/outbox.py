@@ -9,7 +9,8 @@ from dataclasses import replace
 import aiosqlite
 
 from bot.models import DeliveryStats, PendingPush, PlannedPush
-from bot.store.sqlite.articles import ARTICLE_COLUMNS, article_from_row
+from bot.store.records import article_from_row
+from bot.store.sqlite.articles import ARTICLE_COLUMNS
 from bot.store.sqlite.connection import SqliteBase, marks
 
 NO_PUSH = 9223372036854775807  # larger than any push id

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.models import ListingSelectors, SourceKind, SourcePoll, SourceSpec, SourceState
+from bot.models import ListingSelectors, SourcePoll, SourceSpec, SourceState
+from bot.store.records import source_from_row
 from bot.store.sqlite.connection import SqliteBase, marks
 
 # with the number of stored articles, which /sources shows
@@ -20,29 +20,6 @@ SOURCE_SELECT = (
     "FROM sources s"
 )
 SELECTOR_FIELDS = ("item", "title", "link", "teaser", "date", "author")
-
-
-def source_from_row(row: sqlite3.Row) -> SourceState:
-    return SourceState(
-        id=row["id"],
-        name=row["name"],
-        url=row["url"],
-        kind=SourceKind(row["kind"]) if row["kind"] else None,
-        initialized=bool(row["initialized"]),
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        last_polled_at=row["last_polled_at"],
-        last_ok_at=row["last_ok_at"],
-        last_error=row["last_error"],
-        failures=row["failures"],
-        next_poll_after=row["next_poll_after"],
-        feed_url=row["feed_url"],
-        selectors=selectors_from_json(row["selectors"]),
-        origin=row["origin"],
-        guarded=bool(row["guarded"]),
-        article_count=row["article_count"],
-        body_hash=row["body_hash"],
-    )
 
 
 def selectors_json(selectors: ListingSelectors | None) -> str | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from array import array
 from collections.abc import Sequence
 
 from bot.models import Subscriber, Subscription, Target, TargetKind
+from bot.store.records import subscriber_from_row, subscription_from_row
 from bot.store.sqlite.connection import SqliteBase, marks
 
 # active, unpaused chats only: the ones that get pushes
@@ -14,18 +14,6 @@ FOLLOWERS = (
     "SELECT s.chat_id, s.value FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
     "WHERE c.active = 1 AND c.paused = 0 AND s.kind = ?"
 )
-
-
-def subscription_from_row(row: sqlite3.Row) -> Subscription:
-    return Subscription(
-        chat_id=row["chat_id"],
-        target=Target(TargetKind(row["kind"]), row["value"], row["label"]),
-        created_at=row["created_at"],
-    )
-
-
-def subscriber_from_row(row: sqlite3.Row, kind: TargetKind) -> Subscriber:
-    return Subscriber(row["chat_id"], kind, row["value"])
 
 
 class SubscriptionsMixin(SqliteBase):
