@@ -23,8 +23,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The PostgreSQL half of the suite runs beside a throwaway cluster (.ci/with-postgres) when
+# PostgreSQL is installed, or can be (root with apt-get); otherwise it is reported as skipped.
 test: lint
-	$(BIN)/pytest -q
+	@if [ -z "$$NEWSBOT_TEST_POSTGRES_URL" ] && { ls /usr/lib/postgresql/*/bin/initdb \
+	    >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; }; }; then \
+	    .ci/with-postgres $(BIN)/pytest -q; \
+	else \
+	    $(BIN)/pytest -q; \
+	fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
