@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.models import ListingSelectors, SourcePoll, SourceSpec, SourceState
-from bot.store.records import source_from_row
+from bot.models import SourcePoll, SourceSpec, SourceState
+from bot.store.records import selectors_json, source_from_row
 from bot.store.sqlite.connection import SqliteBase, marks
 
 # with the number of stored articles, which /sources shows
@@ -19,24 +18,6 @@ SOURCE_SELECT = (
     "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count "
     "FROM sources s"
 )
-SELECTOR_FIELDS = ("item", "title", "link", "teaser", "date", "author")
-
-
-def selectors_json(selectors: ListingSelectors | None) -> str | None:
-    if selectors is None:
-        return None
-    return json.dumps(
-        {name: getattr(selectors, name) for name in SELECTOR_FIELDS if getattr(selectors, name)}
-    )
-
-
-def selectors_from_json(text: str | None) -> ListingSelectors | None:
-    if not text:
-        return None
-    try:
-        return ListingSelectors(**json.loads(text))
-    except (ValueError, TypeError):  # written by other code: ignore rather than stop polling
-        return None
 
 
 async def record_poll(db: aiosqlite.Connection, poll: SourcePoll) -> None:
