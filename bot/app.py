@@ -114,7 +114,6 @@ def build_application(settings: Settings, pacer: Pacer | None = None) -> NewsApp
         .build()
     )
     app.bot_data["settings"] = settings
-    app.bot_data["link"] = link
     app.bot_data["metrics"] = metrics
     app.bot_data["commands"] = [BotCommand(name, text) for name, text in COMMANDS]
     register(app)

@@ -28,11 +28,6 @@ class Link:
         self._reached = False
         self._down_since: float | None = None
 
-    @property
-    def up(self) -> bool:
-        """Telegram answered the last request (and has answered at least once)."""
-        return self._reached and self._down_since is None
-
     def failed(self, exc: NetworkError) -> None:
         if not self._reached:
             log.warning("cannot reach the Bot API at %s (%s); retrying", self._base_url, exc)

@@ -198,7 +198,7 @@ class Pacer(BaseRateLimiter[Priority]):
                 await self._space(chat)
             await self._slots.take(priority)
             if spaced:  # the spacing counts from when it goes, however long the slot took
-                self._free_at[chat] = max(self._free_at[chat], self._clock() + self._gap(chat))
+                self._free_at[chat] = max(self.free_at(chat), self._clock() + self._gap(chat))
             try:
                 return await self._call(endpoint, callback, args, kwargs)
             except RetryAfter as exc:
