@@ -1,7 +1,7 @@
 """Write one big poll's outbox while a user sends commands; print the write time and their wait.
 
     python bench/outbox_write.py [--chats 100000] [--articles 1000] [--per-chat 25]
-                                 [--hot 0] [--probe-every 0.1] [--pending 0]
+                                 [--hot 0] [--probe-every 0.1] [--pending 0] [--prune]
 
 Builds a real SQLite store in a temporary directory with `--chats` chats (each subscribed to
 one country), then applies one PollIntent of `--articles` new articles whose pushes come as
@@ -10,7 +10,8 @@ and `--hot` articles go to every chat (1,000 x 100,000 at 25 per chat is ~2.5 M 
 While the write runs, a command-like store call (what /subscribe does: add a subscription,
 then list the chat's subscriptions) starts every `--probe-every` seconds; the worst and
 median waits are printed. `--pending N` then tops the outbox up to N pending pushes and
-times the sender's pass (`due_pushes(500, per_chat=30)`).
+times the sender's pass (`due_pushes(500, per_chat=30)`). It also times `story_recipients`
+of 10 of the new stories, and with `--prune` the prune of the whole poll (pushes and all).
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ async def main() -> None:
     parser.add_argument("--probe-every", type=float, default=0.1)
     parser.add_argument("--pending", type=int, default=0)
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--prune", action="store_true", help="then time pruning it all")
     parser.add_argument("--chunk", type=int, default=SqliteStore.push_chunk, help="pushes a txn")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -163,6 +165,24 @@ async def main() -> None:
             f"command during it: {len(waits)} calls, worst {max(waits) * 1000:.0f} ms, "
             f"median {statistics.median(waits) * 1000:.0f} ms"
         )
+        started = time.perf_counter()
+        await store.story_recipients(keys[:10])
+        print(
+            f"story_recipients of 10 stories at {args.chats:,} chats: "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms"
+        )
+        if args.prune:
+            stop = asyncio.Event()
+            probing = asyncio.create_task(probe(store, args.probe_every, stop))
+            started = time.perf_counter()
+            pruned = await store.prune_articles(time.time() + 1, forget_pruned_before=0)
+            took = time.perf_counter() - started
+            stop.set()
+            waits = await probing
+            print(
+                f"prune of those {pruned} articles and {await store.pending_count():,} pushes "
+                f"left: {took:.1f} s; command worst {max(waits) * 1000:.0f} ms"
+            )
         if args.pending:
             await store.close()
             await top_up(path, args.pending)

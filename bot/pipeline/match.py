@@ -122,7 +122,8 @@ class Plan:
     hold_until: dict[int, float] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[PlannedPush]:
-        for chat_id, mask in self.per_chat.items():
+        for chat_id in sorted(self.per_chat):  # in id order: the store's indexes grow in order
+            mask = self.per_chat[chat_id]
             batch = self.batches.get(chat_id)
             held = chat_id in self.hold_until
             not_before = self.hold_until.get(chat_id, 0.0)

@@ -10,6 +10,7 @@ import pytest
 from bot.errors import SchemaError
 from bot.models import Schedule, TargetKind
 from bot.store.sqlite import SqliteStore
+from bot.store.sqlite.connection import marks
 from bot.store.sqlite.schema import LATEST_VERSION, MIGRATIONS, filter_v1_to_v2
 from tests.clock import Clock
 from tests.store.builders import database_at, raw, schema_of
@@ -91,7 +92,6 @@ INDEXES = {
     "article_tags_by_article",
     "articles_by_seen",
     "articles_by_story",
-    "pushes_by_article",
     "pushes_pending",
     "pushes_pending_by_id",
     "subscriptions_by_target_chat",
@@ -123,10 +123,16 @@ ADDED_LATER: dict[int, set[str]] = {
     10: {"article_words", "article_words.title", "article_words.teaser"},
     11: {"subscriptions_by_target_chat"},
     12: {"chats.tz_name"},
+    13: set(),  # rebuilds pushes without pushes_by_article
 }
-REMOVED_LATER: dict[int, set[str]] = {9: {"pushes_due"}, 11: {"subscriptions_by_target"}}
+REMOVED_LATER: dict[int, set[str]] = {
+    9: {"pushes_due"},
+    11: {"subscriptions_by_target"},
+    13: {"pushes_by_article"},
+}
 ADDED = {
-    1: EVERYTHING - set().union(*ADDED_LATER.values()) | set().union(*REMOVED_LATER.values()),
+    1: EVERYTHING - set().union(*ADDED_LATER.values())
+    | set().union(*REMOVED_LATER.values()) - set().union(*ADDED_LATER.values()),
     **ADDED_LATER,
 }
 
@@ -161,7 +167,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 12
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 13
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:
@@ -365,3 +371,38 @@ async def test_a_version_8_database_keeps_its_articles_known_and_its_queue(
     finally:
         await store.close()
     assert "pushes_due" not in objects(path)
+
+
+async def test_a_version_12_database_keeps_every_push_when_pushes_is_rebuilt(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "v12.db"
+    await database_at(path, 12)
+    columns = (
+        "id, chat_id, article_id, batch, status, attempts, next_attempt_at, last_error, "
+        "created_at, sent_at, message_id, held"
+    )
+    rows = [
+        (7, 1, 1, "poll1", "sent", 1, 0.0, None, 5.0, 6.0, 42, 0),
+        (9, 1, 2, "held9:1", "pending", 0, 99.0, None, 5.0, None, None, 1),
+        (11, 2, 1, None, "failed", 3, 0.0, "Forbidden", 5.0, None, None, 0),
+    ]
+    with raw(path) as db:
+        db.executemany(
+            "INSERT INTO chats (id, type, created_at, updated_at) VALUES (?, 'private', 0, 0)",
+            [(1,), (2,)],
+        )
+        db.execute("INSERT INTO sources (id, name, url, created_at) VALUES (1, 'S', 'u', 0)")
+        db.executemany(
+            "INSERT INTO articles (id, source_id, url, url_norm, title, teaser, first_seen_at) "
+            "VALUES (?, 1, ?, ?, 'Story', '', 0)",
+            [(n, f"https://s/{n}", f"https://s/{n}") for n in (1, 2)],
+        )
+        db.executemany(f"INSERT INTO pushes ({columns}) VALUES ({marks(12)})", rows)
+    store = await SqliteStore.open(path, clock=clock)
+    await store.close()
+    with raw(path) as db:
+        assert db.execute(f"SELECT {columns} FROM pushes ORDER BY id").fetchall() == rows
+        (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'pushes'").fetchone()
+    assert "REFERENCES articles" not in sql  # the prune deletes pushes itself
+    assert "pushes_by_article" not in objects(path)

@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.models import ArticleText, NewArticle, RecentStory, StoredArticle
 from bot.store.records import article_from_row, article_text_from_row, story_from_row
-from bot.store.sqlite.connection import SqliteBase, marks
+from bot.store.sqlite.connection import IN_CHUNK, SqliteBase, marks
 
 # a StoredArticle; joined as `articles a JOIN sources s`
 ARTICLE_COLUMNS = (
@@ -19,9 +19,10 @@ ARTICLE_COLUMNS = (
 )
 ARTICLES = f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
 NEWEST_FIRST = "ORDER BY a.first_seen_at DESC, COALESCE(a.published_at, 0) DESC, a.id DESC"
+PRUNE_CHATS = 2_000  # chats whose old pushes one transaction of a prune deletes
+NO_CHAT = -(2**63)  # below every chat id (groups are negative)
 # an ArticleText, for /why
 WHY_COLUMNS = "a.url, a.title, a.teaser, a.categories, a.countries, a.topics"
-URL_CHUNK = 500  # url_norms asked about per statement, well under SQLite's variable limit
 
 
 async def insert_article(db: aiosqlite.Connection, article: NewArticle, now: float) -> int | None:
@@ -77,8 +78,8 @@ async def _incomplete(db: aiosqlite.Connection, url_norm: str) -> int | None:
 
 async def complete_articles(db: aiosqlite.Connection, ids: Sequence[int]) -> None:
     """Every push of these articles is queued: the next poll knows them, in this transaction."""
-    for start in range(0, len(ids), URL_CHUNK):
-        chunk = ids[start : start + URL_CHUNK]
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = ids[start : start + IN_CHUNK]
         await db.execute(
             f"UPDATE articles SET complete = 1 WHERE id IN ({marks(len(chunk))})", chunk
         )
@@ -99,8 +100,8 @@ class ArticlesMixin(SqliteBase):
         An article whose pushes a dead poll left half written counts as not stored.
         """
         unknown = set(url_norms)
-        for start in range(0, len(url_norms), URL_CHUNK):
-            chunk = url_norms[start : start + URL_CHUNK]
+        for start in range(0, len(url_norms), IN_CHUNK):
+            chunk = url_norms[start : start + IN_CHUNK]
             for known in ("articles WHERE complete = 1 AND", "pruned_urls WHERE"):
                 rows = await self._fetchall(
                     f"SELECT url_norm FROM {known} url_norm IN ({marks(len(chunk))})", chunk
@@ -208,13 +209,44 @@ class ArticlesMixin(SqliteBase):
 
         Their addresses are remembered, so a feed that still lists an old article does not
         make it news again, until `forget_pruned_before` (the caller's retention policy).
+        Pushes have no index by article (a big poll paid most for one): each chat's pushes
+        of the pruned articles are one short range of UNIQUE(chat_id, article_id), deleted
+        `PRUNE_CHATS` chats a transaction so commands go in between. A prune cut short
+        leaves the articles for the next one.
         """
-        now = self._clock()
+        span = await self._fetchone(
+            "SELECT MIN(id) AS low, MAX(id) AS high FROM articles WHERE first_seen_at < ?",
+            (before,),
+        )
+        after = NO_CHAT
+        while span is not None and span["low"] is not None:
+            async with self._transaction() as db:
+                async with db.execute(
+                    "SELECT id FROM chats WHERE id > ? ORDER BY id LIMIT ?", (after, PRUNE_CHATS)
+                ) as cursor:
+                    chats = [int(chat_id) for (chat_id,) in await cursor.fetchall()]
+                if not chats:
+                    break
+                await db.execute(
+                    "DELETE FROM pushes WHERE id IN (SELECT p.id FROM chats c "
+                    "CROSS JOIN pushes p ON p.chat_id = c.id "
+                    "AND p.article_id BETWEEN :low AND :high "
+                    "WHERE c.id BETWEEN :first AND :last AND p.article_id IN "
+                    "(SELECT id FROM articles WHERE first_seen_at < :before))",
+                    {
+                        "low": span["low"],
+                        "high": span["high"],
+                        "first": chats[0],
+                        "last": chats[-1],
+                        "before": before,
+                    },
+                )
+                after = chats[-1]
         async with self._transaction() as db:
             await db.execute(
                 "INSERT OR REPLACE INTO pruned_urls (url_norm, pruned_at) "
                 "SELECT url_norm, :now FROM articles WHERE first_seen_at < :before",
-                {"now": now, "before": before},
+                {"now": self._clock(), "before": before},
             )
             cursor = await db.execute("DELETE FROM articles WHERE first_seen_at < ?", (before,))
             deleted = cursor.rowcount

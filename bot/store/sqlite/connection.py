@@ -86,6 +86,9 @@ async def transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Conne
         raise StorageError(str(exc)) from exc
 
 
+IN_CHUNK = 500  # values in one IN (...) list, well under SQLite's variable limit
+
+
 def marks(count: int) -> str:
     """`?, ?, ?` for an IN list of `count` values."""
     return ",".join("?" * count)

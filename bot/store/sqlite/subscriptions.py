@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.models import Subscriber, Subscription, Target, TargetKind
 from bot.store.records import subscriber_from_row, subscription_from_row
-from bot.store.sqlite.connection import SqliteBase, marks
+from bot.store.sqlite.connection import IN_CHUNK, SqliteBase, marks
 
 # active, unpaused chats only: the ones that get pushes
 FOLLOWERS = (
@@ -103,7 +103,7 @@ class SubscriptionsMixin(SqliteBase):
         if values is None:
             chunks: list[Sequence[str] | None] = [None]
         else:
-            chunks = [values[start : start + 500] for start in range(0, len(values), 500)]
+            chunks = [values[start : start + IN_CHUNK] for start in range(0, len(values), IN_CHUNK)]
         found: dict[str, array[int]] = {}
         for chunk in chunks:
             where = "" if chunk is None else f" AND value IN ({marks(len(chunk))})"
