@@ -45,6 +45,7 @@ TABLES = {
         "title",
         "type",
         "tz_name",
+        "language",
         "tz_offset_minutes",
         "updated_at",
     },
@@ -123,6 +124,7 @@ ADDED_LATER: dict[int, set[str]] = {
     10: {"article_words", "article_words.title", "article_words.teaser"},
     11: {"subscriptions_by_target_chat"},
     12: {"chats.tz_name"},
+    13: {"chats.language"},
 }
 REMOVED_LATER: dict[int, set[str]] = {9: {"pushes_due"}, 11: {"subscriptions_by_target"}}
 ADDED = {
@@ -161,7 +163,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 12
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 13
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:

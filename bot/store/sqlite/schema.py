@@ -276,8 +276,14 @@ V12: tuple[Step, ...] = (
     "ALTER TABLE chats ADD COLUMN tz_name TEXT",
 )
 
+V13: tuple[Step, ...] = (
+    # the language the chat reads ("es"); NULL until someone chose one (or spoke with one)
+    "ALTER TABLE chats ADD COLUMN language TEXT",
+)
+
 MIGRATIONS: dict[int, tuple[Step, ...]] = {
     1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10, 11: V11, 12: V12,
+    13: V13,
 }  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 
