@@ -131,9 +131,7 @@ class Translator:
         names = [self.label(target) for target in targets]
         if len(names) <= 1:
             return "".join(names)
-        return self.gettext("{first} or {last}").format(
-            first=", ".join(names[:-1]), last=names[-1]
-        )
+        return self.gettext("{first} or {last}").format(first=", ".join(names[:-1]), last=names[-1])
 
     def hashtags(self, countries: Iterable[str], topics: Iterable[str], limit: int = 5) -> str:
         """#Peru #labor in English, #Perú #Trabajo in Spanish: tags readers can tap."""

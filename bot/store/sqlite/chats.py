@@ -26,7 +26,13 @@ class ChatsMixin(SqliteBase):
                 "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
                 "active = 1, inactive_reason = NULL, updated_at = excluded.updated_at, "
                 "language = COALESCE(chats.language, excluded.language)",
-                {"id": chat_id, "type": chat_type, "title": title, "language": language, "now": now},
+                {
+                    "id": chat_id,
+                    "type": chat_type,
+                    "title": title,
+                    "language": language,
+                    "now": now,
+                },
             )
             async with db.execute(
                 f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,)
