@@ -36,6 +36,7 @@ TOPIC = "topic"
 TOPIC_DESCRIPTION = "topic description"
 REGION = "region"
 LANGUAGE_NAME = "language name"  # the catalog's own language, in it: "Español"
+_ENGLISH = "English"  # msgid of LANGUAGE_NAME (extracted from data by scripts/i18n.py)
 
 
 def N_(message: str) -> str:
@@ -81,7 +82,7 @@ class Translator:
     @property
     def language_name(self) -> str:
         """What the language calls itself, for the /language buttons."""
-        return self.pgettext(LANGUAGE_NAME, "English")
+        return self.pgettext(LANGUAGE_NAME, _ENGLISH)
 
     def country_name(self, code: str) -> str:
         """A country's short name: ours where we chose one, else iso-codes' translation."""
