@@ -51,7 +51,7 @@ DATE = datetime(2025, 1, 1, tzinfo=UTC)
 WIDTH = 100
 
 
-def _code_messages() -> Iterator[tuple[str | tuple[str, str], str | None, str]]:
+def _code_messages() -> Iterator[tuple[str | tuple[str, ...], str | None, str]]:
     """(msgid or (singular, plural), msgctxt, where) for every marked string in the code."""
     for package in SOURCES:
         found = extract_from_dir(ROOT / package, method_map=[("**.py", "python")])
@@ -85,9 +85,9 @@ def template() -> Catalog:
         msgid = message if isinstance(message, str) else tuple(message)
         if isinstance(msgid, tuple) and len(msgid) == 1:
             msgid = msgid[0]
-        catalog.add(msgid, locations=[(where, None)], context=context)
+        catalog.add(msgid, locations=[(where, 0)], context=context)
     for msgid, context, where in _data_messages():
-        catalog.add(msgid, locations=[(where, None)], context=context)
+        catalog.add(msgid, locations=[(where, 0)], context=context)
     return catalog
 
 

@@ -21,8 +21,8 @@ A simulated user speaks the language in ``user_languages`` (its ``language_code`
 set there or by ``send_text(..., language_code=...)``).
 
 Methods: getMe, getUpdates, deleteWebhook, setMyCommands, getMyCommands, deleteMyCommands,
-setMyDescription, getMyDescription, setMyShortDescription, getMyShortDescription, sendMessage, editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery and
-sendChatAction. Anything else answers 404 like Telegram.
+setMyDescription, getMyDescription, setMyShortDescription, getMyShortDescription, sendMessage,
+editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery and sendChatAction. Anything else answers 404 like Telegram.
 """
 
 from __future__ import annotations
