@@ -144,10 +144,14 @@ class Translator:
         return " ".join(tag for tag in tags[:limit] if tag)
 
 
-@functools.cache
 def translator(code: str | None) -> Translator:
     """The translator of a language (English for None or one without a catalog), cached."""
-    return Translator(code if code in languages() else SOURCE_LANGUAGE)
+    return _translator(code if code in languages() else SOURCE_LANGUAGE)
+
+
+@functools.cache
+def _translator(code: str) -> Translator:
+    return Translator(code)
 
 
 ENGLISH = translator(SOURCE_LANGUAGE)
