@@ -22,7 +22,8 @@ set there or by ``send_text(..., language_code=...)``).
 
 Methods: getMe, getUpdates, deleteWebhook, setMyCommands, getMyCommands, deleteMyCommands,
 setMyDescription, getMyDescription, setMyShortDescription, getMyShortDescription, sendMessage,
-editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery and sendChatAction. Anything else answers 404 like Telegram.
+editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery and sendChatAction.
+Anything else answers 404 like Telegram.
 """
 
 from __future__ import annotations
