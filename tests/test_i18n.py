@@ -30,7 +30,7 @@ TRANSLATED = [code for code in languages() if code != "en"]
 
 
 def test_spanish_is_offered() -> None:
-    assert languages() == ("en", "es")
+    assert languages()[0] == "en" and "es" in languages()
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
