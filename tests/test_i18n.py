@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from bot.i18n import ENGLISH, language_for, languages, translator
+from bot.i18n import ENGLISH, LOCALES, language_for, languages, translator
 from scripts import i18n as catalogs
 
 _FIELDS = string.Formatter()
@@ -37,7 +37,7 @@ def test_spanish_is_offered() -> None:
 def test_every_string_in_the_code_is_in_the_catalog(code: str) -> None:
     """A gettext string added to the code (or a topic added to the data) and not to the .po."""
     wanted = {_key(m) for m in catalogs.template() if m.id}
-    path = catalogs.LOCALES / code / "LC_MESSAGES" / "newsbot.po"
+    path = LOCALES / code / "LC_MESSAGES" / "newsbot.po"
     present = {_key(m) for m in catalogs.read(path) if m.id}
     assert sorted(wanted - present, key=str) == []
     assert sorted(present - wanted, key=str) == []
@@ -45,12 +45,14 @@ def test_every_string_in_the_code_is_in_the_catalog(code: str) -> None:
 
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_every_message_is_translated_with_the_same_placeholders(code: str) -> None:
-    path = catalogs.LOCALES / code / "LC_MESSAGES" / "newsbot.po"
+    path = LOCALES / code / "LC_MESSAGES" / "newsbot.po"
     for message in catalogs.read(path):
         if not message.id:
             continue
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        strings = (
+            [message.string] if isinstance(message.string, str) else list(message.string or ())
+        )
         assert all(strings) and not message.fuzzy, f"untranslated: {ids[0]!r}"
         for text in strings:
             assert _placeholders(text) == _placeholders(ids[0]), (ids[0], text)
