@@ -10,7 +10,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
@@ -31,7 +31,7 @@ from bot.sources.read import ParsePool
 from bot.store.open import open_store
 from bot.telegram_link import Link, WatchedRequest
 from bot.web import Health, Webhook, WebServer
-from handlers import COMMANDS, register  # the factory alone knows the handlers
+from handlers import menus, register  # the factory alone knows the handlers
 from handlers.chats import CONFLICT
 from handlers.context import NewsApp, NewsContext
 from handlers.updates import PerChatOrder
@@ -115,7 +115,6 @@ def build_application(settings: Settings, pacer: Pacer | None = None) -> NewsApp
     )
     app.bot_data["settings"] = settings
     app.bot_data["metrics"] = metrics
-    app.bot_data["commands"] = [BotCommand(name, text) for name, text in COMMANDS]
     register(app)
     return app
 
@@ -140,7 +139,10 @@ async def _start(app: NewsApp) -> None:
         )
         await web.start(settings.http_host, settings.http_port)
         app.bot_data["web"] = web
-    await app.bot.set_my_commands(app.bot_data["commands"])
+    for language, commands, description, short in menus():  # the default, then each language
+        await app.bot.set_my_commands(commands, language_code=language)
+        await app.bot.set_my_description(description, language_code=language)
+        await app.bot.set_my_short_description(short, language_code=language)
     if settings.webhook_url and settings.webhook_secret:
         await app.bot.set_webhook(
             settings.webhook_url,

@@ -160,6 +160,7 @@ class Chat:
     title: str
     active: bool
     paused: bool
+    language: str | None = None  # what the chat reads ("es"); None until someone chose
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +285,7 @@ class PendingPush:
     batch: str | None
     attempts: int
     article: StoredArticle
+    language: str | None = None  # the chat's language, for the push's labels
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -19,6 +19,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.i18n import N_, languages, translator
 from handlers.chats import (
     added_to_group,
     edited_command,
@@ -30,6 +31,8 @@ from handlers.chats import (
     resume,
     unknown_command,
 )
+from handlers.language import PREFIX as LANGUAGE_PREFIX
+from handlers.language import language_button, language_command
 from handlers.latest import latest_command
 from handlers.settings import PREFIX as SETTINGS_PREFIX
 from handlers.settings import settings_button, settings_command
@@ -40,18 +43,35 @@ from handlers.subscribe import button, list_command, subscribe_command, unsubscr
 from handlers.why import why_command
 
 COMMANDS: list[tuple[str, str]] = [
-    ("subscribe", "Follow a country, topic or phrase"),
-    ("unsubscribe", "Stop following something"),
-    ("list", "What this chat follows"),
-    ("latest", "Recent headlines"),
-    ("why", "Why an article was sent: reply /why to it"),
-    ("topics", "Topics you can follow"),
-    ("settings", "Quiet hours, daily digest, time zone"),
-    ("pause", "Pause pushes"),
-    ("resume", "Resume pushes"),
-    ("help", "How to use the bot"),
-    ("start", "Welcome"),
+    ("subscribe", N_("Follow a country, topic or phrase")),
+    ("unsubscribe", N_("Stop following something")),
+    ("list", N_("What this chat follows")),
+    ("latest", N_("Recent headlines")),
+    ("why", N_("Why an article was sent: reply /why to it")),
+    ("topics", N_("Topics you can follow")),
+    ("settings", N_("Quiet hours, daily digest, time zone")),
+    ("language", N_("English or Spanish")),
+    ("pause", N_("Pause pushes")),
+    ("resume", N_("Resume pushes")),
+    ("help", N_("How to use the bot")),
+    ("start", N_("Welcome")),
 ]
+DESCRIPTION = N_(
+    "I push independent news about the countries and movements you follow: "
+    "Peru, labor, Latin America, a phrase. Tap Start, then /subscribe."
+)
+SHORT_DESCRIPTION = N_("Independent news about the places and movements you follow.")
+
+
+def menus() -> list[tuple[str | None, list[BotCommand], str, str]]:
+    """Per language (None: the default, English): the command menu and the descriptions."""
+    found: list[tuple[str | None, list[BotCommand], str, str]] = []
+    for code in languages():
+        t = translator(code)
+        commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS]
+        language = None if code == languages()[0] else code
+        found.append((language, commands, t.gettext(DESCRIPTION), t.gettext(SHORT_DESCRIPTION)))
+    return found
 
 
 ADMIN_COMMANDS = ("sources", "addsource", "removesource", "status")  # ADMIN_IDS only: no menu
@@ -79,6 +99,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("latest", latest_command, filters=new),
         CommandHandler("why", why_command, filters=new),
         CommandHandler("settings", settings_command, filters=new),
+        CommandHandler("language", language_command, filters=new),
         CommandHandler("pause", pause, filters=new),
         CommandHandler("resume", resume, filters=new),
         CommandHandler("sources", sources_command, filters=new),
@@ -86,6 +107,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("removesource", removesource_command, filters=new),
         CommandHandler("status", status_command, filters=new),
         CallbackQueryHandler(settings_button, pattern=rf"^{SETTINGS_PREFIX}\|"),
+        CallbackQueryHandler(language_button, pattern=rf"^{LANGUAGE_PREFIX}\|"),
         CallbackQueryHandler(button),
         MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
         MessageHandler(new & filters.TEXT & filters.ChatType.PRIVATE, plain_message),

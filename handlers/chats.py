@@ -11,8 +11,9 @@ from telegram.error import BadRequest, Conflict, NetworkError, TelegramError, Ti
 from telegram.ext import ApplicationHandlerStop
 
 from bot.errors import StorageError
+from bot.i18n import N_, language_for
 from bot.text import echo
-from handlers.common import may_change, reply
+from handlers.common import LANGUAGE, may_change, reply, tr
 from handlers.context import NewsContext
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,11 @@ async def remember_chat(update: Update, context: NewsContext) -> None:
     if message is not None and message.migrate_to_chat_id:
         return  # the old group's last word: it is gone, its data moves (`migrated`)
     title = chat.title or chat.full_name or chat.username or ""
-    await store.upsert_chat(chat.id, chat.type, title)
+    user = update.effective_user
+    spoken = language_for(user.language_code) if user and user.language_code else None
+    stored = await store.upsert_chat(chat.id, chat.type, title, language=spoken)
+    if context.chat_data is not None:
+        context.chat_data[LANGUAGE] = stored.language
 
 
 async def migrated(update: Update, context: NewsContext) -> None:
@@ -57,7 +62,7 @@ async def migrated(update: Update, context: NewsContext) -> None:
 
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
-WELCOME_GROUP = (
+WELCOME_GROUP = N_(
     "👋 Thanks for adding me. I push independent news about the places and movements this "
     "group follows.\nAn admin chooses what: <code>/subscribe Peru, labor</code> "
     "(/help lists everything)."
@@ -74,15 +79,20 @@ async def added_to_group(update: Update, context: NewsContext) -> None:
     if was_in or member.new_chat_member.status in GONE:
         return  # a change of rights, or leaving: nothing to say
     current = await context.services.store.list_subscriptions(chat.id)
+    t = tr(context)
     if not current:
-        await context.bot.send_message(chat.id, WELCOME_GROUP)
+        await context.bot.send_message(chat.id, t.gettext(WELCOME_GROUP))
         return
-    names = escape(", ".join(sub.target.label for sub in current[:RESUME_SHOWN]))
-    more = f" and {len(current) - RESUME_SHOWN} more" if len(current) > RESUME_SHOWN else ""
+    names = escape(t.labels(sub.target for sub in current[:RESUME_SHOWN]))
+    more = len(current) - RESUME_SHOWN
+    if more > 0:
+        names += t.ngettext(" and {count} more", " and {count} more", more).format(count=more)
     await context.bot.send_message(
         chat.id,
-        f"👋 Welcome back. Pushes resume for what this group followed before: {names}{more}.\n"
-        "An admin can change that: /unsubscribe to pick, /pause to stop pushes for now.",
+        t.gettext(
+            "👋 Welcome back. Pushes resume for what this group followed before: {names}.\n"
+            "An admin can change that: /unsubscribe to pick, /pause to stop pushes for now."
+        ).format(names=names),
     )
 
 
@@ -99,8 +109,12 @@ async def edited_command(update: Update, context: NewsContext) -> None:
     if message is None or not message.text:
         return
     await message.reply_text(
-        f"I don't act on edited messages: send <code>{escape(echo(message.text, 60))}</code> "
-        "again as a new message to run it."
+        tr(context)
+        .gettext(
+            "I don't act on edited messages: send <code>{command}</code> "
+            "again as a new message to run it."
+        )
+        .format(command=escape(echo(message.text, 60)))
     )
 
 
@@ -109,7 +123,10 @@ async def pause(update: Update, context: NewsContext) -> None:
     if chat is not None and await may_change(update, context):
         await context.services.store.set_paused(chat.id, True)
         await reply(
-            update, "⏸ Pushes paused. /resume when you want them again; /latest still works."
+            update,
+            tr(context).gettext(
+                "⏸ Pushes paused. /resume when you want them again; /latest still works."
+            ),
         )
 
 
@@ -117,17 +134,19 @@ async def resume(update: Update, context: NewsContext) -> None:
     chat = update.effective_chat
     if chat is not None and await may_change(update, context):
         await context.services.store.set_paused(chat.id, False)
-        await reply(update, "▶️ Pushes resumed. New articles you follow will arrive here.")
+        resumed = tr(context).gettext("▶️ Pushes resumed. New articles you follow will arrive here.")
+        await reply(update, resumed)
 
 
 async def unknown_command(update: Update, context: NewsContext) -> None:
-    await reply(update, "I don't know that command. /help lists what I understand.")
+    await reply(
+        update, tr(context).gettext("I don't know that command. /help lists what I understand.")
+    )
 
 
 async def plain_message(update: Update, context: NewsContext) -> None:
     await reply(
-        update,
-        "I work with commands: try /subscribe Peru, /latest or /help.",
+        update, tr(context).gettext("I work with commands: try /subscribe Peru, /latest or /help.")
     )
 
 
@@ -152,22 +171,23 @@ async def on_error(update: object, context: NewsContext) -> None:
         # a full disk or a locked database: one line, and the reader hears back instead of silence
         log.warning("store failed for update%s: %s", where, context.error)
         if isinstance(update, Update):
-            await say_unavailable(update)
+            await say_unavailable(update, context)
         # the update's later handlers would meet the same store: one reply, not one each
         raise ApplicationHandlerStop
     log.error("handler failed for update%s", where, exc_info=context.error)
 
 
-UNAVAILABLE = "⚠️ Temporarily unavailable: try again in a minute."
+UNAVAILABLE = N_("⚠️ Temporarily unavailable: try again in a minute.")
 
 
-async def say_unavailable(update: Update) -> None:
+async def say_unavailable(update: Update, context: NewsContext) -> None:
     """The one answer to an update the store failed, instead of silence."""
+    answer = tr(context).gettext(UNAVAILABLE)
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(UNAVAILABLE, show_alert=True)
+            await update.callback_query.answer(answer, show_alert=True)
         else:
-            await reply(update, UNAVAILABLE)
+            await reply(update, answer)
     except TelegramError as exc:
         log.warning("cannot say the store is unavailable: %s", exc)
 

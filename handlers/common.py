@@ -11,6 +11,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot.delivery.render import fit
+from bot.i18n import N_, Translator, translator
 from bot.models import Target, TargetKind
 from bot.query.resolver import split_terms
 from bot.query.subscriptions import short_id
@@ -23,7 +24,14 @@ UNSUBSCRIBE_ALL = "u|all"
 UNSUBSCRIBE_PAGE = "u|p"  # u|p|2: the picker's page 2
 MAX_CALLBACK_BYTES = 64
 BUTTON_CHARS = 48  # a filter's label on a button: enough to tell it apart
+LANGUAGE = "language"  # chat_data: the chat's language, set for every update by remember_chat
 log = logging.getLogger(__name__)
+
+
+def tr(context: NewsContext) -> Translator:
+    """The words of this chat's language (English until it has one)."""
+    chosen = context.chat_data.get(LANGUAGE) if context.chat_data is not None else None
+    return translator(chosen)
 
 
 def command_text(update: Update) -> str:
@@ -65,7 +73,7 @@ def parse_callback(data: str) -> tuple[str, TargetKind, str] | None:
 
 
 def buttons(
-    action: str, targets: Sequence[Target], *, per_row: int = 3
+    action: str, targets: Sequence[Target], t: Translator, *, per_row: int = 3
 ) -> list[list[InlineKeyboardButton]]:
     """One button per target that fits; subscribe buttons by target, unsubscribe by short id."""
     row: list[InlineKeyboardButton] = []
@@ -74,7 +82,7 @@ def buttons(
         data = unsubscribe_data(target) if action == UNSUBSCRIBE else callback_data(action, target)
         if data is None:
             continue
-        row.append(InlineKeyboardButton(echo(target.label, BUTTON_CHARS), callback_data=data))
+        row.append(InlineKeyboardButton(echo(t.label(target), BUTTON_CHARS), callback_data=data))
         if len(row) == per_row:
             rows.append(row)
             row = []
@@ -85,10 +93,6 @@ def buttons(
 
 def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
-
-
-def labels(targets: Sequence[Target]) -> str:
-    return ", ".join(target.label for target in targets)
 
 
 def shown(text: str, limit: int = ECHO_CHARS) -> str:
@@ -103,7 +107,7 @@ async def reply(update: Update, html: str, markup: InlineKeyboardMarkup | None =
         await message.reply_text(fit(html), reply_markup=markup)  # HTML, no preview: defaults
 
 
-NOT_ADMIN = "Only the bot's operators can do that."
+NOT_ADMIN = N_("Only the bot's operators can do that.")
 
 
 def is_admin(update: Update, context: NewsContext) -> bool:
@@ -112,7 +116,7 @@ def is_admin(update: Update, context: NewsContext) -> bool:
     return user is not None and user.id in context.services.settings.admin_ids
 
 
-NOT_GROUP_ADMIN = "Only this group's admins can change what it follows and when."
+NOT_GROUP_ADMIN = N_("Only this group's admins can change what it follows and when.")
 
 
 async def may_change(update: Update, context: NewsContext) -> bool:
@@ -141,8 +145,9 @@ async def may_change(update: Update, context: NewsContext) -> bool:
         else:
             allowed = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
     if not allowed:
+        refusal = tr(context).gettext(NOT_GROUP_ADMIN)
         if update.callback_query is not None:
-            await update.callback_query.answer(NOT_GROUP_ADMIN, show_alert=True)
+            await update.callback_query.answer(refusal, show_alert=True)
         else:
-            await reply(update, NOT_GROUP_ADMIN)
+            await reply(update, refusal)
     return allowed

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.delivery.render import list_html
 from bot.pipeline.match import latest
 from bot.query.words import resolve_all
-from handlers.common import SUBSCRIBE, argument, buttons, keyboard, labels, reply
+from handlers.common import SUBSCRIBE, argument, buttons, keyboard, reply, tr
 from handlers.context import NewsContext
 
 LATEST_COUNT = 8
@@ -21,23 +21,27 @@ async def latest_command(update: Update, context: NewsContext) -> None:
     if chat is None:
         return
     text = argument(update)
+    t = tr(context)
     if text:
-        targets, unresolved = resolve_all(services.resolver, text)
+        targets, unresolved = resolve_all(services.resolver, text, t)
         if unresolved:
-            suggestions = [t for item in unresolved for t in item.suggestions]
+            suggestions = [target for item in unresolved for target in item.suggestions]
             message = "\n".join(escape(item.message) for item in unresolved)
-            await reply(update, message, keyboard(buttons(SUBSCRIBE, suggestions)))
+            await reply(update, message, keyboard(buttons(SUBSCRIBE, suggestions, t)))
             return
-        about = labels(targets)
+        about = t.labels(targets)
     else:
         targets = [sub.target for sub in await services.store.list_subscriptions(chat.id)]
-        about = "what you follow" if targets else "all sources"
+        about = t.gettext("what you follow") if targets else t.gettext("all sources")
     articles = await latest(services.store, targets, limit=LATEST_COUNT)
     if not articles:
         await reply(
             update,
-            f"No recent articles about {escape(about)} yet. "
-            "I'll push new ones as they appear if you /subscribe.",
+            t.gettext(
+                "No recent articles about {about} yet. "
+                "I'll push new ones as they appear if you /subscribe."
+            ).format(about=escape(about)),
         )
         return
-    await reply(update, list_html(f"🗞 Latest — {about}", articles))
+    heading = t.gettext("🗞 Latest — {about}").format(about=about)
+    await reply(update, list_html(heading, articles, t))

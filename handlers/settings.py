@@ -8,10 +8,11 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot.i18n import N_, Translator
 from bot.models import Schedule
 from bot.pipeline.holds import offset_minutes_at
 from bot.query.schedule import apply_words, describe, describe_offset
-from handlers.common import argument, may_change, reply
+from handlers.common import argument, may_change, reply, tr
 from handlers.context import NewsContext
 
 PREFIX = "cfg"
@@ -31,7 +32,7 @@ ZONE_CHOICES = (
     "UTC",
 )
 ZONES_PER_ROW = 5
-HELP = (
+HELP = N_(
     "Change with the buttons or in words: <code>/settings quiet 22-7</code>, "
     "<code>/settings digest 8</code>, <code>/settings tz America/Lima</code> "
     "(an IANA time zone, which follows daylight saving time, or an offset such as "
@@ -40,9 +41,13 @@ HELP = (
 )
 
 
-def _text(schedule: Schedule, now: float) -> str:
-    lines = ["⚙️ <b>Delivery settings for this chat</b>", "", *map(escape, describe(schedule, now))]
-    return "\n".join([*lines, "", HELP])
+def _text(schedule: Schedule, now: float, t: Translator) -> str:
+    lines = [
+        t.gettext("⚙️ <b>Delivery settings for this chat</b>"),
+        "",
+        *map(escape, describe(schedule, now, t)),
+    ]
+    return "\n".join([*lines, "", t.gettext(HELP)])
 
 
 def _quiet_value(schedule: Schedule) -> str:
@@ -59,7 +64,7 @@ def _zone_label(name: str) -> str:
     return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
-def keyboard(schedule: Schedule, now: float) -> InlineKeyboardMarkup:
+def keyboard(schedule: Schedule, now: float, t: Translator) -> InlineKeyboardMarkup:
     quiet = _quiet_value(schedule)
     digest = "off" if schedule.digest_hour is None else str(schedule.digest_hour)
     offset = offset_minutes_at(schedule, now)
@@ -70,12 +75,14 @@ def keyboard(schedule: Schedule, now: float) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button("🌙 off" if v == "off" else f"🌙 {v}", f"quiet {v}", v == quiet)
+                _button(t.gettext("🌙 off") if v == "off" else f"🌙 {v}", f"quiet {v}", v == quiet)
                 for v in QUIET_CHOICES
             ],
             [
                 _button(
-                    "📬 instant" if v == "off" else f"📬 daily {int(v):02d}:00",
+                    t.gettext("📬 instant")
+                    if v == "off"
+                    else t.gettext("📬 daily {hour}").format(hour=f"{int(v):02d}:00"),
                     f"digest {v}",
                     v == digest,
                 )
@@ -99,16 +106,17 @@ async def settings_command(update: Update, context: NewsContext) -> None:
     schedule = await store.get_schedule(chat.id)
     words = argument(update)
     now = time.time()
+    t = tr(context)
     if words:
         if not await may_change(update, context):
             return
         try:
-            schedule = apply_words(schedule, words, now)
+            schedule = apply_words(schedule, words, now, t)
         except ValueError as exc:
-            await reply(update, f"{escape(str(exc))}\n\n{HELP}")
+            await reply(update, f"{escape(str(exc))}\n\n{t.gettext(HELP)}")
             return
         await store.set_schedule(chat.id, schedule)
-    await reply(update, _text(schedule, now), keyboard(schedule, now))
+    await reply(update, _text(schedule, now, t), keyboard(schedule, now, t))
 
 
 async def settings_button(update: Update, context: NewsContext) -> None:
@@ -121,15 +129,18 @@ async def settings_button(update: Update, context: NewsContext) -> None:
     store = context.services.store
     now = time.time()
     words = query.data.partition("|")[2]
+    t = tr(context)
     try:
-        schedule = apply_words(await store.get_schedule(chat.id), words, now)
+        schedule = apply_words(await store.get_schedule(chat.id), words, now, t)
     except ValueError as exc:
         await query.answer(str(exc)[:190])
         return
     await store.set_schedule(chat.id, schedule)
-    await query.answer("Saved")
+    await query.answer(t.gettext("Saved"))
     try:
-        await query.edit_message_text(_text(schedule, now), reply_markup=keyboard(schedule, now))
+        await query.edit_message_text(
+            _text(schedule, now, t), reply_markup=keyboard(schedule, now, t)
+        )
     except BadRequest as exc:  # pressing the option already chosen changes nothing
         if "not modified" not in exc.message.lower():
             raise

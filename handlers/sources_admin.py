@@ -17,7 +17,7 @@ from bot.pipeline.add_source import (
     add_source,
 )
 from bot.text import plural
-from handlers.common import NOT_ADMIN, command_text, is_admin, reply, shown
+from handlers.common import NOT_ADMIN, command_text, is_admin, reply, shown, tr
 from handlers.context import NewsContext
 
 REASON_CHARS = 300  # a refusal or an error quoted back: it may hold the reader's whole URL
@@ -26,7 +26,7 @@ REASON_CHARS = 300  # a refusal or an error quoted back: it may hold the reader'
 async def sources_command(update: Update, context: NewsContext) -> None:
     """Each source's health, so operators see what is failing without a shell."""
     if not is_admin(update, context):
-        await reply(update, NOT_ADMIN)
+        await reply(update, tr(context).gettext(NOT_ADMIN))
         return
     sources = await context.services.store.list_sources()
     if not sources:
@@ -46,7 +46,7 @@ async def sources_command(update: Update, context: NewsContext) -> None:
 async def addsource_command(update: Update, context: NewsContext) -> None:
     """Add a feed, site or section URL after reading it once; internal addresses are refused."""
     if not is_admin(update, context):
-        await reply(update, NOT_ADMIN)
+        await reply(update, tr(context).gettext(NOT_ADMIN))
         return
     url, _, name = command_text(update).partition(" ")
     services = context.services
@@ -83,7 +83,7 @@ def _added_text(outcome: AddOutcome) -> str:
 async def removesource_command(update: Update, context: NewsContext) -> None:
     """Stop polling a source by name; its stored articles stay."""
     if not is_admin(update, context):
-        await reply(update, NOT_ADMIN)
+        await reply(update, tr(context).gettext(NOT_ADMIN))
         return
     name = command_text(update)
     if not name:

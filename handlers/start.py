@@ -7,18 +7,19 @@ from html import escape
 from telegram import Update
 
 from bot.classify.topics import TOPICS
+from bot.i18n import N_
 from bot.query.subscriptions import popular
-from handlers.common import SUBSCRIBE, buttons, keyboard, reply
+from handlers.common import SUBSCRIBE, buttons, keyboard, reply, tr
 from handlers.context import NewsContext
 
-WELCOME = (
+WELCOME = N_(
     "👋 <b>I bring you independent news about the places and movements you care about.</b>\n\n"
     "Tell me what to follow and I push new articles as they appear:\n"
     '/subscribe Peru · /subscribe labor · /subscribe "lithium mining"\n\n'
     "Or tap one to start:"
 )
 
-HELP = (
+HELP = N_(
     "<b>What I understand</b>\n\n"
     '/subscribe <i>country, topic or "phrase"</i> — follow it; several at once with commas\n'
     "   e.g. <code>/subscribe Peru, strikes</code> or <code>/subscribe keyword lithium</code>\n"
@@ -33,6 +34,7 @@ HELP = (
     "/settings — quiet hours, a daily digest, your time zone "
     "(<code>/settings tz America/Lima</code>)\n"
     "/pause and /resume — stop and restart pushes\n"
+    "/language — English or Spanish (Español)\n"
     "/start — the welcome, with one-tap subscriptions\n"
     "/help — this message"
 )
@@ -40,17 +42,20 @@ HELP = (
 
 async def start(update: Update, context: NewsContext) -> None:
     targets = popular(context.services.resolver)
-    await reply(update, WELCOME, keyboard(buttons(SUBSCRIBE, targets)))
+    t = tr(context)
+    await reply(update, t.gettext(WELCOME), keyboard(buttons(SUBSCRIBE, targets, t)))
 
 
 async def help_command(update: Update, context: NewsContext) -> None:
-    await reply(update, HELP)
+    await reply(update, tr(context).gettext(HELP))
 
 
 async def topics(update: Update, context: NewsContext) -> None:
-    lines = ["<b>Topics</b> — follow one with /subscribe <i>name</i>", ""]
+    t = tr(context)
+    lines = [t.gettext("<b>Topics</b> — follow one with /subscribe <i>name</i>"), ""]
     lines += [
-        f"{t.emoji} <b>{escape(t.name)}</b> (<code>{t.slug}</code>) — {escape(t.description)}"
-        for t in TOPICS
+        f"{item.emoji} <b>{escape(t.topic_name(item.slug))}</b> (<code>{item.slug}</code>) — "
+        f"{escape(t.topic_description(item.slug))}"
+        for item in TOPICS
     ]
     await reply(update, "\n".join(lines))

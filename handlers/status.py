@@ -8,13 +8,13 @@ from telegram import Update
 
 from bot.delivery.status_report import paused_lines, status_lines
 from bot.errors import StorageError
-from handlers.common import NOT_ADMIN, is_admin, reply
+from handlers.common import NOT_ADMIN, is_admin, reply, tr
 from handlers.context import NewsContext
 
 
 async def status_command(update: Update, context: NewsContext) -> None:
     if not is_admin(update, context):
-        await reply(update, NOT_ADMIN)
+        await reply(update, tr(context).gettext(NOT_ADMIN))
         return
     sender = context.services.sender
     paused = paused_lines(sender.store_error, sender.unrecorded)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from telegram import InlineKeyboardButton, Message, Update
 
+from bot.i18n import N_, Translator
 from bot.models import Subscription, Target, TargetKind, Unresolved
 from bot.query.resolver import MAX_TERMS
 from bot.query.subscriptions import (
@@ -27,24 +29,23 @@ from handlers.common import (
     argument,
     buttons,
     keyboard,
-    labels,
     may_change,
     parse_callback,
     reply,
     shown,
+    tr,
 )
 from handlers.context import NewsContext
 
-USAGE = (
+USAGE = N_(
     "Tell me what to follow: a country, a topic or a phrase in quotes.\n"
     "<code>/subscribe Peru</code> · <code>/subscribe labor, climate</code> · "
     '<code>/subscribe "lithium mining"</code>\n\nOr tap one:'
 )
 PAGE_SIZE = 10  # unsubscribe buttons per page of the picker
 DROPPED_SHOWN = 5  # terms named in "not read: …"; the rest are counted
-PICK = "Tap what to stop following"
-EMPTIED = "You no longer follow anything. /subscribe to start again."
-STALE = "That button is out of date."
+EMPTIED = N_("You no longer follow anything. /subscribe to start again.")
+STALE = N_("That button is out of date.")
 
 
 def _unresolved_lines(unresolved: list[Unresolved]) -> list[str]:
@@ -55,32 +56,45 @@ def _suggestions(unresolved: list[Unresolved]) -> list[Target]:
     return [target for item in unresolved for target in item.suggestions]
 
 
-def _dropped_line(dropped: list[str], verb: str) -> list[str]:
+def _dropped_line(dropped: list[str], t: Translator, *, added: bool) -> list[str]:
     """Terms past MAX_TERMS: named (a few) and counted, so none vanishes without a word."""
     if not dropped:
         return []
     named = ", ".join(f"“{shown(term)}”" for term in dropped[:DROPPED_SHOWN])
     more = len(dropped) - DROPPED_SHOWN
-    rest = f" and {more} more" if more > 0 else ""
-    return [
-        f"One command reads at most {MAX_TERMS} things, so these were not {verb}: "
-        f"{named}{rest}. Send them in another message."
-    ]
+    if more > 0:
+        named += t.ngettext(" and {count} more", " and {count} more", more).format(count=more)
+    line = (
+        t.gettext(
+            "One command reads at most {count} things, so these were not added: {terms}. "
+            "Send them in another message."
+        )
+        if added
+        else t.gettext(
+            "One command reads at most {count} things, so these were not removed: {terms}. "
+            "Send them in another message."
+        )
+    )
+    return [line.format(count=MAX_TERMS, terms=named)]
 
 
-def subscribe_reply(outcome: Outcome) -> str:
+def subscribe_reply(outcome: Outcome, t: Translator) -> str:
     lines: list[str] = [escape(note) for note in outcome.notes]  # "Argentna → 🇦🇷 Argentina"
     if outcome.changed:
-        lines.append(f"✅ Subscribed to {escape(labels(outcome.changed))}")
+        names = escape(t.labels(outcome.changed))
+        lines.append(t.gettext("✅ Subscribed to {names}").format(names=names))
     if outcome.unchanged:
-        lines.append(f"You already follow {escape(labels(outcome.unchanged))}")
+        names = escape(t.labels(outcome.unchanged))
+        lines.append(t.gettext("You already follow {names}").format(names=names))
     if outcome.over_limit:
         lines.append(
-            f"A chat can follow at most {MAX_SUBSCRIPTIONS} things; not added: "
-            f"{escape(labels(outcome.over_limit))}. /unsubscribe something first."
+            t.gettext(
+                "A chat can follow at most {count} things; not added: {names}. "
+                "/unsubscribe something first."
+            ).format(count=MAX_SUBSCRIPTIONS, names=escape(t.labels(outcome.over_limit)))
         )
     lines += _unresolved_lines(outcome.unresolved)
-    lines += _dropped_line(outcome.dropped, "added")
+    lines += _dropped_line(outcome.dropped, t, added=True)
     return "\n".join(lines)
 
 
@@ -88,18 +102,20 @@ async def subscribe_command(update: Update, context: NewsContext) -> None:
     services = context.services
     text = argument(update)
     chat = update.effective_chat
+    t = tr(context)
     if chat is None:
         return
     if not text:
-        await reply(update, USAGE, keyboard(buttons(SUBSCRIBE, popular(services.resolver))))
+        popular_buttons = buttons(SUBSCRIBE, popular(services.resolver), t)
+        await reply(update, t.gettext(USAGE), keyboard(popular_buttons))
         return
     if not await may_change(update, context):
         return
-    outcome = await subscribe_text(services.store, services.resolver, chat.id, text)
+    outcome = await subscribe_text(services.store, services.resolver, chat.id, text, t)
     await reply(
         update,
-        subscribe_reply(outcome),
-        keyboard(buttons(SUBSCRIBE, _suggestions(outcome.unresolved))),
+        subscribe_reply(outcome, t),
+        keyboard(buttons(SUBSCRIBE, _suggestions(outcome.unresolved), t)),
     )
 
 
@@ -107,25 +123,36 @@ def _pages(count: int) -> int:
     return max(1, -(-count // PAGE_SIZE))
 
 
-def _picker(current: list[Subscription], page: int) -> tuple[str, list[list[InlineKeyboardButton]]]:
+def _picker(
+    current: list[Subscription], page: int, t: Translator
+) -> tuple[str, list[list[InlineKeyboardButton]]]:
     """One page of unsubscribe buttons (PAGE_SIZE at most), with previous/next and "all"."""
     pages = _pages(len(current))
     page = min(max(page, 1), pages)
     chunk = current[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    rows = buttons(UNSUBSCRIBE, [sub.target for sub in chunk], per_row=2)
+    rows = buttons(UNSUBSCRIBE, [sub.target for sub in chunk], t, per_row=2)
     if pages > 1:
         nav: list[InlineKeyboardButton] = []
         if page > 1:
+            previous = t.gettext("◀ Previous")
             nav.append(
-                InlineKeyboardButton("◀ Previous", callback_data=f"{UNSUBSCRIBE_PAGE}|{page - 1}")
+                InlineKeyboardButton(previous, callback_data=f"{UNSUBSCRIBE_PAGE}|{page - 1}")
             )
         if page < pages:
+            following = t.gettext("Next ▶")
             nav.append(
-                InlineKeyboardButton("Next ▶", callback_data=f"{UNSUBSCRIBE_PAGE}|{page + 1}")
+                InlineKeyboardButton(following, callback_data=f"{UNSUBSCRIBE_PAGE}|{page + 1}")
             )
         rows.append(nav)
-    rows.append([InlineKeyboardButton("🗑 Unsubscribe all", callback_data=UNSUBSCRIBE_ALL)])
-    title = f"{PICK} (page {page} of {pages}):" if pages > 1 else f"{PICK}:"
+    everything = t.gettext("🗑 Unsubscribe all")
+    rows.append([InlineKeyboardButton(everything, callback_data=UNSUBSCRIBE_ALL)])
+    title = (
+        t.gettext("Tap what to stop following (page {page} of {pages}):").format(
+            page=page, pages=pages
+        )
+        if pages > 1
+        else t.gettext("Tap what to stop following:")
+    )
     return title, rows
 
 
@@ -135,24 +162,27 @@ async def unsubscribe_command(update: Update, context: NewsContext) -> None:
     if chat is None:
         return
     text = argument(update)
+    t = tr(context)
     if not text:
         current = await services.store.list_subscriptions(chat.id)
         if not current:
-            await reply(update, "You don't follow anything. /subscribe to start.")
+            await reply(update, t.gettext("You don't follow anything. /subscribe to start."))
             return
-        title, rows = _picker(current, 1)
+        title, rows = _picker(current, 1, t)
         await reply(update, title, keyboard(rows))
         return
     if not await may_change(update, context):
         return
-    outcome = await unsubscribe_text(services.store, services.resolver, chat.id, text)
+    outcome = await unsubscribe_text(services.store, services.resolver, chat.id, text, t)
     lines: list[str] = []
     if outcome.changed:
-        lines.append(f"Unsubscribed from {escape(labels(outcome.changed))}")
+        names = escape(t.labels(outcome.changed))
+        lines.append(t.gettext("Unsubscribed from {names}").format(names=names))
     if outcome.unchanged:
-        lines.append(f"You weren't following {escape(labels(outcome.unchanged))}")
+        names = escape(t.labels(outcome.unchanged))
+        lines.append(t.gettext("You weren't following {names}").format(names=names))
     lines += _unresolved_lines(outcome.unresolved)
-    lines += _dropped_line(outcome.dropped, "removed")
+    lines += _dropped_line(outcome.dropped, t, added=False)
     await reply(update, "\n".join(lines))
 
 
@@ -162,16 +192,19 @@ async def list_command(update: Update, context: NewsContext) -> None:
     if chat is None:
         return
     store = context.services.store
+    t = tr(context)
     current = await store.list_subscriptions(chat.id)
     if not current:
-        await reply(update, "You don't follow anything yet. Try /subscribe Peru or /topics.")
+        await reply(
+            update, t.gettext("You don't follow anything yet. Try /subscribe Peru or /topics.")
+        )
         return
-    lines = ["<b>This chat follows</b>", ""]
-    lines += [f"{n}. {escape(s.target.label)}" for n, s in enumerate(current, 1)]
-    lines += ["", "<code>/unsubscribe 2</code> stops following number 2."]
+    lines = [t.gettext("<b>This chat follows</b>"), ""]
+    lines += [f"{n}. {escape(t.label(s.target))}" for n, s in enumerate(current, 1)]
+    lines += ["", t.gettext("<code>/unsubscribe 2</code> stops following number 2.")]
     state = await store.get_chat(chat.id)
     if state is not None and state.paused:
-        lines += ["", "⏸ Pushes are paused: /resume to get them again."]
+        lines += ["", t.gettext("⏸ Pushes are paused: /resume to get them again.")]
     await reply(update, "\n".join(lines))
 
 
@@ -184,11 +217,18 @@ async def button(update: Update, context: NewsContext) -> None:
     if not await may_change(update, context):
         return
     store = context.services.store
+    t = tr(context)
     data = query.data
     if data == UNSUBSCRIBE_ALL:
         count = await unsubscribe_all(store, chat.id)
-        await query.answer(f"Unsubscribed from {count} subscriptions")
-        await query.edit_message_text(EMPTIED)
+        await query.answer(
+            t.ngettext(
+                "Unsubscribed from {count} subscription",
+                "Unsubscribed from {count} subscriptions",
+                count,
+            ).format(count=count)
+        )
+        await query.edit_message_text(t.gettext(EMPTIED))
         return
     if data.startswith(SUBSCRIBE + "|"):
         await _subscribe_button(update, context, data)
@@ -201,30 +241,36 @@ async def button(update: Update, context: NewsContext) -> None:
         await query.answer()
     elif action == UNSUBSCRIBE and "|" not in rest:  # u|<short id>
         removed = (await unsubscribe_id(store, chat.id, rest)).changed
-        await query.answer(f"Unsubscribed from {labels(removed)}" if removed else "Already removed")
+        await query.answer(_removed_toast(removed, t))
         page = _page_of(query.message.text if isinstance(query.message, Message) else None)
     elif (parsed := parse_callback(data)) is not None and parsed[0] == UNSUBSCRIBE:
         _, kind, value = parsed  # a button sent before short ids
         removed = (await unsubscribe_key(store, chat.id, kind, value)).changed
-        await query.answer(f"Unsubscribed from {labels(removed)}" if removed else "Already removed")
+        await query.answer(_removed_toast(removed, t))
     else:
-        await query.answer(STALE)
+        await query.answer(t.gettext(STALE))
         return
     current = await store.list_subscriptions(chat.id)
     if not current:
-        await query.edit_message_text(EMPTIED)
+        await query.edit_message_text(t.gettext(EMPTIED))
         return
-    title, rows = _picker(current, page)
+    title, rows = _picker(current, page, t)
     await query.edit_message_text(title, reply_markup=keyboard(rows))
+
+
+def _removed_toast(removed: list[Target], t: Translator) -> str:
+    if not removed:
+        return t.gettext("Already removed")
+    return t.gettext("Unsubscribed from {names}").format(names=t.labels(removed))
+
+
+_PAGE = re.compile(r"\(\D*?(\d+)\D+\d+\):\s*$")  # "(page 2 of 5):", in any language
 
 
 def _page_of(text: str | None) -> int:
     """The picker's page number from its title, so a tap keeps the reader on that page."""
-    if text and "(page " in text:
-        number = text.split("(page ", 1)[1].split(" ", 1)[0]
-        if number.isdigit():
-            return int(number)
-    return 1
+    found = _PAGE.search(text or "")
+    return int(found.group(1)) if found else 1
 
 
 async def _subscribe_button(update: Update, context: NewsContext, data: str) -> None:
@@ -239,9 +285,10 @@ async def _subscribe_button(update: Update, context: NewsContext, data: str) -> 
         word = f"keyword {value}" if kind is TargetKind.KEYWORD else value
         found = context.services.resolver.resolve(word)
         target = found if isinstance(found, Target) else None
+    t = tr(context)
     if target is None:
-        await query.answer(STALE)
+        await query.answer(t.gettext(STALE))
         return
     outcome = await subscribe(context.services.store, chat.id, [target])
     await query.answer()  # the message below says it; a toast as well would say it twice
-    await context.bot.send_message(chat.id, subscribe_reply(outcome))
+    await context.bot.send_message(chat.id, subscribe_reply(outcome, t))

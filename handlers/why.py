@@ -14,69 +14,85 @@ from bot.classify.classifier import Classifier, Explanation
 from bot.classify.countries import country
 from bot.classify.regions import region
 from bot.classify.topics import topic
-from bot.models import ArticleText
+from bot.i18n import ENGLISH, N_, Translator
+from bot.models import ArticleText, Target, TargetKind
 from bot.urls import normalize_url
-from handlers.common import reply
+from handlers.common import reply, tr
 from handlers.context import NewsContext
 
 MAX_EXPLAINED = 5  # articles explained for one digest
 MAX_WORDS = 4  # words quoted per tag
-USAGE = (
+USAGE = N_(
     "Reply <code>/why</code> to one of my pushes, or send <code>/why URL</code>, "
     "and I'll show which words tagged the article."
 )
-_FIELDS = {"title": "title", "text": "teaser", "category": "source tag"}
+_FIELDS = {"title": N_("title"), "text": N_("teaser"), "category": N_("source tag")}
 
 
-def _name(value: str) -> str:
+def _name(value: str, t: Translator) -> str:
     """A country code or topic slug as readers see it."""
-    found_country = country(value) if len(value) == 2 and value.isupper() else None
-    if found_country is not None:
-        return f"{found_country.flag} {found_country.name}"
-    found_topic = topic(value)
-    if found_topic is not None:
-        return found_topic.label
-    found_region = region(value)
-    return found_region.label if found_region is not None else value
+    if len(value) == 2 and value.isupper() and country(value) is not None:
+        return t.label(Target(TargetKind.COUNTRY, value, value))
+    if topic(value) is not None:
+        return t.label(Target(TargetKind.TOPIC, value, value))
+    if region(value) is not None:
+        return t.label(Target(TargetKind.REGION, value, value))
+    return value
 
 
-def _words(explanation: Explanation, value: str) -> str:
+def _words(explanation: Explanation, value: str, t: Translator) -> str:
     """“Peru” (title), “Lima” (teaser): the evidence for one tag, each quote once."""
     seen: dict[tuple[str, str], None] = {}
     for item in explanation.evidence:
         if item.value == value:
-            seen.setdefault((item.words, _FIELDS.get(item.field, item.field)), None)
+            where = t.gettext(_FIELDS[item.field]) if item.field in _FIELDS else item.field
+            seen.setdefault((item.words, where), None)
     quoted = [f"“{escape(words)}” ({where})" for words, where in list(seen)[:MAX_WORDS]]
     more = len(seen) - MAX_WORDS
-    return ", ".join(quoted) + (f" and {more} more" if more > 0 else "")
+    rest = t.ngettext(" and {count} more", " and {count} more", more).format(count=more)
+    return ", ".join(quoted) + (rest if more > 0 else "")
 
 
-def why_html(article: ArticleText, explanation: Explanation) -> str:
+def why_html(article: ArticleText, explanation: Explanation, t: Translator = ENGLISH) -> str:
     """The explanation of one article's tags, as a Telegram HTML message part."""
     tags = explanation.tags
     lines = [f"<b>{escape(article.title or article.url)}</b>"]
     for value in (*tags.countries, *tags.topics):
-        lines.append(f"• {escape(_name(value))}: {_words(explanation, value)}")
+        lines.append(f"• {escape(_name(value, t))}: {_words(explanation, value, t)}")
     if not tags.countries and not tags.topics:
-        lines.append("No country or topic was found in its title, teaser or tags.")
+        lines.append(t.gettext("No country or topic was found in its title, teaser or tags."))
     dropped = [value for value in explanation.dropped if explanation.words_for(value)]
     if dropped:
-        shown = ", ".join(f"{escape(_name(v))} ({_words(explanation, v)})" for v in dropped[:3])
-        lines.append(f"<i>Mentioned but not enough to tag:</i> {shown}")
+        shown = ", ".join(
+            f"{escape(_name(v, t))} ({_words(explanation, v, t)})" for v in dropped[:3]
+        )
+        lines.append(
+            t.gettext("<i>Mentioned but not enough to tag:</i> {names}").format(names=shown)
+        )
     if (tags.countries, tags.topics) != (article.countries, article.topics):
-        stored = ", ".join(_name(v) for v in (*article.countries, *article.topics)) or "nothing"
-        lines.append(f"<i>When it arrived it was tagged:</i> {escape(stored)}")
+        values = (*article.countries, *article.topics)
+        stored = ", ".join(_name(v, t) for v in values) or t.gettext("nothing")
+        lines.append(
+            t.gettext("<i>When it arrived it was tagged:</i> {names}").format(names=escape(stored))
+        )
     return "\n".join(lines)
 
 
-def explain_articles(classifier: Classifier, articles: list[ArticleText]) -> str:
+def explain_articles(
+    classifier: Classifier, articles: list[ArticleText], t: Translator = ENGLISH
+) -> str:
     """Explain up to MAX_EXPLAINED articles, one block each."""
     blocks = [
-        why_html(article, classifier.explain(article.title, article.teaser, article.categories))
+        why_html(article, classifier.explain(article.title, article.teaser, article.categories), t)
         for article in articles[:MAX_EXPLAINED]
     ]
-    if len(articles) > MAX_EXPLAINED:
-        blocks.append(f"… and {len(articles) - MAX_EXPLAINED} more in that digest.")
+    more = len(articles) - MAX_EXPLAINED
+    if more > 0:
+        blocks.append(
+            t.ngettext(
+                "… and {count} more in that digest.", "… and {count} more in that digest.", more
+            ).format(count=more)
+        )
     return "\n\n".join(blocks)
 
 
@@ -86,21 +102,23 @@ async def why_command(update: Update, context: NewsContext) -> None:
     if message is None or chat is None:
         return
     services = context.services
+    t = tr(context)
     words = (message.text or "").split(None, 1)[1:]
     argument = words[0].strip() if words else ""
     if argument:
         found = await services.store.article_by_url(normalize_url(argument.split()[0]))
         if found is None:
-            await reply(update, "I haven't stored that article, so I can't say why.")
+            await reply(update, t.gettext("I haven't stored that article, so I can't say why."))
             return
         articles = [found]
     elif message.reply_to_message is not None:
         replied = message.reply_to_message.message_id
         articles = await services.store.articles_for_message(chat.id, replied)
         if not articles:
-            await reply(update, "That message isn't one of my pushes. " + USAGE)
+            not_ours = t.gettext("That message isn't one of my pushes.")
+            await reply(update, f"{not_ours} {t.gettext(USAGE)}")
             return
     else:
-        await reply(update, USAGE)
+        await reply(update, t.gettext(USAGE))
         return
-    await reply(update, explain_articles(services.classifier, articles))
+    await reply(update, explain_articles(services.classifier, articles, t))

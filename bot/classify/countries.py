@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pycountry
 
-__all__ = ["Country", "all_countries", "country", "hashtag"]
+__all__ = ["DISPLAY_NAMES", "Country", "all_countries", "country", "hashtag"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,7 @@ class Country:
 
 # pycountry's short names are often the formal "Bolivia, Plurinational State of"; readers
 # know these places by a shorter name.
-_DISPLAY = {
+DISPLAY_NAMES = {
     "BN": "Brunei",
     "BQ": "Caribbean Netherlands",
     "CC": "Cocos Islands",
@@ -66,7 +66,7 @@ def _by_code() -> dict[str, Country]:
     table: dict[str, Country] = {}
     for record in pycountry.countries:
         code = str(record.alpha_2)
-        name = _DISPLAY.get(code) or getattr(record, "common_name", None) or record.name
+        name = DISPLAY_NAMES.get(code) or getattr(record, "common_name", None) or record.name
         table[code] = Country(code=code, name=str(name), flag=_flag(code))
     return table
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from html import escape, unescape
 
-from bot.classify.countries import country, hashtag
+from bot.i18n import ENGLISH, Translator
 from bot.models import StoredArticle
 from bot.text import one_line, shorten, utf16_len
 
@@ -23,10 +23,9 @@ ALSO_IN_CHARS = 300
 _TAG = re.compile(r"<[^>]+>")
 
 
-def hashtags(article: StoredArticle, limit: int = 5) -> str:
+def hashtags(article: StoredArticle, limit: int = 5, tr: Translator = ENGLISH) -> str:
     """#Peru #protest: the article's countries then topics, as readers can tap them."""
-    names = [c.name for code in article.countries if (c := country(code)) is not None]
-    return " ".join(hashtag(name) for name in [*names, *article.topics][:limit])
+    return tr.hashtags(article.countries, article.topics, limit)
 
 
 def _link(article: StoredArticle, title_limit: int) -> str:
@@ -34,7 +33,7 @@ def _link(article: StoredArticle, title_limit: int) -> str:
     return f'<a href="{escape(article.url, quote=True)}">{title}</a>'
 
 
-def push_html(article: StoredArticle) -> str:
+def push_html(article: StoredArticle, tr: Translator = ENGLISH) -> str:
     """One article: bold linked title, teaser, source and tags; the title gets what is left."""
     lines: list[str] = []
     teaser = shorten(article.teaser, TEASER_CHARS)
@@ -42,8 +41,9 @@ def push_html(article: StoredArticle) -> str:
         lines.append(escape(teaser))
     footer = f"<i>{escape(shorten(one_line(article.source_name), SOURCE_NAME_CHARS))}</i>"
     if article.also_in:  # the same story republished by other sources
-        footer += f" (also in {escape(shorten(', '.join(article.also_in), ALSO_IN_CHARS))})"
-    tags = hashtags(article)
+        others = escape(shorten(", ".join(article.also_in), ALSO_IN_CHARS))
+        footer += " " + tr.gettext("(also in {sources})").format(sources=others)
+    tags = hashtags(article, tr=tr)
     lines.append(f"{footer} · {tags}" if tags else footer)
     room = MAX_MESSAGE_CHARS - sum(telegram_length(line) + 2 for line in lines)
     return "\n\n".join([f"<b>{_link(article, room)}</b>", *lines])
@@ -71,23 +71,30 @@ def _fitting(articles: Sequence[StoredArticle], room: int) -> list[str]:
     return lines
 
 
-def list_html(heading: str, articles: Sequence[StoredArticle]) -> str:
+def list_html(heading: str, articles: Sequence[StoredArticle], tr: Translator = ENGLISH) -> str:
     """/latest: one linked line per article, as many as fit, then how many did not."""
     head = f"<b>{escape(one_line(heading))}</b>\n"
     lines = _fitting(articles, MAX_MESSAGE_CHARS - telegram_length(head) - LIST_RESERVE)
     if len(lines) < len(articles):
-        lines.append(f"… and {len(articles) - len(lines)} more")
+        more = len(articles) - len(lines)
+        lines.append(
+            tr.ngettext("… and {count} more", "… and {count} more", more).format(count=more)
+        )
     return "\n".join([head, *lines])
 
 
-def digest_html(articles: Sequence[StoredArticle]) -> tuple[str, int]:
+def digest_html(articles: Sequence[StoredArticle], tr: Translator = ENGLISH) -> tuple[str, int]:
     """A digest of as many articles as fit in one message, and how many that is.
 
     The sender marks only those sent; the rest stay queued for the next message, so a long
     digest is never cut short with its tail silently lost.
     """
     lines = _fitting(articles, MAX_MESSAGE_CHARS - LIST_RESERVE) or [_list_line(articles[0])]
-    head = f"<b>📰 {len(lines)} new {'article' if len(lines) == 1 else 'articles'} for you</b>\n"
+    count = len(lines)
+    heading = tr.ngettext(
+        "📰 {count} new article for you", "📰 {count} new articles for you", count
+    )
+    head = f"<b>{heading.format(count=count)}</b>\n"
     return "\n".join([head, *lines]), len(lines)
 
 

@@ -25,6 +25,7 @@ from telegram.ext import Defaults, ExtBot
 from bot.delivery.pacer import Pacer, Priority, retry_seconds
 from bot.delivery.render import MAX_MESSAGE_CHARS, digest_html, fit, plain_text, push_html
 from bot.errors import StorageError
+from bot.i18n import translator
 from bot.models import PendingPush
 from bot.store.base import Store
 from bot.text import shorten
@@ -65,9 +66,10 @@ class Outgoing:
 
     def render(self) -> tuple[str, list[int]]:
         """The message, and the pushes it shows: a digest shows as many as fit."""
+        tr = translator(self.pushes[0].language)
         if len(self.pushes) == 1:
-            return push_html(self.pushes[0].article), self.ids
-        html, shown = digest_html([push.article for push in self.pushes])
+            return push_html(self.pushes[0].article, tr), self.ids
+        html, shown = digest_html([push.article for push in self.pushes], tr)
         return html, self.ids[:shown]
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from bot.classify.normalize import QUOTE_MARKS, collapse
 from bot.errors import ReaderInputError
+from bot.i18n import ENGLISH, Translator
 from bot.models import Target, TargetKind
 from bot.models import UnresolvedReason as Reason
 from bot.query.filter_tree import MAX_DEPTH, MAX_TERMS, AllOf, AnyOf, Node, Not, Term, dump
@@ -101,11 +102,21 @@ def _tokens(text: str) -> list[_Token]:
 class _Parser:
     """Recursive descent over the tokens, resolving each term as it is read."""
 
-    def __init__(self, tokens: list[_Token], resolve: Callable[[_Token], Term]) -> None:
+    def __init__(
+        self, tokens: list[_Token], resolve: Callable[[_Token], Term], tr: Translator
+    ) -> None:
         self._tokens = tokens
         self._at = 0
         self._resolve = resolve
+        self._tr = tr
         self.terms = 0
+
+    def _unexpected(self, token: _Token) -> FilterError:
+        return FilterError(
+            self._tr.gettext("I did not expect “{token}” there.").format(
+                token=echo(token.text or token.kind)
+            )
+        )
 
     def _peek(self) -> _Token | None:
         return self._tokens[self._at] if self._at < len(self._tokens) else None
@@ -117,11 +128,11 @@ class _Parser:
 
     def parse(self) -> Node:
         if not self._tokens:
-            raise FilterError("The filter is empty.")
+            raise FilterError(self._tr.gettext("The filter is empty."))
         node = self._or(0)
         token = self._peek()
         if token is not None:
-            raise FilterError(f"I did not expect “{echo(token.text or token.kind)}” there.")
+            raise self._unexpected(token)
         return node
 
     def _or(self, depth: int) -> Node:
@@ -141,10 +152,16 @@ class _Parser:
 
     def _unary(self, depth: int) -> Node:
         if depth > MAX_DEPTH:
-            raise FilterError(f"The filter nests too deeply (at most {MAX_DEPTH} levels).")
+            raise FilterError(
+                self._tr.gettext("The filter nests too deeply (at most {count} levels).").format(
+                    count=MAX_DEPTH
+                )
+            )
         token = self._peek()
         if token is None:
-            raise FilterError("The filter ends too early: something is missing after it.")
+            raise FilterError(
+                self._tr.gettext("The filter ends too early: something is missing after it.")
+            )
         if token.kind in ("NOT", "-"):
             self._take()
             return Not(self._unary(depth + 1))
@@ -153,28 +170,36 @@ class _Parser:
             node = self._or(depth + 1)
             closing = self._peek()
             if closing is None or closing.kind != ")":
-                raise FilterError("A “(” is never closed.")
+                raise FilterError(self._tr.gettext("A “(” is never closed."))
             self._take()
             return node
         if token.kind in ("term", "quoted"):
             self._take()
             self.terms += 1
             if self.terms > MAX_TERMS:
-                raise FilterError(f"A filter can have at most {MAX_TERMS} terms.")
+                raise FilterError(
+                    self._tr.gettext("A filter can have at most {count} terms.").format(
+                        count=MAX_TERMS
+                    )
+                )
             return self._resolve(token)
-        raise FilterError(f"I did not expect “{echo(token.text or token.kind)}” there.")
+        raise self._unexpected(token)
 
 
-def _term(resolver: Resolver, token: _Token) -> tuple[Term, str]:
+def _term(resolver: Resolver, token: _Token, tr: Translator) -> tuple[Term, str]:
     """Resolve one term to a leaf and its label, or say why it cannot be one."""
     if token.kind == "quoted":
         target = keyword_target(token.text)
         if target is None:
-            raise FilterError(f"“{echo(token.text)}” is too short or too long to look for.")
+            raise FilterError(
+                tr.gettext("“{term}” is too short or too long to look for.").format(
+                    term=echo(token.text)
+                )
+            )
         return Term(target.kind, target.value), f"“{token.text}”"
-    found = resolver.resolve(token.text, keyword_hint=False)
+    found = resolver.resolve(token.text, keyword_hint=False, tr=tr)
     if isinstance(found, Target):
-        label = f"“{token.text}”" if found.kind is TargetKind.KEYWORD else found.label
+        label = f"“{token.text}”" if found.kind is TargetKind.KEYWORD else tr.label(found)
         return Term(found.kind, found.value), label
     if found.reason in _NOT_A_KEYWORD:
         raise FilterError(found.message)
@@ -195,27 +220,36 @@ def _label(node: Node, names: dict[Term, str], top: bool = True) -> str:
     return joined if top else f"({joined})"
 
 
-def parse(resolver: Resolver, text: str) -> tuple[Node, str]:
-    """A reader's boolean filter as a tree and its label, or FilterError saying what is wrong."""
+def parse(resolver: Resolver, text: str, tr: Translator = ENGLISH) -> tuple[Node, str]:
+    """A reader's boolean filter as a tree and its label, or FilterError saying what is wrong.
+
+    The label names its parts in `tr`'s language; errors are in it too.
+    """
     text = collapse(text or "")
     if len(text) > MAX_FILTER_CHARS:
-        raise FilterError(f"A filter can be at most {MAX_FILTER_CHARS} characters long.")
+        raise FilterError(
+            tr.gettext("A filter can be at most {count} characters long.").format(
+                count=MAX_FILTER_CHARS
+            )
+        )
     names: dict[Term, str] = {}
 
     def resolve(token: _Token) -> Term:
-        term, label = _term(resolver, token)
+        term, label = _term(resolver, token, tr)
         names[term] = label
         return term
 
-    tree = _Parser(_tokens(text), resolve).parse()
+    tree = _Parser(_tokens(text), resolve, tr).parse()
     if _only_negative(tree):
-        raise FilterError("A filter needs something to follow, not only things to leave out.")
+        raise FilterError(
+            tr.gettext("A filter needs something to follow, not only things to leave out.")
+        )
     return tree, _label(tree, names)
 
 
-def parse_filter(resolver: Resolver, text: str) -> Target:
+def parse_filter(resolver: Resolver, text: str, tr: Translator = ENGLISH) -> Target:
     """Turn a reader's boolean filter into one FILTER target, or raise FilterError."""
-    tree, label = parse(resolver, text)
+    tree, label = parse(resolver, text, tr)
     return Target(TargetKind.FILTER, dump(tree), "🧩 " + label)
 
 

@@ -25,6 +25,7 @@ from bot.classify.gazetteer import PlaceKind, place_names, reader_names
 from bot.classify.normalize import QUOTE_MARKS, collapse, fold, phrase_form
 from bot.classify.regions import REGIONS, Region, region
 from bot.classify.topics import NOT_TOPICS, TOPICS, Topic, topic
+from bot.i18n import ENGLISH, N_, Translator, languages, translator
 from bot.models import Target, TargetKind, Unresolved
 from bot.models import UnresolvedReason as Reason
 from bot.text import echo
@@ -50,7 +51,7 @@ _FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")  # two regional-indicator lette
 # "Myanmar (Burma)": a name and a second name or a note; trailing punctuation allowed.
 _PARENTHESES = re.compile(r"^(?P<outer>[^()]*?)\s*\((?P<inner>[^()]+)\)?[\W_]*$")
 
-EMPTY_MESSAGE = (
+EMPTY_MESSAGE = N_(
     "Tell me what to follow after /subscribe: a country, a topic or a keyword, "
     "e.g. /subscribe Peru, labor"
 )
@@ -171,20 +172,16 @@ def _shown(term: str) -> str:
     return echo(term)
 
 
-def _city(term: str, shown: str, place: Target) -> Unresolved:
+def _city(term: str, shown: str, place: Target, tr: Translator) -> Unresolved:
     """A city or state is not followed: its country is suggested instead."""
     return Unresolved(
         term,
         Reason.CITY_OR_STATE,
-        f"I follow countries, not cities or states: “{shown}” is in {place.label}.",
+        tr.gettext("I follow countries, not cities or states: “{term}” is in {country}.").format(
+            term=shown, country=tr.label(place)
+        ),
         (place,),
     )
-
-
-def _either(targets: tuple[Target, ...]) -> str:
-    """Labels joined for a question: "A", "A or B", "A, B or C"."""
-    labels = [target.label for target in targets]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
 class Resolver:
@@ -213,36 +210,41 @@ class Resolver:
         """The shared resolver over all countries and topics, built on first use."""
         return _default()
 
-    def resolve(self, term: str, *, keyword_hint: bool = True) -> Target | Unresolved:
+    def resolve(
+        self, term: str, *, keyword_hint: bool = True, tr: Translator = ENGLISH
+    ) -> Target | Unresolved:
         """One term to a Target, or an Unresolved saying what the reader probably meant.
 
         `keyword_hint=False` leaves out "send /subscribe keyword …" for callers, such as
-        filters, that follow unknown words as keywords themselves.
+        filters, that follow unknown words as keywords themselves. Messages are in `tr`'s
+        language.
         """
-        return self.read(term, keyword_hint=keyword_hint).result
+        return self.read(term, keyword_hint=keyword_hint, tr=tr).result
 
-    def read(self, term: str, *, keyword_hint: bool = True) -> Reading:
+    def read(self, term: str, *, keyword_hint: bool = True, tr: Translator = ENGLISH) -> Reading:
         """Like `resolve`, with a note when the term was read as something close to it."""
         text = collapse(term or "")
         if not text:
-            return Reading(Unresolved(term, Reason.EMPTY, EMPTY_MESSAGE))
+            return Reading(Unresolved(term, Reason.EMPTY, tr.gettext(EMPTY_MESSAGE)))
         keyword = _KEYWORD.match(text)
         if keyword or _BARE_KEYWORD.match(text):
-            return Reading(self._keyword(term, keyword.group(1) if keyword else ""))
+            return Reading(self._keyword(term, keyword.group(1) if keyword else "", tr))
         if len(text) >= 2 and text[0] in _OPEN_QUOTES and text[-1] in _OPEN_QUOTES:
-            return Reading(self._keyword(term, text[1:-1]))
+            return Reading(self._keyword(term, text[1:-1], tr))
         if len(text) > MAX_TERM_CHARS:
             return Reading(
                 Unresolved(
                     term,
                     Reason.TOO_LONG,
-                    "That is too long for one term. Send countries, topics or keywords "
-                    "separated by commas, e.g. /subscribe Peru, labor",
+                    tr.gettext(
+                        "That is too long for one term. Send countries, topics or keywords "
+                        "separated by commas, e.g. /subscribe Peru, labor"
+                    ),
                 )
             )
         flags = _flags(text)
         if flags:
-            return self._flagged(term, text, flags, keyword_hint=keyword_hint)
+            return self._flagged(term, text, flags, keyword_hint=keyword_hint, tr=tr)
         parts = _PARENTHESES.match(text)
         if parts:
             inside = self._parenthesised(parts["outer"], parts["inner"])
@@ -254,42 +256,57 @@ class Resolver:
                 Unresolved(
                     term,
                     Reason.NO_WORD,
-                    f"I found no word to follow in “{_shown(text)}”. {EMPTY_MESSAGE}",
+                    tr.gettext("I found no word to follow in “{term}”.").format(term=_shown(text))
+                    + " "
+                    + tr.gettext(EMPTY_MESSAGE),
                 )
             )
         found = self._lookup(cleaned)
         if isinstance(found, Target):
             return Reading(found)
         if found:
-            return Reading(self._ambiguous(term, cleaned, found))
+            return Reading(self._ambiguous(term, cleaned, found, tr))
         if _norm(cleaned) in self._places:
-            return Reading(self._unknown(term, cleaned, keyword_hint=keyword_hint))
-        return self._one_edit(term, cleaned) or Reading(
-            self._unknown(term, cleaned, keyword_hint=keyword_hint)
+            return Reading(self._unknown(term, cleaned, keyword_hint=keyword_hint, tr=tr))
+        return self._one_edit(term, cleaned, tr) or Reading(
+            self._unknown(term, cleaned, keyword_hint=keyword_hint, tr=tr)
         )
 
-    def _ambiguous(self, term: str, cleaned: str, found: tuple[Target, ...]) -> Unresolved:
+    def _ambiguous(
+        self, term: str, cleaned: str, found: tuple[Target, ...], tr: Translator
+    ) -> Unresolved:
         """The question for a name of several targets."""
         return Unresolved(
             term,
             Reason.AMBIGUOUS,
-            f"“{_shown(cleaned)}” could mean {_either(found)}. "
-            f"Which one? Send e.g. /subscribe {found[0].label.split(' ', 1)[-1]}",
+            tr.gettext(
+                "“{term}” could mean {choices}. Which one? Send e.g. /subscribe {example}"
+            ).format(
+                term=_shown(cleaned),
+                choices=tr.either(found),
+                example=tr.label(found[0]).split(" ", 1)[-1],
+            ),
             found,
         )
 
     def _flagged(
-        self, term: str, text: str, flags: tuple[Target, ...], *, keyword_hint: bool
+        self,
+        term: str,
+        text: str,
+        flags: tuple[Target, ...],
+        *,
+        keyword_hint: bool,
+        tr: Translator,
     ) -> Reading:
         """A flag is its country ("🇨🇱"); words beside it may pick one of several flags."""
         rest = _clean(_FLAG.sub(" ", text))
         if any(ch.isalnum() for ch in rest):
-            beside = self.read(rest, keyword_hint=keyword_hint)
+            beside = self.read(rest, keyword_hint=keyword_hint, tr=tr)
             if beside.result in flags:
                 return beside
         if len(flags) == 1:
             return Reading(flags[0])
-        return Reading(self._ambiguous(term, text, flags))
+        return Reading(self._ambiguous(term, text, flags, tr))
 
     def _candidates(self, words: str) -> tuple[tuple[Target, ...], bool]:
         """What some words may name, and whether they are a name we follow (not a city)."""
@@ -315,7 +332,7 @@ class Resolver:
             return second[0]
         return None
 
-    def _one_edit(self, term: str, cleaned: str) -> Reading | None:
+    def _one_edit(self, term: str, cleaned: str, tr: Translator) -> Reading | None:
         """A word one typo from known names: the one target they share, or which one?"""
         name = _norm(cleaned)
         if sum(ch.isalpha() for ch in name) < TYPO_MIN_CHARS:
@@ -336,13 +353,17 @@ class Resolver:
                 Unresolved(
                     term,
                     Reason.TYPO,
-                    f"I don't know “{shown}”. Did you mean {_either(found[:MAX_SUGGESTIONS])}?",
+                    tr.gettext("I don't know “{term}”.").format(term=shown)
+                    + " "
+                    + tr.gettext("Did you mean {choices}?").format(
+                        choices=tr.either(found[:MAX_SUGGESTIONS])
+                    ),
                     found[:MAX_SUGGESTIONS],
                 )
             )
         if not followed:  # a city or state, misspelt: suggested, never followed
-            return Reading(_city(term, shown, found[0]))
-        return Reading(found[0], f"{shown} → {found[0].label}")
+            return Reading(_city(term, shown, found[0], tr))
+        return Reading(found[0], f"{shown} → {tr.label(found[0])}")
 
     def _lookup(self, cleaned: str) -> Target | tuple[Target, ...]:
         """An exact match, the candidates of an ambiguous word, or () when unknown."""
@@ -362,7 +383,7 @@ class Resolver:
                 return country_target(item)
         return ()
 
-    def _keyword(self, term: str, phrase: str) -> Target | Unresolved:
+    def _keyword(self, term: str, phrase: str, tr: Translator) -> Target | Unresolved:
         """A keyword target, or why the phrase cannot be one."""
         target = keyword_target(phrase)
         if target is not None:
@@ -371,31 +392,38 @@ class Resolver:
             return Unresolved(
                 term,
                 Reason.NO_KEYWORD,
-                "Which word should I look for? e.g. /subscribe keyword lithium",
+                tr.gettext("Which word should I look for? e.g. /subscribe keyword lithium"),
             )
         return Unresolved(
             term,
             Reason.KEYWORD_LENGTH,
-            f"A keyword needs {KEYWORD_MIN_CHARS} to {KEYWORD_MAX_CHARS} letters or digits; "
-            f"“{_shown(phrase)}” does not fit.",
+            tr.gettext(
+                "A keyword needs {min} to {max} letters or digits; “{term}” does not fit."
+            ).format(min=KEYWORD_MIN_CHARS, max=KEYWORD_MAX_CHARS, term=_shown(phrase)),
         )
 
-    def _unknown(self, term: str, cleaned: str, *, keyword_hint: bool) -> Unresolved:
+    def _unknown(
+        self, term: str, cleaned: str, *, keyword_hint: bool, tr: Translator
+    ) -> Unresolved:
         """An Unresolved for an unknown word: a city's country, close spellings, or nothing."""
         name = _norm(cleaned)
         shown = _shown(cleaned)
         place = self._places.get(name)
         if place is not None:
-            city = _city(term, shown, place)
+            city = _city(term, shown, place, tr)
             reason, suggestions, message = city.reason, city.suggestions, city.message
         else:
             suggestions = self._suggest(name) if 2 < len(name) <= 60 else ()
             reason = Reason.TYPO if suggestions else Reason.UNKNOWN
-            message = f"I don't know “{shown}”."
+            message = tr.gettext("I don't know “{term}”.").format(term=shown)
             if suggestions:
-                message += f" Did you mean {_either(suggestions)}?"
+                message += " " + tr.gettext("Did you mean {choices}?").format(
+                    choices=tr.either(suggestions)
+                )
         if keyword_hint and keyword_target(cleaned) is not None and shown == collapse(cleaned):
-            message += f" To follow it as a keyword, send /subscribe keyword {shown}"
+            message += " " + tr.gettext(
+                "To follow it as a keyword, send /subscribe keyword {term}"
+            ).format(term=shown)
         return Unresolved(term, reason, message, suggestions)
 
     def _suggest(self, name: str) -> tuple[Target, ...]:
@@ -450,15 +478,17 @@ def _build() -> Resolver:
             places.setdefault(_norm(place.phrase), countries[place.code])
         elif place.kind in (PlaceKind.COUNTRY, PlaceKind.DEMONYM, PlaceKind.LOWER):
             add(place.phrase, countries[place.code])
+    shown_in = [translator(code) for code in languages()]  # what we show, a reader may type
     for entry in TOPICS:
         target = topic_target(entry)
-        for name in (entry.slug, entry.name):
+        for name in (entry.slug, entry.name, *(tr.topic_name(entry.slug) for tr in shown_in)):
             add(name, target)
         for name in (*entry.terms, *entry.weak):
             add(name, target, proper=False)
     for entry_region in REGIONS:
         target = region_target(entry_region)
-        for name in (entry_region.slug, entry_region.name, *entry_region.names):
+        shown = (tr.region_name(entry_region.slug) for tr in shown_in)
+        for name in (entry_region.slug, entry_region.name, *entry_region.names, *shown):
             add(name, target)
     for phrase, slug in NOT_TOPICS.items():
         found = topic(slug) if slug else None
@@ -467,6 +497,11 @@ def _build() -> Resolver:
     for code, name in reader_names():  # only where no other name has the word
         if _norm(name) not in index and _norm(name) not in places:
             add(name, countries[code])
+    for tr in shown_in:  # "RD del Congo", as /list shows it in Spanish
+        for code, target in countries.items():
+            name = tr.country_name(code)
+            if _norm(name) not in index and _norm(name) not in places:
+                add(name, target)
     table = {key: tuple(targets.values()) for key, targets in index.items()}
     for word, codes in geodata.AMBIGUOUS.items():
         table[_norm(word)] = tuple(countries[code] for code in codes)

@@ -12,6 +12,7 @@ import zoneinfo
 from dataclasses import replace
 
 from bot.errors import ScheduleError
+from bot.i18n import ENGLISH, Translator
 from bot.models import Schedule
 from bot.pipeline.holds import offset_minutes_at, zone
 from bot.text import echo
@@ -37,45 +38,49 @@ def describe_zone(schedule: Schedule, now: float | None = None) -> str:
     return f"{schedule.tz_name} ({describe_offset(offset)})"
 
 
-def describe(schedule: Schedule, now: float | None = None) -> list[str]:
+def describe(schedule: Schedule, now: float | None = None, tr: Translator = ENGLISH) -> list[str]:
     """The schedule in the reader's words, one line per setting."""
     quiet = (
         f"{schedule.quiet_start:02d}:00-{schedule.quiet_end:02d}:00"
         if schedule.quiet_start is not None and schedule.quiet_end is not None
-        else "off"
+        else tr.gettext("off")
     )
     delivery = (
-        f"one digest a day at {schedule.digest_hour:02d}:00"
+        tr.gettext("one digest a day at {hour}").format(hour=f"{schedule.digest_hour:02d}:00")
         if schedule.digest_hour is not None
-        else "as articles arrive"
+        else tr.gettext("as articles arrive")
     )
     return [
-        f"🌙 Quiet hours: {quiet}",
-        f"📬 Delivery: {delivery}",
-        f"🕒 Time zone: {describe_zone(schedule, now)}",
+        tr.gettext("🌙 Quiet hours: {quiet}").format(quiet=quiet),
+        tr.gettext("📬 Delivery: {delivery}").format(delivery=delivery),
+        tr.gettext("🕒 Time zone: {zone}").format(zone=describe_zone(schedule, now)),
     ]
 
 
-def _hour(word: str) -> int:
+def _hour(word: str, tr: Translator) -> int:
     match = _HOUR_WORD.match(word)
     if not match or int(match.group(1)) > 23:
-        raise ScheduleError(f"“{echo(word)}” is not an hour from 0 to 23")
+        raise ScheduleError(
+            tr.gettext("“{word}” is not an hour from 0 to 23").format(word=echo(word))
+        )
     return int(match.group(1))
 
 
-def parse_offset(word: str) -> int:
+def parse_offset(word: str, tr: Translator = ENGLISH) -> int:
     """'+2', '-5', '+5:30', 'UTC+1', '0' → minutes east of UTC."""
     match = _OFFSET_WORD.match(word.strip().lower())
     if not match:
         raise ScheduleError(
-            f"“{echo(word)}” is not a time zone such as America/Lima, Europe/Madrid, +2 or -5"
+            tr.gettext(
+                "“{word}” is not a time zone such as America/Lima, Europe/Madrid, +2 or -5"
+            ).format(word=echo(word))
         )
     if int(match.group(3) or 0) > 59:
-        raise ScheduleError(f"“{echo(word)}” has more than 59 minutes")
+        raise ScheduleError(tr.gettext("“{word}” has more than 59 minutes").format(word=echo(word)))
     minutes = int(match.group(2)) * 60 + int(match.group(3) or 0)
     minutes = -minutes if match.group(1) == "-" else minutes
     if not -MIN_OFFSET_MINUTES <= minutes <= MAX_OFFSET_MINUTES:
-        raise ScheduleError("a UTC offset is between -12 and +14 hours")
+        raise ScheduleError(tr.gettext("a UTC offset is between -12 and +14 hours"))
     return minutes
 
 
@@ -106,16 +111,16 @@ def zone_name(word: str) -> str | None:
     return name if name is not None and zone(name) is not None else None
 
 
-def parse_zone(schedule: Schedule, word: str, now: float) -> Schedule:
+def parse_zone(schedule: Schedule, word: str, now: float, tr: Translator = ENGLISH) -> Schedule:
     """The schedule with the time zone the word names: an IANA zone, else a UTC offset."""
     name = zone_name(word) if not _OFFSET_WORD.match(word.strip().lower()) else None
     if name is None:
-        return replace(schedule, tz_offset_minutes=parse_offset(word), tz_name=None)
+        return replace(schedule, tz_offset_minutes=parse_offset(word, tr), tz_name=None)
     named = replace(schedule, tz_name=name)
     return replace(named, tz_offset_minutes=offset_minutes_at(named, now))
 
 
-def apply_words(schedule: Schedule, text: str, now: float) -> Schedule:
+def apply_words(schedule: Schedule, text: str, now: float, tr: Translator = ENGLISH) -> Schedule:
     """Change a schedule from the reader's words: 'quiet 22-7', 'digest 8', 'tz Europe/Madrid'."""
     setting, _, value = text.strip().partition(" ")
     setting, value = setting.lower(), value.strip()
@@ -124,18 +129,22 @@ def apply_words(schedule: Schedule, text: str, now: float) -> Schedule:
             return replace(schedule, quiet_start=None, quiet_end=None)
         start, sep, end = value.replace("\u2013", "-").partition("-")
         if not sep:
-            raise ScheduleError("say the quiet hours as start-end, e.g. /settings quiet 22-7")
-        first, last = _hour(start.strip()), _hour(end.strip())
+            raise ScheduleError(
+                tr.gettext("say the quiet hours as start-end, e.g. /settings quiet 22-7")
+            )
+        first, last = _hour(start.strip(), tr), _hour(end.strip(), tr)
         if first == last:
-            raise ScheduleError("quiet hours need a different start and end")
+            raise ScheduleError(tr.gettext("quiet hours need a different start and end"))
         return replace(schedule, quiet_start=first, quiet_end=last)
     if setting == "digest":
         if value.lower() in _OFF:
             return replace(schedule, digest_hour=None)
-        return replace(schedule, digest_hour=_hour(value))
+        return replace(schedule, digest_hour=_hour(value, tr))
     if setting in ("tz", "timezone", "utc"):
-        return parse_zone(schedule, value, now)
+        return parse_zone(schedule, value, now, tr)
     raise ScheduleError(
-        "I know three settings: quiet (e.g. quiet 22-7 or quiet off), "
-        "digest (e.g. digest 8 or digest off) and tz (e.g. tz America/Lima or tz +2)"
+        tr.gettext(
+            "I know three settings: quiet (e.g. quiet 22-7 or quiet off), "
+            "digest (e.g. digest 8 or digest off) and tz (e.g. tz America/Lima or tz +2)"
+        )
     )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.classify.normalize import collapse, fold
+from bot.i18n import ENGLISH, Translator
 from bot.models import Target, TargetKind, Unresolved, UnresolvedReason
 from bot.query.filter_tree import canonical_text
 from bot.query.filters import looks_like_filter
@@ -88,9 +89,11 @@ async def subscribe(store: Store, chat_id: int, targets: list[Target]) -> Outcom
     return Outcome(changed=added, unchanged=unchanged, over_limit=new[room:])
 
 
-async def subscribe_text(store: Store, resolver: Resolver, chat_id: int, text: str) -> Outcome:
+async def subscribe_text(
+    store: Store, resolver: Resolver, chat_id: int, text: str, tr: Translator = ENGLISH
+) -> Outcome:
     """Follow what the reader's words name; words that name nothing come back unresolved."""
-    readings = read_all(resolver, text)
+    readings = read_all(resolver, text, tr=tr)
     targets, unresolved = split_readings(readings)
     outcome = await subscribe(store, chat_id, targets)
     outcome.unresolved = unresolved
@@ -129,7 +132,9 @@ def _shown_key(text: str) -> str:
     return fold(_SHOWN_PREFIX.sub("", collapse(text))).strip('"')
 
 
-def by_number(current: Sequence[Target], text: str) -> list[Target | Unresolved] | None:
+def by_number(
+    current: Sequence[Target], text: str, tr: Translator = ENGLISH
+) -> list[Target | Unresolved] | None:
     """`3` or `2, 5`: subscriptions by their number in /list; None when the text is no numbers."""
     if not _NUMBERS.match(text.strip()):
         return None
@@ -139,33 +144,38 @@ def by_number(current: Sequence[Target], text: str) -> list[Target | Unresolved]
         if 1 <= number <= len(current):
             picked.append(current[number - 1])
         else:
-            shown = f"1 to {len(current)}" if current else "none: this chat follows nothing"
-            message = f"/list has no number {number} (its numbers: {shown})."
+            message = (
+                tr.gettext("/list has no number {number} (its numbers: 1 to {last}).")
+                if current
+                else tr.gettext("/list has no number {number}: this chat follows nothing.")
+            ).format(number=number, last=len(current))
             picked.append(Unresolved(word, UnresolvedReason.UNKNOWN, message))
     return picked
 
 
-def _not_followed(item: Unresolved) -> Unresolved:
+def _not_followed(item: Unresolved, tr: Translator) -> Unresolved:
     """An unknown word in /unsubscribe: the chat follows nothing of that name."""
     if item.reason is not UnresolvedReason.UNKNOWN:
         return item
-    message = f"This chat follows nothing called “{echo(item.term)}”: /list shows what it does."
+    message = tr.gettext(
+        "This chat follows nothing called “{term}”: /list shows what it does."
+    ).format(term=echo(item.term))
     return Unresolved(item.term, item.reason, message, item.suggestions)
 
 
 def _read_unfollow(
-    resolver: Resolver, current: Sequence[Target], text: str
+    resolver: Resolver, current: Sequence[Target], text: str, tr: Translator
 ) -> list[Target | Unresolved]:
     """What /unsubscribe's words name: a label or number from /list, a filter, or terms."""
-    labels = {_shown_key(t.label): t for t in current}
+    labels = {_shown_key(label): t for t in current for label in (t.label, tr.label(t))}
     whole = labels.get(_shown_key(text))
     if whole is not None:
         return [whole]
-    numbers = by_number(current, text)
+    numbers = by_number(current, text, tr)
     if numbers is not None:
         return numbers
     if looks_like_filter(text) and not _LIST_SEPARATOR.search(text):
-        return _read(resolver, text)
+        return _read(resolver, text, tr)
     values = {fold(t.value): t for t in current if t.kind is not TargetKind.FILTER}
     found: list[Target | Unresolved] = []
     for term in split_terms(text):
@@ -173,22 +183,27 @@ def _read_unfollow(
         if known is not None:
             found.append(known)
         else:  # "Peru AND strike, Chile": a term may be a filter of its own
-            found += _read(resolver, term)
+            found += _read(resolver, term, tr)
     return found
 
 
-def _read(resolver: Resolver, text: str) -> list[Target | Unresolved]:
+def _read(resolver: Resolver, text: str, tr: Translator) -> list[Target | Unresolved]:
     """Words read as /subscribe reads them; an unknown word is one the chat does not follow."""
-    results = [reading.result for reading in read_all(resolver, text, keyword_hint=False)]
-    return [r if isinstance(r, Target) else _not_followed(r) for r in results]
+    readings = read_all(resolver, text, keyword_hint=False, tr=tr)
+    return [
+        r if isinstance(r := reading.result, Target) else _not_followed(r, tr)
+        for reading in readings
+    ]
 
 
-async def unsubscribe_text(store: Store, resolver: Resolver, chat_id: int, text: str) -> Outcome:
+async def unsubscribe_text(
+    store: Store, resolver: Resolver, chat_id: int, text: str, tr: Translator = ENGLISH
+) -> Outcome:
     """Unfollow by the reader's words, a filter equal up to order, a /list label or number."""
     current = [sub.target for sub in await store.list_subscriptions(chat_id)]
     targets: list[Target] = []
     unresolved: list[Unresolved] = []
-    for result in _read_unfollow(resolver, current, text):
+    for result in _read_unfollow(resolver, current, text, tr):
         if isinstance(result, Unresolved):
             unresolved.append(result)
             continue

@@ -5,6 +5,7 @@ Used alike by /subscribe, /latest and `newsbot resolve`, so all three understand
 
 from __future__ import annotations
 
+from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Target, Unresolved, UnresolvedReason
 from bot.query.filters import FilterError, looks_like_filter, parse_filter
 from bot.query.resolver import (
@@ -16,27 +17,30 @@ from bot.query.resolver import (
     split_terms,
 )
 
-FILTER_HELP = (
+FILTER_HELP = N_(
     "Filters combine countries, topics and words with AND, OR, NOT (or -word) and "
     "parentheses, e.g. /subscribe Peru AND (strike OR protest) -football"
 )
 
 
-def read_all(resolver: Resolver, text: str, *, keyword_hint: bool = True) -> list[Reading]:
+def read_all(
+    resolver: Resolver, text: str, *, keyword_hint: bool = True, tr: Translator = ENGLISH
+) -> list[Reading]:
     """Everything a reader asked for, in order: a filter is one target, else each term.
 
-    `keyword_hint=False` leaves "send /subscribe keyword …" out of unknown words' messages.
+    `keyword_hint=False` leaves "send /subscribe keyword …" out of unknown words' messages;
+    messages and a filter's label are in `tr`'s language.
     """
     if looks_like_filter(text):  # "Peru AND (strike OR protest) -football": one subscription
         try:
-            return [Reading(parse_filter(resolver, text))]
+            return [Reading(parse_filter(resolver, text, tr))]
         except FilterError as exc:
-            failed = Unresolved(text, UnresolvedReason.BAD_FILTER, f"{exc} {FILTER_HELP}")
-            return [Reading(failed)]
+            message = f"{exc} {tr.gettext(FILTER_HELP)}"
+            return [Reading(Unresolved(text, UnresolvedReason.BAD_FILTER, message))]
     terms = split_terms(text)
     if not terms and text.strip():  # "???": say there is no word, rather than nothing
-        return [resolver.read(text, keyword_hint=keyword_hint)]
-    return [resolver.read(term, keyword_hint=keyword_hint) for term in terms]
+        return [resolver.read(text, keyword_hint=keyword_hint, tr=tr)]
+    return [resolver.read(term, keyword_hint=keyword_hint, tr=tr) for term in terms]
 
 
 def dropped_terms(text: str) -> list[str]:
@@ -44,9 +48,11 @@ def dropped_terms(text: str) -> list[str]:
     return [] if looks_like_filter(text) else split_all_terms(text)[MAX_TERMS:]
 
 
-def resolve_all(resolver: Resolver, text: str) -> tuple[list[Target], list[Unresolved]]:
+def resolve_all(
+    resolver: Resolver, text: str, tr: Translator = ENGLISH
+) -> tuple[list[Target], list[Unresolved]]:
     """The targets (each once) and the unresolved terms of a reader's input."""
-    return split_readings(read_all(resolver, text))
+    return split_readings(read_all(resolver, text, tr=tr))
 
 
 def split_readings(readings: list[Reading]) -> tuple[list[Target], list[Unresolved]]:

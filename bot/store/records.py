@@ -40,6 +40,7 @@ def chat_from_row(row: Row) -> Chat:
         title=row["title"],
         active=bool(row["active"]),
         paused=bool(row["paused"]),
+        language=row["language"],
     )
 
 

@@ -20,6 +20,7 @@ from bot.delivery.render import (
     push_html,
     telegram_length,
 )
+from bot.i18n import translator
 from bot.models import StoredArticle
 from tests.fakes.telegram import parse_html
 
@@ -244,3 +245,18 @@ def test_astral_text_never_makes_a_message_over_4096_utf16_units(
         text, _ = parse_html(html)
         assert len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS
         assert telegram_length(html) == len(text.encode("utf-16-le")) // 2
+
+
+def test_a_push_in_spanish_names_its_tags_and_other_sources_in_spanish() -> None:
+    es = translator("es")
+    html = push_html(replace(LIMA, also_in=("Popular Resistance",), topics=("labor",)), es)
+    assert "(también en Popular Resistance)" in html and "#Perú #Trabajo" in html
+    assert "also in" not in html and "#labor" not in html
+
+
+def test_a_digest_in_spanish_counts_in_spanish() -> None:
+    es = translator("es")
+    assert digest_html([article(1)], es)[0].startswith("<b>📰 1 artículo nuevo para ti</b>")
+    assert digest_html([article(1), article(2)], es)[0].startswith(
+        "<b>📰 2 artículos nuevos para ti</b>"
+    )

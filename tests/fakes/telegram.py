@@ -8,16 +8,22 @@ so that a real PTB ``Application`` can long-poll it. It also owns:
   two migrate service messages) and :meth:`FakeTelegram.member_update` (my_chat_member)
   queue updates that ``getUpdates`` hands out;
 - the record of what the bot did: ``sent`` (messages and text edits), ``calls`` (every request)
-  and ``commands`` (the last ``setMyCommands``);
+  ``commands`` (the last ``setMyCommands``; every menu by scope and language with
+  :meth:`FakeTelegram.menu`), ``descriptions`` and ``short_descriptions`` (by language_code,
+  "" for the default);
 - fault injection: per-chat errors (:class:`FakeError`), optional flood limits and latency.
 
 PTB posts ``application/x-www-form-urlencoded`` bodies in which strings are sent as-is and every
 other value (ints, bools, dicts, lists) is JSON-encoded; other clients post JSON. Both, and query
 strings, are parsed and normalised to Python values before a method sees them.
 
+A simulated user speaks the language in ``user_languages`` (its ``language_code``, "en" unless
+set there or by ``send_text(..., language_code=...)``).
+
 Methods: getMe, getUpdates, deleteWebhook, setMyCommands, getMyCommands, deleteMyCommands,
-sendMessage, editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery and
-sendChatAction. Anything else answers 404 like Telegram.
+setMyDescription, getMyDescription, setMyShortDescription, getMyShortDescription, sendMessage,
+editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery and sendChatAction.
+Anything else answers 404 like Telegram.
 """
 
 from __future__ import annotations
@@ -407,6 +413,10 @@ class FakeTelegram(LoopbackServer):
         self.sent: list[SentMessage] = []
         self.calls: list[tuple[str, JSONDict]] = []
         self.commands: list[dict[str, str]] = []
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
+        self.user_languages: dict[int, str] = {}
+        """Per user id, the language_code its updates carry ("en" when absent)."""
         self.enforce_limits = False
         self.webhook: JSONDict | None = None  # setWebhook's parameters, while one is set
         self.too_many_requests = 0
@@ -444,6 +454,10 @@ class FakeTelegram(LoopbackServer):
                 ("setMyCommands", self._set_my_commands),
                 ("getMyCommands", self._get_my_commands),
                 ("deleteMyCommands", self._delete_my_commands),
+                ("setMyDescription", self._set_my_description),
+                ("getMyDescription", self._get_my_description),
+                ("setMyShortDescription", self._set_my_short_description),
+                ("getMyShortDescription", self._get_my_short_description),
                 ("sendMessage", self._send_message),
                 ("editMessageText", self._edit_message_text),
                 ("editMessageReplyMarkup", self._edit_message_reply_markup),
@@ -478,9 +492,17 @@ class FakeTelegram(LoopbackServer):
         chat_type: str = "private",
         title: str | None = None,
         reply_to_message_id: int | None = None,
+        language_code: str | None = None,
     ) -> int:
-        """Queue a user's text message (with bot_command entities) and return its update_id."""
+        """Queue a user's text message (with bot_command entities) and return its update_id.
+
+        `language_code` is remembered for the user (``user_languages``), as Telegram's client
+        sends it with every update.
+        """
         chat = self._register_chat(chat_id, chat_type, title)
+        if language_code is not None:
+            speaker = user_id if user_id is not None else DEFAULT_GROUP_USER_ID
+            self.user_languages[chat_id if chat_type == "private" else speaker] = language_code
         message: JSONDict = {
             "message_id": self._next_message_id(chat_id),
             "date": int(time.time()),
@@ -787,7 +809,7 @@ class FakeTelegram(LoopbackServer):
             "id": user_id,
             "is_bot": False,
             "first_name": f"User{user_id}",
-            "language_code": "en",
+            "language_code": self.user_languages.get(user_id, "en"),
         }
 
     def _bot_user(self) -> JSONDict:
@@ -1010,6 +1032,38 @@ class FakeTelegram(LoopbackServer):
         self._my_commands.pop(self._scope_key(params), None)
         self.commands = []
         return True
+
+    def menu(self, language_code: str = "") -> list[dict[str, str]]:
+        """The default scope's command menu for one language ("" is the default menu)."""
+        return self._my_commands.get(self._scope_key({"language_code": language_code}), [])
+
+    @staticmethod
+    def _described(params: JSONDict, key: str, limit: int) -> str:
+        text = params.get(key, "")
+        if not isinstance(text, str) or len(text) > limit:
+            raise _bad(f"{key.upper()}_INVALID")
+        return text
+
+    async def _set_my_description(self, params: JSONDict) -> bool:
+        """Telegram allows 512 characters; an empty text removes it."""
+        self.descriptions[str(params.get("language_code", ""))] = self._described(
+            params, "description", 512
+        )
+        return True
+
+    async def _get_my_description(self, params: JSONDict) -> JSONDict:
+        return {"description": self.descriptions.get(str(params.get("language_code", "")), "")}
+
+    async def _set_my_short_description(self, params: JSONDict) -> bool:
+        """Telegram allows 120 characters."""
+        self.short_descriptions[str(params.get("language_code", ""))] = self._described(
+            params, "short_description", 120
+        )
+        return True
+
+    async def _get_my_short_description(self, params: JSONDict) -> JSONDict:
+        language = str(params.get("language_code", ""))
+        return {"short_description": self.short_descriptions.get(language, "")}
 
     @staticmethod
     def _scope_key(params: JSONDict) -> str:

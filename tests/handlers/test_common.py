@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.i18n import ENGLISH
 from bot.models import Target, TargetKind
 from handlers.common import MAX_CALLBACK_BYTES, SUBSCRIBE, buttons, callback_data, parse_callback
 
@@ -17,8 +18,8 @@ def test_a_payload_of_few_characters_but_many_bytes_gets_no_button() -> None:
     emoji = "🌍" * 14  # 14 code points, 28 UTF-16 units, 56 bytes: with "s|keyword|", 66 bytes
     assert len(f"{SUBSCRIBE}|keyword|{emoji}") < MAX_CALLBACK_BYTES
     assert callback_data(SUBSCRIBE, keyword(emoji)) is None
-    assert buttons(SUBSCRIBE, [keyword(emoji), keyword("strike")]) == [
-        [buttons(SUBSCRIBE, [keyword("strike")])[0][0]]
+    assert buttons(SUBSCRIBE, [keyword(emoji), keyword("strike")], ENGLISH) == [
+        [buttons(SUBSCRIBE, [keyword("strike")], ENGLISH)[0][0]]
     ]
 
 

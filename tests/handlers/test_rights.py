@@ -31,6 +31,7 @@ class Bot:
 class Context:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+        self.chat_data: dict[str, str] = {}
 
 
 async def test_a_viewer_tapping_a_channel_button_is_asked_about_not_the_channel() -> None:

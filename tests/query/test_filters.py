@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -80,7 +81,7 @@ def test_filters_branch_on_the_reason_not_on_the_message(monkeypatch: pytest.Mon
     before = {text: parse(text) for text in ("Lima AND strike", "blorp OR Peru", "Texas -oil")}
     resolve = Resolver.resolve
 
-    def reworded(self: Resolver, term: str, **options: bool) -> Target | Unresolved:
+    def reworded(self: Resolver, term: str, **options: Any) -> Target | Unresolved:
         found = resolve(self, term, **options)
         if isinstance(found, Target):
             return found

@@ -113,3 +113,33 @@ async def test_the_hold_is_the_field_not_the_batch_name(store: Store, clock: Clo
     )
     await store.set_schedule(1, Schedule())
     assert [p.batch for p in await store.due_pushes(10)] == ["digest:1"]
+
+
+async def test_the_first_language_sticks_until_the_chat_chooses_another(store: Store) -> None:
+    assert (await store.upsert_chat(7, "group", "")).language is None
+    assert (await store.upsert_chat(7, "group", "", language="es")).language == "es"
+    assert (await store.upsert_chat(7, "group", "", language="en")).language == "es"
+    await store.set_language(7, "en")
+    chat = await store.get_chat(7)
+    assert chat is not None and chat.language == "en"
+
+
+async def test_pushes_carry_their_chats_language(store: Store) -> None:
+    await store.upsert_chat(1, "private", "", language="es")
+    await store.upsert_chat(2, "private", "")
+    (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
+    pushes = [PlannedPush(1, "https://example.org/1"), PlannedPush(2, "https://example.org/1")]
+    await store.apply(PollIntent([], [article(source.id, 1)], pushes))
+    assert {p.chat_id: p.language for p in await store.due_pushes(10)} == {1: "es", 2: None}
+
+
+async def test_migration_keeps_a_language_either_chat_chose(store: Store) -> None:
+    await store.upsert_chat(-100, "group", "", language="es")
+    await store.upsert_chat(-1001, "supergroup", "")
+    await store.migrate_chat(-100, -1001)
+    merged = await store.get_chat(-1001)
+    assert merged is not None and merged.language == "es"
+    await store.upsert_chat(-200, "group", "", language="es")
+    await store.migrate_chat(-200, -2001)
+    moved = await store.get_chat(-2001)
+    assert moved is not None and moved.language == "es"

@@ -46,6 +46,7 @@ TABLES = {
         "title",
         "type",
         "tz_name",
+        "language",
         "tz_offset_minutes",
         "updated_at",
     },
@@ -123,12 +124,13 @@ ADDED_LATER: dict[int, set[str]] = {
     10: {"article_words", "article_words.title", "article_words.teaser"},
     11: {"subscriptions_by_target_chat"},
     12: {"chats.tz_name"},
-    13: set(),  # rebuilds pushes without pushes_by_article
+    13: {"chats.language"},
+    14: set(),  # rebuilds pushes without pushes_by_article
 }
 REMOVED_LATER: dict[int, set[str]] = {
     9: {"pushes_due"},
     11: {"subscriptions_by_target"},
-    13: {"pushes_by_article"},
+    14: {"pushes_by_article"},
 }
 ADDED = {
     1: EVERYTHING - set().union(*ADDED_LATER.values())
@@ -167,7 +169,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 13
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 14
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:
@@ -373,11 +375,11 @@ async def test_a_version_8_database_keeps_its_articles_known_and_its_queue(
     assert "pushes_due" not in objects(path)
 
 
-async def test_a_version_12_database_keeps_every_push_when_pushes_is_rebuilt(
+async def test_a_version_13_database_keeps_every_push_when_pushes_is_rebuilt(
     tmp_path: Path, clock: Clock
 ) -> None:
-    path = tmp_path / "v12.db"
-    await database_at(path, 12)
+    path = tmp_path / "v13.db"
+    await database_at(path, 13)
     columns = (
         "id, chat_id, article_id, batch, status, attempts, next_attempt_at, last_error, "
         "created_at, sent_at, message_id, held"

@@ -6,25 +6,32 @@ from bot.models import Chat, Schedule, merge_schedules
 from bot.store.postgres.connection import PgBase
 from bot.store.records import chat_from_row, schedule_from_row
 
-CHAT_COLUMNS = "id, type, title, active, paused"
+CHAT_COLUMNS = "id, type, title, active, paused, language"
 SCHEDULE_COLUMNS = "tz_offset_minutes, quiet_start, quiet_end, digest_hour, tz_name"
 
 
 class ChatsMixin(PgBase):
-    async def upsert_chat(self, chat_id: int, chat_type: str, title: str) -> Chat:
-        """Remember a chat that spoke to us; speaking again re-activates a chat that had left."""
+    async def upsert_chat(
+        self, chat_id: int, chat_type: str, title: str, *, language: str | None = None
+    ) -> Chat:
+        """Remember a chat that spoke to us; speaking again re-activates a chat that had left.
+
+        `language` is the speaker's, kept only while the chat has none: the first one sticks.
+        """
         now = self._clock()
         async with self._transaction() as db:
             row = await db.fetchrow(
-                "INSERT INTO chats (id, type, title, created_at, updated_at) "
-                "VALUES ($1, $2, $3, $4, $4) "
+                "INSERT INTO chats (id, type, title, language, created_at, updated_at) "
+                "VALUES ($1, $2, $3, $5, $4, $4) "
                 "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
-                "active = TRUE, inactive_reason = NULL, updated_at = excluded.updated_at "
+                "active = TRUE, inactive_reason = NULL, updated_at = excluded.updated_at, "
+                "language = COALESCE(chats.language, excluded.language) "
                 f"RETURNING {CHAT_COLUMNS}",
                 chat_id,
                 chat_type,
                 title,
                 now,
+                language,
             )
         assert row is not None
         return chat_from_row(row)
@@ -32,6 +39,9 @@ class ChatsMixin(PgBase):
     async def get_chat(self, chat_id: int) -> Chat | None:
         row = await self._fetchrow(f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = $1", chat_id)
         return chat_from_row(row) if row else None
+
+    async def set_language(self, chat_id: int, language: str) -> None:
+        await self._execute("UPDATE chats SET language = $1 WHERE id = $2", language, chat_id)
 
     async def set_paused(self, chat_id: int, paused: bool) -> None:
         await self._execute("UPDATE chats SET paused = $1 WHERE id = $2", paused, chat_id)
@@ -91,7 +101,7 @@ class ChatsMixin(PgBase):
         either was; calling it again, or for an unknown group, changes nothing.
         """
         async with self._transaction() as db:
-            query = f"SELECT paused, {SCHEDULE_COLUMNS} FROM chats WHERE id = $1"
+            query = f"SELECT paused, language, {SCHEDULE_COLUMNS} FROM chats WHERE id = $1"
             old = await db.fetchrow(query, old_id)
             new = await db.fetchrow(query, new_id)
             if old is None:
@@ -104,7 +114,7 @@ class ChatsMixin(PgBase):
             merged = merge_schedules(schedule_from_row(old), schedule_from_row(new))
             await db.execute(
                 "UPDATE chats SET tz_offset_minutes = $2, quiet_start = $3, quiet_end = $4, "
-                "digest_hour = $5, tz_name = $6, paused = $7 WHERE id = $1",
+                "digest_hour = $5, tz_name = $6, paused = $7, language = $8 WHERE id = $1",
                 new_id,
                 merged.tz_offset_minutes,
                 merged.quiet_start,
@@ -112,6 +122,7 @@ class ChatsMixin(PgBase):
                 merged.digest_hour,
                 merged.tz_name,
                 bool(old["paused"]) or bool(new["paused"]),
+                new["language"] or old["language"],
             )
             await db.execute(
                 "INSERT INTO subscriptions (chat_id, kind, value, label, created_at) "

@@ -36,6 +36,7 @@ WAITING_PAGE = (
 # each waiting chat's due pushes, oldest first, stopping at one waiting for a retry
 DUE = (
     "SELECT p.id AS push_id, p.chat_id AS chat_id, c.type AS chat_type, p.batch AS batch, "
+    "c.language AS chat_language, "
     f"p.attempts AS attempts, {ARTICLE_COLUMNS} "
     "FROM unnest($1::bigint[]) AS w(chat_id) CROSS JOIN LATERAL ("
     "  SELECT * FROM pushes q WHERE q.chat_id = w.chat_id AND q.status = 'pending' "
@@ -57,6 +58,7 @@ def pending_push_from_row(row: Row, also_in: tuple[str, ...]) -> PendingPush:
         chat_type=row["chat_type"],
         batch=row["batch"],
         attempts=row["attempts"],
+        language=row["chat_language"],
         article=replace(article_from_row(row), also_in=also_in),
     )
 

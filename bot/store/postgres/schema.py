@@ -12,6 +12,7 @@ built up, in one step. The versions are the backend's own and map like this:
                 10       (SQLite's FTS5 word index: /latest scans the text here)
                 11       subscriptions_by_target_chat replaces subscriptions_by_target
                 12       chats.tz_name
+    3           13       chats.language
 
 A later change to the schema gets a migration in each backend, and a row here. Column types
 follow SQLite's stored forms (times are float seconds, tags space-separated, JSON as text),
@@ -154,7 +155,12 @@ V2: tuple[str, ...] = (
     "ALTER TABLE articles ADD COLUMN complete BOOLEAN NOT NULL DEFAULT TRUE",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2}
+V3: tuple[str, ...] = (
+    # the language the chat reads ("es"); NULL until someone chose one (or spoke with one)
+    "ALTER TABLE chats ADD COLUMN language TEXT",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3}
 LATEST_VERSION = max(MIGRATIONS)
 
 VERSION_TABLE = "CREATE TABLE IF NOT EXISTS newsbot_schema (version INTEGER NOT NULL)"

@@ -6,21 +6,33 @@ from bot.models import Chat, Schedule, merge_schedules
 from bot.store.records import chat_from_row, schedule_from_row
 from bot.store.sqlite.connection import SqliteBase
 
-CHAT_COLUMNS = "id, type, title, active, paused"
+CHAT_COLUMNS = "id, type, title, active, paused, language"
 SCHEDULE_COLUMNS = "tz_offset_minutes, quiet_start, quiet_end, digest_hour, tz_name"
 
 
 class ChatsMixin(SqliteBase):
-    async def upsert_chat(self, chat_id: int, chat_type: str, title: str) -> Chat:
-        """Remember a chat that spoke to us; speaking again re-activates a chat that had left."""
+    async def upsert_chat(
+        self, chat_id: int, chat_type: str, title: str, *, language: str | None = None
+    ) -> Chat:
+        """Remember a chat that spoke to us; speaking again re-activates a chat that had left.
+
+        `language` is the speaker's, kept only while the chat has none: the first one sticks.
+        """
         now = self._clock()
         async with self._transaction() as db:
             await db.execute(
-                "INSERT INTO chats (id, type, title, created_at, updated_at) "
-                "VALUES (:id, :type, :title, :now, :now) "
+                "INSERT INTO chats (id, type, title, language, created_at, updated_at) "
+                "VALUES (:id, :type, :title, :language, :now, :now) "
                 "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
-                "active = 1, inactive_reason = NULL, updated_at = excluded.updated_at",
-                {"id": chat_id, "type": chat_type, "title": title, "now": now},
+                "active = 1, inactive_reason = NULL, updated_at = excluded.updated_at, "
+                "language = COALESCE(chats.language, excluded.language)",
+                {
+                    "id": chat_id,
+                    "type": chat_type,
+                    "title": title,
+                    "language": language,
+                    "now": now,
+                },
             )
             async with db.execute(
                 f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,)
@@ -32,6 +44,10 @@ class ChatsMixin(SqliteBase):
     async def get_chat(self, chat_id: int) -> Chat | None:
         row = await self._fetchone(f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
         return chat_from_row(row) if row else None
+
+    async def set_language(self, chat_id: int, language: str) -> None:
+        async with self._transaction() as db:
+            await db.execute("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
 
     async def set_paused(self, chat_id: int, paused: bool) -> None:
         async with self._transaction() as db:
@@ -93,7 +109,7 @@ class ChatsMixin(SqliteBase):
         """
         ids = {"old": old_id, "new": new_id}
         async with self._transaction() as db:
-            query = f"SELECT paused, {SCHEDULE_COLUMNS} FROM chats WHERE id = ?"
+            query = f"SELECT paused, language, {SCHEDULE_COLUMNS} FROM chats WHERE id = ?"
             async with db.execute(query, (old_id,)) as cursor:
                 old = await cursor.fetchone()
             async with db.execute(query, (new_id,)) as cursor:
@@ -109,7 +125,7 @@ class ChatsMixin(SqliteBase):
             await db.execute(
                 "UPDATE chats SET tz_offset_minutes = :tz_offset_minutes, "
                 "quiet_start = :quiet_start, quiet_end = :quiet_end, digest_hour = :digest_hour, "
-                "tz_name = :tz_name, paused = :paused WHERE id = :id",
+                "tz_name = :tz_name, paused = :paused, language = :language WHERE id = :id",
                 {
                     "id": new_id,
                     "tz_offset_minutes": merged.tz_offset_minutes,
@@ -118,6 +134,7 @@ class ChatsMixin(SqliteBase):
                     "digest_hour": merged.digest_hour,
                     "tz_name": merged.tz_name,
                     "paused": int(bool(old["paused"]) or bool(new["paused"])),
+                    "language": new["language"] or old["language"],
                 },
             )
             await db.execute(

@@ -23,6 +23,7 @@ def pending_push_from_row(row: sqlite3.Row, also_in: tuple[str, ...]) -> Pending
         chat_type=row["chat_type"],
         batch=row["batch"],
         attempts=row["attempts"],
+        language=row["chat_language"],
         article=replace(article_from_row(row), also_in=also_in),
     )
 
@@ -108,6 +109,7 @@ class OutboxMixin(SqliteBase):
             for chat_id in await self._waiting_chats(db, now, limit):
                 async with db.execute(
                     "SELECT p.id AS push_id, p.chat_id AS chat_id, c.type AS chat_type, "
+                    "c.language AS chat_language, "
                     f"p.batch AS batch, p.attempts AS attempts, {ARTICLE_COLUMNS} "
                     "FROM pushes p INDEXED BY pushes_pending "
                     "JOIN chats c ON c.id = p.chat_id "

@@ -276,17 +276,22 @@ V12: tuple[Step, ...] = (
     "ALTER TABLE chats ADD COLUMN tz_name TEXT",
 )
 
-PUSH_COLUMNS_V13 = (
+V13: tuple[Step, ...] = (
+    # the language the chat reads ("es"); NULL until someone chose one (or spoke with one)
+    "ALTER TABLE chats ADD COLUMN language TEXT",
+)
+
+PUSH_COLUMNS_V14 = (
     "id, chat_id, article_id, batch, status, attempts, next_attempt_at, last_error, "
     "created_at, sent_at, message_id, held"
 )
-V13: tuple[Step, ...] = (
+V14: tuple[Step, ...] = (
     # a big poll's write paid most for `pushes_by_article`: every push went into the middle
     # of 1,000 article runs at once. The table is rebuilt without it and without the foreign
     # key to articles (whose cascade needs that index): pruning deletes an article's pushes
     # itself, chat by chat along UNIQUE(chat_id, article_id), and so does `story_recipients`
     """
-CREATE TABLE pushes_v13 (
+CREATE TABLE pushes_v14 (
     id              INTEGER PRIMARY KEY,
     chat_id         INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
     article_id      INTEGER NOT NULL,           -- articles(id); deleted with it by the prune
@@ -302,9 +307,9 @@ CREATE TABLE pushes_v13 (
     UNIQUE (chat_id, article_id)
 )
 """,
-    f"INSERT INTO pushes_v13 ({PUSH_COLUMNS_V13}) SELECT {PUSH_COLUMNS_V13} FROM pushes",
+    f"INSERT INTO pushes_v14 ({PUSH_COLUMNS_V14}) SELECT {PUSH_COLUMNS_V14} FROM pushes",
     "DROP TABLE pushes",
-    "ALTER TABLE pushes_v13 RENAME TO pushes",
+    "ALTER TABLE pushes_v14 RENAME TO pushes",
     "CREATE INDEX pushes_pending_by_id ON pushes (id, next_attempt_at, chat_id) "
     "WHERE status = 'pending'",
     "CREATE INDEX pushes_pending ON pushes (chat_id, id) WHERE status = 'pending'",
@@ -312,7 +317,7 @@ CREATE TABLE pushes_v13 (
 
 MIGRATIONS: dict[int, tuple[Step, ...]] = {
     1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10, 11: V11, 12: V12,
-    13: V13,
+    13: V13, 14: V14,
 }  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 
