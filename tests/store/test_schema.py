@@ -37,11 +37,14 @@ TABLES = {
         "active",
         "created_at",
         "digest_hour",
+        "forum_chat_id",
         "id",
         "inactive_reason",
+        "managed_by",
         "paused",
         "quiet_end",
         "quiet_start",
+        "thread_id",
         "title",
         "type",
         "tz_name",
@@ -89,6 +92,8 @@ TABLES = {
 }
 INDEXES = {
     "article_tags_by_article",
+    "chats_by_manager",
+    "chats_by_topic",
     "articles_by_seen",
     "articles_by_story",
     "pushes_by_article",
@@ -123,6 +128,13 @@ ADDED_LATER: dict[int, set[str]] = {
     10: {"article_words", "article_words.title", "article_words.teaser"},
     11: {"subscriptions_by_target_chat"},
     12: {"chats.tz_name"},
+    13: {
+        "chats.forum_chat_id",
+        "chats.thread_id",
+        "chats_by_topic",
+        "chats.managed_by",
+        "chats_by_manager",
+    },
 }
 REMOVED_LATER: dict[int, set[str]] = {9: {"pushes_due"}, 11: {"subscriptions_by_target"}}
 ADDED = {
@@ -161,7 +173,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 12
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 13
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:
