@@ -19,6 +19,7 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.channels import channel_post, channels_command
 from handlers.chats import (
     added_to_group,
     edited_command,
@@ -47,6 +48,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("why", "Why an article was sent: reply /why to it"),
     ("topics", "Topics you can follow"),
     ("settings", "Quiet hours, daily digest, time zone"),
+    ("channels", "Channels you manage through me"),
     ("pause", "Pause pushes"),
     ("resume", "Resume pushes"),
     ("help", "How to use the bot"),
@@ -61,7 +63,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Wire every handler; group -1 stores the chat before any command runs.
 
     Commands run from new messages only: an edited command is answered by `edited_command`
-    (edits are not re-run), and the catch-alls never answer an edit either.
+    (edits are not re-run), and the catch-alls never answer an edit either. A command
+    posted in a channel is only logged (`channel_post`): channels are managed from a
+    private chat (handlers.channels).
     """
     new = filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, remember_chat), group=-1)
@@ -79,12 +83,14 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("latest", latest_command, filters=new),
         CommandHandler("why", why_command, filters=new),
         CommandHandler("settings", settings_command, filters=new),
+        CommandHandler("channels", channels_command, filters=new),
         CommandHandler("pause", pause, filters=new),
         CommandHandler("resume", resume, filters=new),
         CommandHandler("sources", sources_command, filters=new),
         CommandHandler("addsource", addsource_command, filters=new),
         CommandHandler("removesource", removesource_command, filters=new),
         CommandHandler("status", status_command, filters=new),
+        MessageHandler(filters.UpdateType.CHANNEL_POSTS & filters.COMMAND, channel_post),
         CallbackQueryHandler(settings_button, pattern=rf"^{SETTINGS_PREFIX}\|"),
         CallbackQueryHandler(button),
         MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),

@@ -10,22 +10,36 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
+from bot.delivery.channels import stop_channel
 from bot.errors import StorageError
 from bot.text import echo
+from handlers.channels import addressed, may_post
 from handlers.common import may_change, reply
 from handlers.context import NewsContext
 
 log = logging.getLogger(__name__)
 GONE = (ChatMember.LEFT, ChatMember.BANNED)
+CHANNEL_PAUSED = "⏸ Pushes to {name} paused. <code>/resume {name}</code> when you want them again."
+CHANNEL_RESUMED = "▶️ Pushes to {name} resumed: new articles it follows will be posted there."
 
 
 async def remember_chat(update: Update, context: NewsContext) -> None:
-    """Every chat that talks to us is stored; talking again re-activates one that had left."""
+    """Every chat that talks to us is stored; talking again re-activates one that had left.
+
+    A channel is stored by the admin who manages it (handlers.channels), never by its posts:
+    they say nothing of whether the bot may post there. Losing that right stops it.
+    """
     chat = update.effective_chat
     if chat is None:
         return
     store = context.services.store
     member = update.my_chat_member
+    if chat.type == ChatType.CHANNEL:
+        if member is not None and not may_post(member.new_chat_member):
+            status = member.new_chat_member.status
+            reason = f"bot {status}" if status in GONE else "no 'Post messages' right"
+            await stop_channel(context.bot, store, chat.id, reason)
+        return
     if member is not None and member.new_chat_member.status in GONE:
         await store.deactivate_chat(chat.id, f"bot {member.new_chat_member.status}")
         return
@@ -105,18 +119,28 @@ async def edited_command(update: Update, context: NewsContext) -> None:
 
 
 async def pause(update: Update, context: NewsContext) -> None:
-    chat = update.effective_chat
-    if chat is not None and await may_change(update, context):
-        await context.services.store.set_paused(chat.id, True)
+    where = await addressed(update, context, posting=False)
+    if where is None:
+        return
+    if where.channel is not None or await may_change(update, context):
+        await context.services.store.set_paused(where.chat_id, True)
+        if where.channel is not None:
+            await reply(update, CHANNEL_PAUSED.format(name=escape(where.channel)))
+            return
         await reply(
             update, "⏸ Pushes paused. /resume when you want them again; /latest still works."
         )
 
 
 async def resume(update: Update, context: NewsContext) -> None:
-    chat = update.effective_chat
-    if chat is not None and await may_change(update, context):
-        await context.services.store.set_paused(chat.id, False)
+    where = await addressed(update, context, posting=True)  # a stopped channel starts again
+    if where is None:
+        return
+    if where.channel is not None or await may_change(update, context):
+        await context.services.store.set_paused(where.chat_id, False)
+        if where.channel is not None:
+            await reply(update, CHANNEL_RESUMED.format(name=escape(where.channel)))
+            return
         await reply(update, "▶️ Pushes resumed. New articles you follow will arrive here.")
 
 

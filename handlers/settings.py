@@ -11,7 +11,8 @@ from telegram.error import BadRequest
 from bot.models import Schedule
 from bot.pipeline.holds import offset_minutes_at
 from bot.query.schedule import apply_words, describe, describe_offset
-from handlers.common import argument, may_change, reply
+from handlers.channels import addressed
+from handlers.common import may_change, reply, subscriber_id
 from handlers.context import NewsContext
 
 PREFIX = "cfg"
@@ -38,11 +39,19 @@ HELP = (
     "<code>+2</code>; … off to turn one off).\n"
     "Pushes that arrive in quiet hours come as one digest when they end."
 )
+CHANNEL_TITLE = "⚙️ <b>Delivery settings for {name}</b>"
+CHANNEL_HELP = (
+    "Change them in words, the channel first: <code>/settings @yourchannel quiet 22-7</code>, "
+    "<code>… digest 8</code>, <code>… tz America/Lima</code>."
+)
 
 
-def _text(schedule: Schedule, now: float) -> str:
-    lines = ["⚙️ <b>Delivery settings for this chat</b>", "", *map(escape, describe(schedule, now))]
-    return "\n".join([*lines, "", HELP])
+def _text(schedule: Schedule, now: float, channel: str | None = None) -> str:
+    title = "⚙️ <b>Delivery settings for this chat</b>"
+    if channel is not None:
+        title = CHANNEL_TITLE.format(name=escape(channel))
+    lines = [title, "", *map(escape, describe(schedule, now))]
+    return "\n".join([*lines, "", HELP if channel is None else CHANNEL_HELP])
 
 
 def _quiet_value(schedule: Schedule) -> str:
@@ -92,29 +101,31 @@ def keyboard(schedule: Schedule, now: float) -> InlineKeyboardMarkup:
 
 
 async def settings_command(update: Update, context: NewsContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
+    where = await addressed(update, context, posting=True)
+    if where is None:
         return
     store = context.services.store
-    schedule = await store.get_schedule(chat.id)
-    words = argument(update)
+    schedule = await store.get_schedule(where.chat_id)
+    words = where.argument
     now = time.time()
     if words:
-        if not await may_change(update, context):
+        if where.channel is None and not await may_change(update, context):
             return
         try:
             schedule = apply_words(schedule, words, now)
         except ValueError as exc:
             await reply(update, f"{escape(str(exc))}\n\n{HELP}")
             return
-        await store.set_schedule(chat.id, schedule)
-    await reply(update, _text(schedule, now), keyboard(schedule, now))
+        await store.set_schedule(where.chat_id, schedule)
+    # buttons tapped in a private chat would change that chat: a channel's are typed
+    buttons = keyboard(schedule, now) if where.channel is None else None
+    await reply(update, _text(schedule, now, where.channel), buttons)
 
 
 async def settings_button(update: Update, context: NewsContext) -> None:
     query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None or not query.data:
+    chat_id = await subscriber_id(update, context)
+    if query is None or chat_id is None or not query.data:
         return
     if not await may_change(update, context):
         return
@@ -122,11 +133,11 @@ async def settings_button(update: Update, context: NewsContext) -> None:
     now = time.time()
     words = query.data.partition("|")[2]
     try:
-        schedule = apply_words(await store.get_schedule(chat.id), words, now)
+        schedule = apply_words(await store.get_schedule(chat_id), words, now)
     except ValueError as exc:
         await query.answer(str(exc)[:190])
         return
-    await store.set_schedule(chat.id, schedule)
+    await store.set_schedule(chat_id, schedule)
     await query.answer("Saved")
     try:
         await query.edit_message_text(_text(schedule, now), reply_markup=keyboard(schedule, now))

@@ -33,6 +33,8 @@ HELP = (
     "/settings — quiet hours, a daily digest, your time zone "
     "(<code>/settings tz America/Lima</code>)\n"
     "/pause and /resume — stop and restart pushes\n"
+    "/channels — the channels you manage through me: "
+    "<code>/subscribe @yourchannel Peru</code> here, the channel first\n"
     "/start — the welcome, with one-tap subscriptions\n"
     "/help — this message"
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.classify.classifier import Classifier, Explanation
 from bot.classify.countries import country
@@ -16,7 +16,7 @@ from bot.classify.regions import region
 from bot.classify.topics import topic
 from bot.models import ArticleText
 from bot.urls import normalize_url
-from handlers.common import reply
+from handlers.common import reply, subscriber_id
 from handlers.context import NewsContext
 
 MAX_EXPLAINED = 5  # articles explained for one digest
@@ -80,6 +80,15 @@ def explain_articles(classifier: Classifier, articles: list[ArticleText]) -> str
     return "\n\n".join(blocks)
 
 
+def _replied(message: Message) -> int | None:
+    """The message /why replies to; in a forum topic, not the topic's own creation, which
+    Telegram shows as the reply of every message that replies to nothing else."""
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    return replied.message_id
+
+
 async def why_command(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     chat = update.effective_chat
@@ -94,9 +103,9 @@ async def why_command(update: Update, context: NewsContext) -> None:
             await reply(update, "I haven't stored that article, so I can't say why.")
             return
         articles = [found]
-    elif message.reply_to_message is not None:
-        replied = message.reply_to_message.message_id
-        articles = await services.store.articles_for_message(chat.id, replied)
+    elif (replied_to := _replied(message)) is not None:
+        chat_id = await subscriber_id(update, context)  # a topic's pushes are the topic's
+        articles = await services.store.articles_for_message(chat_id or chat.id, replied_to)
         if not articles:
             await reply(update, "That message isn't one of my pushes. " + USAGE)
             return

@@ -39,6 +39,8 @@ class ChatsMixin(PgBase):
     async def topic_subscriber(self, chat_id: int, thread_id: int, title: str) -> Chat:
         """The subscriber of one forum topic, made on first use; speaking there re-activates it.
 
+        An empty `title` keeps the one stored (a topic's name is known only now and then).
+
         New ids are taken under an advisory lock, so two replicas can't take the same one.
         """
         now = self._clock()
@@ -50,7 +52,8 @@ class ChatsMixin(PgBase):
                 "VALUES ((SELECT COALESCE(MAX(id) + 1, $1) FROM chats WHERE id >= $1), "
                 "'topic', $2, $3, $4, $5, $5) "
                 "ON CONFLICT (forum_chat_id, thread_id) WHERE forum_chat_id IS NOT NULL "
-                "DO UPDATE SET title = excluded.title, active = TRUE, inactive_reason = NULL, "
+                "DO UPDATE SET title = COALESCE(NULLIF(excluded.title, ''), chats.title), "
+                "active = TRUE, inactive_reason = NULL, "
                 f"updated_at = excluded.updated_at RETURNING {CHAT_COLUMNS}",
                 FIRST_TOPIC_ID,
                 title,

@@ -41,7 +41,10 @@ class ChatsMixin(SqliteBase):
         return chat_from_row(row)
 
     async def topic_subscriber(self, chat_id: int, thread_id: int, title: str) -> Chat:
-        """The subscriber of one forum topic, made on first use; speaking there re-activates it."""
+        """The subscriber of one forum topic, made on first use; speaking there re-activates it.
+
+        An empty `title` keeps the one stored (a topic's name is known only now and then).
+        """
         now = self._clock()
         async with self._transaction() as db:
             await db.execute(
@@ -50,7 +53,8 @@ class ChatsMixin(SqliteBase):
                 "VALUES ((SELECT COALESCE(MAX(id) + 1, :first) FROM chats "
                 "  WHERE id >= :first), 'topic', :title, :chat, :thread, :now, :now) "
                 "ON CONFLICT (forum_chat_id, thread_id) WHERE forum_chat_id IS NOT NULL "
-                "DO UPDATE SET title = excluded.title, active = 1, inactive_reason = NULL, "
+                "DO UPDATE SET title = COALESCE(NULLIF(excluded.title, ''), chats.title), "
+                "active = 1, inactive_reason = NULL, "
                 "updated_at = excluded.updated_at",
                 {
                     "first": FIRST_TOPIC_ID,
