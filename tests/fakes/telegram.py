@@ -913,6 +913,8 @@ class FakeTelegram(LoopbackServer):
                 "can_post_messages": channel.bot == "poster",
                 "can_edit_messages": False,
             }
+        if channel.bot == "absent":  # only a channel's admins may look at its members
+            raise _bad("member list is inaccessible")
         if user_id in channel.admins:
             return {"status": "creator", "user": self._user(user_id), "is_anonymous": False}
         return {"status": "left", "user": self._user(user_id)}
