@@ -73,7 +73,7 @@ async def addressed(update: Update, context: NewsContext, *, posting: bool) -> A
     leads to posts (subscribe, resume, settings), so the bot must be able to post.
     """
     text = command_text(update)
-    first, rest = (text.split(None, 1) + [""])[:2] if text else ("", "")
+    first, rest = [*text.split(None, 1), "", ""][:2]
     myself = f"@{context.bot.username}".lower()
     if not CHANNEL_WORD.fullmatch(first) or first.lower() == myself:  # "/subscribe @newsbot"
         chat_id = await subscriber_id(update, context)
