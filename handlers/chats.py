@@ -38,7 +38,12 @@ async def remember_chat(update: Update, context: NewsContext) -> None:
         if member is not None and not may_post(member.new_chat_member):
             status = member.new_chat_member.status
             reason = f"bot {status}" if status in GONE else "no 'Post messages' right"
-            await stop_channel(context.bot, store, chat.id, reason)
+            notice = await stop_channel(store, chat.id, reason)
+            if notice is not None:
+                try:
+                    await context.bot.send_message(notice.chat_id, notice.html)
+                except TelegramError as exc:
+                    log.warning("channel %s: cannot tell its manager: %s", chat.id, exc)
         return
     if member is not None and member.new_chat_member.status in GONE:
         await store.deactivate_chat(chat.id, f"bot {member.new_chat_member.status}")

@@ -2,17 +2,15 @@
 
 The sender calls this when Telegram refuses a push for want of rights, and the handlers when a
 my_chat_member update says the bot was removed or lost 'Post messages'; whichever comes
-first stops the channel and tells its manager, the other finds it stopped and says nothing.
+first stops the channel and sends its manager the notice, the other finds it stopped and
+has nothing to say. No Telegram here: each caller sends the notice with its own bot.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from html import escape
-from typing import Any
-
-from telegram.error import TelegramError
-from telegram.ext import ExtBot
 
 from bot.store.base import ChatStore
 
@@ -27,24 +25,29 @@ RIGHTS_LOST = (
 NO_RIGHTS = ("not enough rights", "need administrator rights", "chat_write_forbidden")
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A private message for a channel's manager; the caller sends it with its bot."""
+
+    chat_id: int
+    html: str
+
+
 def lacks_rights(reason: str) -> bool:
     """Whether Telegram refused a message because the bot may not post there."""
     lowered = reason.lower()
     return any(words in lowered for words in NO_RIGHTS)
 
 
-async def stop_channel(bot: ExtBot[Any], store: ChatStore, chat_id: int, reason: str) -> None:
-    """Mark the channel inactive; if it was active and someone manages it, tell them in private."""
+async def stop_channel(store: ChatStore, chat_id: int, reason: str) -> Notice | None:
+    """Mark the channel inactive; the notice for its manager when it was active till now."""
     chat = await store.get_chat(chat_id)
     if not await store.deactivate_chat(chat_id, reason):
-        return
+        return None
     log.info("channel %s: the bot may not post any more (%s); stopped", chat_id, reason)
     if chat is None or chat.managed_by is None:
-        return
+        return None
     text = RIGHTS_LOST.format(
         title=escape(chat.title or str(chat_id)), reason=escape(reason), chat_id=chat_id
     )
-    try:
-        await bot.send_message(chat.managed_by, text)
-    except TelegramError as exc:  # the manager blocked us too: the log is all that is left
-        log.warning("channel %s: cannot tell its manager %s: %s", chat_id, chat.managed_by, exc)
+    return Notice(chat.managed_by, text)

@@ -367,10 +367,16 @@ class Sender:
     async def _chat_gone(self, message: Outgoing, reason: str) -> None:
         """Nothing more goes to that Telegram chat (a group with all its topics); a channel's
         manager hears of it."""
-        if message.chat_type == "channel":
-            await stop_channel(self._bot, self._store, message.to, reason)
-        else:
+        if message.chat_type != "channel":
             await self._store.deactivate_chat(message.to, reason)
+            return
+        notice = await stop_channel(self._store, message.to, reason)
+        if notice is None:
+            return
+        try:
+            await self._bot.send_message(notice.chat_id, notice.html)
+        except TelegramError as exc:  # the manager blocked us too: the log is all that is left
+            log.warning("channel %s: cannot tell its manager: %s", message.to, exc)
 
     async def _deliver(self, message: Outgoing, text: str, *, html: bool = True) -> int:
         """Send to the subscriber's Telegram chat, into its topic when it is one."""

@@ -138,7 +138,7 @@ async def test_forum_topics_take_messages_until_closed(tg: FakeTelegram, bot: Bo
     with pytest.raises(BadRequest, match="not found"):
         await bot.send_message(-1009, "nowhere", message_thread_id=thread + 99)
     tg.close_topic(-1009, thread)
-    with pytest.raises(BadRequest, match="(?i)topic_closed"):
+    with pytest.raises(BadRequest, match=r"(?i)topic_closed"):
         await bot.send_message(-1009, "closed", message_thread_id=thread)
 
 
