@@ -153,14 +153,37 @@ class Unresolved:
 # State from the store
 
 
+FIRST_TOPIC_ID = 2**60
+"""Forum topics are subscribers with ids from here up: no Telegram chat id (52 bits) gets here."""
+
+
+def is_topic(subscriber_id: int) -> bool:
+    """Whether a subscriber id names a forum topic rather than a Telegram chat."""
+    return subscriber_id >= FIRST_TOPIC_ID
+
+
 @dataclass(frozen=True, slots=True)
 class Chat:
+    """A subscriber: a Telegram chat, or one topic of a forum supergroup (`thread_id` set).
+
+    Everything downstream (subscriptions, pushes, schedules) is keyed by `id`; only the
+    sender needs where that is in Telegram (`telegram_id`, `thread_id`).
+    """
+
     id: int
-    type: str
+    type: str  # private | group | supergroup | channel | topic
     title: str
     active: bool
     paused: bool
     language: str | None = None  # what the chat reads ("es"); None until someone chose
+    forum_chat_id: int | None = None  # a topic: the supergroup it is in
+    thread_id: int | None = None  # a topic: its message_thread_id
+    managed_by: int | None = None  # a channel: who manages it from a private chat
+
+    @property
+    def telegram_id(self) -> int:
+        """The Telegram chat messages to this subscriber go to."""
+        return self.id if self.forum_chat_id is None else self.forum_chat_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,12 +303,14 @@ class RecentStory:
 @dataclass(frozen=True, slots=True)
 class PendingPush:
     id: int
-    chat_id: int
+    chat_id: int  # the subscriber
     chat_type: str
     batch: str | None
     attempts: int
     article: StoredArticle
     language: str | None = None  # the chat's language, for the push's labels
+    forum_chat_id: int | None = None  # a topic's supergroup (Chat.forum_chat_id)
+    thread_id: int | None = None  # a topic's message_thread_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.i18n import N_, languages, translator
+from handlers.channels import channel_post, channels_command
 from handlers.chats import (
     added_to_group,
     edited_command,
@@ -50,6 +51,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("why", N_("Why an article was sent: reply /why to it")),
     ("topics", N_("Topics you can follow")),
     ("settings", N_("Quiet hours, daily digest, time zone")),
+    ("channels", N_("Channels you manage through me")),
     ("language", N_("English or Spanish")),
     ("pause", N_("Pause pushes")),
     ("resume", N_("Resume pushes")),
@@ -81,7 +83,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Wire every handler; group -1 stores the chat before any command runs.
 
     Commands run from new messages only: an edited command is answered by `edited_command`
-    (edits are not re-run), and the catch-alls never answer an edit either.
+    (edits are not re-run), and the catch-alls never answer an edit either. A command
+    posted in a channel is only logged (`channel_post`): channels are managed from a
+    private chat (handlers.channels).
     """
     new = filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, remember_chat), group=-1)
@@ -100,12 +104,14 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("why", why_command, filters=new),
         CommandHandler("settings", settings_command, filters=new),
         CommandHandler("language", language_command, filters=new),
+        CommandHandler("channels", channels_command, filters=new),
         CommandHandler("pause", pause, filters=new),
         CommandHandler("resume", resume, filters=new),
         CommandHandler("sources", sources_command, filters=new),
         CommandHandler("addsource", addsource_command, filters=new),
         CommandHandler("removesource", removesource_command, filters=new),
         CommandHandler("status", status_command, filters=new),
+        MessageHandler(filters.UpdateType.CHANNEL_POSTS & filters.COMMAND, channel_post),
         CallbackQueryHandler(settings_button, pattern=rf"^{SETTINGS_PREFIX}\|"),
         CallbackQueryHandler(language_button, pattern=rf"^{LANGUAGE_PREFIX}\|"),
         CallbackQueryHandler(button),

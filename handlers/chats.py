@@ -10,23 +10,44 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
+from bot.delivery.channels import stop_channel
 from bot.errors import StorageError
 from bot.i18n import N_, language_for
 from bot.text import echo
+from handlers.channels import addressed, may_post
 from handlers.common import LANGUAGE, may_change, reply, tr
 from handlers.context import NewsContext
 
 log = logging.getLogger(__name__)
 GONE = (ChatMember.LEFT, ChatMember.BANNED)
+CHANNEL_PAUSED = N_(
+    "⏸ Pushes to {name} paused. <code>/resume {name}</code> when you want them again."
+)
+CHANNEL_RESUMED = N_("▶️ Pushes to {name} resumed: new articles it follows will be posted there.")
 
 
 async def remember_chat(update: Update, context: NewsContext) -> None:
-    """Every chat that talks to us is stored; talking again re-activates one that had left."""
+    """Every chat that talks to us is stored; talking again re-activates one that had left.
+
+    A channel is stored by the admin who manages it (handlers.channels), never by its posts:
+    they say nothing of whether the bot may post there. Losing that right stops it.
+    """
     chat = update.effective_chat
     if chat is None:
         return
     store = context.services.store
     member = update.my_chat_member
+    if chat.type == ChatType.CHANNEL:
+        if member is not None and not may_post(member.new_chat_member):
+            status = member.new_chat_member.status
+            reason = f"bot {status}" if status in GONE else "no 'Post messages' right"
+            notice = await stop_channel(store, chat.id, reason)
+            if notice is not None:
+                try:
+                    await context.bot.send_message(notice.chat_id, notice.html)
+                except TelegramError as exc:
+                    log.warning("channel %s: cannot tell its manager: %s", chat.id, exc)
+        return
     if member is not None and member.new_chat_member.status in GONE:
         await store.deactivate_chat(chat.id, f"bot {member.new_chat_member.status}")
         return
@@ -119,9 +140,16 @@ async def edited_command(update: Update, context: NewsContext) -> None:
 
 
 async def pause(update: Update, context: NewsContext) -> None:
-    chat = update.effective_chat
-    if chat is not None and await may_change(update, context):
-        await context.services.store.set_paused(chat.id, True)
+    where = await addressed(update, context, posting=False)
+    if where is None:
+        return
+    if where.channel is not None or await may_change(update, context):
+        await context.services.store.set_paused(where.chat_id, True)
+        if where.channel is not None:
+            await reply(
+                update, tr(context).gettext(CHANNEL_PAUSED).format(name=escape(where.channel))
+            )
+            return
         await reply(
             update,
             tr(context).gettext(
@@ -131,9 +159,16 @@ async def pause(update: Update, context: NewsContext) -> None:
 
 
 async def resume(update: Update, context: NewsContext) -> None:
-    chat = update.effective_chat
-    if chat is not None and await may_change(update, context):
-        await context.services.store.set_paused(chat.id, False)
+    where = await addressed(update, context, posting=True)  # a stopped channel starts again
+    if where is None:
+        return
+    if where.channel is not None or await may_change(update, context):
+        await context.services.store.set_paused(where.chat_id, False)
+        if where.channel is not None:
+            await reply(
+                update, tr(context).gettext(CHANNEL_RESUMED).format(name=escape(where.channel))
+            )
+            return
         resumed = tr(context).gettext("▶️ Pushes resumed. New articles you follow will arrive here.")
         await reply(update, resumed)
 

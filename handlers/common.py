@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
@@ -105,6 +105,35 @@ async def reply(update: Update, html: str, markup: InlineKeyboardMarkup | None =
     message = update.effective_message
     if message is not None:
         await message.reply_text(fit(html), reply_markup=markup)  # HTML, no preview: defaults
+
+
+def thread_of(update: Update) -> int | None:
+    """The forum topic an update came from; None for General and chats without topics."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
+def topic_name(message: Message) -> str:
+    """A topic's name, when the message carries it (it replies to the topic's creation)."""
+    replied = message.reply_to_message
+    created = replied.forum_topic_created if replied is not None else None
+    return created.name if created is not None else ""
+
+
+async def subscriber_id(update: Update, context: NewsContext) -> int | None:
+    """Who a message or button speaks for: its forum topic (a subscriber of its own), else
+    its chat. General, and groups without topics, are the chat itself."""
+    chat = update.effective_chat
+    thread = thread_of(update)
+    if chat is None or thread is None or chat.type != ChatType.SUPERGROUP:
+        return chat.id if chat is not None else None
+    message = update.effective_message
+    name = topic_name(message) if message is not None else ""
+    title = f"{chat.title or ''} · {name}" if name else ""
+    topic = await context.services.store.topic_subscriber(chat.id, thread, title)
+    return topic.id
 
 
 NOT_ADMIN = N_("Only the bot's operators can do that.")

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.delivery.render import list_html
 from bot.pipeline.match import latest
 from bot.query.words import resolve_all
-from handlers.common import SUBSCRIBE, argument, buttons, keyboard, reply, tr
+from handlers.common import SUBSCRIBE, argument, buttons, keyboard, reply, subscriber_id, tr
 from handlers.context import NewsContext
 
 LATEST_COUNT = 8
@@ -31,7 +31,9 @@ async def latest_command(update: Update, context: NewsContext) -> None:
             return
         about = t.labels(targets)
     else:
-        targets = [sub.target for sub in await services.store.list_subscriptions(chat.id)]
+        chat_id = await subscriber_id(update, context)  # a forum topic's own subscriptions
+        followed = await services.store.list_subscriptions(chat_id or chat.id)
+        targets = [sub.target for sub in followed]
         about = t.gettext("what you follow") if targets else t.gettext("all sources")
     articles = await latest(services.store, targets, limit=LATEST_COUNT)
     if not articles:

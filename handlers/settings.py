@@ -12,7 +12,8 @@ from bot.i18n import N_, Translator
 from bot.models import Schedule
 from bot.pipeline.holds import offset_minutes_at
 from bot.query.schedule import apply_words, describe, describe_offset
-from handlers.common import argument, may_change, reply, tr
+from handlers.channels import addressed
+from handlers.common import may_change, reply, subscriber_id, tr
 from handlers.context import NewsContext
 
 PREFIX = "cfg"
@@ -39,15 +40,19 @@ HELP = N_(
     "<code>+2</code>; … off to turn one off).\n"
     "Pushes that arrive in quiet hours come as one digest when they end."
 )
+CHANNEL_TITLE = N_("⚙️ <b>Delivery settings for {name}</b>")
+CHANNEL_HELP = N_(
+    "Change them in words, the channel first: <code>/settings @yourchannel quiet 22-7</code>, "
+    "<code>… digest 8</code>, <code>… tz America/Lima</code>."
+)
 
 
-def _text(schedule: Schedule, now: float, t: Translator) -> str:
-    lines = [
-        t.gettext("⚙️ <b>Delivery settings for this chat</b>"),
-        "",
-        *map(escape, describe(schedule, now, t)),
-    ]
-    return "\n".join([*lines, "", t.gettext(HELP)])
+def _text(schedule: Schedule, now: float, t: Translator, channel: str | None = None) -> str:
+    title = t.gettext("⚙️ <b>Delivery settings for this chat</b>")
+    if channel is not None:
+        title = t.gettext(CHANNEL_TITLE).format(name=escape(channel))
+    lines = [title, "", *map(escape, describe(schedule, now, t))]
+    return "\n".join([*lines, "", t.gettext(HELP if channel is None else CHANNEL_HELP)])
 
 
 def _quiet_value(schedule: Schedule) -> str:
@@ -99,30 +104,32 @@ def keyboard(schedule: Schedule, now: float, t: Translator) -> InlineKeyboardMar
 
 
 async def settings_command(update: Update, context: NewsContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
+    where = await addressed(update, context, posting=True)
+    if where is None:
         return
     store = context.services.store
-    schedule = await store.get_schedule(chat.id)
-    words = argument(update)
+    schedule = await store.get_schedule(where.chat_id)
+    words = where.argument
     now = time.time()
     t = tr(context)
     if words:
-        if not await may_change(update, context):
+        if where.channel is None and not await may_change(update, context):
             return
         try:
             schedule = apply_words(schedule, words, now, t)
         except ValueError as exc:
             await reply(update, f"{escape(str(exc))}\n\n{t.gettext(HELP)}")
             return
-        await store.set_schedule(chat.id, schedule)
-    await reply(update, _text(schedule, now, t), keyboard(schedule, now, t))
+        await store.set_schedule(where.chat_id, schedule)
+    # buttons tapped in a private chat would change that chat: a channel's are typed
+    buttons = keyboard(schedule, now, t) if where.channel is None else None
+    await reply(update, _text(schedule, now, t, where.channel), buttons)
 
 
 async def settings_button(update: Update, context: NewsContext) -> None:
     query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None or not query.data:
+    chat_id = await subscriber_id(update, context)
+    if query is None or chat_id is None or not query.data:
         return
     if not await may_change(update, context):
         return
@@ -131,11 +138,11 @@ async def settings_button(update: Update, context: NewsContext) -> None:
     words = query.data.partition("|")[2]
     t = tr(context)
     try:
-        schedule = apply_words(await store.get_schedule(chat.id), words, now, t)
+        schedule = apply_words(await store.get_schedule(chat_id), words, now, t)
     except ValueError as exc:
         await query.answer(str(exc)[:190])
         return
-    await store.set_schedule(chat.id, schedule)
+    await store.set_schedule(chat_id, schedule)
     await query.answer(t.gettext("Saved"))
     try:
         await query.edit_message_text(

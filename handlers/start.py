@@ -35,6 +35,8 @@ HELP = N_(
     "(<code>/settings tz America/Lima</code>)\n"
     "/pause and /resume — stop and restart pushes\n"
     "/language — English or Spanish (Español)\n"
+    "/channels — the channels you manage through me: "
+    "<code>/subscribe @yourchannel Peru</code> here, the channel first\n"
     "/start — the welcome, with one-tap subscriptions\n"
     "/help — this message"
 )

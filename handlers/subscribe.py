@@ -21,18 +21,20 @@ from bot.query.subscriptions import (
     unsubscribe_key,
     unsubscribe_text,
 )
+from handlers.channels import Addressed, addressed
 from handlers.common import (
     SUBSCRIBE,
     UNSUBSCRIBE,
     UNSUBSCRIBE_ALL,
     UNSUBSCRIBE_PAGE,
-    argument,
     buttons,
     keyboard,
     may_change,
     parse_callback,
     reply,
     shown,
+    subscriber_id,
+    thread_of,
     tr,
 )
 from handlers.context import NewsContext
@@ -46,6 +48,11 @@ PAGE_SIZE = 10  # unsubscribe buttons per page of the picker
 DROPPED_SHOWN = 5  # terms named in "not read: …"; the rest are counted
 EMPTIED = N_("You no longer follow anything. /subscribe to start again.")
 STALE = N_("That button is out of date.")
+CHANNEL_USAGE = N_("Tell me what {name} should follow: <code>/subscribe {name} Peru, labor</code>.")
+CHANNEL_NUMBERED = N_("<code>/unsubscribe {name} 2</code> stops following number 2.")
+CHANNEL_EMPTY = N_("{name} doesn't follow anything yet: <code>/subscribe {name} Peru</code>.")
+CHANNEL_FOLLOWS = N_("<b>{name} follows</b>")
+FOLLOWS = {"chat": N_("<b>This chat follows</b>"), "topic": N_("<b>This topic follows</b>")}
 
 
 def _unresolved_lines(unresolved: list[Unresolved]) -> list[str]:
@@ -98,25 +105,37 @@ def subscribe_reply(outcome: Outcome, t: Translator) -> str:
     return "\n".join(lines)
 
 
+def _buttons_for(
+    where: Addressed, rows: list[list[InlineKeyboardButton]]
+) -> list[list[InlineKeyboardButton]]:
+    """A button tapped in the private chat would act on that chat, not on the channel named."""
+    return [] if where.channel is not None else rows
+
+
+async def _allowed(update: Update, context: NewsContext, where: Addressed) -> bool:
+    """A named channel's rights were checked already; a chat's or topic's are checked here."""
+    return where.channel is not None or await may_change(update, context)
+
+
 async def subscribe_command(update: Update, context: NewsContext) -> None:
     services = context.services
-    text = argument(update)
-    chat = update.effective_chat
+    where = await addressed(update, context, posting=True)
     t = tr(context)
-    if chat is None:
+    if where is None:
         return
+    text = where.argument
     if not text:
+        if where.channel is not None:
+            await reply(update, t.gettext(CHANNEL_USAGE).format(name=escape(where.channel)))
+            return
         popular_buttons = buttons(SUBSCRIBE, popular(services.resolver), t)
         await reply(update, t.gettext(USAGE), keyboard(popular_buttons))
         return
-    if not await may_change(update, context):
+    if not await _allowed(update, context, where):
         return
-    outcome = await subscribe_text(services.store, services.resolver, chat.id, text, t)
-    await reply(
-        update,
-        subscribe_reply(outcome, t),
-        keyboard(buttons(SUBSCRIBE, _suggestions(outcome.unresolved), t)),
-    )
+    outcome = await subscribe_text(services.store, services.resolver, where.chat_id, text, t)
+    suggestions = buttons(SUBSCRIBE, _suggestions(outcome.unresolved), t)
+    await reply(update, subscribe_reply(outcome, t), keyboard(_buttons_for(where, suggestions)))
 
 
 def _pages(count: int) -> int:
@@ -158,22 +177,25 @@ def _picker(
 
 async def unsubscribe_command(update: Update, context: NewsContext) -> None:
     services = context.services
-    chat = update.effective_chat
-    if chat is None:
+    where = await addressed(update, context, posting=False)
+    if where is None:
         return
-    text = argument(update)
+    text = where.argument
     t = tr(context)
     if not text:
-        current = await services.store.list_subscriptions(chat.id)
+        if where.channel is not None:  # no buttons about a channel: the numbered list
+            await list_command(update, context)
+            return
+        current = await services.store.list_subscriptions(where.chat_id)
         if not current:
             await reply(update, t.gettext("You don't follow anything. /subscribe to start."))
             return
         title, rows = _picker(current, 1, t)
         await reply(update, title, keyboard(rows))
         return
-    if not await may_change(update, context):
+    if not await _allowed(update, context, where):
         return
-    outcome = await unsubscribe_text(services.store, services.resolver, chat.id, text, t)
+    outcome = await unsubscribe_text(services.store, services.resolver, where.chat_id, text, t)
     lines: list[str] = []
     if outcome.changed:
         names = escape(t.labels(outcome.changed))
@@ -187,22 +209,32 @@ async def unsubscribe_command(update: Update, context: NewsContext) -> None:
 
 
 async def list_command(update: Update, context: NewsContext) -> None:
-    """What the chat follows, numbered as `/unsubscribe 3` reads the numbers."""
-    chat = update.effective_chat
-    if chat is None:
+    """What the chat, topic or named channel follows, numbered as `/unsubscribe 3` reads them."""
+    where = await addressed(update, context, posting=False)
+    if where is None:
         return
     store = context.services.store
     t = tr(context)
-    current = await store.list_subscriptions(chat.id)
+    current = await store.list_subscriptions(where.chat_id)
+    if not current and where.channel is not None:
+        await reply(update, t.gettext(CHANNEL_EMPTY).format(name=escape(where.channel)))
+        return
     if not current:
         await reply(
             update, t.gettext("You don't follow anything yet. Try /subscribe Peru or /topics.")
         )
         return
-    lines = [t.gettext("<b>This chat follows</b>"), ""]
+    if where.channel is not None:
+        heading = t.gettext(CHANNEL_FOLLOWS).format(name=escape(where.channel))
+        numbered = t.gettext(CHANNEL_NUMBERED).format(name=escape(where.channel))
+    else:
+        kind = "topic" if thread_of(update) is not None else "chat"
+        heading = t.gettext(FOLLOWS[kind])
+        numbered = t.gettext("<code>/unsubscribe 2</code> stops following number 2.")
+    lines = [heading, ""]
     lines += [f"{n}. {escape(t.label(s.target))}" for n, s in enumerate(current, 1)]
-    lines += ["", t.gettext("<code>/unsubscribe 2</code> stops following number 2.")]
-    state = await store.get_chat(chat.id)
+    lines += ["", numbered]
+    state = await store.get_chat(where.chat_id)
     if state is not None and state.paused:
         lines += ["", t.gettext("⏸ Pushes are paused: /resume to get them again.")]
     await reply(update, "\n".join(lines))
@@ -211,8 +243,8 @@ async def list_command(update: Update, context: NewsContext) -> None:
 async def button(update: Update, context: NewsContext) -> None:
     """A tap on a subscribe or unsubscribe button, or on the picker's page buttons."""
     query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None or query.data is None:
+    chat_id = await subscriber_id(update, context)
+    if query is None or chat_id is None or query.data is None:
         return
     if not await may_change(update, context):
         return
@@ -220,7 +252,7 @@ async def button(update: Update, context: NewsContext) -> None:
     t = tr(context)
     data = query.data
     if data == UNSUBSCRIBE_ALL:
-        count = await unsubscribe_all(store, chat.id)
+        count = await unsubscribe_all(store, chat_id)
         await query.answer(
             t.ngettext(
                 "Unsubscribed from {count} subscription",
@@ -240,17 +272,17 @@ async def button(update: Update, context: NewsContext) -> None:
         page = int(rest[2:]) if rest[2:].isdigit() else 1
         await query.answer()
     elif action == UNSUBSCRIBE and "|" not in rest:  # u|<short id>
-        removed = (await unsubscribe_id(store, chat.id, rest)).changed
+        removed = (await unsubscribe_id(store, chat_id, rest)).changed
         await query.answer(_removed_toast(removed, t))
         page = _page_of(query.message.text if isinstance(query.message, Message) else None)
     elif (parsed := parse_callback(data)) is not None and parsed[0] == UNSUBSCRIBE:
         _, kind, value = parsed  # a button sent before short ids
-        removed = (await unsubscribe_key(store, chat.id, kind, value)).changed
+        removed = (await unsubscribe_key(store, chat_id, kind, value)).changed
         await query.answer(_removed_toast(removed, t))
     else:
         await query.answer(t.gettext(STALE))
         return
-    current = await store.list_subscriptions(chat.id)
+    current = await store.list_subscriptions(chat_id)
     if not current:
         await query.edit_message_text(t.gettext(EMPTIED))
         return
@@ -277,7 +309,8 @@ async def _subscribe_button(update: Update, context: NewsContext, data: str) -> 
     """Follow what a /start or suggestion button names: one message says what happened."""
     query = update.callback_query
     chat = update.effective_chat
-    assert query is not None and chat is not None
+    chat_id = await subscriber_id(update, context)
+    assert query is not None and chat is not None and chat_id is not None
     parsed = parse_callback(data)
     target = None
     if parsed is not None:
@@ -289,6 +322,8 @@ async def _subscribe_button(update: Update, context: NewsContext, data: str) -> 
     if target is None:
         await query.answer(t.gettext(STALE))
         return
-    outcome = await subscribe(context.services.store, chat.id, [target])
+    outcome = await subscribe(context.services.store, chat_id, [target])
     await query.answer()  # the message below says it; a toast as well would say it twice
-    await context.bot.send_message(chat.id, subscribe_reply(outcome, t))
+    await context.bot.send_message(
+        chat.id, subscribe_reply(outcome, t), message_thread_id=thread_of(update)
+    )

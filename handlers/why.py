@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.classify.classifier import Classifier, Explanation
 from bot.classify.countries import country
@@ -17,7 +17,7 @@ from bot.classify.topics import topic
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import ArticleText, Target, TargetKind
 from bot.urls import normalize_url
-from handlers.common import reply, tr
+from handlers.common import reply, subscriber_id, tr
 from handlers.context import NewsContext
 
 MAX_EXPLAINED = 5  # articles explained for one digest
@@ -96,6 +96,15 @@ def explain_articles(
     return "\n\n".join(blocks)
 
 
+def _replied(message: Message) -> int | None:
+    """The message /why replies to; in a forum topic, not the topic's own creation, which
+    Telegram shows as the reply of every message that replies to nothing else."""
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    return replied.message_id
+
+
 async def why_command(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     chat = update.effective_chat
@@ -111,9 +120,9 @@ async def why_command(update: Update, context: NewsContext) -> None:
             await reply(update, t.gettext("I haven't stored that article, so I can't say why."))
             return
         articles = [found]
-    elif message.reply_to_message is not None:
-        replied = message.reply_to_message.message_id
-        articles = await services.store.articles_for_message(chat.id, replied)
+    elif (replied_to := _replied(message)) is not None:
+        chat_id = await subscriber_id(update, context)  # a topic's pushes are the topic's
+        articles = await services.store.articles_for_message(chat_id or chat.id, replied_to)
         if not articles:
             not_ours = t.gettext("That message isn't one of my pushes.")
             await reply(update, f"{not_ours} {t.gettext(USAGE)}")

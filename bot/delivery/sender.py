@@ -22,6 +22,7 @@ from telegram.error import (
 )
 from telegram.ext import Defaults, ExtBot
 
+from bot.delivery.channels import lacks_rights, stop_channel
 from bot.delivery.pacer import Pacer, Priority, retry_seconds
 from bot.delivery.render import MAX_MESSAGE_CHARS, digest_html, fit, plain_text, push_html
 from bot.errors import StorageError
@@ -46,6 +47,8 @@ STORE_PROBE_SECONDS = 5.0  # while the store fails, how often it is tried again
 STOP_GRACE_SECONDS = 10.0  # how long a stop waits for the sends in flight
 DIGEST_MAX_ITEMS = 30  # lines in one digest message; a longer batch takes several
 COALESCE_BACKLOG = 60  # the default of the setting: about two seconds of sending
+# Telegram's words for a forum topic that is closed or gone: that topic stops, not its group
+TOPIC_GONE = ("topic_closed", "topic_deleted", "topic_id_invalid", "message thread not found")
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -56,9 +59,19 @@ def backoff_seconds(attempts: int) -> float:
 class Outgoing:
     """One Telegram message: a single push, or a digest of pushes sharing a batch."""
 
-    chat_id: int
+    chat_id: int  # the subscriber: a chat, or a forum topic
     chat_type: str
     pushes: tuple[PendingPush, ...]
+
+    @property
+    def to(self) -> int:
+        """The Telegram chat it goes to: a topic's supergroup, else the subscriber itself."""
+        forum = self.pushes[0].forum_chat_id
+        return self.chat_id if forum is None else forum
+
+    @property
+    def thread_id(self) -> int | None:
+        return self.pushes[0].thread_id
 
     @property
     def ids(self) -> list[int]:
@@ -235,7 +248,7 @@ class Sender:
         for message in group(pending, coalesce=len(pending) >= self._coalesce_backlog):
             if self._stopping or self._store_failures != failures or (probing and tasks):
                 break
-            chat = message.chat_id
+            chat = message.to  # never two at once to one Telegram chat, whatever its topics
             busy = chat in served or chat in self._inflight
             if chat in waiting or busy or not self._chat_ready(message):
                 waiting.add(chat)
@@ -260,11 +273,11 @@ class Sender:
             self._store_failed(exc)
             return False
         finally:
-            self._inflight.discard(message.chat_id)
+            self._inflight.discard(message.to)
             self._slots.release()
 
     def _chat_ready(self, message: Outgoing) -> bool:
-        return self._pacer.free_at(message.chat_id) <= self._clock()
+        return self._pacer.free_at(message.to) <= self._clock()
 
     async def _pace(self) -> None:
         """Wait for the next global send slot, and out any RetryAfter pause, even a new one."""
@@ -284,26 +297,24 @@ class Sender:
         """Deliver one message and record the outcome; False when the chat must wait."""
         text, ids = message.render()
         try:
-            sent = await self._deliver(message.chat_id, text)
+            sent = await self._deliver(message, text)
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             log.warning("sender: Telegram asked to wait %.0fs", seconds)
             self._paused_until = self._clock() + seconds
             return False
         except ChatMigrated as exc:
-            log.info(
-                "chat %s migrated to %s", message.chat_id, exc.new_chat_id, extra=_about(message)
-            )
-            await self._store.migrate_chat(message.chat_id, exc.new_chat_id)
+            log.info("chat %s migrated to %s", message.to, exc.new_chat_id, extra=_about(message))
+            await self._store.migrate_chat(message.to, exc.new_chat_id)
             return False
         except Forbidden as exc:
             log.info(
                 "chat %s is gone (%s); marking it inactive",
-                message.chat_id,
+                message.to,
                 exc.message,
                 extra=_about(message),
             )
-            await self._store.deactivate_chat(message.chat_id, exc.message)
+            await self._chat_gone(message, exc.message)
             return False
         except BadRequest as exc:
             return await self._bad_request(message, text, ids, exc)
@@ -355,10 +366,26 @@ class Sender:
             log.warning("sender: the store works again; sending resumed")
             self._store_error = None
 
-    async def _deliver(self, chat_id: int, text: str, *, html: bool = True) -> int:
+    async def _chat_gone(self, message: Outgoing, reason: str) -> None:
+        """Nothing more goes to that Telegram chat (a group with all its topics); a channel's
+        manager hears of it."""
+        if message.chat_type != "channel":
+            await self._store.deactivate_chat(message.to, reason)
+            return
+        notice = await stop_channel(self._store, message.to, reason)
+        if notice is None:
+            return
+        try:
+            await self._bot.send_message(notice.chat_id, notice.html)
+        except TelegramError as exc:  # the manager blocked us too: the log is all that is left
+            log.warning("channel %s: cannot tell its manager: %s", message.to, exc)
+
+    async def _deliver(self, message: Outgoing, text: str, *, html: bool = True) -> int:
+        """Send to the subscriber's Telegram chat, into its topic when it is one."""
         result = await self._bot.send_message(
-            chat_id,
+            message.to,
             text,
+            message_thread_id=message.thread_id,
             parse_mode=ParseMode.HTML if html else None,  # the plain fallback overrides the default
             allow_paid_broadcast=self._paid or None,
             rate_limit_args=Priority.PUSH,
@@ -374,7 +401,17 @@ class Sender:
     ) -> bool:
         """Telegram refused the message itself: repair it once, or give that push up."""
         reason = exc.message.lower()
-        if "chat not found" in reason:
+        if "chat not found" in reason or (message.chat_type == "channel" and lacks_rights(reason)):
+            await self._chat_gone(message, exc.message)
+            return False
+        if message.thread_id is not None and any(words in reason for words in TOPIC_GONE):
+            log.info(
+                "chat %s: topic %s is closed or gone (%s); that topic stops",
+                message.to,
+                message.thread_id,
+                exc.message,
+                extra=_about(message),
+            )
             await self._store.deactivate_chat(message.chat_id, exc.message)
             return False
         if "parse entities" in reason or "too long" in reason:
@@ -387,7 +424,7 @@ class Sender:
                 extra=_about(message),
             )
             try:
-                sent = await self._deliver(message.chat_id, repaired, html=html)
+                sent = await self._deliver(message, repaired, html=html)
             except BadRequest as again:
                 await self._give_up(ids, again.message)
                 return False

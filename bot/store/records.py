@@ -7,12 +7,14 @@ see into (space-separated tags, JSON categories and selectors) is decoded here, 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.models import (
     ArticleText,
     Chat,
     ListingSelectors,
+    PendingPush,
     RecentStory,
     Schedule,
     SourceKind,
@@ -41,7 +43,14 @@ def chat_from_row(row: Row) -> Chat:
         active=bool(row["active"]),
         paused=bool(row["paused"]),
         language=row["language"],
+        forum_chat_id=row["forum_chat_id"],
+        thread_id=row["thread_id"],
+        managed_by=row["managed_by"],
     )
+
+
+CHAT_COLUMNS = "id, type, title, active, paused, language, forum_chat_id, thread_id, managed_by"
+"""What `chat_from_row` reads, in either backend's SQL."""
 
 
 def schedule_from_row(row: Row) -> Schedule:
@@ -143,4 +152,19 @@ def story_from_row(row: Row) -> RecentStory:
         title=row["title"],
         teaser=row["teaser"],
         first_seen_at=row["first_seen_at"],
+    )
+
+
+def pending_push_from_row(row: Row, also_in: tuple[str, ...]) -> PendingPush:
+    """A due push with its article and where in Telegram it goes (a topic's chat and thread)."""
+    return PendingPush(
+        id=row["push_id"],
+        chat_id=row["chat_id"],
+        chat_type=row["chat_type"],
+        batch=row["batch"],
+        attempts=row["attempts"],
+        language=row["chat_language"],
+        article=replace(article_from_row(row), also_in=also_in),
+        forum_chat_id=row["forum_chat_id"],
+        thread_id=row["thread_id"],
     )

@@ -144,3 +144,14 @@ async def test_a_push_429_goes_back_to_the_sender_and_holds_the_chat() -> None:
         await send(pacer, telegram, "push", 7, Priority.PUSH)
     assert pacer.free_at(7) >= time.monotonic() + 29
     assert pacer.free_at(8) == 0.0  # other chats are not held
+
+
+@pytest.mark.parametrize("channel", [-1002345678, "@andesnews"])
+async def test_a_channel_is_spaced_like_a_group(channel: int | str) -> None:
+    """Telegram's limit for channels is a group's, about 20 messages a minute."""
+    pacer, telegram = Pacer(overall_rate=None, intervals=(0.05, 0.4)), Telegram()
+    await send(pacer, telegram, "first", channel, Priority.PUSH)
+    await send(pacer, telegram, "second", channel, Priority.PUSH)
+    (_, _, first), (_, _, second) = telegram.sent
+    assert second - first >= 0.39
+    await pacer.shutdown()

@@ -15,7 +15,7 @@ from typing import Any, cast
 import pytest
 from telegram.ext import ExtBot
 
-from bot.delivery.pacer import PRIVATE_CHAT_INTERVAL, Pacer
+from bot.delivery.pacer import GROUP_CHAT_INTERVAL, PRIVATE_CHAT_INTERVAL, Pacer
 from bot.delivery.render import MAX_MESSAGE_CHARS
 from bot.delivery.sender import (
     MAX_ATTEMPTS,
@@ -783,3 +783,67 @@ async def test_a_reply_just_sent_to_a_chat_makes_its_push_wait(world: World) -> 
     world.mono.advance(PRIVATE_CHAT_INTERVAL)
     assert await world.sender.drain_once() is False
     assert world.texts(USER)[-1].startswith("Strike in Lima")
+
+
+FORUM = -1009876
+CHANNEL = -1005555
+MANAGER = 333
+
+
+async def test_each_topic_gets_its_pushes_in_its_thread_paced_as_one_group(world: World) -> None:
+    andes_thread = world.tg.add_topic(FORUM, "Andes")
+    labor_thread = world.tg.add_topic(FORUM, "Labor")
+    await world.chat(FORUM, "supergroup")
+    andes = await world.store.topic_subscriber(FORUM, andes_thread, "")
+    labor = await world.store.topic_subscriber(FORUM, labor_thread, "")
+    await world.plan((andes.id, world.article("For Andes")), (labor.id, world.article("For Labor")))
+    assert await world.sender.drain_once() is True  # one group: the second topic waits its turn
+    assert [(m.thread_id, m.plain_text.split("\n")[0]) for m in world.tg.messages_to(FORUM)] == [
+        (andes_thread, "For Andes")
+    ]
+    world.later(GROUP_CHAT_INTERVAL)
+    await world.sender.drain_once()
+    assert [(m.thread_id, m.plain_text.split("\n")[0]) for m in world.tg.messages_to(FORUM)] == [
+        (andes_thread, "For Andes"),
+        (labor_thread, "For Labor"),
+    ]
+    assert [r.status for r in world.rows()] == ["sent", "sent"]
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+async def test_a_closed_topic_stops_that_topic_only_without_retries(
+    world: World, deleted: bool
+) -> None:
+    closed_thread = world.tg.add_topic(FORUM, "Closed")
+    open_thread = world.tg.add_topic(FORUM, "Open")
+    await world.chat(FORUM, "supergroup")
+    closed = await world.store.topic_subscriber(FORUM, closed_thread, "")
+    still = await world.store.topic_subscriber(FORUM, open_thread, "")
+    world.tg.close_topic(FORUM, closed_thread, deleted=deleted)
+    await world.plan((closed.id, world.article()), (closed.id, world.article()))
+    await world.sender.drain_once()
+    states = [await world.store.get_chat(i) for i in (FORUM, closed.id, still.id)]
+    assert [c.active for c in states if c] == [True, False, True]
+    assert [r.status for r in world.rows()] == ["failed", "failed"]
+    world.later(3600)
+    await world.plan((still.id, world.article("Still here")))
+    await world.sender.drain_once()
+    assert len(world.tg.calls_to("sendMessage")) == 2  # the refused one, then the open topic
+    assert world.tg.messages_to(FORUM)[-1].thread_id == open_thread
+
+
+@pytest.mark.parametrize("bot", ["admin", "absent"])
+async def test_a_channel_that_took_the_bots_rights_stops_and_its_manager_hears_once(
+    world: World, bot: str
+) -> None:
+    world.tg.add_channel(CHANNEL, "andesnews", admins={MANAGER}, bot=bot)
+    await world.store.upsert_chat(CHANNEL, "channel", "Andes News", managed_by=MANAGER)
+    await world.plan((CHANNEL, world.article()), (CHANNEL, world.article()))
+    await world.sender.drain_once()
+    world.later(3600)
+    await world.sender.drain_once()
+    channel = await world.store.get_chat(CHANNEL)
+    assert channel is not None and not channel.active
+    assert [r.status for r in world.rows()] == ["failed", "failed"]
+    (told,) = world.tg.messages_to(MANAGER)
+    assert told.plain_text.startswith("⚠️ I can no longer post in Andes News")

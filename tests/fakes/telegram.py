@@ -7,6 +7,10 @@ so that a real PTB ``Application`` can long-poll it. It also owns:
   :meth:`FakeTelegram.edit_text` (edited_message), :meth:`FakeTelegram.migrate_group` (the
   two migrate service messages) and :meth:`FakeTelegram.member_update` (my_chat_member)
   queue updates that ``getUpdates`` hands out;
+- channels (:meth:`FakeTelegram.add_channel`: its @username, admins and the bot's rights,
+  which getChat, getChatMember and sendMessage answer by) and forum supergroups
+  (:meth:`FakeTelegram.add_topic`, :meth:`FakeTelegram.close_topic`: sendMessage with a
+  message_thread_id lands in that topic, or answers 400 TOPIC_CLOSED / thread not found);
 - the record of what the bot did: ``sent`` (messages and text edits), ``calls`` (every request)
   ``commands`` (the last ``setMyCommands``; every menu by scope and language with
   :meth:`FakeTelegram.menu`), ``descriptions`` and ``short_descriptions`` (by language_code,
@@ -22,8 +26,8 @@ set there or by ``send_text(..., language_code=...)``).
 
 Methods: getMe, getUpdates, deleteWebhook, setMyCommands, getMyCommands, deleteMyCommands,
 setMyDescription, getMyDescription, setMyShortDescription, getMyShortDescription, sendMessage,
-editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery and sendChatAction.
-Anything else answers 404 like Telegram.
+editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery, sendChatAction,
+getChat and getChatMember. Anything else answers 404 like Telegram.
 """
 
 from __future__ import annotations
@@ -190,6 +194,21 @@ class FakeError:
         return body
 
 
+@dataclass
+class FakeChannel:
+    """A channel: who administers it, and what the bot may do there.
+
+    `bot`: "poster" (an admin with Post messages), "admin" (an admin without it), or
+    "absent" (not in the channel).
+    """
+
+    id: int
+    username: str
+    title: str
+    admins: set[int] = field(default_factory=set)
+    bot: str = "poster"
+
+
 @dataclass(frozen=True)
 class SentMessage:
     """One successful sendMessage or editMessageText, as the bot asked for it."""
@@ -208,6 +227,8 @@ class SentMessage:
     entities: tuple[JSONDict, ...] = ()
     params: JSONDict = field(default_factory=dict)
     """Every parameter of the call, normalised (e.g. link_preview_options)."""
+    thread_id: int | None = None
+    """The forum topic it landed in; None for General or a chat without topics."""
 
 
 class _ApiError(Exception):
@@ -436,6 +457,9 @@ class FakeTelegram(LoopbackServer):
         self._current: dict[tuple[int, int], SentMessage] = {}
         self._failures: dict[int, deque[FakeError]] = defaultdict(deque)
         self._migrated: dict[int, int] = {}  # old group id -> its supergroup's
+        self.channels: dict[int, FakeChannel] = {}
+        self._topics: dict[tuple[int, int], JSONDict] = {}  # (forum, thread) -> its creation
+        self._closed_topics: dict[tuple[int, int], str] = {}  # (forum, thread) -> the error
         self._my_commands: dict[str, list[dict[str, str]]] = {}
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
@@ -464,6 +488,7 @@ class FakeTelegram(LoopbackServer):
                 ("deleteMessage", self._delete_message),
                 ("answerCallbackQuery", self._answer_callback_query),
                 ("getChatMember", self._get_chat_member),
+                ("getChat", self._get_chat),
             )
         }
 
@@ -493,11 +518,14 @@ class FakeTelegram(LoopbackServer):
         title: str | None = None,
         reply_to_message_id: int | None = None,
         language_code: str | None = None,
+        thread_id: int | None = None,
     ) -> int:
         """Queue a user's text message (with bot_command entities) and return its update_id.
 
         `language_code` is remembered for the user (``user_languages``), as Telegram's client
-        sends it with every update.
+        sends it with every update. `thread_id`: written in that topic of a forum (see
+        `add_topic`); like Telegram, the message then replies to the topic's creation unless it
+        replies to something else.
         """
         chat = self._register_chat(chat_id, chat_type, title)
         if language_code is not None:
@@ -509,6 +537,12 @@ class FakeTelegram(LoopbackServer):
             "chat": chat,
             "text": text,
         }
+        if thread_id is not None:
+            created = self._topics.get((chat_id, thread_id))
+            if created is None:
+                raise ValueError(f"chat {chat_id} has no topic {thread_id}: add_topic first")
+            message.update(message_thread_id=thread_id, is_topic_message=True)
+            message["reply_to_message"] = created
         if chat_type == "channel":
             message["sender_chat"] = chat
         else:
@@ -607,6 +641,45 @@ class FakeTelegram(LoopbackServer):
         self._migrated[old_id] = new_id
         return ids
 
+    def add_channel(
+        self,
+        chat_id: int,
+        username: str,
+        *,
+        admins: set[int] | None = None,
+        bot: str = "poster",
+        title: str | None = None,
+    ) -> FakeChannel:
+        """A channel getChat finds by @username or id; `admins` are its creator and admins."""
+        channel = FakeChannel(chat_id, username, title or username.title(), set(admins or ()), bot)
+        self.channels[chat_id] = channel
+        chat = self._register_chat(chat_id, "channel", channel.title)
+        chat["username"] = username
+        return channel
+
+    def add_topic(self, chat_id: int, name: str, *, title: str | None = None) -> int:
+        """Create a topic in forum supergroup `chat_id`; its thread id is the creation's id."""
+        chat = self._register_chat(chat_id, "supergroup", title)
+        chat["is_forum"] = True
+        thread_id = self._next_message_id(chat_id)
+        created: JSONDict = {
+            "message_id": thread_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._user(DEFAULT_GROUP_USER_ID),
+            "message_thread_id": thread_id,
+            "is_topic_message": True,
+            "forum_topic_created": {"name": name, "icon_color": 7322096},
+        }
+        self._messages[chat_id, thread_id] = created
+        self._topics[chat_id, thread_id] = created
+        return thread_id
+
+    def close_topic(self, chat_id: int, thread_id: int, *, deleted: bool = False) -> None:
+        """From now on, sends into the topic answer 400 TOPIC_CLOSED (or thread not found)."""
+        error = "message thread not found" if deleted else "TOPIC_CLOSED"
+        self._closed_topics[chat_id, thread_id] = error
+
     def member_update(
         self,
         chat_id: int,
@@ -615,9 +688,14 @@ class FakeTelegram(LoopbackServer):
         new_status: str,
         chat_type: str = "group",
         user_id: int = DEFAULT_GROUP_USER_ID,
+        can_post_messages: bool = True,
     ) -> int:
-        """Queue a my_chat_member update: someone added, kicked or promoted the bot."""
-        chat = self._register_chat(chat_id, chat_type, None)
+        """Queue a my_chat_member update: someone added, kicked or promoted the bot.
+
+        In a channel, an administrator bot `can_post_messages` or not.
+        """
+        chat = self._chats.get(chat_id) if chat_type == "channel" else None
+        chat = chat or self._register_chat(chat_id, chat_type, None)
         bot = self._bot_user()
         update: JSONDict = {
             "chat": chat,
@@ -644,6 +722,8 @@ class FakeTelegram(LoopbackServer):
                     can_edit_stories=False,
                     can_delete_stories=False,
                 )
+                if chat_type == "channel":
+                    member.update(can_post_messages=can_post_messages, can_edit_messages=False)
         return self._enqueue({"my_chat_member": update})
 
     @property
@@ -793,10 +873,78 @@ class FakeTelegram(LoopbackServer):
         """Message ids count up per chat, shared by the user and the bot."""
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
+    def _check_channel_rights(self, chat_id: int) -> None:
+        """A channel takes posts only from a bot that is its admin with Post messages."""
+        channel = self.channels.get(chat_id)
+        if channel is None or channel.bot == "poster":
+            return
+        if channel.bot == "admin":
+            raise _bad("need administrator rights in the channel chat")
+        raise _ApiError(FakeError(403, "Forbidden: bot is not a member of the channel chat"))
+
+    def _thread(self, chat: JSONDict, thread_id: Any) -> int | None:
+        """The forum topic a message goes to, with Telegram's errors for closed or unknown ones."""
+        if thread_id is None or not chat.get("is_forum"):
+            return None
+        key = (chat["id"], thread_id)
+        if key in self._closed_topics:
+            raise _bad(self._closed_topics[key])
+        if key not in self._topics:
+            raise _bad("message thread not found")
+        return int(thread_id)
+
+    def _find_chat(self, params: JSONDict) -> int:
+        """A chat_id parameter: a number, or a channel's @username."""
+        raw = params.get("chat_id")
+        if isinstance(raw, str) and raw.startswith("@"):
+            for channel in self.channels.values():
+                if channel.username.lower() == raw[1:].lower():
+                    return channel.id
+            raise _ApiError(FakeError.chat_not_found())
+        return self._require_int(params, "chat_id")
+
+    async def _get_chat(self, params: JSONDict) -> JSONDict:
+        """A chat the fake knows (a channel by @username too); else chat not found."""
+        chat = self._chats.get(self._find_chat(params))
+        if chat is None:
+            raise _ApiError(FakeError.chat_not_found())
+        return {**chat, "accent_color_id": 0, "max_reaction_count": 11}
+
+    def _channel_member(self, channel: FakeChannel, user_id: int) -> JSONDict:
+        """What getChatMember says of a user, or of the bot, in a channel."""
+        if user_id == self.bot_id:
+            if channel.bot == "absent":
+                return {"status": "left", "user": self._bot_user()}
+            return {
+                "status": "administrator",
+                "user": self._bot_user(),
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": False,
+                "can_manage_video_chats": False,
+                "can_restrict_members": False,
+                "can_promote_members": False,
+                "can_change_info": False,
+                "can_invite_users": False,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+                "can_post_messages": channel.bot == "poster",
+                "can_edit_messages": False,
+            }
+        if channel.bot == "absent":  # only a channel's admins may look at its members
+            raise _bad("member list is inaccessible")
+        if user_id in channel.admins:
+            return {"status": "creator", "user": self._user(user_id), "is_anonymous": False}
+        return {"status": "left", "user": self._user(user_id)}
+
     async def _get_chat_member(self, params: JSONDict) -> JSONDict:
-        """A private chat's user owns it; in a group, only `group_admins` do."""
-        chat_id = self._require_int(params, "chat_id")
+        """A private chat's user owns it; in a group, only `group_admins` do; a channel's own."""
+        chat_id = self._find_chat(params)
         user_id = self._require_int(params, "user_id")
+        if chat_id in self.channels:
+            return self._channel_member(self.channels[chat_id], user_id)
         owner = chat_id == user_id or user_id in self.group_admins[chat_id]
         member: JSONDict = {"status": "creator" if owner else "member", "user": self._user(user_id)}
         if owner:
@@ -822,7 +970,15 @@ class FakeTelegram(LoopbackServer):
         }
 
     def _register_chat(self, chat_id: int, chat_type: str, title: str | None) -> JSONDict:
-        """Remember a chat a simulated user wrote from, so bot replies carry the right Chat."""
+        """Remember a chat a simulated user wrote from, so bot replies carry the right Chat.
+
+        A chat seen before keeps what it had (a forum's is_forum, a channel's username).
+        """
+        known = self._chats.get(chat_id)
+        if known is not None and known["type"] == chat_type:
+            if title:
+                known["title"] = title
+            return known
         if chat_type == "private":
             if chat_id <= 0:
                 raise ValueError("private chat ids are positive")
@@ -918,6 +1074,7 @@ class FakeTelegram(LoopbackServer):
             plain_text=message["text"],
             entities=tuple(message.get("entities", ())),
             params=params,
+            thread_id=message.get("message_thread_id"),
         )
         self._current[record.chat_id, record.message_id] = record
         if method in ("sendMessage", "editMessageText"):
@@ -1084,6 +1241,8 @@ class FakeTelegram(LoopbackServer):
         if self.enforce_limits:
             self._check_limits(chat_id)
         chat = self._chat(chat_id)
+        self._check_channel_rights(chat_id)
+        thread_id = self._thread(chat, params.get("message_thread_id"))
         plain, entities = self._render_text(params)
         markup = _check_markup(params.get("reply_markup"))
         reply_to = params.get("reply_to_message_id")
@@ -1106,6 +1265,11 @@ class FakeTelegram(LoopbackServer):
         }
         if entities:
             message["entities"] = entities
+        if thread_id is not None:
+            message.update(message_thread_id=thread_id, is_topic_message=True)
+            replied = replied or self._topics[chat_id, thread_id]
+        if chat.get("type") == "channel":
+            message["sender_chat"] = chat
         if replied is not None:
             message["reply_to_message"] = {
                 k: v for k, v in replied.items() if k != "reply_to_message"

@@ -130,6 +130,34 @@ async def test_retry_after(tg: FakeTelegram, bot: Bot) -> None:
     await bot.send_message(USER, "hi")
 
 
+async def test_forum_topics_take_messages_until_closed(tg: FakeTelegram, bot: Bot) -> None:
+    thread = tg.add_topic(-1009, "Andes")
+    sent = await bot.send_message(-1009, "into the topic", message_thread_id=thread)
+    assert sent.is_topic_message and sent.message_thread_id == thread
+    assert tg.messages_to(-1009)[0].thread_id == thread
+    with pytest.raises(BadRequest, match="not found"):
+        await bot.send_message(-1009, "nowhere", message_thread_id=thread + 99)
+    tg.close_topic(-1009, thread)
+    with pytest.raises(BadRequest, match=r"(?i)topic_closed"):
+        await bot.send_message(-1009, "closed", message_thread_id=thread)
+
+
+async def test_channels_answer_by_the_bots_rights(tg: FakeTelegram, bot: Bot) -> None:
+    tg.add_channel(-1005, "andesnews", admins={USER}, bot="admin")
+    found = await bot.get_chat("@andesnews")
+    assert (found.id, found.type) == (-1005, "channel")
+    assert (await bot.get_chat_member("@andesnews", USER)).status == "creator"
+    me = await bot.get_chat_member(-1005, tg.bot_id)
+    assert me.status == "administrator" and not getattr(me, "can_post_messages", True)
+    with pytest.raises(BadRequest, match="administrator rights"):
+        await bot.send_message(-1005, "hi")
+    tg.channels[-1005].bot = "absent"
+    with pytest.raises(Forbidden, match="not a member"):
+        await bot.send_message(-1005, "hi")
+    with pytest.raises(BadRequest, match="not found"):
+        await bot.get_chat("@nosuchchannel")
+
+
 async def test_chat_migrated(tg: FakeTelegram, bot: Bot) -> None:
     tg.fail_next(-42, FakeError.migrated(-1001234))
     with pytest.raises(ChatMigrated) as info:

@@ -56,11 +56,21 @@ class Newsbot:
             await self._process(update_id)
 
     async def say(
-        self, text: str, chat_id: int = USER, *, chat_type: str = "private"
+        self,
+        text: str,
+        chat_id: int = USER,
+        *,
+        chat_type: str = "private",
+        user_id: int | None = None,
+        thread_id: int | None = None,
     ) -> list[SentMessage]:
-        """A reader writes; returns what the bot sent or edited in that chat in response."""
+        """A reader writes (in a forum topic, given `thread_id`); returns what the bot sent or
+        edited in that chat in response."""
         before = len(self.tg.messages_to(chat_id))
-        await self._process(self.tg.send_text(chat_id, text, chat_type=chat_type))
+        update_id = self.tg.send_text(
+            chat_id, text, chat_type=chat_type, user_id=user_id, thread_id=thread_id
+        )
+        await self._process(update_id)
         return self.tg.messages_to(chat_id)[before:]
 
     async def reply(self, text: str, chat_id: int = USER, *, chat_type: str = "private") -> str:

@@ -38,11 +38,14 @@ TABLES = {
         "active",
         "created_at",
         "digest_hour",
+        "forum_chat_id",
         "id",
         "inactive_reason",
+        "managed_by",
         "paused",
         "quiet_end",
         "quiet_start",
+        "thread_id",
         "title",
         "type",
         "tz_name",
@@ -91,6 +94,8 @@ TABLES = {
 }
 INDEXES = {
     "article_tags_by_article",
+    "chats_by_manager",
+    "chats_by_topic",
     "articles_by_seen",
     "articles_by_story",
     "pushes_pending",
@@ -126,6 +131,13 @@ ADDED_LATER: dict[int, set[str]] = {
     12: {"chats.tz_name"},
     13: {"chats.language"},
     14: set(),  # rebuilds pushes without pushes_by_article
+    15: {
+        "chats.forum_chat_id",
+        "chats.thread_id",
+        "chats_by_topic",
+        "chats.managed_by",
+        "chats_by_manager",
+    },
 }
 REMOVED_LATER: dict[int, set[str]] = {
     9: {"pushes_due"},
@@ -169,7 +181,7 @@ async def test_an_empty_database_migrates_to_the_latest_schema(
 ) -> None:
     path = tmp_path / "fresh.db"
     store = await SqliteStore.open(path, clock=clock)
-    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 14
+    assert await store.schema_version() == LATEST_VERSION == max(MIGRATIONS) == 15
     await store.close()
     assert objects(path) == EVERYTHING
     with raw(path) as db:

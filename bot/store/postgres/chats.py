@@ -2,39 +2,84 @@
 
 from __future__ import annotations
 
-from bot.models import Chat, Schedule, merge_schedules
+from bot.models import FIRST_TOPIC_ID, Chat, Schedule, merge_schedules
 from bot.store.postgres.connection import PgBase
-from bot.store.records import chat_from_row, schedule_from_row
+from bot.store.records import CHAT_COLUMNS, chat_from_row, schedule_from_row
 
-CHAT_COLUMNS = "id, type, title, active, paused, language"
 SCHEDULE_COLUMNS = "tz_offset_minutes, quiet_start, quiet_end, digest_hour, tz_name"
+TOPIC_LOCK = 0x746F7069  # "topi": the advisory lock a new topic's id is taken under
 
 
 class ChatsMixin(PgBase):
     async def upsert_chat(
-        self, chat_id: int, chat_type: str, title: str, *, language: str | None = None
+        self,
+        chat_id: int,
+        chat_type: str,
+        title: str,
+        *,
+        language: str | None = None,
+        managed_by: int | None = None,
     ) -> Chat:
         """Remember a chat that spoke to us; speaking again re-activates a chat that had left.
 
         `language` is the speaker's, kept only while the chat has none: the first one sticks.
+        `managed_by`: the user managing a channel from a private chat (None keeps who did).
         """
         now = self._clock()
         async with self._transaction() as db:
             row = await db.fetchrow(
-                "INSERT INTO chats (id, type, title, language, created_at, updated_at) "
-                "VALUES ($1, $2, $3, $5, $4, $4) "
+                "INSERT INTO chats (id, type, title, managed_by, language, created_at, "
+                "updated_at) VALUES ($1, $2, $3, $4, $6, $5, $5) "
                 "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
                 "active = TRUE, inactive_reason = NULL, updated_at = excluded.updated_at, "
-                "language = COALESCE(chats.language, excluded.language) "
+                "language = COALESCE(chats.language, excluded.language), "
+                "managed_by = COALESCE(excluded.managed_by, chats.managed_by) "
                 f"RETURNING {CHAT_COLUMNS}",
                 chat_id,
                 chat_type,
                 title,
+                managed_by,
                 now,
                 language,
             )
         assert row is not None
         return chat_from_row(row)
+
+    async def topic_subscriber(self, chat_id: int, thread_id: int, title: str) -> Chat:
+        """The subscriber of one forum topic, made on first use; speaking there re-activates it.
+
+        An empty `title` keeps the one stored (a topic's name is known only now and then).
+
+        New ids are taken under an advisory lock, so two replicas can't take the same one.
+        """
+        now = self._clock()
+        async with self._transaction() as db:
+            await db.execute("SELECT pg_advisory_xact_lock($1)", TOPIC_LOCK)
+            row = await db.fetchrow(
+                "INSERT INTO chats "
+                "(id, type, title, forum_chat_id, thread_id, created_at, updated_at) "
+                "VALUES ((SELECT COALESCE(MAX(id) + 1, $1) FROM chats WHERE id >= $1), "
+                "'topic', $2, $3, $4, $5, $5) "
+                "ON CONFLICT (forum_chat_id, thread_id) WHERE forum_chat_id IS NOT NULL "
+                "DO UPDATE SET title = COALESCE(NULLIF(excluded.title, ''), chats.title), "
+                "active = TRUE, inactive_reason = NULL, "
+                f"updated_at = excluded.updated_at RETURNING {CHAT_COLUMNS}",
+                FIRST_TOPIC_ID,
+                title,
+                chat_id,
+                thread_id,
+                now,
+            )
+        assert row is not None
+        return chat_from_row(row)
+
+    async def managed_channels(self, user_id: int) -> list[Chat]:
+        rows = await self._fetch(
+            f"SELECT {CHAT_COLUMNS} FROM chats WHERE managed_by = $1 "
+            'ORDER BY title COLLATE "C", id',
+            user_id,
+        )
+        return [chat_from_row(row) for row in rows]
 
     async def get_chat(self, chat_id: int) -> Chat | None:
         row = await self._fetchrow(f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = $1", chat_id)
@@ -78,20 +123,25 @@ class ChatsMixin(PgBase):
         )
         return {row["id"]: schedule_from_row(row) for row in rows}
 
-    async def deactivate_chat(self, chat_id: int, reason: str) -> None:
-        """Stop all sending to a chat that blocked us or is gone; its queued pushes fail."""
+    async def deactivate_chat(self, chat_id: int, reason: str) -> bool:
+        """Stop all sending to a chat that blocked us or is gone (a group with its topics);
+        its queued pushes fail. True when it was active: whoever manages it is told once."""
         async with self._transaction() as db:
+            was = await db.fetchval("SELECT active FROM chats WHERE id = $1 FOR UPDATE", chat_id)
             await db.execute(
-                "UPDATE chats SET active = FALSE, inactive_reason = $1 WHERE id = $2",
+                "UPDATE chats SET active = FALSE, inactive_reason = $1 "
+                "WHERE id = $2 OR forum_chat_id = $2",
                 reason,
                 chat_id,
             )
             await db.execute(
                 "UPDATE pushes SET status = 'failed', last_error = $1 "
-                "WHERE chat_id = $2 AND status = 'pending'",
+                "WHERE status = 'pending' AND chat_id IN "
+                "(SELECT id FROM chats WHERE id = $2 OR forum_chat_id = $2)",
                 f"chat inactive: {reason}",
                 chat_id,
             )
+        return bool(was)
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """Follow a group that became a supergroup, keeping its subscriptions, settings and queue.

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from itertools import islice
 
 from bot.models import DeliveryStats, PendingPush, PlannedPush
 from bot.store.postgres.articles import ARTICLE_COLUMNS
 from bot.store.postgres.connection import Connection, PgBase, row_count
-from bot.store.records import Row, article_from_row
+from bot.store.records import pending_push_from_row
 
 NO_PUSH = 9223372036854775807  # larger than any push id
 PUSH_CHUNK = 10_000  # pushes per INSERT: a large fan-out is a few statements, none of them huge
@@ -36,7 +35,7 @@ WAITING_PAGE = (
 # each waiting chat's due pushes, oldest first, stopping at one waiting for a retry
 DUE = (
     "SELECT p.id AS push_id, p.chat_id AS chat_id, c.type AS chat_type, p.batch AS batch, "
-    "c.language AS chat_language, "
+    "c.language AS chat_language, c.forum_chat_id AS forum_chat_id, c.thread_id AS thread_id, "
     f"p.attempts AS attempts, {ARTICLE_COLUMNS} "
     "FROM unnest($1::bigint[]) AS w(chat_id) CROSS JOIN LATERAL ("
     "  SELECT * FROM pushes q WHERE q.chat_id = w.chat_id AND q.status = 'pending' "
@@ -49,18 +48,6 @@ DUE = (
     "JOIN sources s ON s.id = a.source_id "
     "ORDER BY p.id"
 )
-
-
-def pending_push_from_row(row: Row, also_in: tuple[str, ...]) -> PendingPush:
-    return PendingPush(
-        id=row["push_id"],
-        chat_id=row["chat_id"],
-        chat_type=row["chat_type"],
-        batch=row["batch"],
-        attempts=row["attempts"],
-        language=row["chat_language"],
-        article=replace(article_from_row(row), also_in=also_in),
-    )
 
 
 def _chunks(pushes: Iterable[PlannedPush], size: int) -> Iterator[list[PlannedPush]]:

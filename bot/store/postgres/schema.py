@@ -13,6 +13,8 @@ built up, in one step. The versions are the backend's own and map like this:
                 11       subscriptions_by_target_chat replaces subscriptions_by_target
                 12       chats.tz_name
     3           13       chats.language
+                14       (SQLite drops its index of pushes by article: kept here)
+    4           15       chats.forum_chat_id, thread_id (forum topics), managed_by (channels)
 
 A later change to the schema gets a migration in each backend, and a row here. Column types
 follow SQLite's stored forms (times are float seconds, tags space-separated, JSON as text),
@@ -160,7 +162,19 @@ V3: tuple[str, ...] = (
     "ALTER TABLE chats ADD COLUMN language TEXT",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3}
+V4: tuple[str, ...] = (
+    # a forum topic is a subscriber of its own (type 'topic', id from models.FIRST_TOPIC_ID
+    # up): the supergroup it is in and its message_thread_id; NULL for every other chat
+    "ALTER TABLE chats ADD COLUMN forum_chat_id BIGINT",
+    "ALTER TABLE chats ADD COLUMN thread_id BIGINT",
+    "CREATE UNIQUE INDEX chats_by_topic ON chats (forum_chat_id, thread_id) "
+    "WHERE forum_chat_id IS NOT NULL",
+    # a channel managed from a private chat: the Telegram user who last changed it
+    "ALTER TABLE chats ADD COLUMN managed_by BIGINT",
+    "CREATE INDEX chats_by_manager ON chats (managed_by) WHERE managed_by IS NOT NULL",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4}
 LATEST_VERSION = max(MIGRATIONS)
 
 VERSION_TABLE = "CREATE TABLE IF NOT EXISTS newsbot_schema (version INTEGER NOT NULL)"

@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
-from bot.models import Chat, Schedule, merge_schedules
-from bot.store.records import chat_from_row, schedule_from_row
+from bot.models import FIRST_TOPIC_ID, Chat, Schedule, merge_schedules
+from bot.store.records import CHAT_COLUMNS, chat_from_row, schedule_from_row
 from bot.store.sqlite.connection import SqliteBase
 
-CHAT_COLUMNS = "id, type, title, active, paused, language"
 SCHEDULE_COLUMNS = "tz_offset_minutes, quiet_start, quiet_end, digest_hour, tz_name"
 
 
 class ChatsMixin(SqliteBase):
     async def upsert_chat(
-        self, chat_id: int, chat_type: str, title: str, *, language: str | None = None
+        self,
+        chat_id: int,
+        chat_type: str,
+        title: str,
+        *,
+        language: str | None = None,
+        managed_by: int | None = None,
     ) -> Chat:
         """Remember a chat that spoke to us; speaking again re-activates a chat that had left.
 
         `language` is the speaker's, kept only while the chat has none: the first one sticks.
+        `managed_by`: the user managing a channel from a private chat (None keeps who did).
         """
         now = self._clock()
         async with self._transaction() as db:
             await db.execute(
-                "INSERT INTO chats (id, type, title, language, created_at, updated_at) "
-                "VALUES (:id, :type, :title, :language, :now, :now) "
+                "INSERT INTO chats (id, type, title, language, managed_by, created_at, "
+                "updated_at) VALUES (:id, :type, :title, :language, :managed_by, :now, :now) "
                 "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
                 "active = 1, inactive_reason = NULL, updated_at = excluded.updated_at, "
-                "language = COALESCE(chats.language, excluded.language)",
+                "language = COALESCE(chats.language, excluded.language), "
+                "managed_by = COALESCE(excluded.managed_by, chats.managed_by)",
                 {
                     "id": chat_id,
                     "type": chat_type,
                     "title": title,
                     "language": language,
+                    "managed_by": managed_by,
                     "now": now,
                 },
             )
@@ -40,6 +48,45 @@ class ChatsMixin(SqliteBase):
                 row = await cursor.fetchone()
         assert row is not None
         return chat_from_row(row)
+
+    async def topic_subscriber(self, chat_id: int, thread_id: int, title: str) -> Chat:
+        """The subscriber of one forum topic, made on first use; speaking there re-activates it.
+
+        An empty `title` keeps the one stored (a topic's name is known only now and then).
+        """
+        now = self._clock()
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO chats "
+                "(id, type, title, forum_chat_id, thread_id, created_at, updated_at) "
+                "VALUES ((SELECT COALESCE(MAX(id) + 1, :first) FROM chats "
+                "  WHERE id >= :first), 'topic', :title, :chat, :thread, :now, :now) "
+                "ON CONFLICT (forum_chat_id, thread_id) WHERE forum_chat_id IS NOT NULL "
+                "DO UPDATE SET title = COALESCE(NULLIF(excluded.title, ''), chats.title), "
+                "active = 1, inactive_reason = NULL, "
+                "updated_at = excluded.updated_at",
+                {
+                    "first": FIRST_TOPIC_ID,
+                    "title": title,
+                    "chat": chat_id,
+                    "thread": thread_id,
+                    "now": now,
+                },
+            )
+            async with db.execute(
+                f"SELECT {CHAT_COLUMNS} FROM chats WHERE forum_chat_id = ? AND thread_id = ?",
+                (chat_id, thread_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return chat_from_row(row)
+
+    async def managed_channels(self, user_id: int) -> list[Chat]:
+        rows = await self._fetchall(
+            f"SELECT {CHAT_COLUMNS} FROM chats WHERE managed_by = ? ORDER BY title, id",
+            (user_id,),
+        )
+        return [chat_from_row(row) for row in rows]
 
     async def get_chat(self, chat_id: int) -> Chat | None:
         row = await self._fetchone(f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
@@ -88,17 +135,25 @@ class ChatsMixin(SqliteBase):
         )
         return {row["id"]: schedule_from_row(row) for row in rows}
 
-    async def deactivate_chat(self, chat_id: int, reason: str) -> None:
-        """Stop all sending to a chat that blocked us or is gone; its queued pushes fail."""
+    async def deactivate_chat(self, chat_id: int, reason: str) -> bool:
+        """Stop all sending to a chat that blocked us or is gone (a group with its topics);
+        its queued pushes fail. True when it was active: whoever manages it is told once."""
+        ids = {"id": chat_id, "reason": reason, "error": f"chat inactive: {reason}"}
         async with self._transaction() as db:
+            async with db.execute("SELECT active FROM chats WHERE id = ?", (chat_id,)) as cursor:
+                row = await cursor.fetchone()
             await db.execute(
-                "UPDATE chats SET active = 0, inactive_reason = ? WHERE id = ?", (reason, chat_id)
+                "UPDATE chats SET active = 0, inactive_reason = :reason "
+                "WHERE id = :id OR forum_chat_id = :id",
+                ids,
             )
             await db.execute(
-                "UPDATE pushes SET status = 'failed', last_error = ? "
-                "WHERE chat_id = ? AND status = 'pending'",
-                (f"chat inactive: {reason}", chat_id),
+                "UPDATE pushes SET status = 'failed', last_error = :error "
+                "WHERE status = 'pending' AND chat_id IN "
+                "(SELECT id FROM chats WHERE id = :id OR forum_chat_id = :id)",
+                ids,
             )
+        return row is not None and bool(row["active"])
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """Follow a group that became a supergroup, keeping its subscriptions, settings and queue.

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import aiosqlite
 
 from bot.models import DeliveryStats, PendingPush, PlannedPush
-from bot.store.records import article_from_row
+from bot.store.records import pending_push_from_row
 from bot.store.sqlite.articles import ARTICLE_COLUMNS
 from bot.store.sqlite.connection import IN_CHUNK, SqliteBase, marks
 
 NO_PUSH = 9223372036854775807  # larger than any push id
-
-
-def pending_push_from_row(row: sqlite3.Row, also_in: tuple[str, ...]) -> PendingPush:
-    return PendingPush(
-        id=row["push_id"],
-        chat_id=row["chat_id"],
-        chat_type=row["chat_type"],
-        batch=row["batch"],
-        attempts=row["attempts"],
-        language=row["chat_language"],
-        article=replace(article_from_row(row), also_in=also_in),
-    )
 
 
 async def queue_pushes(
@@ -110,6 +97,7 @@ class OutboxMixin(SqliteBase):
                 async with db.execute(
                     "SELECT p.id AS push_id, p.chat_id AS chat_id, c.type AS chat_type, "
                     "c.language AS chat_language, "
+                    "c.forum_chat_id AS forum_chat_id, c.thread_id AS thread_id, "
                     f"p.batch AS batch, p.attempts AS attempts, {ARTICLE_COLUMNS} "
                     "FROM pushes p INDEXED BY pushes_pending "
                     "JOIN chats c ON c.id = p.chat_id "

@@ -315,9 +315,21 @@ CREATE TABLE pushes_v14 (
     "CREATE INDEX pushes_pending ON pushes (chat_id, id) WHERE status = 'pending'",
 )
 
+V15: tuple[Step, ...] = (
+    # a forum topic is a subscriber of its own (type 'topic', id from models.FIRST_TOPIC_ID
+    # up): the supergroup it is in and its message_thread_id; NULL for every other chat
+    "ALTER TABLE chats ADD COLUMN forum_chat_id INTEGER",
+    "ALTER TABLE chats ADD COLUMN thread_id INTEGER",
+    "CREATE UNIQUE INDEX chats_by_topic ON chats (forum_chat_id, thread_id) "
+    "WHERE forum_chat_id IS NOT NULL",
+    # a channel managed from a private chat: the Telegram user who last changed it
+    "ALTER TABLE chats ADD COLUMN managed_by INTEGER",
+    "CREATE INDEX chats_by_manager ON chats (managed_by) WHERE managed_by IS NOT NULL",
+)
+
 MIGRATIONS: dict[int, tuple[Step, ...]] = {
     1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10, 11: V11, 12: V12,
-    13: V13, 14: V14,
+    13: V13, 14: V14, 15: V15,
 }  # fmt: skip
 LATEST_VERSION = max(MIGRATIONS)
 
