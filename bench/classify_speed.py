@@ -71,7 +71,8 @@ def main() -> int:
     fast_start = seconds < TARGET_START_UP
     verdict = "ok" if fast_start else f"ABOVE TARGET {TARGET_START_UP}"
     print(
-        f"start-up: {seconds:.3f} s (import + Classifier.default(), best of {START_UP_RUNS}) {verdict}"
+        f"start-up: {seconds:.3f} s (import + Classifier.default(), best of {START_UP_RUNS}) "
+        f"{verdict}"
     )
     classifier = Classifier.default()
     classifier.classify("warm up", "Peru")
