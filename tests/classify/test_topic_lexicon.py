@@ -1,0 +1,83 @@
+"""The topic lexicon covers issue 9's error classes in English, Spanish, French and Portuguese.
+
+Written for this test (not taken from the corpus): arrests, detentions and charges are
+repression; coups, transitions and term extensions are democracy; closed outlets and
+revoked licences are media; the other slugs have their everyday words in all four languages.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.classify.classifier import Classifier
+from bot.classify.topics import TOPICS
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.default()
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        # repression: arrests, detentions, charges, house arrest
+        ("Activist held incommunicado for two weeks", "repression"),
+        ("Opposition leader indicted after the vote", "repression"),
+        ("Apresados doce activistas tras la jornada", "repression"),
+        ("Imputados cinco dirigentes sociales", "repression"),
+        ("Trois militants écroués à Dakar", "repression"),
+        ("Deux journalistes mis en examen", "repression"),
+        ("Ativista indiciado pela polícia", "repression"),
+        # democracy: coups, transitions, term extensions
+        ("President moves to extend his term to 2030", "democracy"),
+        ("Denuncian la ruptura del orden constitucional", "democracy"),
+        ("Le président brigue un quatrième mandat", "democracy"),
+        ("Militares anunciam governo de transição", "democracy"),
+        # media: outlets closed, licences revoked
+        ("Regulator revokes a broadcasting licence", "media"),
+        ("Cierre de medios en la provincia", "media"),
+        ("Un hebdomadaire indépendant ferme ses portes", "media"),
+        ("Emissora independente fechada", "media"),
+        # the other slugs in the other languages
+        ("Sube la canasta básica otra vez", "economy"),
+        ("Hausse des prix du pain", "economy"),
+        ("Milhares de pessoas em situação de rua", "housing"),
+        ("Hébergement d'urgence saturé", "housing"),
+        ("Le mouvement étudiant se réveille", "education"),
+        ("Lei Maria da Penha faz 18 anos", "women"),
+        ("Excision : une pratique qui recule", "women"),
+        ("Demarcação de terras avança no Pará", "indigenous"),
+        ("Les peuples premiers de Guyane", "indigenous"),
+        ("Latifundistas contra la ley", "land"),
+        ("La transhumance sous tension", "land"),
+        ("Centres de rétention saturés", "migration"),
+        ("Naufragio frente a la costa", "migration"),
+        ("Pilonnages intenses sur la ville", "war"),
+        ("Grupos armados toman el pueblo", "war"),
+        ("Orpaillage illégal en forêt", "climate"),
+        ("Derrame de petróleo en el río", "climate"),
+        ("Gaz de schiste : le débat revient", "energy"),
+        ("Cortes de luz en todo el país", "energy"),
+        ("Suppressions d'emplois chez le constructeur", "labor"),
+        ("Negociación colectiva estancada", "labor"),
+        ("Les personnes racisées face aux contrôles", "racism"),
+        ("Movimento negro denuncia violência", "racism"),
+        ("Déserts médicaux dans les campagnes", "health"),
+        ("Brote de sarampión en la región", "health"),
+        ("Piqueteros cortan la autopista", "protest"),
+        ("Journée ville morte à Kinshasa", "protest"),
+    ],
+)
+def test_issue_error_classes_and_languages(classifier: Classifier, title: str, slug: str) -> None:
+    assert slug in classifier.classify(title).topics
+
+
+def test_every_required_topic_has_strong_words_in_every_language() -> None:
+    required = {item.slug for item in TOPICS} - {"lgbtq", "land", "imperialism"}
+    for item in TOPICS:
+        if item.slug not in required:
+            continue
+        for language in ("en", "es", "fr", "pt"):
+            words = item.language(language)
+            assert words is not None and len(words.terms) >= 5, (item.slug, language)
