@@ -27,7 +27,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bot` importable from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.classify.classifier import MAX_TOPICS, Classifier
+from bot.classify.classifier import MAX_TOPICS, TOPIC_THRESHOLD, Classifier
 from bot.classify.matcher import Matcher
 from bot.classify.normalize import align, nfc
 from bot.classify.topics import TOPICS
@@ -138,6 +138,35 @@ def combine(
     return (kept + extra)[:MAX_TOPICS]
 
 
+def rescore(
+    topics: Sequence[str],
+    points: dict[str, int],
+    probability: dict[str, float],
+    *,
+    rescue: float,
+    veto: float,
+) -> list[str]:
+    """The model judges only the word lists' borderline calls: it keeps a topic the lists
+    dropped for want of share or room when it is sure (`rescue`), and drops one the lists
+    kept on bare minimum points when it finds it implausible (`veto`)."""
+    kept = [
+        slug
+        for slug in topics
+        if points.get(slug, 0) > TOPIC_THRESHOLD or probability.get(slug, 0.0) >= veto
+    ]
+    rescued = sorted(
+        (
+            slug
+            for slug, value in points.items()
+            if value >= TOPIC_THRESHOLD
+            and slug not in topics
+            and probability.get(slug, 0.0) >= rescue
+        ),
+        key=lambda slug: -probability.get(slug, 0.0),
+    )
+    return (kept + rescued)[: MAX_TOPICS + 1]
+
+
 def _fold(item: Item) -> int:
     """Items of one outlet stay in one fold, as the tune/test split kept outlets apart."""
     outlet = item.source_url.split("/")[2] if "//" in item.source_url else item.source_url
@@ -176,6 +205,19 @@ def cross_validate(stem: int, epochs: int, stacked: bool, l2: float, min_count: 
                 key=lambda s: -probabilities[item.id][s],
             )[:3],
         )
+    for rescue in (0.2, 0.3, 0.4, 0.5, 0.7, 1.1):
+        for veto in (0.0, 0.05, 0.1, 0.2):
+            _report(
+                f"rules rescored rescue={rescue} veto={veto}",
+                tune,
+                lambda item, r=rescue, v=veto: rescore(
+                    ruled[item.id][0],
+                    {k: int(x) for k, x in ruled[item.id][1].items() if not k.isupper()},
+                    probabilities[item.id],
+                    rescue=r,
+                    veto=v,
+                ),
+            )
     for add in (0.4, 0.5, 0.6, 0.7, 0.8):
         for veto, veto_points in ((0.0, 0), (0.05, 3), (0.1, 3), (0.15, 3), (0.1, 6)):
             _report(
@@ -190,6 +232,39 @@ def cross_validate(stem: int, epochs: int, stacked: bool, l2: float, min_count: 
                     veto_points=vp,
                 ),
             )
+
+
+def frozen_aggregate(stem: int, epochs: int, stacked: bool, l2: float, min_count: int) -> None:
+    """Train on every tuning item, then print only aggregate figures on the frozen part."""
+    rules = Classifier(Matcher.build())
+    helper = rules if stacked else None
+    model = train(
+        examples(load(TUNE) + load(EVAL_SET), stem, helper),
+        stem,
+        epochs=epochs,
+        l2=l2,
+        min_count=min_count,
+    )
+    frozen = load(TUNE.parent / "test.jsonl")
+    ruled = {}
+    for item in frozen:
+        explained = rules.explain(item.title, item.teaser)
+        points = {k: int(v) for k, v in explained.scores if not k.isupper()}
+        ruled[item.id] = (list(explained.tags.topics), points)
+    probabilities = {
+        example.item.id: {s.slug: s.probability for s in model.scores(example.found)}
+        for example in examples(frozen, stem, helper)
+    }
+    print(f"frozen part, aggregates only (stacked={stacked})")
+    _report("rules", frozen, lambda item: ruled[item.id][0])
+    for rescue, veto in ((0.4, 0.1), (0.4, 0.05), (0.3, 0.0), (1.1, 0.1)):
+        _report(
+            f"rules rescored rescue={rescue} veto={veto}",
+            frozen,
+            lambda item, r=rescue, v=veto: rescore(
+                *ruled[item.id], probabilities[item.id], rescue=r, veto=v
+            ),
+        )
 
 
 def _report(name: str, items: Sequence[Item], predict: object) -> None:
@@ -210,6 +285,9 @@ def _report(name: str, items: Sequence[Item], predict: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cv", action="store_true", help="cross-validate on tune, write nothing")
+    parser.add_argument(
+        "--frozen", action="store_true", help="aggregate figures on the frozen part only"
+    )
     parser.add_argument("--stem", type=int, default=DEFAULT_STEM)
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--l2", type=float, default=L2)
@@ -217,6 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--words-only", action="store_true", help="without rule features")
     parser.add_argument("--out", type=Path, help="write the weights trained on every item here")
     args = parser.parse_args(argv)
+    if args.frozen:
+        frozen_aggregate(args.stem, args.epochs, not args.words_only, args.l2, args.min_count)
+        return 0
     if args.cv or args.out is None:
         cross_validate(args.stem, args.epochs, not args.words_only, args.l2, args.min_count)
         return 0
