@@ -41,7 +41,7 @@ from bot.classify.gazetteer import Guard, PlaceKind, key
 from bot.classify.matcher import Hit, Matcher
 from bot.classify.normalize import align, nfc
 from bot.classify.regions import REGIONS
-from bot.classify.topics import TOPICS
+from bot.classify.topics import FIGURATIVE, TOPICS
 from bot.models import Tags, TargetKind
 
 __all__ = ["Classifier", "Evidence", "Explanation"]
@@ -100,6 +100,10 @@ _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _MONTH_BEFORE = frozenset(
     {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
     | {"early", "late", "mid", "during", "of"}
+)
+# an article between "war on" and what it is on: "la guerra contra EL periodismo"
+_ARTICLE = re.compile(
+    r"^(?:the|el|la|los|las|le|les|o|a|os|as|un|une|una)\s+|^l['\u2019]", re.IGNORECASE
 )
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
@@ -283,10 +287,30 @@ def _whole(where: _Field, hit: Hit) -> bool:
     return not where.folded[: hit.start].strip() and not where.folded[hit.end :].strip()
 
 
+def _figure_of_speech(where: _Field, hit: Hit) -> bool:
+    """"The war on drugs", "la guerra contra el periodismo", "Invasion Day": the word names
+    a campaign against a common noun, or a holiday, here; "the war on Gaza" stays war."""
+    following = where.folded[hit.end :].split(None, 1)
+    if not following:
+        return False
+    if following[0] in FIGURATIVE.next:
+        return True
+    if following[0] not in FIGURATIVE.against or len(following) < 2:
+        return False
+    if not where.has_upper or where.all_caps or where.title_case:
+        return False  # without case nothing says whether a name follows
+    rest = where.original[hit.end :].lstrip()[len(following[0]) :].lstrip()
+    rest = _ARTICLE.sub("", rest, count=1)
+    return rest[:1].islower()
+
+
 def _topic_counts(where: _Field, hit: Hit) -> bool:
-    """Apply exact-case and month rules to a topic hit."""
+    """Apply exact-case, month and figure-of-speech rules to a topic hit."""
     entry = hit.entry
     if not entry.target:
+        return False
+    figure = where.folded[hit.start : hit.end] in FIGURATIVE.words
+    if figure and _figure_of_speech(where, hit):
         return False
     if entry.exact is not None and where.name != _CATEGORY:
         return not where.all_caps and where.original[hit.start : hit.end] == entry.exact

@@ -6,7 +6,9 @@ language; this module loads them once at import, checks them and hands them out 
 `weak` words only count together with other evidence ("march" is also a month,
 "workers" appear in every story).  Words written in capitals (ICE, AIDS) match only in
 capitals.  `NOT_TOPICS` lists phrases that contain a term but mean something else
-("air strike", "European Union"), and phrases that redirect a word to another topic.
+("air strike", "European Union"), and phrases that redirect a word to another topic;
+`FIGURATIVE` the contexts in which a word like "war" is a figure of speech or a holiday
+("the war on drugs", "Invasion Day").
 That no topic word is also a place word is checked where the two tables meet, when the
 gazetteer is built (`gazetteer.check_topics`).
 """
@@ -23,11 +25,13 @@ from bot.classify.datafile import DATA_DIR, Entry, read
 from bot.classify.normalize import key
 
 __all__ = [
+    "FIGURATIVE",
     "LANGUAGES",
     "NOT_TOPICS",
     "TABLE",
     "TOPICS",
     "TOPICS_FILE",
+    "Figurative",
     "Topic",
     "TopicTable",
     "Words",
@@ -72,12 +76,23 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class Figurative:
+    """Where a topic word is a figure of speech or a holiday rather than the topic:
+    "the war on drugs", "Invasion Day"."""
+
+    words: frozenset[str] = frozenset()  # folded topic words that are often figurative
+    against: frozenset[str] = frozenset()  # "war ON/AGAINST <a common noun>" is a campaign
+    next: frozenset[str] = frozenset()  # "Invasion DAY", "war MEMORIAL"
+
+
+@dataclass(frozen=True, slots=True)
 class TopicTable:
     """Every topic, and the phrases that hide or redirect topic words."""
 
     origin: str  # the file it was read from, for messages
     topics: tuple[Topic, ...]
     not_topics: Mapping[str, str]  # phrase -> slug it counts for, "" for nothing
+    figurative: Figurative = Figurative()
 
 
 def _words(entry: Entry, language: str, value: object) -> Words:
@@ -144,11 +159,26 @@ def _not_topics(entry: Entry, value: object, slugs: set[str]) -> dict[str, str]:
     return out
 
 
+def _figurative(entry: Entry, value: object, known: set[str]) -> Figurative:
+    """The [figurative] table: which topic words it watches and the contexts that void them."""
+    table = entry.table(value, ("words", "against", "next"), ("words",))
+    words = {key(word) for word in entry.words(table["words"], "words")}
+    unknown = next((word for word in sorted(words) if word not in known), None)
+    if unknown is not None:
+        raise entry.error(f'"{unknown}" is no topic word')
+    lists = {name: entry.words(table.get(name, []), name) for name in ("against", "next")}
+    return Figurative(
+        frozenset(words),
+        frozenset(key(word) for word in lists["against"]),
+        frozenset(key(word) for word in lists["next"]),
+    )
+
+
 def load_topics(source: Path | str = TOPICS_FILE) -> TopicTable:
     """Read and check the topic table from a file (a Path) or TOML text (a str)."""
     origin, data = read(source, "topics")
     top = Entry(origin)
-    data = top.table(data, ("topics", "not_topics"), ("topics",))
+    data = top.table(data, ("topics", "not_topics", "figurative"), ("topics",))
     entries = top.at("[topics]").table(data["topics"])
     if not entries:
         raise top.error("lists no topics")
@@ -158,12 +188,19 @@ def load_topics(source: Path | str = TOPICS_FILE) -> TopicTable:
     _check_owners(origin, topics)
     slugs = {item.slug for item in topics}
     not_topics = _not_topics(top.at("[not_topics]"), data.get("not_topics", {}), slugs)
-    return TopicTable(origin, topics, not_topics)
+    known = {key(term) for item in topics for term in (*item.terms, *item.weak)}
+    figurative = (
+        _figurative(top.at("[figurative]"), data["figurative"], known)
+        if "figurative" in data
+        else Figurative()
+    )
+    return TopicTable(origin, topics, not_topics, figurative)
 
 
 TABLE = load_topics()
 TOPICS: tuple[Topic, ...] = TABLE.topics
 NOT_TOPICS: Mapping[str, str] = TABLE.not_topics
+FIGURATIVE: Figurative = TABLE.figurative
 
 
 @functools.cache

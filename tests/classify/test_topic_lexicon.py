@@ -3,6 +3,8 @@
 Written for this test (not taken from the corpus): arrests, detentions and charges are
 repression; coups, transitions and term extensions are democracy; closed outlets and
 revoked licences are media; the other slugs have their everyday words in all four languages.
+And the misfires: "the war on drugs", "Invasion Day" and a school strike for the climate are
+not war or labor.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from bot.classify.classifier import Classifier
-from bot.classify.topics import TOPICS
+from bot.classify.topics import TOPICS, load_topics
+from bot.errors import DataError
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +84,45 @@ def test_every_required_topic_has_strong_words_in_every_language() -> None:
         for language in ("en", "es", "fr", "pt"):
             words = item.language(language)
             assert words is not None and len(words.terms) >= 5, (item.slug, language)
+
+
+@pytest.mark.parametrize(
+    ("title", "wrong", "right"),
+    [
+        ("Invasion Day rallies draw thousands across Australia", "war", "protest"),
+        ("President's war against fake news alarms reporters", "war", "media"),
+        ("México: guerra contra el periodismo", "war", "media"),
+        ("Guerre à la pauvreté : le plan du gouvernement", "war", "economy"),
+        ("Guerra comercial entre Estados Unidos y China", "war", "economy"),
+        ("Climate strike: thousands of pupils skip school", "labor", "climate"),
+    ],
+)
+def test_figures_of_speech_holidays_and_climate_strikes_are_not_the_word(
+    classifier: Classifier, title: str, wrong: str, right: str
+) -> None:
+    topics = classifier.classify(title).topics
+    assert wrong not in topics
+    assert right in topics or right == "protest"  # "rallies" alone is a weak word
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Israel's war on Gaza enters its second year",
+        "La guerra contra Ucrania cumple dos años",
+        "La guerre contre l'Ukraine s'enlise",
+        "Russia's war against Ukraine",
+    ],
+)
+def test_a_war_on_a_named_place_is_still_war(classifier: Classifier, title: str) -> None:
+    assert "war" in classifier.classify(title).topics
+
+
+def test_a_figurative_entry_must_watch_a_topic_word() -> None:
+    text = (
+        '[topics.war]\nname = "War"\ndescription = "d"\nemoji = "x"\n'
+        '[topics.war.en]\nterms = ["war"]\n'
+        '[figurative]\nwords = ["battle"]\n'
+    )
+    with pytest.raises(DataError, match='"battle" is no topic word'):
+        load_topics(text)
