@@ -20,7 +20,9 @@ Topics: a strong term is worth 3 and a weak one 1, doubled in the title, each te
 counted at most twice per field; a term in a list naming three or more topics ("racial
 justice, immigration or fossil fuels") is an example, worth a weak word; a category that
 is a topic term is worth 3 (one containing it, 1).  A topic needs 3 points and a quarter
-of the best topic's points; at most the 3 best topics are kept.
+of the best topic's points, and, where its data says `weak_alone = false`, a strong word
+or a source tag; at most the 3 best topics are kept.  A war word used as a figure of
+speech ("the war on drugs") or naming a holiday ("Invasion Day") is no evidence.
 
 Case rules use the original text, which `normalize.align` keeps position for position:
 place words must be capitalised ("turkey" is a bird), abbreviations must be exact
@@ -106,6 +108,7 @@ _ARTICLE = re.compile(
     r"^(?:the|el|la|los|las|le|les|o|a|os|as|un|une|una)\s+|^l['\u2019]", re.IGNORECASE
 )
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
+_WEAK_ALONE = {item.slug: item.weak_alone for item in TOPICS}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
 
 
@@ -288,8 +291,8 @@ def _whole(where: _Field, hit: Hit) -> bool:
 
 
 def _figure_of_speech(where: _Field, hit: Hit) -> bool:
-    """"The war on drugs", "la guerra contra el periodismo", "Invasion Day": the word names
-    a campaign against a common noun, or a holiday, here; "the war on Gaza" stays war."""
+    """A war word naming a campaign against a common noun ("the war on drugs", "la guerra
+    contra el periodismo") or a holiday ("Invasion Day"); "the war on Gaza" stays war."""
     following = where.folded[hit.end :].split(None, 1)
     if not following:
         return False
@@ -358,6 +361,7 @@ class Classifier:
         tentative: list[tuple[_Field, Hit, bool]] = []
         topic_points: dict[str, int] = {}
         term_seen: dict[tuple[int, str], int] = {}
+        strong_topics: set[str] = set()  # topics with a strong word or a source tag
 
         def count_place(where: _Field, hit: Hit, listed: bool) -> None:
             """Add a place's points, once per country per title, category or sentence."""
@@ -430,6 +434,8 @@ class Classifier:
                     if where.name == _TITLE:
                         points *= 2
                 topic_points[slug] = topic_points.get(slug, 0) + points
+                if points >= STRONG_POINTS or where.name == _CATEGORY:
+                    strong_topics.add(slug)
                 if evidence is not None:
                     words = where.original[hit.start : hit.end]
                     evidence.append(Evidence(TargetKind.TOPIC, slug, words, where.name, points))
@@ -456,7 +462,11 @@ class Classifier:
             ]
         floor = max(TOPIC_THRESHOLD, TOPIC_SHARE * max(topic_points.values(), default=0))
         topics = sorted(
-            (slug for slug, points in topic_points.items() if points >= floor),
+            (
+                slug
+                for slug, points in topic_points.items()
+                if points >= floor and (slug in strong_topics or _WEAK_ALONE[slug])
+            ),
             key=lambda slug: (-topic_points[slug], _TOPIC_ORDER[slug]),
         )[:MAX_TOPICS]
         tags = Tags(countries=tuple(countries), topics=tuple(topics))

@@ -4,11 +4,12 @@ The words live in `bot/data/topics.toml`, one entry per topic with its words in 
 language; this module loads them once at import, checks them and hands them out typed.
 `terms` are strong words: one of them is enough (in the title, or in the teaser).
 `weak` words only count together with other evidence ("march" is also a month,
-"workers" appear in every story).  Words written in capitals (ICE, AIDS) match only in
-capitals.  `NOT_TOPICS` lists phrases that contain a term but mean something else
-("air strike", "European Union"), and phrases that redirect a word to another topic;
-`FIGURATIVE` the contexts in which a word like "war" is a figure of speech or a holiday
-("the war on drugs", "Invasion Day").
+"workers" appear in every story); a topic with `weak_alone = false` needs a strong word
+too, as its weak words ("opposition", "parliament") fill everyday news.  Words written
+in capitals (ICE, AIDS) match only in capitals.  `NOT_TOPICS` lists phrases that contain
+a term but mean something else ("air strike", "European Union"), and phrases that
+redirect a word to another topic; `FIGURATIVE` the contexts in which a word like "war"
+is a figure of speech or a holiday ("the war on drugs", "Invasion Day").
 That no topic word is also a place word is checked where the two tables meet, when the
 gazetteer is built (`gazetteer.check_topics`).
 """
@@ -64,6 +65,7 @@ class Topic:
     terms: tuple[str, ...]  # strong synonyms, keywords and inflections, every language
     weak: tuple[str, ...] = ()  # supporting words that need company, every language
     words: tuple[Words, ...] = ()  # the same words by language, as the data file lists them
+    weak_alone: bool = True  # whether weak words without a strong one can make the tag
 
     @property
     def label(self) -> str:
@@ -110,8 +112,13 @@ def _topic(entry: Entry, slug: str, value: object) -> Topic:
     if not _SLUG.fullmatch(slug):
         raise entry.error("a slug is lower-case letters, digits and hyphens")
     table = entry.table(
-        value, ("name", "description", "emoji", *LANGUAGES), ("name", "description", "emoji")
+        value,
+        ("name", "description", "emoji", "weak_alone", *LANGUAGES),
+        ("name", "description", "emoji"),
     )
+    weak_alone = table.get("weak_alone", True)
+    if not isinstance(weak_alone, bool):
+        raise entry.error('"weak_alone" must be true or false')
     words = tuple(
         _words(entry.at(f"[{lang}]"), lang, table[lang]) for lang in LANGUAGES if lang in table
     )
@@ -131,6 +138,7 @@ def _topic(entry: Entry, slug: str, value: object) -> Topic:
         terms,
         weak,
         words,
+        weak_alone,
     )
 
 

@@ -126,3 +126,18 @@ def test_a_figurative_entry_must_watch_a_topic_word() -> None:
     )
     with pytest.raises(DataError, match='"battle" is no topic word'):
         load_topics(text)
+
+
+def test_routine_politics_is_not_democracy_without_a_strong_word(classifier: Classifier) -> None:
+    # democracy's weak words fill everyday political news: they only back up a strong one
+    assert "democracy" not in classifier.classify("Opposition leader addresses parliament").topics
+    assert "democracy" in classifier.classify("Opposition leader denounces the coup").topics
+
+
+def test_weak_alone_must_be_a_boolean() -> None:
+    text = (
+        '[topics.war]\nname = "War"\ndescription = "d"\nemoji = "x"\nweak_alone = "no"\n'
+        '[topics.war.en]\nterms = ["war"]\n'
+    )
+    with pytest.raises(DataError, match='"weak_alone" must be true or false'):
+        load_topics(text)
