@@ -433,12 +433,13 @@ class Classifier:
                     points = STRONG_POINTS if strong else WEAK_POINTS
                     if where.name == _TITLE:
                         points *= 2
-                topic_points[slug] = topic_points.get(slug, 0) + points
-                if points >= STRONG_POINTS or where.name == _CATEGORY:
-                    strong_topics.add(slug)
-                if evidence is not None:
-                    words = where.original[hit.start : hit.end]
-                    evidence.append(Evidence(TargetKind.TOPIC, slug, words, where.name, points))
+                for each in (slug, *hit.entry.also):
+                    topic_points[each] = topic_points.get(each, 0) + points
+                    if points >= STRONG_POINTS or where.name == _CATEGORY:
+                        strong_topics.add(each)
+                    if evidence is not None:
+                        words = where.original[hit.start : hit.end]
+                        evidence.append(Evidence(TargetKind.TOPIC, each, words, where.name, points))
 
         for where, hit, was_listed in tentative:
             # a source tag naming a place ("Elections in DR Congo") stands alone when the

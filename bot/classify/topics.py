@@ -8,8 +8,9 @@ language; this module loads them once at import, checks them and hands them out 
 too, as its weak words ("opposition", "parliament") fill everyday news.  Words written
 in capitals (ICE, AIDS) match only in capitals.  `NOT_TOPICS` lists phrases that contain
 a term but mean something else ("air strike", "European Union"), and phrases that
-redirect a word to another topic; `FIGURATIVE` the contexts in which a word like "war"
-is a figure of speech or a holiday ("the war on drugs", "Invasion Day").
+redirect a word to another topic; `ALSO` the words that count for a second topic too
+("rent strike": housing and protest); `FIGURATIVE` the contexts in which a word like
+"war" is a figure of speech or a holiday ("the war on drugs", "Invasion Day").
 That no topic word is also a place word is checked where the two tables meet, when the
 gazetteer is built (`gazetteer.check_topics`).
 """
@@ -19,13 +20,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.classify.datafile import DATA_DIR, Entry, read
 from bot.classify.normalize import key
 
 __all__ = [
+    "ALSO",
     "FIGURATIVE",
     "LANGUAGES",
     "NOT_TOPICS",
@@ -95,6 +97,7 @@ class TopicTable:
     topics: tuple[Topic, ...]
     not_topics: Mapping[str, str]  # phrase -> slug it counts for, "" for nothing
     figurative: Figurative = Figurative()
+    also: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # folded phrase -> slugs
 
 
 def _words(entry: Entry, language: str, value: object) -> Words:
@@ -182,11 +185,30 @@ def _figurative(entry: Entry, value: object, known: set[str]) -> Figurative:
     )
 
 
+def _also(entry: Entry, value: object, owners: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """The [also] table: a topic word or hiding phrase that is evidence for more topics too
+    ("rent strike" is housing and protest); keyed by the matcher's folded form."""
+    out: dict[str, tuple[str, ...]] = {}
+    slugs = set(owners.values()) - {""}
+    for phrase, value_slugs in entry.table(value).items():
+        folded = key(phrase)
+        if folded not in owners:
+            raise entry.error(f'"{phrase}" is no topic word or [not_topics] phrase')
+        extra = entry.words(value_slugs, phrase)
+        unknown = next((slug for slug in extra if slug not in slugs), None)
+        if unknown is not None:
+            raise entry.error(f'"{phrase}" points to unknown topic "{unknown}"')
+        if owners[folded] in extra:
+            raise entry.error(f'"{phrase}" already counts for "{owners[folded]}"')
+        out[folded] = tuple(extra)
+    return out
+
+
 def load_topics(source: Path | str = TOPICS_FILE) -> TopicTable:
     """Read and check the topic table from a file (a Path) or TOML text (a str)."""
     origin, data = read(source, "topics")
     top = Entry(origin)
-    data = top.table(data, ("topics", "not_topics", "figurative"), ("topics",))
+    data = top.table(data, ("topics", "not_topics", "figurative", "also"), ("topics",))
     entries = top.at("[topics]").table(data["topics"])
     if not entries:
         raise top.error("lists no topics")
@@ -202,13 +224,17 @@ def load_topics(source: Path | str = TOPICS_FILE) -> TopicTable:
         if "figurative" in data
         else Figurative()
     )
-    return TopicTable(origin, topics, not_topics, figurative)
+    owners = {key(term): item.slug for item in topics for term in (*item.terms, *item.weak)}
+    owners.update({key(phrase): slug for phrase, slug in not_topics.items()})
+    also = _also(top.at("[also]"), data.get("also", {}), owners)
+    return TopicTable(origin, topics, not_topics, figurative, also)
 
 
 TABLE = load_topics()
 TOPICS: tuple[Topic, ...] = TABLE.topics
 NOT_TOPICS: Mapping[str, str] = TABLE.not_topics
 FIGURATIVE: Figurative = TABLE.figurative
+ALSO: Mapping[str, tuple[str, ...]] = TABLE.also
 
 
 @functools.cache

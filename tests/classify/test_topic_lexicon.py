@@ -141,3 +141,58 @@ def test_weak_alone_must_be_a_boolean() -> None:
     )
     with pytest.raises(DataError, match='"weak_alone" must be true or false'):
         load_topics(text)
+
+
+@pytest.mark.parametrize(
+    ("title", "slugs"),
+    [
+        ("Tenants in Parkdale launch a rent strike", {"housing", "protest"}),
+        ("Pride march fills the avenue", {"lgbtq", "protest"}),
+        ("Parada do Orgulho reúne milhares", {"lgbtq", "protest"}),
+        ("La huelga feminista paraliza el país", {"women", "protest"}),
+        ("Réforme des retraites : le texte adopté", {"labor", "economy"}),
+    ],
+)
+def test_a_word_can_count_for_two_topics(
+    classifier: Classifier, title: str, slugs: set[str]
+) -> None:
+    assert slugs <= set(classifier.classify(title).topics)
+
+
+@pytest.mark.parametrize(
+    ("title", "right", "wrong"),
+    [
+        # emergency rule is democracy, an internet shutdown censorship (LABELLING.md)
+        ("Government declares a state of emergency for 90 days", "democracy", "repression"),
+        ("Internet shutdown ahead of the vote count", "media", "repression"),
+        # a murder is not repression by itself; murdered journalists are media
+        ("Asesinados tres periodistas en Veracruz", "media", "repression"),
+        # Spanish and French "unión"/"union" is unity, not a trade union
+        ("La unión de los campesinos frente al despojo", "land", "labor"),
+    ],
+)
+def test_words_go_to_the_topic_the_labelling_rules_name(
+    classifier: Classifier, title: str, right: str, wrong: str
+) -> None:
+    topics = classifier.classify(title).topics
+    assert right in topics and wrong not in topics
+
+
+@pytest.mark.parametrize(
+    ("also", "message"),
+    [
+        ('"general strike" = ["protest"]', '"general strike" is no topic word'),
+        ('"war" = ["war"]', '"war" already counts for "war"'),
+        ('"war" = ["peace"]', '"war" points to unknown topic "peace"'),
+    ],
+)
+def test_the_also_table_is_checked(also: str, message: str) -> None:
+    text = (
+        '[topics.war]\nname = "War"\ndescription = "d"\nemoji = "x"\n'
+        '[topics.war.en]\nterms = ["war"]\n'
+        '[topics.protest]\nname = "Protest"\ndescription = "d"\nemoji = "x"\n'
+        '[topics.protest.en]\nterms = ["protest"]\n'
+        f"[also]\n{also}\n"
+    )
+    with pytest.raises(DataError, match=message):
+        load_topics(text)
