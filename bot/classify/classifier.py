@@ -20,7 +20,9 @@ Topics: a strong term is worth 3 and a weak one 1, doubled in the title, each te
 counted at most twice per field; a term in a list naming three or more topics ("racial
 justice, immigration or fossil fuels") is an example, worth a weak word; a category that
 is a topic term is worth 3 (one containing it, 1).  A topic needs 3 points and a quarter
-of the best topic's points; at most the 3 best topics are kept.
+of the best topic's points, and, where its data says `weak_alone = false`, a strong word
+or a source tag; at most the 3 best topics are kept.  A war word used as a figure of
+speech ("the war on drugs") or naming a holiday ("Invasion Day") is no evidence.
 
 Case rules use the original text, which `normalize.align` keeps position for position:
 place words must be capitalised ("turkey" is a bird), abbreviations must be exact
@@ -41,7 +43,7 @@ from bot.classify.gazetteer import Guard, PlaceKind, key
 from bot.classify.matcher import Hit, Matcher
 from bot.classify.normalize import align, nfc
 from bot.classify.regions import REGIONS
-from bot.classify.topics import TOPICS
+from bot.classify.topics import FIGURATIVE, TOPICS
 from bot.models import Tags, TargetKind
 
 __all__ = ["Classifier", "Evidence", "Explanation"]
@@ -101,7 +103,12 @@ _MONTH_BEFORE = frozenset(
     {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
     | {"early", "late", "mid", "during", "of"}
 )
+# an article between "war on" and what it is on: "la guerra contra EL periodismo"
+_ARTICLE = re.compile(
+    r"^(?:the|el|la|los|las|le|les|o|a|os|as|un|une|una)\s+|^l['\u2019]", re.IGNORECASE
+)
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
+_WEAK_ALONE = {item.slug: item.weak_alone for item in TOPICS}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
 
 
@@ -283,10 +290,30 @@ def _whole(where: _Field, hit: Hit) -> bool:
     return not where.folded[: hit.start].strip() and not where.folded[hit.end :].strip()
 
 
+def _figure_of_speech(where: _Field, hit: Hit) -> bool:
+    """A war word naming a campaign against a common noun ("the war on drugs", "la guerra
+    contra el periodismo") or a holiday ("Invasion Day"); "the war on Gaza" stays war."""
+    following = where.folded[hit.end :].split(None, 1)
+    if not following:
+        return False
+    if following[0] in FIGURATIVE.next:
+        return True
+    if following[0] not in FIGURATIVE.against or len(following) < 2:
+        return False
+    if not where.has_upper or where.all_caps or where.title_case:
+        return False  # without case nothing says whether a name follows
+    rest = where.original[hit.end :].lstrip()[len(following[0]) :].lstrip()
+    rest = _ARTICLE.sub("", rest, count=1)
+    return rest[:1].islower()
+
+
 def _topic_counts(where: _Field, hit: Hit) -> bool:
-    """Apply exact-case and month rules to a topic hit."""
+    """Apply exact-case, month and figure-of-speech rules to a topic hit."""
     entry = hit.entry
     if not entry.target:
+        return False
+    figure = where.folded[hit.start : hit.end] in FIGURATIVE.words
+    if figure and _figure_of_speech(where, hit):
         return False
     if entry.exact is not None and where.name != _CATEGORY:
         return not where.all_caps and where.original[hit.start : hit.end] == entry.exact
@@ -334,6 +361,7 @@ class Classifier:
         tentative: list[tuple[_Field, Hit, bool]] = []
         topic_points: dict[str, int] = {}
         term_seen: dict[tuple[int, str], int] = {}
+        strong_topics: set[str] = set()  # topics with a strong word or a source tag
 
         def count_place(where: _Field, hit: Hit, listed: bool) -> None:
             """Add a place's points, once per country per title, category or sentence."""
@@ -405,10 +433,13 @@ class Classifier:
                     points = STRONG_POINTS if strong else WEAK_POINTS
                     if where.name == _TITLE:
                         points *= 2
-                topic_points[slug] = topic_points.get(slug, 0) + points
-                if evidence is not None:
-                    words = where.original[hit.start : hit.end]
-                    evidence.append(Evidence(TargetKind.TOPIC, slug, words, where.name, points))
+                for each in (slug, *hit.entry.also):
+                    topic_points[each] = topic_points.get(each, 0) + points
+                    if points >= STRONG_POINTS or where.name == _CATEGORY:
+                        strong_topics.add(each)
+                    if evidence is not None:
+                        words = where.original[hit.start : hit.end]
+                        evidence.append(Evidence(TargetKind.TOPIC, each, words, where.name, points))
 
         for where, hit, was_listed in tentative:
             # a source tag naming a place ("Elections in DR Congo") stands alone when the
@@ -432,7 +463,11 @@ class Classifier:
             ]
         floor = max(TOPIC_THRESHOLD, TOPIC_SHARE * max(topic_points.values(), default=0))
         topics = sorted(
-            (slug for slug, points in topic_points.items() if points >= floor),
+            (
+                slug
+                for slug, points in topic_points.items()
+                if points >= floor and (slug in strong_topics or _WEAK_ALONE[slug])
+            ),
             key=lambda slug: (-topic_points[slug], _TOPIC_ORDER[slug]),
         )[:MAX_TOPICS]
         tags = Tags(countries=tuple(countries), topics=tuple(topics))

@@ -15,7 +15,7 @@ from enum import IntEnum
 import ahocorasick
 
 from bot.classify.gazetteer import Guard, PlaceKind, key, place_names
-from bot.classify.topics import NOT_TOPICS, TOPICS
+from bot.classify.topics import ALSO, NOT_TOPICS, TOPICS
 
 __all__ = ["Entry", "Hit", "Layer", "Matcher"]
 
@@ -39,6 +39,7 @@ class Entry:
     exact: str | None = None  # the only spelling that counts (US, ICE)
     month: bool = False  # "march" is also the month
     local: bool = False  # places: a city or province, which places the story there
+    also: tuple[str, ...] = ()  # topics: more slugs the words count for ("rent strike")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ def _patterns() -> Iterable[tuple[str, Entry]]:
         )
         yield name.phrase, entry
     for phrase, slug in NOT_TOPICS.items():
-        yield phrase, Entry(Layer.TOPIC, slug)
+        yield phrase, Entry(Layer.TOPIC, slug, also=ALSO.get(key(phrase), ()))
     for item in TOPICS:
         for strong, words in ((True, item.terms), (False, item.weak)):
             for phrase in words:
@@ -137,6 +138,7 @@ def _patterns() -> Iterable[tuple[str, Entry]]:
                     strong=strong,
                     exact=_exact(phrase),
                     month=phrase == "march",
+                    also=ALSO.get(key(phrase), ()),
                 )
                 yield phrase, entry
                 if "'" in phrase:
