@@ -74,7 +74,7 @@ async def test_status_says_sending_is_paused_while_the_store_fails(
     assert len(newsbot.tg.messages_to(501)) == 1
     text = await newsbot.reply("/status")
     assert "Sending paused: the database cannot record sends (database or disk is full)" in text
-    assert "1 delivered pushes wait to be recorded" in text
+    assert "1 delivered push waits to be recorded" in text
     assert "Pushes pending: 1" in text
 
     monkeypatch.setattr(store, "delivery_stats", full_disk)  # even the report cannot be read
