@@ -25,6 +25,7 @@ NO_SOURCES = N_("No sources. Add one with /addsource URL.")
 ADD_USAGE = N_("Usage: /addsource URL [name] — an http:// or https:// address.")
 REMOVE_USAGE = N_("Usage: /removesource NAME — /sources lists the names.")
 KINDS = {"rss": N_("an RSS feed"), "atom": N_("an Atom feed"), "html": N_("a listing page")}
+SOME_KIND = N_("a source")
 IN_THE_FILE = N_(
     "It is in the sources file, so it returns when the bot restarts unless removed there."
 )
@@ -83,7 +84,7 @@ def _added_text(outcome: AddOutcome, t: Translator) -> str:
         )
     if isinstance(outcome, Unreadable):
         return t.gettext("❌ Not added: {error}").format(error=shown(outcome.error, REASON_CHARS))
-    how = t.gettext(KINDS.get(str(outcome.kind), N_("a source")))
+    how = t.gettext(KINDS.get(str(outcome.kind), SOME_KIND))
     if outcome.feed_url:
         how = t.gettext("the feed it announces, {url}").format(
             url=shown(outcome.feed_url, REASON_CHARS)
