@@ -86,3 +86,12 @@ async def test_status_says_sending_is_paused_while_the_store_fails(
     text = await newsbot.reply("/status")
     assert "paused" not in text and "Sent in the last 24 h: 1" in text
     assert len(newsbot.tg.messages_to(501)) == 1
+
+
+async def test_status_speaks_the_operators_language(newsbot: Newsbot) -> None:
+    newsbot.services.settings.admin_ids = frozenset({USER})
+    newsbot.tg.user_languages[USER] = "es-419"
+    text = await newsbot.reply("/status")
+    assert text.startswith("Entrega\n\nEnvíos pendientes: 0 (retenidos por horas de silencio")
+    assert "Fallidos: 0" in text and "Chats activos: 1; inactivos" in text
+    assert "Pushes" not in text and "Failed" not in text
