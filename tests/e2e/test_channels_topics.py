@@ -1,8 +1,9 @@
 """Channels and forum topics through the real bot process and the fake Bot API.
 
 A channel subscribed from its admin's private chat gets the pushes, in the language its admin
-set for it (and is refused, with what is missing, for a non-admin and where the bot can't post); two forum topics of one group get
-their own pushes in their own threads, and a closed topic stops alone.
+set for it (and is refused, with what is missing, for a non-admin and where the bot can't
+post); two forum topics of one group get their own pushes in their own threads, and a closed
+topic stops alone.
 """
 
 from __future__ import annotations
