@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import gettext
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pycountry
@@ -129,7 +129,10 @@ class Translator:
 
     def either(self, targets: Iterable[Target]) -> str:
         """Labels joined for a question: "A", "A or B", "A, B or C"."""
-        names = [self.label(target) for target in targets]
+        return self.one_of([self.label(target) for target in targets])
+
+    def one_of(self, names: Sequence[str]) -> str:
+        """Words joined as choices: "A", "A or B", "A, B or C"."""
         if len(names) <= 1:
             return "".join(names)
         return self.gettext("{first} or {last}").format(first=", ".join(names[:-1]), last=names[-1])

@@ -102,11 +102,6 @@ def echo(text: str, limit: int = ECHO_CHARS) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + ELLIPSIS
 
 
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """A count with its noun in the right number: 1 article, 2 articles."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def clean_text(raw: str, *, limit: int = DEFAULT_LIMIT) -> str:
     """Turn feed or page markup into the plain prose a reader sees, minus WordPress boilerplate.
 

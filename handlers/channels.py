@@ -122,7 +122,12 @@ async def _checked_channel(
         await reply(update, tr(context).gettext(ONLY_ADMINS).format(name=shown))
         return None
     if posting or stored is None:
-        await store.upsert_chat(found.id, ChatType.CHANNEL, found.title or name, managed_by=user.id)
+        # a new channel starts in the language its admin reads; a stored one keeps its own
+        title = found.title or name
+        language = tr(context).code
+        await store.upsert_chat(
+            found.id, ChatType.CHANNEL, title, language=language, managed_by=user.id
+        )
     return found.id
 
 

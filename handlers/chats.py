@@ -15,7 +15,7 @@ from bot.errors import StorageError
 from bot.i18n import N_, language_for
 from bot.text import echo
 from handlers.channels import addressed, may_post
-from handlers.common import LANGUAGE, may_change, reply, tr
+from handlers.common import LANGUAGE, may_change, reply, thread_of, tr
 from handlers.context import NewsContext
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,9 @@ CHANNEL_RESUMED = N_("▶️ Pushes to {name} resumed: new articles it follows w
 
 async def remember_chat(update: Update, context: NewsContext) -> None:
     """Every chat that talks to us is stored; talking again re-activates one that had left.
+
+    The update's language is set here for every handler after it: the chat's, or in a forum
+    topic that chose one, the topic's.
 
     A channel is stored by the admin who manages it (handlers.channels), never by its posts:
     they say nothing of whether the bot may post there. Losing that right stops it.
@@ -58,8 +61,14 @@ async def remember_chat(update: Update, context: NewsContext) -> None:
     user = update.effective_user
     spoken = language_for(user.language_code) if user and user.language_code else None
     stored = await store.upsert_chat(chat.id, chat.type, title, language=spoken)
+    language = stored.language
+    thread = thread_of(update)
+    if thread is not None and chat.type == ChatType.SUPERGROUP:
+        # a topic reads its group's language until /language is sent in it
+        topic = await store.get_topic(chat.id, thread)
+        language = topic.language if topic is not None and topic.language else language
     if context.chat_data is not None:
-        context.chat_data[LANGUAGE] = stored.language
+        context.chat_data[LANGUAGE] = language  # one chat's updates run one at a time
 
 
 async def migrated(update: Update, context: NewsContext) -> None:

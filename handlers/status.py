@@ -13,18 +13,19 @@ from handlers.context import NewsContext
 
 
 async def status_command(update: Update, context: NewsContext) -> None:
+    t = tr(context)
     if not is_admin(update, context):
-        await reply(update, tr(context).gettext(NOT_ADMIN))
+        await reply(update, t.gettext(NOT_ADMIN))
         return
     sender = context.services.sender
-    paused = paused_lines(sender.store_error, sender.unrecorded)
+    paused = paused_lines(sender.store_error, sender.unrecorded, t)
     try:
         stats = await context.services.store.delivery_stats()
     except StorageError as exc:  # the store fails: say what the sender knows, not nothing
         if not paused:
             raise
-        report = [*paused, f"The outbox cannot be read: {exc}"]
+        report = [*paused, t.gettext("The outbox cannot be read: {error}").format(error=exc)]
     else:
-        report = [*paused, *status_lines(stats)]
-    lines = ["<b>Delivery</b>", "", *map(escape, report)]
+        report = [*paused, *status_lines(stats, t)]
+    lines = [t.gettext("<b>Delivery</b>"), "", *map(escape, report)]
     await reply(update, "\n".join(lines))

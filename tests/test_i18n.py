@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+import handlers
 from bot.i18n import ENGLISH, LOCALES, language_for, languages, translator
 from scripts import i18n as catalogs
 
@@ -99,3 +103,48 @@ def test_names_are_shown_in_the_language() -> None:
         "América Latina",
     )
     assert ENGLISH.country_name("PE") == "Peru" and ENGLISH.topic_name("labor") == "Labor"
+
+
+_WORDS = re.compile(r"[A-Za-z]{2,}[ ,.:;']+[A-Za-z]{2,}")  # two words: prose, not a key
+_MARKERS = {"N_", "gettext", "ngettext", "pgettext"}
+# words in handlers/ that no one reads in Telegram: Telegram's own error text matched, a stored
+# reason for stopping a channel, a log line's piece
+NOT_SHOWN = {"not modified", "no 'Post messages' right", " in chat "}
+
+
+def _called(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _literal_prose(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """String constants with words in them, outside docstrings, gettext markers and log calls."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skipped.add(id(first.value))
+        if isinstance(node, ast.Call):
+            owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if _called(node.func) in _MARKERS or (
+                isinstance(owner, ast.Name) and owner.id == "log"
+            ):
+                skipped.update(id(inner) for inner in ast.walk(node))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+            continue
+        if id(node) not in skipped and _WORDS.search(node.value):
+            yield node.lineno, node.value
+
+
+def test_handlers_send_no_words_outside_the_catalogs() -> None:
+    """Every reply, button and toast of handlers/ is a msgid: no literal English left behind."""
+    found = [
+        f"{path.name}:{line}: {text!r}"
+        for path in sorted(Path(handlers.__file__).parent.glob("*.py"))
+        for line, text in _literal_prose(ast.parse(path.read_text(encoding="utf-8")))
+        if text not in NOT_SHOWN
+    ]
+    assert found == []

@@ -1,33 +1,41 @@
-"""Source health as operators read it: `newsbot sources` and the /sources admin command."""
+"""Source health as operators read it: `newsbot sources` and the /sources admin command.
+
+/sources speaks the operator's chat language; the terminal's table keeps the English default.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.i18n import ENGLISH, N_, Translator
 from bot.models import SourceState
-from bot.text import plural
 
 HEADERS = ("name", "kind", "last ok", "last error", "failures", "articles")
 ERROR_CHARS = 60
 
 
-def ago(moment: float | None, now: float) -> str:
+AGO = (
+    (86400, N_("{count}d ago")),
+    (3600, N_("{count}h ago")),
+    (60, N_("{count}m ago")),
+)
+
+
+def ago(moment: float | None, now: float, t: Translator = ENGLISH) -> str:
     """'never', 'just now', '5m ago', '3h ago', '2d ago'."""
     if moment is None:
-        return "never"
+        return t.gettext("never")
     seconds = max(0.0, now - moment)
-    if seconds < 60:
-        return "just now"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+    for size, words in AGO:
         if seconds >= size:
-            return f"{int(seconds // size)}{unit} ago"
-    return "just now"  # pragma: no cover - the loop always returns
+            return t.gettext(words).format(count=int(seconds // size))
+    return t.gettext("just now")
 
 
-def kind_label(source: SourceState) -> str:
+def kind_label(source: SourceState, t: Translator = ENGLISH) -> str:
     """The kind, marked when read through a feed discovered on the page."""
     kind = source.kind.value if source.kind else "?"
-    return f"{kind} (found)" if source.feed_url else kind
+    return t.gettext("{kind} (found)").format(kind=kind) if source.feed_url else kind
 
 
 def rows(sources: Sequence[SourceState], now: float) -> list[tuple[str, ...]]:
@@ -59,18 +67,28 @@ def table(sources: Sequence[SourceState], now: float) -> str:
     )
 
 
-def summary_line(source: SourceState, now: float) -> str:
+def summary_line(source: SourceState, now: float, t: Translator = ENGLISH) -> str:
     """One plain line per source for Telegram, where wide tables wrap badly."""
     state = "✅" if not source.last_error else "❌"
     if source.last_polled_at is None:
         state = "⏳"
-    parts = [kind_label(source), f"ok {ago(source.last_ok_at, now)}"]
+    parts = [
+        kind_label(source, t),
+        t.gettext("ok {ago}").format(ago=ago(source.last_ok_at, now, t)),
+    ]
     if source.last_error:
-        failed = plural(source.failures, "time")
-        parts.append(f"failed {failed}: {_cut(source.last_error, ERROR_CHARS)}")
-    parts.append(plural(source.article_count, "article"))
-    origin = " (added here)" if source.origin == "admin" else ""
-    return f"{state} {source.name}{origin} — {' · '.join(parts)}"
+        failed = t.ngettext(
+            "failed {count} time: {error}", "failed {count} times: {error}", source.failures
+        )
+        parts.append(
+            failed.format(count=source.failures, error=_cut(source.last_error, ERROR_CHARS))
+        )
+    count = source.article_count
+    parts.append(t.ngettext("{count} article", "{count} articles", count).format(count=count))
+    name = source.name
+    if source.origin == "admin":
+        name = t.gettext("{name} (added here)").format(name=name)
+    return f"{state} {name} — {' · '.join(parts)}"
 
 
 def _cut(text: str, limit: int) -> str:

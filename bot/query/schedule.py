@@ -11,6 +11,7 @@ import re
 import zoneinfo
 from dataclasses import replace
 
+from bot.classify.normalize import fold
 from bot.errors import ScheduleError
 from bot.i18n import ENGLISH, Translator
 from bot.models import Schedule
@@ -21,7 +22,14 @@ MIN_OFFSET_MINUTES = 12 * 60  # UTC-12:00 … UTC+14:00 are the zones people liv
 MAX_OFFSET_MINUTES = 14 * 60
 _HOUR_WORD = re.compile(r"^(\d{1,2})(?::00)?$")
 _OFFSET_WORD = re.compile(r"^(?:utc|gmt)?\s*([+-])?\s*(\d{1,2})(?::?(\d{2}))?$")
-_OFF = ("off", "none", "no")
+# the words of /settings, understood in every chat whatever its language (English, Spanish)
+SETTING_WORDS = {
+    "quiet": ("quiet", "silencio"),
+    "digest": ("digest", "resumen"),
+    "tz": ("tz", "timezone", "utc", "zona", "huso"),
+}
+OFF_WORDS = ("off", "none", "no", "apagado", "ninguno", "nada")
+_SETTINGS = {word: setting for setting, words in SETTING_WORDS.items() for word in words}
 
 
 def describe_offset(minutes: int) -> str:
@@ -121,11 +129,15 @@ def parse_zone(schedule: Schedule, word: str, now: float, tr: Translator = ENGLI
 
 
 def apply_words(schedule: Schedule, text: str, now: float, tr: Translator = ENGLISH) -> Schedule:
-    """Change a schedule from the reader's words: 'quiet 22-7', 'digest 8', 'tz Europe/Madrid'."""
-    setting, _, value = text.strip().partition(" ")
-    setting, value = setting.lower(), value.strip()
+    """Change a schedule from the reader's words: 'quiet 22-7', 'digest 8', 'tz Europe/Madrid'.
+
+    The Spanish words ('silencio 22-7', 'resumen no', 'zona America/Lima') work in any chat.
+    """
+    word, _, value = text.strip().partition(" ")
+    setting, value = _SETTINGS.get(fold(word), word), value.strip()
+    off = fold(value) in OFF_WORDS
     if setting == "quiet":
-        if value.lower() in _OFF:
+        if off:
             return replace(schedule, quiet_start=None, quiet_end=None)
         start, sep, end = value.replace("\u2013", "-").partition("-")
         if not sep:
@@ -137,10 +149,10 @@ def apply_words(schedule: Schedule, text: str, now: float, tr: Translator = ENGL
             raise ScheduleError(tr.gettext("quiet hours need a different start and end"))
         return replace(schedule, quiet_start=first, quiet_end=last)
     if setting == "digest":
-        if value.lower() in _OFF:
+        if off:
             return replace(schedule, digest_hour=None)
         return replace(schedule, digest_hour=_hour(value, tr))
-    if setting in ("tz", "timezone", "utc"):
+    if setting == "tz":
         return parse_zone(schedule, value, now, tr)
     raise ScheduleError(
         tr.gettext(

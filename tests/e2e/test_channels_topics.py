@@ -1,8 +1,9 @@
 """Channels and forum topics through the real bot process and the fake Bot API.
 
-A channel subscribed from its admin's private chat gets the pushes (and is refused, with what
-is missing, for a non-admin and where the bot can't post); two forum topics of one group get
-their own pushes in their own threads, and a closed topic stops alone.
+A channel subscribed from its admin's private chat gets the pushes, in the language its admin
+set for it (and is refused, with what is missing, for a non-admin and where the bot can't
+post); two forum topics of one group get their own pushes in their own threads, and a closed
+topic stops alone.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ async def test_a_channel_subscribed_by_its_admin_gets_pushes_and_others_are_refu
         await telegram.wait_for_call("setMyCommands", timeout=30)
         await polls_after(site, 1, deadline=30)
         assert "Subscribed to 🇵🇪 Peru" in (await say(telegram, "/subscribe @andesnews Peru")).text
+        spanish = await say(telegram, "/language @andesnews es")
+        assert spanish.plain_text.startswith("✅ @andesnews now reads me in Español")
         refused = await say(telegram, "/subscribe @strangers Peru")
         assert refused.plain_text.startswith("Only @strangers's admins can")
         muted = await say(telegram, "/subscribe @mutednews Peru")
@@ -62,7 +65,8 @@ async def test_a_channel_subscribed_by_its_admin_gets_pushes_and_others_are_refu
             lambda: bool(pushes_of(telegram, CHANNEL, url)), timeout=20, what="channel push"
         )
         await polls_after(site, 2)
-        assert len(pushes_of(telegram, CHANNEL, url)) == 1
+        (push,) = pushes_of(telegram, CHANNEL, url)
+        assert "#Perú" in push.text and "#Peru " not in push.text  # the channel's language
         assert pushes_of(telegram, READER, url) == []  # the admin's own chat follows nothing
         assert telegram.messages_to(STRANGERS) == [] and telegram.messages_to(MUTED) == []
         listing = await say(telegram, "/list")

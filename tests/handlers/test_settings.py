@@ -69,3 +69,27 @@ async def test_an_iana_time_zone_in_words_and_by_button(newsbot: Newsbot) -> Non
 async def test_a_long_unknown_setting_value_is_echoed_short(newsbot: Newsbot) -> None:
     text = await newsbot.reply("/settings tz " + "x" * 5000)
     assert "is not a time zone" in text and len(text) < 1000
+
+
+async def test_settings_in_spanish_words_work_in_every_language(newsbot: Newsbot) -> None:
+    """`silencio`, `resumen`, `zona` and `no`/`apagado` are understood beside the English."""
+    assert "Quiet hours: 22:00-07:00" in await newsbot.reply("/settings silencio 22-7")
+    await newsbot.reply("/settings Zona America/Lima")
+    await newsbot.reply("/settings resumen 8")
+    assert await newsbot.services.store.get_schedule(USER) == Schedule(
+        -300, 22, 7, 8, "America/Lima"
+    )
+    await newsbot.reply("/settings silencio apagado")
+    await newsbot.reply("/settings resumen no")
+    schedule = await newsbot.services.store.get_schedule(USER)
+    assert (schedule.quiet_start, schedule.digest_hour) == (None, None)
+
+
+async def test_the_spanish_help_says_the_spanish_words(newsbot: Newsbot) -> None:
+    newsbot.tg.user_languages[USER] = "es"
+    shown = await newsbot.reply("/settings")
+    assert "/settings silencio 22-7" in shown and "/settings zona America/Lima" in shown
+    refused = await newsbot.reply("/settings volumen 11")
+    assert refused.startswith("Conozco tres ajustes: silencio") and "resumen 8" in refused
+    await newsbot.reply("/settings quiet 23-8")  # the English words work in Spanish too
+    assert (await newsbot.services.store.get_schedule(USER)).quiet_start == 23

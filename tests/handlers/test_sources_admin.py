@@ -125,3 +125,20 @@ async def test_counts_take_the_right_plural(newsbot: Newsbot) -> None:
     await newsbot.store_articles(("Strike in Lima", ("PE",)))
     text = await newsbot.reply("/sources", ADMIN)
     assert "1 article" in text and "1 articles" not in text
+
+
+async def test_an_operator_reading_spanish_is_answered_in_spanish(
+    trusting: Newsbot, site: FakeNewsSite
+) -> None:
+    trusting.tg.user_languages[ADMIN] = "es"
+    listing = await trusting.reply("/sources", ADMIN)
+    assert listing.startswith("1 fuente, 0 con fallas")
+    assert "⏳ Nowhere News — rss · ok nunca · 0 artículos" in listing
+    assert (await trusting.reply("/addsource", ADMIN)).startswith("Uso: /addsource URL [nombre]")
+    added = await trusting.reply(f"/addsource {site.listing_url}", ADMIN)
+    assert added.startswith("✅ Agregada News | Fake Dispatch, leída como una página de listado")
+    assert "1 artículo ahora" in added
+    assert "(agregada aquí)" in await trusting.reply("/sources", ADMIN)
+    assert (await trusting.reply("/removesource Nope", ADMIN)).startswith("No hay ninguna fuente")
+    removed = await trusting.reply("/removesource Nowhere News", ADMIN)
+    assert removed.startswith("🗑 Quitada Nowhere News. Está en el archivo de fuentes")

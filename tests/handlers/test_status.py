@@ -74,7 +74,7 @@ async def test_status_says_sending_is_paused_while_the_store_fails(
     assert len(newsbot.tg.messages_to(501)) == 1
     text = await newsbot.reply("/status")
     assert "Sending paused: the database cannot record sends (database or disk is full)" in text
-    assert "1 delivered pushes wait to be recorded" in text
+    assert "1 delivered push waits to be recorded" in text
     assert "Pushes pending: 1" in text
 
     monkeypatch.setattr(store, "delivery_stats", full_disk)  # even the report cannot be read
@@ -86,3 +86,12 @@ async def test_status_says_sending_is_paused_while_the_store_fails(
     text = await newsbot.reply("/status")
     assert "paused" not in text and "Sent in the last 24 h: 1" in text
     assert len(newsbot.tg.messages_to(501)) == 1
+
+
+async def test_status_speaks_the_operators_language(newsbot: Newsbot) -> None:
+    newsbot.services.settings.admin_ids = frozenset({USER})
+    newsbot.tg.user_languages[USER] = "es-419"
+    text = await newsbot.reply("/status")
+    assert text.startswith("Entrega\n\nEnvíos pendientes: 0 (retenidos por horas de silencio")
+    assert "Fallidos: 0" in text and "Chats activos: 1; inactivos" in text
+    assert "Pushes" not in text and "Failed" not in text

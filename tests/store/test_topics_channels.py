@@ -64,3 +64,18 @@ async def test_a_channel_remembers_who_manages_it(store: Store) -> None:
     assert kept.managed_by == ADMIN
     assert [c.id for c in await store.managed_channels(ADMIN)] == [CHANNEL]
     assert await store.managed_channels(999) == []
+
+
+async def test_a_topic_reads_its_groups_language_until_it_chooses_one(store: Store) -> None:
+    await store.upsert_chat(FORUM, "supergroup", "Andes forum", language="es")
+    andes = await store.topic_subscriber(FORUM, 7, "Andes")
+    labor = await store.topic_subscriber(FORUM, 9, "Labor")
+    assert await store.get_topic(FORUM, 7) == andes and await store.get_topic(FORUM, 8) is None
+    await store.set_language(labor.id, "en")
+    (source,) = await store.sync_sources([SourceSpec("A", "https://a.example/feed")])
+    pushes = [PlannedPush(t.id, "https://example.org/1") for t in (andes, labor)]
+    await store.apply(PollIntent([], [article(source.id, 1)], pushes))
+    languages = {p.chat_id: p.language for p in await store.due_pushes(10)}
+    assert languages == {andes.id: "es", labor.id: "en"}
+    found = await store.get_topic(FORUM, 9)
+    assert found is not None and found.language == "en"

@@ -73,6 +73,15 @@ class ChatsMixin(PgBase):
         assert row is not None
         return chat_from_row(row)
 
+    async def get_topic(self, chat_id: int, thread_id: int) -> Chat | None:
+        """A forum topic's subscriber if one was made; looking never makes one."""
+        row = await self._fetchrow(
+            f"SELECT {CHAT_COLUMNS} FROM chats WHERE forum_chat_id = $1 AND thread_id = $2",
+            chat_id,
+            thread_id,
+        )
+        return chat_from_row(row) if row else None
+
     async def managed_channels(self, user_id: int) -> list[Chat]:
         rows = await self._fetch(
             f"SELECT {CHAT_COLUMNS} FROM chats WHERE managed_by = $1 "

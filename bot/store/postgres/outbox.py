@@ -35,7 +35,10 @@ WAITING_PAGE = (
 # each waiting chat's due pushes, oldest first, stopping at one waiting for a retry
 DUE = (
     "SELECT p.id AS push_id, p.chat_id AS chat_id, c.type AS chat_type, p.batch AS batch, "
-    "c.language AS chat_language, c.forum_chat_id AS forum_chat_id, c.thread_id AS thread_id, "
+    # a topic that chose no language reads its group's
+    "CASE WHEN c.forum_chat_id IS NULL THEN c.language ELSE COALESCE(c.language, "
+    "  (SELECT g.language FROM chats g WHERE g.id = c.forum_chat_id)) END AS chat_language, "
+    "c.forum_chat_id AS forum_chat_id, c.thread_id AS thread_id, "
     f"p.attempts AS attempts, {ARTICLE_COLUMNS} "
     "FROM unnest($1::bigint[]) AS w(chat_id) CROSS JOIN LATERAL ("
     "  SELECT * FROM pushes q WHERE q.chat_id = w.chat_id AND q.status = 'pending' "

@@ -81,6 +81,14 @@ class ChatsMixin(SqliteBase):
         assert row is not None
         return chat_from_row(row)
 
+    async def get_topic(self, chat_id: int, thread_id: int) -> Chat | None:
+        """A forum topic's subscriber if one was made; looking never makes one."""
+        row = await self._fetchone(
+            f"SELECT {CHAT_COLUMNS} FROM chats WHERE forum_chat_id = ? AND thread_id = ?",
+            (chat_id, thread_id),
+        )
+        return chat_from_row(row) if row else None
+
     async def managed_channels(self, user_id: int) -> list[Chat]:
         rows = await self._fetchall(
             f"SELECT {CHAT_COLUMNS} FROM chats WHERE managed_by = ? ORDER BY title, id",

@@ -96,7 +96,10 @@ class OutboxMixin(SqliteBase):
             for chat_id in await self._waiting_chats(db, now, limit):
                 async with db.execute(
                     "SELECT p.id AS push_id, p.chat_id AS chat_id, c.type AS chat_type, "
-                    "c.language AS chat_language, "
+                    # a topic that chose no language reads its group's
+                    "CASE WHEN c.forum_chat_id IS NULL THEN c.language "
+                    "  ELSE COALESCE(c.language, (SELECT g.language FROM chats g "
+                    "  WHERE g.id = c.forum_chat_id)) END AS chat_language, "
                     "c.forum_chat_id AS forum_chat_id, c.thread_id AS thread_id, "
                     f"p.batch AS batch, p.attempts AS attempts, {ARTICLE_COLUMNS} "
                     "FROM pushes p INDEXED BY pushes_pending "
