@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
-from bot.classify import geodata
+from bot.classify import context, geodata
 from bot.classify.gazetteer import Guard, PlaceKind, key
 from bot.classify.matcher import Hit, Matcher
 from bot.classify.normalize import align, nfc
@@ -63,35 +63,6 @@ TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
 
 _TITLE, _TEXT, _CATEGORY = "title", "text", "category"
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
-_BYLINE = re.compile(r"By\s[^.!?\n]{1,150}?\s[-\u2013\u2014]\s")  # "By X in The Guardian - "
-# A dateline says where the piece was filed: "BEIRUT (AP) -", "New York, May 2, 2023 -",
-# "Nairobi, 17 oct (EFE).-", "YEREVAN, NOVEMBER 14, ARMENPRESS."
-_DATELINE = re.compile(
-    r"[^\W\d_][^\n.!?:;\u2013\u2014]{0,60}?"
-    r"(?:\s[-\u2013\u2014]+|[-\u2013\u2014]+(?=\s|\w)|\.\s?[-\u2013\u2014]+|(?<=[A-Z]{3})\.(?=\s))"
-)
-# "Swedish teen activist Greta Thunberg", "a Swiss-born engineer": one person's nationality
-_ONE_PERSON = re.compile(
-    r"\s+(?:[a-z][\w-]*\s+){0,2}?"
-    r"(?:journalist|photojournalist|reporter|correspondent|activist|engineer|teen|teenager"
-    r"|student|citizen|national|man|woman|boy|girl|writer|author|artist|singer|actor|actress"
-    r"|player|footballer|athlete|researcher|scientist|academic|lawyer|doctor|nurse|tourist"
-    r"|businessman|businesswoman|filmmaker|poet|novelist|blogger|priest|billionaire|tycoon"
-    r"|model|economist|professor|pensioner|climber|sailor)s?\s+[A-Z]"
-)
-# "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
-_ORIGIN = re.compile(
-    r"-(?:born|based|owned|registered|headquartered|listed|educated|raised|bred|flagged)\b"
-)
-# "the summit in Geneva", "la cumbre en Lima": where a meeting sits, not what it is about
-_VENUE = re.compile(
-    r"\b(?:summit|summits|conference|forum|meeting|meetings|talks|congress|convention|session"
-    r"|festival|olympics|games|cup|championship|expo|cumbre|conferencia|foro|reunión|sommet"
-    r"|conférence|réunion|cúpula|conferência|reunião)\b[^.!?;:]{0,40}?"
-    r"\s(?:in|at|en|à|em|no|na)\s+$",
-    re.IGNORECASE,
-)
-_DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 # between two items of a list of topics, items may carry words of their own ("trade")
 _TERM_GAP = re.compile(r"[\w'\s,;&]*")
@@ -154,6 +125,7 @@ class _Field:
     title_case: bool
     start: int = 0  # hits before this offset (a byline) are not evidence
     dateline: int = 0  # places before this offset only back up what the story says itself
+    framing: list[tuple[int, int]] = field(default_factory=list)  # bios, photo credits
     _ends: list[int] | None = None
 
     @classmethod
@@ -164,49 +136,35 @@ class _Field:
         has_upper = lower != original
         all_caps = has_upper and original.upper() == original
         title_case = name == _TITLE and not all_caps and _looks_title_case(original)
-        byline = _BYLINE.match(original) if name == _TEXT else None
-        start = byline.end() if byline else 0
-        dateline = _dateline(original, start) if name == _TEXT else start
+        start = context.byline_end(original) if name == _TEXT else 0
+        dateline = context.frame_end(original, start) if name == _TEXT else start
+        framing = context.framing_spans(original) if name == _TEXT else []
         folded = align(original)
-        return cls(name, original, folded, has_upper, all_caps, title_case, start, dateline)
+        return cls(
+            name, original, folded, has_upper, all_caps, title_case, start, dateline, framing
+        )
+
+    def frames(self, hit: Hit) -> bool:
+        """Whether a place hit only frames the story: a dateline, a bio, an aside."""
+        if self.name == _CATEGORY:
+            return False
+        if hit.start < self.dateline or any(a <= hit.start < b for a, b in self.framing):
+            return True
+        kind = hit.entry.kind
+        return context.is_aside(
+            self.original,
+            hit.start,
+            hit.end,
+            city=kind is PlaceKind.CITY,
+            demonym=kind in (PlaceKind.DEMONYM, PlaceKind.LOWER),
+            teaser=self.name == _TEXT,
+        )
 
     def sentence(self, position: int) -> int:
         """Index of the sentence holding a position, so a sentence counts a country once."""
         if self._ends is None:
             self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
         return bisect_right(self._ends, position)
-
-
-def _one_person(where: _Field, hit: Hit) -> bool:
-    """Where someone comes from ("a US-based firm", "Swedish activist Greta Thunberg" in a
-    teaser) or where a meeting sits ("talks in Baku") is not where the story is: it counts
-    only if the story names that country too."""
-    if where.name == _CATEGORY:
-        return False
-    if _ORIGIN.match(where.original, hit.end) is not None:
-        return True
-    if hit.entry.kind is PlaceKind.CITY:
-        before = where.original[max(0, hit.start - 60) : hit.start]
-        return _VENUE.search(before) is not None
-    if where.name != _TEXT or hit.entry.kind is not PlaceKind.DEMONYM:
-        return False
-    return _ONE_PERSON.match(where.original, hit.end) is not None
-
-
-def _dateline(text: str, start: int) -> int:
-    """The end of a dateline at `start`, or `start`: the place a piece was filed from is
-    where the reporter sat, so alone it is no evidence of what the story is about."""
-    found = _DATELINE.match(text, start)
-    if found is None:
-        return start
-    head = text[start : found.end()]
-    if len(head.split()) > 10:
-        return start
-    words = (word.strip("'\u2019-") for word in _WORD.findall(head))
-    shouted = any(len(word) >= 3 and word.isupper() for word in words)
-    if not shouted and _DATELINE_MARK.search(head) is None:  # "LIMA -", "Lima, May 2 -"
-        return start
-    return found.end()
 
 
 def _looks_title_case(text: str) -> bool:
@@ -374,9 +332,7 @@ class Classifier:
                     members = self._areas.get(where.folded[hit.start : hit.end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
                 verdict = _place_verdict(where, hit)
-                if verdict is _Verdict.ACCEPT and (
-                    hit.start < where.dateline or _one_person(where, hit)
-                ):
+                if verdict is _Verdict.ACCEPT and where.frames(hit):
                     verdict = _Verdict.TENTATIVE
                 if verdict is not _Verdict.REJECT:
                     judged.append((hit, verdict))

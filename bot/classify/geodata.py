@@ -20,6 +20,7 @@ from bot.classify.normalize import key
 __all__ = [
     "AMBIGUOUS",
     "AREAS",
+    "CONTEXT",
     "DEMONYMS",
     "DEMONYMS_LOWER",
     "INSTITUTIONS",
@@ -52,6 +53,18 @@ _BY_COUNTRY = (
     "demonyms_lower",
 )
 _PHRASES = ("areas", "not_places")
+_CONTEXT = (
+    "months",
+    "masthead_joiners",
+    "bio_nouns",
+    "credit_words",
+    "one_of",
+    "origin",
+    "language_after",
+    "language_before",
+    "territory",
+    "meeting",
+)
 _TRAPS = ("not_cities", "person_like", "needs_support", "not_translations", "neighbour_stopwords")
 
 Names = Mapping[str, tuple[str, ...]]  # ISO2 code -> the words for that country
@@ -76,6 +89,7 @@ class PlaceTable:
     needs_support: frozenset[str]  # counted only beside other evidence for the country
     not_translations: frozenset[str]  # translated names that are everyday words
     neighbour_stopwords: frozenset[str]  # capitalised words that do not make a place a name
+    context: Names  # words around a place that say it frames the story (bot/classify/context)
 
 
 def country_codes(entry: Entry, value: object) -> tuple[str, ...]:
@@ -155,7 +169,7 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
     """Read and check the place table from a file (a Path) or TOML text (a str)."""
     origin, data = read(source, "places")
     top = Entry(origin)
-    sections = (*_BY_COUNTRY, "ambiguous", "region_names", "phrases", "traps")
+    sections = (*_BY_COUNTRY, "ambiguous", "region_names", "phrases", "traps", "context")
     data = top.table(data, sections, sections)
     tables = {name: by_country(top.at(f"[{name}]"), data[name]) for name in _BY_COUNTRY}
     _check_one_country(origin, tables)
@@ -168,6 +182,11 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
     traps = {
         name: frozenset(_lower(at, value, name))
         for name, value in at.table(data["traps"], _TRAPS, _TRAPS).items()
+    }
+    at = top.at("[context]")
+    context = {
+        name: at.words(value, name)
+        for name, value in at.table(data["context"], _CONTEXT, _CONTEXT).items()
     }
     return PlaceTable(
         aliases=tables["aliases"],
@@ -185,6 +204,7 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
         needs_support=traps["needs_support"],
         not_translations=traps["not_translations"],
         neighbour_stopwords=traps["neighbour_stopwords"],
+        context=context,
     )
 
 
@@ -206,3 +226,4 @@ PERSON_LIKE = PLACES.person_like
 NEEDS_SUPPORT = PLACES.needs_support
 NOT_TRANSLATIONS = PLACES.not_translations
 NEIGHBOUR_STOPWORDS = PLACES.neighbour_stopwords
+CONTEXT = PLACES.context

@@ -236,9 +236,12 @@ def test_explain_gives_the_words(classifier: Classifier) -> None:
 
 
 def test_explain_lists_dropped_candidates(classifier: Classifier) -> None:
-    explanation = classifier.explain(*REVOLT)
-    assert "GB" in explanation.dropped
-    assert "GB" not in explanation.tags.countries
+    teaser = "The strike follows a similar one in Chile last year."
+    explanation = classifier.explain("Miners strike in Peru", teaser)
+    assert "CL" in explanation.dropped
+    assert explanation.tags.countries == ("PE",)
+    # the author's bio in the seed article is no candidate at all
+    assert "GB" not in classifier.classify(*REVOLT).countries
 
 
 _CODES = {item.code for item in all_countries()}

@@ -58,6 +58,21 @@ PLACE_SECTIONS = {
         'not_cities = ["male"]\nperson_like = ["lima"]\nneeds_support = ["georgia"]\n'
         'not_translations = ["gana"]\nneighbour_stopwords = ["the"]'
     ),
+    "context": "\n".join(
+        f'{name} = ["{word}"]'
+        for name, word in (
+            ("months", "May"),
+            ("masthead_joiners", "in"),
+            ("bio_nouns", "member"),
+            ("credit_words", "photo"),
+            ("one_of", "activist"),
+            ("origin", "born"),
+            ("language_after", "language"),
+            ("language_before", "en"),
+            ("territory", "territory"),
+            ("meeting", "summit"),
+        )
+    ),
 }
 
 

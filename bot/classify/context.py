@@ -1,0 +1,200 @@
+"""When the words around a place say it is not where the story is.
+
+A teaser often names places that only frame it: the outlet, author and date printed before
+the story starts ("Antigua Observer - Saturday, May 18, 2018"), a byline or dateline, an
+author's bio ("Ana Ruiz is a member of X in Chile"), a photo credit, one person's or one
+firm's nationality ("a Swiss-born engineer", "la constructora brasileña Odebrecht"), a
+language ("Mongolian-language schools", "en français"), the state a territory belongs to
+("territoire français du Pacifique") and the city or country hosting a meeting ("the
+summit in Geneva").  The classifier counts such a place only when the story names the same
+country in its own right; this module finds them.  The word lists live in
+bot/data/places.toml under [context].
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.classify import geodata
+
+__all__ = ["byline_end", "frame_end", "framing_spans", "is_aside"]
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of words, longest first so none hides a longer one."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_WORDS = geodata.CONTEXT
+_NAME = r"[^\W\d_][\w.'\u2019-]*"
+_DASH = "-\u2013\u2014"
+
+# "By X in The Guardian - ", "Por Deisy Francis Mexidor *", "Par Angela Quintal/": where the
+# piece was published, not what it is about
+_BYLINE = re.compile(
+    rf"By\s[^.!?\n]{{1,150}}?\s[{_DASH}]\s"
+    rf"|(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s*){{1,5}}?(?:\*|\n|\s[{_DASH}|]\s|/)"
+)
+# A dateline says where the piece was filed: "BEIRUT (AP) -", "New York, May 2, 2023 -",
+# "Nairobi, 17 oct (EFE).-", "YEREVAN, NOVEMBER 14, ARMENPRESS.", "Pretoria (PL) "
+_DATELINE = re.compile(
+    rf"[^\W\d_][^\n.!?:;{_DASH[1:]}]{{0,60}}?"
+    rf"(?:\s[{_DASH}]+|[{_DASH}]+(?=\s|\w)|\.\s?[{_DASH}]+|(?<=[A-Z]{{3}})\.(?=\s))"
+    r"|[^\W\d_][\w' ]{0,30}?\s\((?:[A-Z][A-Za-z]{1,9})\)\s(?=[^\W\d_])"
+)
+_DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+_MONTHS = _alternatives(_WORDS["months"])
+# A date stamp: "Saturday, May 18, 2018", "19 January 2017", "23 de marzo de 2024", "15/5/2025"
+_DATE = re.compile(
+    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?(?:{_MONTHS})\b\.?(?:,?\s+(?:de\s+)?\d{{4}})?"
+    rf"|\b(?:{_MONTHS})\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"
+    r"(?:,?\s+\d{1,2}[:h]\d{2}\s*(?:[ap]\.?m\.?)?)?",
+    re.IGNORECASE,
+)
+_MASTHEAD_WORDS = 12  # an outlet, an author and a place fit in this many words
+_JOINERS = frozenset(_WORDS["masthead_joiners"])  # "in", "de", "and": words a masthead may hold
+_MID_BYLINE = re.compile(rf"\b(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s+){{0,2}}[A-Z]{_NAME}")
+
+# "Ana Ruiz is a member of X", "She writes for Y", "Photo: Z": the writer or the picture
+_BIO = re.compile(
+    r"\b(?:is|was|es|é|est)\s+(?:an?|the|un|una|um|uma|une|el|la|o|le)\s+(?:[\w-]+\s+){0,3}?"
+    rf"(?:{_alternatives(_WORDS['bio_nouns'])})\b"
+    r"|\b(?:writes|wrote|escribe|escreve|écrit)\s+(?:for|about|on|para|sobre|pour|sur)\b",
+    re.IGNORECASE,
+)
+_BIO_SUBJECT_WORDS = 4  # "Darragh O'Dwyer", "She": a name or a pronoun
+_CREDIT = re.compile(
+    rf"\b(?:{_alternatives(_WORDS['credit_words'])})(?:\s*:|\s+(?:by|de|por|par)\s)[^.!?\n)]*",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
+
+# "Swedish teen activist Greta Thunberg", "the Chinese firm Huawei": one person or firm
+_ONE_OF = re.compile(
+    rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})s?\s+[A-Z]",
+)
+# "la realizadora suiza Fausta Quattrini", "multinacional francesa TotalEnergies"
+_ONE_OF_BEFORE = re.compile(
+    rf"\b(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z\u00e0-\u00ff][\w-]*){{0,2}}?\s+$"
+)
+# "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
+_ORIGIN = re.compile(rf"-(?:{_alternatives(_WORDS['origin'])})\b")
+# "Mongolian-language schools", "Spanish speakers"; "en français", "em português"
+_LANGUAGE_AFTER = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
+_LANGUAGE_BEFORE = re.compile(
+    rf"\b(?:{_alternatives(_WORDS['language_before'])})\s+(?:(?:le|la|el|o|a)\s+)?$",
+    re.IGNORECASE,
+)
+# "Guam, a US territory"; "Nouvelle-Calédonie, territoire français": said in apposition, the
+# state a territory belongs to is not the story ("seized Ukrainian territory" still counts)
+_TERRITORY = _alternatives(_WORDS["territory"])
+_APPOSITION = re.compile(r",\s+an?\s+(?:[a-z][\w-]*\s+)?$")
+_TERRITORY_AFTER = re.compile(rf"\s+(?:[a-z][\w-]*\s+)?(?:{_TERRITORY})\b")
+_TERRITORY_BEFORE = re.compile(
+    rf",\s+(?:(?:un|une|um|uma|el|le|o)\s+)?(?:{_TERRITORY})(?:\s+[a-z][\w-]*)?\s+$"
+)
+# "the summit in Geneva", "la cumbre en Lima": where a meeting sits, not what it is about
+_MEETING = _alternatives(_WORDS["meeting"])
+_VENUE = re.compile(
+    rf"\b(?:{_MEETING})\b[^.!?;:]{{0,40}}?\s(?:in|at|en|à|em|no|na)\s+$", re.IGNORECASE
+)
+_VENUE_AFTER = re.compile(
+    r"\s+(?:to\s+(?:attend|participate|take\s+part|join)\b"
+    rf"|for\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){{0,3}}?(?:{_MEETING})\b)",
+    re.IGNORECASE,
+)
+
+
+def byline_end(text: str) -> int:
+    """Where a leading byline ends (0 if there is none): nothing in it is evidence."""
+    found = _BYLINE.match(text)
+    return found.end() if found else 0
+
+
+def frame_end(text: str, start: int) -> int:
+    """Where the masthead and dateline at `start` end: a place there is where the piece was
+    published or filed, so alone it is no evidence of what the story is about."""
+    rest = text[start : start + 8]
+    start += len(rest) - len(rest.lstrip())
+    return _dateline(text, _masthead(text, start))
+
+
+def _masthead(text: str, start: int) -> int:
+    """The end of an outlet-author-date run before the story ("Telegraph UK - Monday,
+    October 17, 2017", "X Sierra Leone Telegraph: 19 January 2017", "(Milton Keynes, UK)
+    By Joseph Hanlon"), or `start`.  Its words are names, dashes and joiners only."""
+    window = text[start : start + 160]
+    end = start
+    for found in (_DATE.search(window), _MID_BYLINE.search(window)):
+        if found is None:
+            continue
+        head = window[: found.start()]
+        words = _WORD.findall(head)
+        if len(words) > _MASTHEAD_WORDS or _SENTENCE_END.search(head):
+            continue
+        if all(word[0].isupper() or word.lower() in _JOINERS for word in words):
+            end = max(end, start + found.end())
+    return end
+
+
+def _dateline(text: str, start: int) -> int:
+    """The end of a dateline at `start`, or `start`."""
+    found = _DATELINE.match(text, start)
+    if found is None:
+        return start
+    head = text[start : found.end()]
+    if len(head.split()) > 10:
+        return start
+    words = (word.strip("'\u2019-") for word in _WORD.findall(head))
+    shouted = any(len(word) >= 3 and word.isupper() for word in words)
+    if not shouted and _DATELINE_MARK.search(head) is None:  # "LIMA -", "Lima, May 2 -"
+        return start
+    return found.end()
+
+
+def framing_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences that are an author's bio, and photo credits: places in them are the
+    writer's or the picture's, not the story's."""
+    spans: list[tuple[int, int]] = []
+    for found in _BIO.finditer(text):
+        begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, found.start())), default=0)
+        subject = _WORD.findall(text[begin : found.start()])
+        if not subject or len(subject) > _BIO_SUBJECT_WORDS:
+            continue
+        if not all(word[0].isupper() or word.lower() in _JOINERS for word in subject):
+            continue  # "The president is a member of ...": the story's own people
+        stop = _SENTENCE_END.search(text, found.end())
+        spans.append((begin, stop.end() if stop else len(text)))
+    spans.extend(found.span() for found in _CREDIT.finditer(text))
+    return spans
+
+
+def is_aside(text: str, start: int, end: int, *, city: bool, demonym: bool, teaser: bool) -> bool:
+    """Whether the place at [start, end) describes someone or something rather than
+    placing the story: an origin, a meeting's venue, a territory's sovereign, a language,
+    or (in a teaser) one person or firm."""
+    if _ORIGIN.match(text, end) is not None:
+        return True
+    before = text[max(0, start - 60) : start]
+    if _VENUE.search(before) is not None or _VENUE_AFTER.match(text, end) is not None:
+        return True
+    if city:
+        return False
+    if _TERRITORY_BEFORE.search(before) is not None:
+        return True
+    if _APPOSITION.search(before) is not None and _TERRITORY_AFTER.match(text, end) is not None:
+        return True
+    if not demonym:
+        return False
+    if _LANGUAGE_AFTER.match(text, end) is not None or _LANGUAGE_BEFORE.search(before):
+        return True
+    if not teaser:
+        return False
+    if _ONE_OF.match(text, end) is not None:
+        return True
+    named = text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
+    return named and _ONE_OF_BEFORE.search(before) is not None
