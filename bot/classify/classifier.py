@@ -51,6 +51,7 @@ CATEGORY_POINTS = 5
 SENTENCE_POINTS = 1
 LEAD_POINTS = 3  # a country this far ahead (a title mention) makes single mentions of others noise
 LONG_TEASER_WORDS = 100  # in a teaser this long, a country named once is named in passing
+SHORT_TEASER_WORDS = 40  # in a teaser this short, its first sentence is the news
 LIST_MIN = 3  # this many countries in a row ("A, B and C") are examples, not subjects
 STRONG_POINTS = 3
 WEAK_POINTS = 1
@@ -222,7 +223,7 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if entry.guard is Guard.NONE:
         return _Verdict.ACCEPT
     named = _is_name_word(_word_before(text, hit.start))
-    if entry.guard is Guard.PERSON and not named:
+    if entry.guard is Guard.PERSON and not named and not where.title_case:
         named = _is_name_word(_word_after(text, hit.end))
     if not named:
         return _Verdict.ACCEPT
@@ -286,7 +287,8 @@ class Classifier:
         fields = [_Field.of(_TITLE, title or ""), _Field.of(_TEXT, text or "")]
         fields.extend(_Field.of(_CATEGORY, name) for name in categories if name)
         evidence: list[Evidence] | None = [] if explain else None
-        found = _Places(long=(text or "").count(" ") + 1 >= LONG_TEASER_WORDS)
+        words = (text or "").count(" ") + 1
+        found = _Places(long=words >= LONG_TEASER_WORDS, short=words <= SHORT_TEASER_WORDS)
         firm: set[str] = set()
         seen: set[tuple[str, str, int]] = set()
         tentative: list[tuple[_Field, Hit, bool]] = []
@@ -317,6 +319,8 @@ class Classifier:
                 found.vague[code] = found.vague.get(code, 0) + points
             if where.name == _TITLE or slot == -2:
                 found.headline.add(code)
+            if where.name == _TEXT and found.short and slot == where.sentence(where.dateline):
+                found.opening.add(code)
             if evidence is not None:
                 words = where.original[hit.start : hit.end]
                 evidence.append(Evidence(TargetKind.COUNTRY, code, words, where.name, points))
@@ -405,11 +409,13 @@ class _Places:
     """What one article says about each country it names, for picking the ones it is about."""
 
     long: bool  # a long teaser: a country named once there is named in passing
+    short: bool = False  # a short teaser: what its first sentence names is the news
     points: dict[str, int] = field(default_factory=dict)
     mentions: dict[str, int] = field(default_factory=dict)  # words naming it, repeats too
     headline: set[str] = field(default_factory=set)  # named in the title or a category
     located: set[str] = field(default_factory=set)  # a city or state of it is named
     free: set[str] = field(default_factory=set)  # named somewhere outside a list
+    opening: set[str] = field(default_factory=set)  # named in the teaser's first sentence
     focus: frozenset[str] | None = None  # members of the regions the title names
     vague: dict[str, int] = field(default_factory=dict)  # points from words of two countries
     moved: dict[str, str] = field(default_factory=dict)  # settled: the word's code -> the story's
@@ -433,7 +439,7 @@ class _Places:
             self.moved[code] = other
             self.points[other] += self.points.pop(code)
             self.mentions[other] = self.mentions.get(other, 0) + self.mentions.pop(code, 0)
-            for group in (self.headline, self.located, self.free):
+            for group in (self.headline, self.located, self.free, self.opening):
                 if code in group:
                     group.discard(code)
                     group.add(other)
@@ -457,7 +463,7 @@ class _Places:
             return True
         if self.long and self.mentions[code] == 1:
             return False
-        if code in self.located:
+        if code in self.located or code in self.opening:
             return True
         return lead < LEAD_POINTS and (self.focus is None or code in self.focus)
 
