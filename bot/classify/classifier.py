@@ -218,6 +218,8 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
             return _Verdict.REJECT
     elif where.has_upper and entry.kind is not PlaceKind.LOWER and _lower_case(text, hit):
         return _Verdict.REJECT
+    elif entry.shape is not None and where.has_upper and _common_words(text, hit, entry.shape):
+        return _Verdict.REJECT
     if entry.guard is Guard.SUPPORT:
         return _Verdict.TENTATIVE
     if entry.guard is Guard.NONE:
@@ -235,6 +237,16 @@ def _lower_case(text: str, hit: Hit) -> bool:
     inside ("eSwatini") is still the name."""
     words = text[hit.start : hit.end]
     return not words[0].isupper() and (words.islower() or not words.isalpha())
+
+
+def _common_words(text: str, hit: Hit, shape: str) -> bool:
+    """A name of several words written with a later word in lower case ("La paz") is
+    common words, unless that word is a generic one ("the Gaza strip")."""
+    written = text[hit.start : hit.end].replace("-", " ").split()
+    for word, form in zip(written, shape.replace("-", " ").split(), strict=False):
+        if form[:1].isupper() and word[:1].islower() and word not in geodata.GENERIC_PARTS:
+            return True
+    return False
 
 
 def _whole(where: _Field, hit: Hit) -> bool:
@@ -299,7 +311,7 @@ class Classifier:
             """Add a place's points, once per country per title, category or sentence."""
             code = hit.entry.target
             found.mentions[code] = found.mentions.get(code, 0) + 1
-            if not listed:
+            if not listed or where.name == _TITLE:  # a list in the title is its subject
                 found.free.add(code)
             if where.name != _CATEGORY and hit.entry.local:
                 found.located.add(code)
@@ -463,9 +475,10 @@ class _Places:
             return True
         if self.long and self.mentions[code] == 1:
             return False
-        if code in self.located or code in self.opening:
+        if code in self.located:
             return True
-        return lead < LEAD_POINTS and (self.focus is None or code in self.focus)
+        in_focus = self.focus is None or code in self.focus
+        return in_focus and (code in self.opening or lead < LEAD_POINTS)
 
 
 def _joins(gap: str) -> bool:

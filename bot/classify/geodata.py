@@ -23,6 +23,7 @@ __all__ = [
     "CONTEXT",
     "DEMONYMS",
     "DEMONYMS_LOWER",
+    "GENERIC_PARTS",
     "INSTITUTIONS",
     "LEADERS",
     "LOCAL_ALIASES",
@@ -65,7 +66,14 @@ _CONTEXT = (
     "territory",
     "meeting",
 )
-_TRAPS = ("not_cities", "person_like", "needs_support", "not_translations", "neighbour_stopwords")
+_TRAPS = (
+    "not_cities",
+    "person_like",
+    "needs_support",
+    "not_translations",
+    "neighbour_stopwords",
+    "generic_parts",
+)
 
 Names = Mapping[str, tuple[str, ...]]  # ISO2 code -> the words for that country
 
@@ -89,6 +97,7 @@ class PlaceTable:
     needs_support: frozenset[str]  # counted only beside other evidence for the country
     not_translations: frozenset[str]  # translated names that are everyday words
     neighbour_stopwords: frozenset[str]  # capitalised words that do not make a place a name
+    generic_parts: frozenset[str]  # a name's words that may be written small ("Gaza strip")
     context: Names  # words around a place that say it frames the story (bot/classify/context)
 
 
@@ -170,7 +179,8 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
     origin, data = read(source, "places")
     top = Entry(origin)
     sections = (*_BY_COUNTRY, "ambiguous", "region_names", "phrases", "traps", "context")
-    data = top.table(data, sections, sections)
+    # [extra_countries] is read (and checked) by `countries`, which every code check uses
+    data = top.table(data, (*sections, "extra_countries"), sections)
     tables = {name: by_country(top.at(f"[{name}]"), data[name]) for name in _BY_COUNTRY}
     _check_one_country(origin, tables)
     at = top.at("[phrases]")
@@ -204,6 +214,7 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
         needs_support=traps["needs_support"],
         not_translations=traps["not_translations"],
         neighbour_stopwords=traps["neighbour_stopwords"],
+        generic_parts=traps["generic_parts"],
         context=context,
     )
 
@@ -226,4 +237,5 @@ PERSON_LIKE = PLACES.person_like
 NEEDS_SUPPORT = PLACES.needs_support
 NOT_TRANSLATIONS = PLACES.not_translations
 NEIGHBOUR_STOPWORDS = PLACES.neighbour_stopwords
+GENERIC_PARTS = PLACES.generic_parts
 CONTEXT = PLACES.context

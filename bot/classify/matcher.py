@@ -39,6 +39,7 @@ class Entry:
     exact: str | None = None  # the only spelling that counts (US, ICE)
     month: bool = False  # "march" is also the month
     local: bool = False  # places: a city or province, which places the story there
+    shape: str | None = None  # places: a name of several words, as capitalised ("La Paz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,13 @@ def _exact(phrase: str) -> str | None:
     return phrase if letters and phrase.upper() == phrase else None
 
 
+def _shape(phrase: str) -> str | None:
+    """A name whose later words are capitalised ("La Paz", "Costa Rica"), to tell it from
+    the same words as common ones ("la paz en su laberinto")."""
+    words = phrase.replace("-", " ").split()
+    return phrase if any(word[:1].isupper() for word in words[1:]) else None
+
+
 def _patterns() -> Iterable[tuple[str, Entry]]:
     """Every phrase the matcher knows, with its meaning in its layer."""
     for name in place_names():
@@ -124,6 +132,7 @@ def _patterns() -> Iterable[tuple[str, Entry]]:
             guard=name.guard,
             exact=name.phrase if name.exact else None,
             local=name.local,
+            shape=_shape(name.phrase) if not name.exact else None,
         )
         yield name.phrase, entry
     for phrase, slug in NOT_TOPICS.items():
