@@ -127,6 +127,7 @@ class _Field:
     start: int = 0  # hits before this offset (a byline) are not evidence
     dateline: int = 0  # places before this offset only back up what the story says itself
     framing: list[tuple[int, int]] = field(default_factory=list)  # bios, photo credits
+    echo: str = ""  # the other of title and teaser, where a name may be said again
     _ends: list[int] | None = None
 
     @classmethod
@@ -223,6 +224,8 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if entry.guard is Guard.SUPPORT:
         return _Verdict.TENTATIVE
     if entry.guard is Guard.NONE:
+        if entry.kind is PlaceKind.COUNTRY and not where.title_case and _in_name(where, hit):
+            return _Verdict.TENTATIVE  # "Air Canada", "Finca Líbano", "Tama Tonga"
         return _Verdict.ACCEPT
     named = _is_name_word(_word_before(text, hit.start))
     if entry.guard is Guard.PERSON and not named and not where.title_case:
@@ -230,6 +233,21 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if not named:
         return _Verdict.ACCEPT
     return _Verdict.TENTATIVE if where.title_case else _Verdict.REJECT
+
+
+def _in_name(where: _Field, hit: Hit) -> bool:
+    """A country's name right after a capitalised word inside a sentence is part of a
+    longer name (a firm, a farm, a wrestler), and so is the same pair said again."""
+    text = where.original
+    before = _word_before(text, hit.start)
+    if not _is_name_word(before) or before.endswith(("'s", "\u2019s")):
+        return False
+    begin = hit.start - len(before) - 1
+    head = text[:begin].rstrip()
+    if head and head[-1] not in ".!?:;\"\u201c\u00ab(|-\u2013\u2014":
+        return True  # mid-sentence: only names are capitalised there
+    pair = text[begin : hit.end]
+    return text.find(pair, hit.end) >= 0 or pair in where.echo
 
 
 def _lower_case(text: str, hit: Hit) -> bool:
@@ -297,6 +315,7 @@ class Classifier:
     ) -> Explanation:
         """Score every hit once; explain() also keeps the evidence."""
         fields = [_Field.of(_TITLE, title or ""), _Field.of(_TEXT, text or "")]
+        fields[0].echo, fields[1].echo = fields[1].original, fields[0].original
         fields.extend(_Field.of(_CATEGORY, name) for name in categories if name)
         evidence: list[Evidence] | None = [] if explain else None
         words = (text or "").count(" ") + 1

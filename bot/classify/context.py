@@ -77,6 +77,14 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
 _ONE_OF = re.compile(
     rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})s?\s+[A-Z]",
 )
+# "a Swiss engineer", "un correspondant italien": one person even without a name
+_ONE_OF_NOUN = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})\b(?!-)")
+_ARTICLE = re.compile(r"\b(?:a|an)\s+$")
+_ARTICLE_NOUN = re.compile(
+    rf"\b(?:un|une|una|um|uma)\s+(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z][\w-]*)?\s+$"
+)
+# "ethnic Albanian officials": a people, not a state
+_ETHNIC = re.compile(rf"\b(?:{_alternatives(_WORDS['ethnic'])})\s+$", re.IGNORECASE)
 # "la realizadora suiza Fausta Quattrini", "multinacional francesa TotalEnergies"
 _ONE_OF_BEFORE = re.compile(
     rf"\b(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z\u00e0-\u00ff][\w-]*){{0,2}}?\s+$"
@@ -192,9 +200,13 @@ def is_aside(text: str, start: int, end: int, *, city: bool, demonym: bool, teas
         return False
     if _LANGUAGE_AFTER.match(text, end) is not None or _LANGUAGE_BEFORE.search(before):
         return True
+    if _ETHNIC.search(before) is not None:
+        return True
     if not teaser:
         return False
-    if _ONE_OF.match(text, end) is not None:
+    if _ONE_OF.match(text, end) is not None or _ARTICLE_NOUN.search(before) is not None:
+        return True
+    if _ARTICLE.search(before) is not None and _ONE_OF_NOUN.match(text, end) is not None:
         return True
     named = text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
     return named and _ONE_OF_BEFORE.search(before) is not None

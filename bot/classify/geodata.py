@@ -63,6 +63,7 @@ _CONTEXT = (
     "origin",
     "language_after",
     "language_before",
+    "ethnic",
     "territory",
     "meeting",
 )

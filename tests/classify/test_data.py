@@ -69,6 +69,7 @@ PLACE_SECTIONS = {
             ("origin", "born"),
             ("language_after", "language"),
             ("language_before", "en"),
+            ("ethnic", "ethnic"),
             ("territory", "territory"),
             ("meeting", "summit"),
         )
