@@ -140,8 +140,8 @@ class _Field:
         title_case = name == _TITLE and not all_caps and _looks_title_case(original)
         start = context.byline_end(original) if name == _TEXT else 0
         dateline = context.frame_end(original, start) if name == _TEXT else start
-        framing = context.framing_spans(original) if name == _TEXT else []
         folded = align(original)
+        framing = context.framing_spans(original, folded) if name == _TEXT else []
         return cls(
             name, original, folded, has_upper, all_caps, title_case, start, dateline, framing
         )
@@ -150,11 +150,14 @@ class _Field:
         """Whether a place hit only frames the story: a dateline, a bio, an aside."""
         if self.name == _CATEGORY:
             return False
-        if hit.start < self.dateline or any(a <= hit.start < b for a, b in self.framing):
+        if hit.start < self.dateline:
+            return True
+        if self.framing and any(a <= hit.start < b for a, b in self.framing):
             return True
         kind = hit.entry.kind
         return context.is_aside(
             self.original,
+            self.folded,
             hit.start,
             hit.end,
             city=kind is PlaceKind.CITY,
@@ -239,6 +242,10 @@ def _in_name(where: _Field, hit: Hit) -> bool:
     """A country's name right after a capitalised word inside a sentence is part of a
     longer name (a firm, a farm, a wrestler), and so is the same pair said again."""
     text = where.original
+    if hit.start < 2 or text[hit.start - 1] != " ":
+        return False
+    if not text[text.rfind(" ", 0, hit.start - 1) + 1 :][:1].isupper():
+        return False  # a cheap look: the word before is not capitalised
     before = _word_before(text, hit.start)
     if not _is_name_word(before) or before.endswith(("'s", "\u2019s")):
         return False
@@ -508,8 +515,11 @@ def _joins(gap: str) -> bool:
 def _in_lists(folded: str, hits: Iterable[Hit], linked: Callable[[str], bool]) -> set[int]:
     """Starts of hits in a run naming LIST_MIN or more targets, neighbours `linked` by their gap."""
     found: set[int] = set()
+    listed = list(hits)
+    if len({hit.entry.target for hit in listed}) < LIST_MIN:
+        return found  # too few targets for any list: skip the gaps
     run: list[Hit] = []
-    for hit in [*hits, None]:
+    for hit in [*listed, None]:
         if hit is not None and run and linked(folded[run[-1].end : hit.start]):
             run.append(hit)
             continue

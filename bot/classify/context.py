@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 
 from bot.classify import geodata
+from bot.classify.normalize import fold
 
 __all__ = ["byline_end", "frame_end", "framing_spans", "is_aside"]
 
@@ -55,7 +56,12 @@ _DATE = re.compile(
     r"(?:,?\s+\d{1,2}[:h]\d{2}\s*(?:[ap]\.?m\.?)?)?",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z\u00e0-\u00ff][\w'\u2019-]*")
+_MID_BYLINE_CUE = "By"
+_MONTH_WORDS = frozenset(word.lower() for word in _WORDS["months"])
 _MASTHEAD_WORDS = 12  # an outlet, an author and a place fit in this many words
+_HEAD_WORDS = frozenset(_WORDS["masthead_joiners"]) | _MONTH_WORDS
 _JOINERS = frozenset(_WORDS["masthead_joiners"])  # "in", "de", "and": words a masthead may hold
 _MID_BYLINE = re.compile(rf"\b(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s+){{0,2}}[A-Z]{_NAME}")
 
@@ -66,10 +72,16 @@ _BIO = re.compile(
     r"|\b(?:writes|wrote|escribe|escreve|écrit)\s+(?:for|about|on|para|sobre|pour|sur)\b",
     re.IGNORECASE,
 )
+# what a bio must say, as the matcher's folded text has it: a cheap look before the regex
+_BIO_CUE = re.compile(
+    r" (?:is|was|es|est|e) (?:an?|the|un|una|une|um|uma|el|la|le|o) "
+    r"| (?:writes|wrote|escribe|escreve|ecrit) "
+)
 _BIO_SUBJECT_WORDS = 4  # "Darragh O'Dwyer", "She": a name or a pronoun
-_CREDIT = re.compile(
-    rf"\b(?:{_alternatives(_WORDS['credit_words'])})(?:\s*:|\s+(?:by|de|por|par)\s)[^.!?\n)]*",
-    re.IGNORECASE,
+_CREDIT_CUES = tuple({fold(word)[:4] for word in _WORDS["credit_words"]})
+_CREDIT = re.compile(  # on the folded text, whose positions are the original's
+    rf"\b(?:{_alternatives({fold(word) for word in _WORDS['credit_words']})})"
+    r"(?:\s*:|\s+(?:by|de|por|par)\s)[^.!?\n)]*"
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
 
@@ -79,12 +91,12 @@ _ONE_OF = re.compile(
 )
 # "a Swiss engineer", "un correspondant italien": one person even without a name
 _ONE_OF_NOUN = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})\b(?!-)")
-_ARTICLE = re.compile(r"\b(?:a|an)\s+$")
 _ARTICLE_NOUN = re.compile(
     rf"\b(?:un|une|una|um|uma)\s+(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z][\w-]*)?\s+$"
 )
+_ARTICLE_CUE = re.compile(r"\bu(?:ne?|na|ma?) ")
 # "ethnic Albanian officials": a people, not a state
-_ETHNIC = re.compile(rf"\b(?:{_alternatives(_WORDS['ethnic'])})\s+$", re.IGNORECASE)
+_ETHNIC_CUES = tuple(f"{word} " for word in _WORDS["ethnic"])
 # "la realizadora suiza Fausta Quattrini", "multinacional francesa TotalEnergies"
 _ONE_OF_BEFORE = re.compile(
     rf"\b(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z\u00e0-\u00ff][\w-]*){{0,2}}?\s+$"
@@ -93,6 +105,7 @@ _ONE_OF_BEFORE = re.compile(
 _ORIGIN = re.compile(rf"-(?:{_alternatives(_WORDS['origin'])})\b")
 # "Mongolian-language schools", "Spanish speakers"; "en français", "em português"
 _LANGUAGE_AFTER = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
+_LANGUAGE_CUES = tuple(f"{word} " for word in _WORDS["language_before"]) + ("le ", "la ", "el ")
 _LANGUAGE_BEFORE = re.compile(
     rf"\b(?:{_alternatives(_WORDS['language_before'])})\s+(?:(?:le|la|el|o|a)\s+)?$",
     re.IGNORECASE,
@@ -107,9 +120,10 @@ _TERRITORY_BEFORE = re.compile(
 )
 # "the summit in Geneva", "la cumbre en Lima": where a meeting sits, not what it is about
 _MEETING = _alternatives(_WORDS["meeting"])
-_VENUE = re.compile(
-    rf"\b(?:{_MEETING})\b[^.!?;:]{{0,40}}?\s(?:in|at|en|à|em|no|na)\s+$", re.IGNORECASE
-)
+_FOLDED_MEETING = _alternatives({fold(word) for word in _WORDS["meeting"]})
+_VENUE = re.compile(rf"\b(?:{_FOLDED_MEETING})\b[^.!?;:]{{0,40}}?\s(?:in|at|en|a|em|no|na)\s+$")
+_VENUE_WORDS = (" in ", " at ", " en ", " à ", " em ", " no ", " na ", " In ", " At ")
+# the meeting word must come before the place, within the 60 characters looked at
 _VENUE_AFTER = re.compile(
     r"\s+(?:to\s+(?:attend|participate|take\s+part|join)\b"
     rf"|for\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){{0,3}}?(?:{_MEETING})\b)",
@@ -136,13 +150,30 @@ def _masthead(text: str, start: int) -> int:
     October 17, 2017", "X Sierra Leone Telegraph: 19 January 2017", "(Milton Keynes, UK)
     By Joseph Hanlon"), or `start`.  Its words are names, dashes and joiners only."""
     window = text[start : start + 160]
+    first = _LOWER_WORD.search(window)
+    if first is not None and first.group() not in _HEAD_WORDS:
+        if _MID_BYLINE_CUE not in window[: first.start()]:
+            if not _DIGIT.search(window, 0, first.start()):
+                return start  # the story starts at once: "The government said ..."
+    digit = _DIGIT.search(window)
+    stop = digit.start() if digit else len(window)
+    # a cheap look first: a story's own first words are soon in lower case
+    for count, word in enumerate(_WORD.finditer(window, 0, stop)):
+        if count > _MASTHEAD_WORDS:
+            break
+        found = word.group()
+        if not found[0].isupper() and found.lower() not in _HEAD_WORDS:
+            stop = word.start()
+            break
+    head = window[:stop]
+    found_date = _DATE.search(window, max(0, stop - 14)) if digit and stop == digit.start() else None
+    found_by = _MID_BYLINE.search(head) if "By" in head or "Por" in head or "Par" in head else None
     end = start
-    for found in (_DATE.search(window), _MID_BYLINE.search(window)):
+    for found in (found_date, found_by):
         if found is None:
             continue
-        head = window[: found.start()]
-        words = _WORD.findall(head)
-        if len(words) > _MASTHEAD_WORDS or _SENTENCE_END.search(head):
+        words = _WORD.findall(window, 0, found.start())
+        if len(words) > _MASTHEAD_WORDS or _SENTENCE_END.search(window, 0, found.start()):
             continue
         if all(word[0].isupper() or word.lower() in _JOINERS for word in words):
             end = max(end, start + found.end())
@@ -164,49 +195,66 @@ def _dateline(text: str, start: int) -> int:
     return found.end()
 
 
-def framing_spans(text: str) -> list[tuple[int, int]]:
+def framing_spans(text: str, folded: str) -> list[tuple[int, int]]:
     """Sentences that are an author's bio, and photo credits: places in them are the
-    writer's or the picture's, not the story's."""
+    writer's or the picture's, not the story's.  `folded` is the text as the matcher
+    sees it, for a cheap look before the regexes."""
     spans: list[tuple[int, int]] = []
-    for found in _BIO.finditer(text):
-        begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, found.start())), default=0)
-        subject = _WORD.findall(text[begin : found.start()])
-        if not subject or len(subject) > _BIO_SUBJECT_WORDS:
-            continue
-        if not all(word[0].isupper() or word.lower() in _JOINERS for word in subject):
-            continue  # "The president is a member of ...": the story's own people
-        stop = _SENTENCE_END.search(text, found.end())
-        spans.append((begin, stop.end() if stop else len(text)))
-    spans.extend(found.span() for found in _CREDIT.finditer(text))
+    if _BIO_CUE.search(folded) is not None:
+        for found in _BIO.finditer(text):
+            ends = _SENTENCE_END.finditer(text, 0, found.start())
+            begin = max((m.end() for m in ends), default=0)
+            subject = _WORD.findall(text, begin, found.start())
+            if not subject or len(subject) > _BIO_SUBJECT_WORDS:
+                continue
+            if not all(word[0].isupper() or word.lower() in _JOINERS for word in subject):
+                continue  # "The president is a member of ...": the story's own people
+            stop = _SENTENCE_END.search(text, found.end())
+            spans.append((begin, stop.end() if stop else len(text)))
+    if any(cue in folded for cue in _CREDIT_CUES):
+        spans.extend(found.span() for found in _CREDIT.finditer(folded))
     return spans
 
 
-def is_aside(text: str, start: int, end: int, *, city: bool, demonym: bool, teaser: bool) -> bool:
+def is_aside(
+    text: str, folded: str, start: int, end: int, *, city: bool, demonym: bool, teaser: bool
+) -> bool:
     """Whether the place at [start, end) describes someone or something rather than
     placing the story: an origin, a meeting's venue, a territory's sovereign, a language,
-    or (in a teaser) one person or firm."""
-    if _ORIGIN.match(text, end) is not None:
+    or (in a teaser) one person or firm.  `folded` is the text as the matcher sees it."""
+    after = text[end : end + 60]
+    if after[:1] == "-" and _ORIGIN.match(after) is not None:
         return True
     before = text[max(0, start - 60) : start]
-    if _VENUE.search(before) is not None or _VENUE_AFTER.match(text, end) is not None:
+    if before.endswith(_VENUE_WORDS) and _VENUE.search(folded, max(0, start - 60), start):
+        return True
+    if after.startswith((" to ", " for ")) and _VENUE_AFTER.match(after) is not None:
         return True
     if city:
         return False
-    if _TERRITORY_BEFORE.search(before) is not None:
-        return True
-    if _APPOSITION.search(before) is not None and _TERRITORY_AFTER.match(text, end) is not None:
-        return True
+    if "," in before:
+        if _TERRITORY_BEFORE.search(before[-30:]) is not None:
+            return True
+        if _APPOSITION.search(before[-20:]) and _TERRITORY_AFTER.match(after) is not None:
+            return True
     if not demonym:
         return False
-    if _LANGUAGE_AFTER.match(text, end) is not None or _LANGUAGE_BEFORE.search(before):
+    lower_next = after[1:2].islower()
+    if lower_next and _LANGUAGE_AFTER.match(after) is not None:
         return True
-    if _ETHNIC.search(before) is not None:
+    if before.endswith(_LANGUAGE_CUES) and _LANGUAGE_BEFORE.search(before[-16:]) is not None:
+        return True
+    if before.endswith(_ETHNIC_CUES):
         return True
     if not teaser:
         return False
-    if _ONE_OF.match(text, end) is not None or _ARTICLE_NOUN.search(before) is not None:
+    lower_next = lower_next and after[:1] == " "
+    if lower_next and _ONE_OF.match(after) is not None:
         return True
-    if _ARTICLE.search(before) is not None and _ONE_OF_NOUN.match(text, end) is not None:
+    tail = before[-40:]
+    if _ARTICLE_CUE.search(tail) is not None and _ARTICLE_NOUN.search(tail) is not None:
         return True
-    named = text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
-    return named and _ONE_OF_BEFORE.search(before) is not None
+    if before.endswith((" a ", " an ")) and lower_next and _ONE_OF_NOUN.match(after):
+        return True
+    named = after[:1] == " " and after[1:2].isupper()
+    return named and _ONE_OF_BEFORE.search(before[-45:]) is not None
