@@ -220,9 +220,10 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if entry.exact is not None:
         if where.all_caps or text[hit.start : hit.end] != entry.exact:
             return _Verdict.REJECT
-    elif where.has_upper and entry.kind is not PlaceKind.LOWER and _lower_case(text, hit):
-        return _Verdict.REJECT
-    elif entry.shape is not None and where.has_upper and _common_words(text, hit, entry.shape):
+    elif where.has_upper and (
+        (entry.kind is not PlaceKind.LOWER and _lower_case(text, hit))
+        or (entry.shape is not None and _common_words(text, hit, entry.shape))
+    ):
         return _Verdict.REJECT
     if entry.guard is Guard.SUPPORT:
         return _Verdict.TENTATIVE
@@ -251,7 +252,7 @@ def _in_name(where: _Field, hit: Hit) -> bool:
         return False
     begin = hit.start - len(before) - 1
     head = text[:begin].rstrip()
-    if head and head[-1] not in ".!?:;\"\u201c\u00ab(|-\u2013\u2014":
+    if head and head[-1] not in '.!?:;"\u201c\u00ab(|-\u2013\u2014':
         return True  # mid-sentence: only names are capitalised there
     pair = text[begin : hit.end]
     return text.find(pair, hit.end) >= 0 or pair in where.echo
@@ -325,8 +326,8 @@ class Classifier:
         fields[0].echo, fields[1].echo = fields[1].original, fields[0].original
         fields.extend(_Field.of(_CATEGORY, name) for name in categories if name)
         evidence: list[Evidence] | None = [] if explain else None
-        words = (text or "").count(" ") + 1
-        found = _Places(long=words >= LONG_TEASER_WORDS, short=words <= SHORT_TEASER_WORDS)
+        size = (text or "").count(" ") + 1
+        found = _Places(long=size >= LONG_TEASER_WORDS, short=size <= SHORT_TEASER_WORDS)
         firm: set[str] = set()
         seen: set[tuple[str, str, int]] = set()
         tentative: list[tuple[_Field, Hit, bool]] = []

@@ -90,7 +90,9 @@ _ONE_OF = re.compile(
     rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})s?\s+[A-Z]",
 )
 # "a Swiss engineer", "un correspondant italien": one person even without a name
-_ONE_OF_NOUN = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})\b(?!-)")
+_ONE_OF_NOUN = re.compile(
+    rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})\b(?!-)"
+)
 _ARTICLE_NOUN = re.compile(
     rf"\b(?:un|une|una|um|uma)\s+(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z][\w-]*)?\s+$"
 )
@@ -105,7 +107,7 @@ _ONE_OF_BEFORE = re.compile(
 _ORIGIN = re.compile(rf"-(?:{_alternatives(_WORDS['origin'])})\b")
 # "Mongolian-language schools", "Spanish speakers"; "en français", "em português"
 _LANGUAGE_AFTER = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
-_LANGUAGE_CUES = tuple(f"{word} " for word in _WORDS["language_before"]) + ("le ", "la ", "el ")
+_LANGUAGE_CUES = (*(f"{word} " for word in _WORDS["language_before"]), "le ", "la ", "el ")
 _LANGUAGE_BEFORE = re.compile(
     rf"\b(?:{_alternatives(_WORDS['language_before'])})\s+(?:(?:le|la|el|o|a)\s+)?$",
     re.IGNORECASE,
@@ -151,22 +153,27 @@ def _masthead(text: str, start: int) -> int:
     By Joseph Hanlon"), or `start`.  Its words are names, dashes and joiners only."""
     window = text[start : start + 160]
     first = _LOWER_WORD.search(window)
-    if first is not None and first.group() not in _HEAD_WORDS:
-        if _MID_BYLINE_CUE not in window[: first.start()]:
-            if not _DIGIT.search(window, 0, first.start()):
-                return start  # the story starts at once: "The government said ..."
+    if (
+        first is not None
+        and first.group() not in _HEAD_WORDS
+        and _MID_BYLINE_CUE not in window[: first.start()]
+        and not _DIGIT.search(window, 0, first.start())
+    ):
+        return start  # the story starts at once: "The government said ..."
     digit = _DIGIT.search(window)
     stop = digit.start() if digit else len(window)
     # a cheap look first: a story's own first words are soon in lower case
     for count, word in enumerate(_WORD.finditer(window, 0, stop)):
         if count > _MASTHEAD_WORDS:
             break
-        found = word.group()
-        if not found[0].isupper() and found.lower() not in _HEAD_WORDS:
+        written = word.group()
+        if not written[0].isupper() and written.lower() not in _HEAD_WORDS:
             stop = word.start()
             break
     head = window[:stop]
-    found_date = _DATE.search(window, max(0, stop - 14)) if digit and stop == digit.start() else None
+    found_date = (
+        _DATE.search(window, max(0, stop - 14)) if digit and stop == digit.start() else None
+    )
     found_by = _MID_BYLINE.search(head) if "By" in head or "Por" in head or "Par" in head else None
     end = start
     for found in (found_date, found_by):
