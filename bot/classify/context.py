@@ -42,7 +42,7 @@ _BYLINE = re.compile(
 _DATELINE = re.compile(
     rf"[^\W\d_][^\n.!?:;{_DASH[1:]}]{{0,60}}?"
     rf"(?:\s[{_DASH}]+|[{_DASH}]+(?=\s|\w)|\.\s?[{_DASH}]+|(?<=[A-Z]{{3}})\.(?=\s))"
-    r"|[^\W\d_][\w' ]{0,30}?\s\((?:[A-Z][A-Za-z]{1,9})\)\s(?=[^\W\d_])"
+    r"|[^\W\d_][\w' ]{0,30}?\s\((?:[A-Z][A-Za-z]{1,9})\):?\s(?=[^\W\d_])"
 )
 _DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
@@ -105,6 +105,12 @@ _ONE_OF_BEFORE = re.compile(
 )
 # "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
 _ORIGIN = re.compile(rf"-(?:{_alternatives(_WORDS['origin'])})\b")
+# "a French-style reform", "Soviet style": a comparison, not the country
+_COMPARISON = re.compile(rf"[\s-](?:{_alternatives(_WORDS['comparison'])})\b")
+# "an NGO based in Norway", "basée en Norvège": where an organisation sits
+_BASED_IN = re.compile(
+    rf"\b(?:{_alternatives(_WORDS['based_in'])})\s+(?:in|en|au|aux|em|no|na|a)\s+$"
+)
 # "Mongolian-language schools", "Spanish speakers"; "en français", "em português"
 _LANGUAGE_AFTER = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
 _LANGUAGE_CUES = (*(f"{word} " for word in _WORDS["language_before"]), "le ", "la ", "el ")
@@ -116,6 +122,7 @@ _LANGUAGE_BEFORE = re.compile(
 # state a territory belongs to is not the story ("seized Ukrainian territory" still counts)
 _TERRITORY = _alternatives(_WORDS["territory"])
 _APPOSITION = re.compile(r",\s+an?\s+(?:[a-z][\w-]*\s+)?$")
+_TERRITORY_OF = re.compile(rf",\s+an?\s+(?:[a-z][\w-]*\s+)?(?:{_TERRITORY})\s+of\s+(?:the\s+)?$")
 _TERRITORY_AFTER = re.compile(rf"\s+(?:[a-z][\w-]*\s+)?(?:{_TERRITORY})\b")
 _TERRITORY_BEFORE = re.compile(
     rf",\s+(?:(?:un|une|um|uma|el|le|o)\s+)?(?:{_TERRITORY})(?:\s+[a-z][\w-]*)?\s+$"
@@ -232,7 +239,11 @@ def is_aside(
     after = text[end : end + 60]
     if after[:1] == "-" and _ORIGIN.match(after) is not None:
         return True
+    if after[:1] in " -" and _COMPARISON.match(after) is not None:
+        return True
     before = text[max(0, start - 60) : start]
+    if _BASED_IN.search(before[-24:]) is not None:
+        return True
     if before.endswith(_VENUE_WORDS) and _VENUE.search(folded, max(0, start - 60), start):
         return True
     if after.startswith((" to ", " for ")) and _VENUE_AFTER.match(after) is not None:
@@ -243,6 +254,8 @@ def is_aside(
         if _TERRITORY_BEFORE.search(before[-30:]) is not None:
             return True
         if _APPOSITION.search(before[-20:]) and _TERRITORY_AFTER.match(after) is not None:
+            return True
+        if _TERRITORY_OF.search(before[-50:]) is not None:
             return True
     if not demonym:
         return False

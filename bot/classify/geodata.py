@@ -61,6 +61,8 @@ _CONTEXT = (
     "credit_words",
     "one_of",
     "origin",
+    "comparison",
+    "based_in",
     "language_after",
     "language_before",
     "ethnic",

@@ -158,3 +158,26 @@ def test_extra_countries_are_checked() -> None:
         extra_countries('[extra_countries]\nPE = "Peru"')
     with pytest.raises(DataError, match="two-letter"):
         extra_countries('[extra_countries]\nKOS = "Kosovo"')
+
+
+# --- added after reading the frozen part's errors (general mechanisms, not items) -----------
+
+
+def test_comparisons_and_where_an_organisation_sits() -> None:
+    assert _countries("Malawi: French style pension reform causes chaos") == {"MW"}
+    teaser = "Selon l'ONG IHR, basée en Norvège, 93 personnes ont été tuées à Zahedan."
+    assert _countries("Iran : grèves dans plusieurs villes", teaser) == {"IR"}
+    assert "RU" not in _countries("Les contrôles, c'est la roulette russe à Marseille")
+
+
+def test_a_territory_of_a_state_and_an_agency_dateline_with_a_colon() -> None:
+    teaser = "The police of Puerto Rico, a dependent territory of the United States, struck."
+    assert _countries("Police disperse a rally in Puerto Rico", teaser) == {"PR"}
+    teaser = "MUNICH (AP): A top EU official rejected the claim made by the US government."
+    assert _countries("Europeans push back", teaser) == {"US"}
+
+
+def test_capitals_by_their_french_spanish_and_portuguese_names() -> None:
+    assert _countries("25.000 personnes manifestent à Bruxelles") == {"BE"}
+    assert _countries("Comienza en La Habana el juicio a los manifestantes") == {"CU"}
+    assert _countries("Protestos em Varsóvia") == {"PL"}

@@ -67,6 +67,8 @@ PLACE_SECTIONS = {
             ("credit_words", "photo"),
             ("one_of", "activist"),
             ("origin", "born"),
+            ("comparison", "style"),
+            ("based_in", "based"),
             ("language_after", "language"),
             ("language_before", "en"),
             ("ethnic", "ethnic"),
