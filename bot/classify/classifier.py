@@ -128,6 +128,7 @@ class _Field:
     dateline: int = 0  # places before this offset only back up what the story says itself
     framing: list[tuple[int, int]] = field(default_factory=list)  # bios, photo credits
     echo: str = ""  # the other of title and teaser, where a name may be said again
+    cues: frozenset[str] = frozenset()  # the context cue groups the matcher saw here
     _ends: list[int] | None = None
 
     @classmethod
@@ -141,10 +142,13 @@ class _Field:
         start = context.byline_end(original) if name == _TEXT else 0
         dateline = context.frame_end(original, start) if name == _TEXT else start
         folded = align(original)
-        framing = context.framing_spans(original, folded) if name == _TEXT else []
-        return cls(
-            name, original, folded, has_upper, all_caps, title_case, start, dateline, framing
-        )
+        return cls(name, original, folded, has_upper, all_caps, title_case, start, dateline)
+
+    def scanned(self, cues: frozenset[str]) -> None:
+        """Note the matcher's cue groups; a teaser's bios and credits are found with them."""
+        self.cues = cues
+        if self.name == _TEXT:
+            self.framing = context.framing_spans(self.original, self.folded, cues)
 
     def frames(self, hit: Hit) -> bool:
         """Whether a place hit only frames the story: a dateline, a bio, an aside."""
@@ -160,6 +164,7 @@ class _Field:
             self.folded,
             hit.start,
             hit.end,
+            cues=self.cues,
             city=kind is PlaceKind.CITY,
             demonym=kind in (PlaceKind.DEMONYM, PlaceKind.LOWER),
             teaser=self.name == _TEXT,
@@ -365,7 +370,8 @@ class Classifier:
                 evidence.append(Evidence(TargetKind.COUNTRY, code, words, where.name, points))
 
         for index, where in enumerate(fields):
-            places, terms = self._matcher.scan(where.folded)
+            places, terms, cues = self._matcher.scan(where.folded)
+            where.scanned(cues)
             judged: list[tuple[Hit, _Verdict]] = []
             for hit in places:
                 if hit.start < where.start:

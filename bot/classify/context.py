@@ -8,18 +8,19 @@ language ("Mongolian-language schools", "en français"), the state a territory b
 ("territoire français du Pacifique") and the city or country hosting a meeting ("the
 summit in Geneva").  The classifier counts such a place only when the story names the same
 country in its own right; this module finds them.  The word lists live in
-bot/data/places.toml under [context].
+bot/data/places.toml under [context].  A regex that needs one word of a list runs only
+where the matcher's pass saw one (`CUES`), since most texts hold none.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from bot.classify import geodata
 from bot.classify.normalize import fold
 
-__all__ = ["byline_end", "frame_end", "framing_spans", "is_aside"]
+__all__ = ["CUES", "byline_end", "frame_end", "framing_spans", "is_aside"]
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -28,6 +29,17 @@ def _alternatives(words: Iterable[str]) -> str:
 
 
 _WORDS = geodata.CONTEXT
+# groups of cue words: the matcher reports which groups a text holds, even inside a word
+_BIO_WORDS, _CREDIT_WORDS, _COMPARISON_WORDS = "bio", "credit", "comparison"
+_BASED_IN_WORDS, _TERRITORY_WORDS, _MEETING_WORDS = "based_in", "territory", "meeting"
+CUES: dict[str, tuple[str, ...]] = {
+    _BIO_WORDS: (*_WORDS["bio_nouns"], *_WORDS["bio_verbs"]),
+    _CREDIT_WORDS: _WORDS["credit_words"],
+    _COMPARISON_WORDS: _WORDS["comparison"],
+    _BASED_IN_WORDS: _WORDS["based_in"],
+    _TERRITORY_WORDS: _WORDS["territory"],
+    _MEETING_WORDS: _WORDS["meeting"],
+}
 _NAME = r"[^\W\d_][\w.'\u2019-]*"
 _DASH = "-\u2013\u2014"
 
@@ -69,16 +81,15 @@ _MID_BYLINE = re.compile(rf"\b(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s+){{0,2}}[A
 _BIO = re.compile(
     r"\b(?:is|was|es|é|est)\s+(?:an?|the|un|una|um|uma|une|el|la|o|le)\s+(?:[\w-]+\s+){0,3}?"
     rf"(?:{_alternatives(_WORDS['bio_nouns'])})\b"
-    r"|\b(?:writes|wrote|escribe|escreve|écrit)\s+(?:for|about|on|para|sobre|pour|sur)\b",
+    rf"|\b(?:{_alternatives(_WORDS['bio_verbs'])})\s+(?:for|about|on|para|sobre|pour|sur)\b",
     re.IGNORECASE,
 )
 # what a bio must say, as the matcher's folded text has it: a cheap look before the regex
 _BIO_CUE = re.compile(
     r" (?:is|was|es|est|e) (?:an?|the|un|una|une|um|uma|el|la|le|o) "
-    r"| (?:writes|wrote|escribe|escreve|ecrit) "
+    rf"| (?:{_alternatives({fold(word) for word in _WORDS['bio_verbs']})}) "
 )
 _BIO_SUBJECT_WORDS = 4  # "Darragh O'Dwyer", "She": a name or a pronoun
-_CREDIT_CUES = tuple({fold(word)[:4] for word in _WORDS["credit_words"]})
 _CREDIT = re.compile(  # on the folded text, whose positions are the original's
     rf"\b(?:{_alternatives({fold(word) for word in _WORDS['credit_words']})})"
     r"(?:\s*:|\s+(?:by|de|por|par)\s)[^.!?\n)]*"
@@ -209,12 +220,12 @@ def _dateline(text: str, start: int) -> int:
     return found.end()
 
 
-def framing_spans(text: str, folded: str) -> list[tuple[int, int]]:
+def framing_spans(text: str, folded: str, cues: Collection[str]) -> list[tuple[int, int]]:
     """Sentences that are an author's bio, and photo credits: places in them are the
     writer's or the picture's, not the story's.  `folded` is the text as the matcher
-    sees it, for a cheap look before the regexes."""
+    sees it and `cues` the cue groups it holds, for cheap looks before the regexes."""
     spans: list[tuple[int, int]] = []
-    if _BIO_CUE.search(folded) is not None:
+    if _BIO_WORDS in cues and _BIO_CUE.search(folded) is not None:
         for found in _BIO.finditer(text):
             ends = _SENTENCE_END.finditer(text, 0, found.start())
             begin = max((m.end() for m in ends), default=0)
@@ -225,32 +236,43 @@ def framing_spans(text: str, folded: str) -> list[tuple[int, int]]:
                 continue  # "The president is a member of ...": the story's own people
             stop = _SENTENCE_END.search(text, found.end())
             spans.append((begin, stop.end() if stop else len(text)))
-    if any(cue in folded for cue in _CREDIT_CUES):
+    if _CREDIT_WORDS in cues:
         spans.extend(found.span() for found in _CREDIT.finditer(folded))
     return spans
 
 
 def is_aside(
-    text: str, folded: str, start: int, end: int, *, city: bool, demonym: bool, teaser: bool
+    text: str,
+    folded: str,
+    start: int,
+    end: int,
+    *,
+    cues: Collection[str],
+    city: bool,
+    demonym: bool,
+    teaser: bool,
 ) -> bool:
     """Whether the place at [start, end) describes someone or something rather than
     placing the story: an origin, a meeting's venue, a territory's sovereign, a language,
-    or (in a teaser) one person or firm.  `folded` is the text as the matcher sees it."""
+    or (in a teaser) one person or firm.  `folded` is the text as the matcher sees it and
+    `cues` the cue groups it holds."""
     after = text[end : end + 60]
     if after[:1] == "-" and _ORIGIN.match(after) is not None:
         return True
-    if after[:1] in " -" and _COMPARISON.match(after) is not None:
+    comparison = _COMPARISON_WORDS in cues and after[:1] in " -"
+    if comparison and _COMPARISON.match(after) is not None:
         return True
     before = text[max(0, start - 60) : start]
-    if _BASED_IN.search(before[-24:]) is not None:
+    if _BASED_IN_WORDS in cues and _BASED_IN.search(before[-24:]) is not None:
         return True
-    if before.endswith(_VENUE_WORDS) and _VENUE.search(folded, max(0, start - 60), start):
+    venue = _MEETING_WORDS in cues and before.endswith(_VENUE_WORDS)
+    if venue and _VENUE.search(folded, max(0, start - 60), start):
         return True
     if after.startswith((" to ", " for ")) and _VENUE_AFTER.match(after) is not None:
         return True
     if city:
         return False
-    if "," in before:
+    if _TERRITORY_WORDS in cues and "," in before:
         if _TERRITORY_BEFORE.search(before[-30:]) is not None:
             return True
         if _APPOSITION.search(before[-20:]) and _TERRITORY_AFTER.match(after) is not None:

@@ -58,6 +58,7 @@ _CONTEXT = (
     "months",
     "masthead_joiners",
     "bio_nouns",
+    "bio_verbs",
     "credit_words",
     "one_of",
     "origin",

@@ -3,21 +3,26 @@
 Built once from the gazetteer and the topic table.  `scan` runs the Aho-Corasick
 automaton over aligned-folded text, keeps whole-word hits only, and resolves overlaps
 per layer by taking the earliest, then longest, match ("Papua New Guinea" hides
-"Guinea", "air strike" hides "strike").  Case rules and scoring live in the classifier.
+"Guinea", "air strike" hides "strike").  The same pass notes which groups of context cue
+words (bot/classify/context.py) the text holds anywhere, even inside a word: a context
+regex that needs one of them is run only where it can match.  Case rules and scoring live
+in the classifier.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 import ahocorasick
 
+from bot.classify.context import CUES
 from bot.classify.gazetteer import Guard, PlaceKind, key, place_names
 from bot.classify.topics import NOT_TOPICS, TOPICS
 
-__all__ = ["Entry", "Hit", "Layer", "Matcher"]
+__all__ = ["Entry", "Hit", "Layer", "Matcher", "Scan"]
 
 
 class Layer(IntEnum):
@@ -42,20 +47,30 @@ class Entry:
     shape: str | None = None  # places: a name of several words, as capitalised ("La Paz")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A whole-word match at [start, end) of the folded text."""
+class Hit(NamedTuple):
+    """A whole-word match at [start, end) of the folded text (a tuple: cheap to make)."""
 
     start: int
     end: int
     entry: Entry
 
 
-_Value = tuple[int, Entry | None, Entry | None]
+class Scan(NamedTuple):
+    """What one pass over a text found."""
+
+    places: list[Hit]
+    terms: list[Hit]
+    cues: frozenset[str]  # the context cue groups whose words the text holds
+
+
+_Value = tuple[int, Entry | None, Entry | None, frozenset[str]]
+_NO_CUES: frozenset[str] = frozenset()
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:
     """Keep non-overlapping hits, earliest first and longest at each start."""
+    if len(hits) < 2:
+        return hits
     hits.sort(key=lambda hit: (hit.start, -hit.end))
     kept: list[Hit] = []
     reach = -1
@@ -67,9 +82,13 @@ def _longest(hits: list[Hit]) -> list[Hit]:
 
 
 class Matcher:
-    """One automaton over both layers; `scan` returns (place hits, topic hits)."""
+    """One automaton over both layers and the cue words; `scan` returns a Scan."""
 
-    def __init__(self, patterns: Iterable[tuple[str, Entry]]) -> None:
+    def __init__(
+        self,
+        patterns: Iterable[tuple[str, Entry]],
+        cues: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         table: dict[str, list[Entry | None]] = {}
         for phrase, entry in patterns:
             folded = key(phrase)
@@ -78,35 +97,48 @@ class Matcher:
             slots = table.setdefault(folded, [None, None])
             if slots[entry.layer] is None:
                 slots[entry.layer] = entry
+        groups: dict[str, set[str]] = {}
+        for group, words in (cues or {}).items():
+            for word in words:
+                if folded := key(word):
+                    groups.setdefault(folded, set()).add(group)
         self._automaton = ahocorasick.Automaton()
-        for folded, (geo, topic) in table.items():
-            self._automaton.add_word(folded, (len(folded), geo, topic))
+        for folded in table.keys() | groups.keys():
+            geo, topic = table.get(folded, (None, None))
+            found = frozenset(groups.get(folded, ()))
+            self._automaton.add_word(folded, (len(folded), geo, topic, found))
         self._automaton.make_automaton()
         self.size = len(table)
 
     @classmethod
     def build(cls) -> Matcher:
         """The matcher over the gazetteer and the topic table, for Classifier.default()."""
-        return cls(_patterns())
+        return cls(_patterns(), CUES)
 
-    def scan(self, folded: str) -> tuple[list[Hit], list[Hit]]:
-        """Whole-word, non-overlapping hits in aligned-folded text, per layer."""
+    def scan(self, folded: str) -> Scan:
+        """Whole-word, non-overlapping hits in aligned-folded text, per layer, and its cues."""
         geo: list[Hit] = []
         topics: list[Hit] = []
+        cues = _NO_CUES
         size = len(folded)
         value: _Value
         for last, value in self._automaton.iter(folded):
-            length, place, topic = value
+            length, place, topic, found = value
+            if found:
+                cues = cues | found
+                if place is None and topic is None:
+                    continue
             start = last - length + 1
             if start and folded[start - 1].isalnum():
                 continue
-            if last + 1 < size and folded[last + 1].isalnum():
+            end = last + 1
+            if end < size and folded[end].isalnum():
                 continue
             if place is not None:
-                geo.append(Hit(start, last + 1, place))
+                geo.append(Hit(start, end, place))
             if topic is not None:
-                topics.append(Hit(start, last + 1, topic))
-        return _longest(geo), _longest(topics)
+                topics.append(Hit(start, end, topic))
+        return Scan(_longest(geo), _longest(topics), cues)
 
 
 def _exact(phrase: str) -> str | None:

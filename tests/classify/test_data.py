@@ -64,6 +64,7 @@ PLACE_SECTIONS = {
             ("months", "May"),
             ("masthead_joiners", "in"),
             ("bio_nouns", "member"),
+            ("bio_verbs", "writes"),
             ("credit_words", "photo"),
             ("one_of", "activist"),
             ("origin", "born"),
