@@ -56,6 +56,8 @@ _DATELINE = re.compile(
     rf"(?:\s[{_DASH}]+|[{_DASH}]+(?=\s|\w)|\.\s?[{_DASH}]+|(?<=[A-Z]{{3}})\.(?=\s))"
     r"|[^\W\d_][\w' ]{0,30}?\s\((?:[A-Z][A-Za-z]{1,9})\):?\s(?=[^\W\d_])"
 )
+_DATELINE_REACH = 64  # where _DATELINE's dash, "(" or full stop must be by
+_DATELINE_MARKS = _DASH + "("
 _DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
@@ -71,6 +73,7 @@ _DATE = re.compile(
 _DIGIT = re.compile(r"\d")
 _LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z\u00e0-\u00ff][\w'\u2019-]*")
 _MID_BYLINE_CUE = "By"
+_BYLINE_CUES = ("By", "Por", "Par")
 _MONTH_WORDS = frozenset(word.lower() for word in _WORDS["months"])
 _MASTHEAD_WORDS = 12  # an outlet, an author and a place fit in this many words
 _HEAD_WORDS = frozenset(_WORDS["masthead_joiners"]) | _MONTH_WORDS
@@ -179,6 +182,8 @@ def _masthead(text: str, start: int) -> int:
     ):
         return start  # the story starts at once: "The government said ..."
     digit = _DIGIT.search(window)
+    if digit is None and not any(cue in window for cue in _BYLINE_CUES):
+        return start  # a masthead ends in a date or a byline
     stop = digit.start() if digit else len(window)
     # a cheap look first: a story's own first words are soon in lower case
     for count, word in enumerate(_WORD.finditer(window, 0, stop)):
@@ -192,7 +197,7 @@ def _masthead(text: str, start: int) -> int:
     found_date = (
         _DATE.search(window, max(0, stop - 14)) if digit and stop == digit.start() else None
     )
-    found_by = _MID_BYLINE.search(head) if "By" in head or "Por" in head or "Par" in head else None
+    found_by = _MID_BYLINE.search(head) if any(cue in head for cue in _BYLINE_CUES) else None
     end = start
     for found in (found_date, found_by):
         if found is None:
@@ -207,6 +212,8 @@ def _masthead(text: str, start: int) -> int:
 
 def _dateline(text: str, start: int) -> int:
     """The end of a dateline at `start`, or `start`."""
+    if not _may_be_dateline(text, start):
+        return start
     found = _DATELINE.match(text, start)
     if found is None:
         return start
@@ -218,6 +225,21 @@ def _dateline(text: str, start: int) -> int:
     if not shouted and _DATELINE_MARK.search(head) is None:  # "LIMA -", "Lima, May 2 -"
         return start
     return found.end()
+
+
+def _may_be_dateline(text: str, start: int) -> bool:
+    """A cheap look: every dateline has a dash or "(" in its first _DATELINE_REACH
+    characters, or a full stop after three capitals ("YEREVAN.")."""
+    head = text[start : start + _DATELINE_REACH]
+    if any(mark in head for mark in _DATELINE_MARKS):
+        return True
+    stop = head.find(".")
+    while stop >= 0:
+        shouted = text[max(0, start + stop - 3) : start + stop]
+        if len(shouted) == 3 and shouted.isascii() and shouted.isalpha() and shouted.isupper():
+            return True
+        stop = head.find(".", stop + 1)
+    return False
 
 
 def framing_spans(text: str, folded: str, cues: Collection[str]) -> list[tuple[int, int]]:

@@ -69,7 +69,12 @@ _NO_CUES: frozenset[str] = frozenset()
 
 def _longest(hits: list[Hit]) -> list[Hit]:
     """Keep non-overlapping hits, earliest first and longest at each start."""
-    if len(hits) < 2:
+    reach = -1
+    for hit in hits:  # found in order of their ends: without overlaps, already the answer
+        if hit.start < reach:
+            break
+        reach = hit.end
+    else:
         return hits
     hits.sort(key=lambda hit: (hit.start, -hit.end))
     kept: list[Hit] = []
@@ -120,7 +125,7 @@ class Matcher:
         geo: list[Hit] = []
         topics: list[Hit] = []
         cues = _NO_CUES
-        size = len(folded)
+        padded = f" {folded} "  # padded[i] is the character before folded[i]
         value: _Value
         for last, value in self._automaton.iter(folded):
             length, place, topic, found = value
@@ -129,15 +134,12 @@ class Matcher:
                 if place is None and topic is None:
                     continue
             start = last - length + 1
-            if start and folded[start - 1].isalnum():
-                continue
-            end = last + 1
-            if end < size and folded[end].isalnum():
-                continue
+            if padded[start].isalnum() or padded[last + 2].isalnum():
+                continue  # part of a longer word
             if place is not None:
-                geo.append(Hit(start, end, place))
+                geo.append(Hit(start, last + 1, place))
             if topic is not None:
-                topics.append(Hit(start, end, topic))
+                topics.append(Hit(start, last + 1, topic))
         return Scan(_longest(geo), _longest(topics), cues)
 
 
