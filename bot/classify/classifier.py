@@ -69,6 +69,7 @@ _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 _TERM_GAP = re.compile(r"[\w'\s,;&]*")
 _TERM_GAP_WORDS = 3
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_LONG_WORD_INITIAL = re.compile(r"([^\W\d_])[\w'\u2019-]{3,}")  # a word of 4 or more letters
 _MONTH_BEFORE = frozenset(
     {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
     | {"early", "late", "mid", "during", "of"}
@@ -179,10 +180,13 @@ class _Field:
 
 def _looks_title_case(text: str) -> bool:
     """Title Case hides whether a capital marks a name, so guards go softer there."""
-    words: list[str] = [word for word in _WORD.findall(text)[1:] if len(word) >= 4]
-    if len(words) < 2:
+    first = _WORD.search(text)
+    if first is None:
         return False
-    return sum(word[0].isupper() for word in words) >= 0.6 * len(words)
+    initials: list[str] = _LONG_WORD_INITIAL.findall(text, first.end())
+    if len(initials) < 2:
+        return False
+    return sum(map(str.isupper, initials)) >= 0.6 * len(initials)
 
 
 def _is_name_word(word: str) -> bool:
@@ -523,7 +527,7 @@ def _in_lists(folded: str, hits: Iterable[Hit], linked: Callable[[str], bool]) -
     """Starts of hits in a run naming LIST_MIN or more targets, neighbours `linked` by their gap."""
     found: set[int] = set()
     listed = list(hits)
-    if len({hit.entry.target for hit in listed}) < LIST_MIN:
+    if len(listed) < LIST_MIN or len({hit.entry.target for hit in listed}) < LIST_MIN:
         return found  # too few targets for any list: skip the gaps
     run: list[Hit] = []
     for hit in [*listed, None]:

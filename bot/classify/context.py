@@ -278,6 +278,10 @@ def is_aside(
     placing the story: an origin, a meeting's venue, a territory's sovereign, a language,
     or (in a teaser) one person or firm.  `folded` is the text as the matcher sees it and
     `cues` the cue groups it holds."""
+    if not cues and not demonym:  # a cheap look: only an origin or "to attend" can tell
+        mark = text[end : end + 1]
+        if mark != "-" and not (mark == " " and text.startswith((" to ", " for "), end)):
+            return False
     after = text[end : end + 60]
     if after[:1] == "-" and _ORIGIN.match(after) is not None:
         return True

@@ -55,6 +55,9 @@ class Hit(NamedTuple):
     entry: Entry
 
 
+_hit = Hit._make  # quicker than Hit(...) in the scan's loop
+
+
 class Scan(NamedTuple):
     """What one pass over a text found."""
 
@@ -137,9 +140,9 @@ class Matcher:
             if padded[start].isalnum() or padded[last + 2].isalnum():
                 continue  # part of a longer word
             if place is not None:
-                geo.append(Hit(start, last + 1, place))
+                geo.append(_hit((start, last + 1, place)))
             if topic is not None:
-                topics.append(Hit(start, last + 1, topic))
+                topics.append(_hit((start, last + 1, topic)))
         return Scan(_longest(geo), _longest(topics), cues)
 
 
