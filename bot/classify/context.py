@@ -23,9 +23,33 @@ from bot.classify.normalize import fold
 __all__ = ["CUES", "byline_end", "frame_end", "framing_spans", "is_aside"]
 
 
-def _alternatives(words: Iterable[str]) -> str:
-    """A regex alternation of words, longest first so none hides a longer one."""
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+_Trie = dict[str, "_Trie"]
+_END = ""  # the key marking that a word ends at a node
+
+
+def _alternatives(words: Iterable[str], *, ignore_case: bool = False) -> str:
+    """A regex alternation of words, as a trie ("s(?:ession|ummits?)"): the regex engine
+    drops a branch at its first letter, where a flat list of 150 words is tried word by
+    word, and a longer word is still tried before its prefix, so none hides a longer one.
+    `ignore_case` is for a regex compiled with re.IGNORECASE: words that differ only by
+    case are one word there."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word.lower() if ignore_case else word:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return _branches(trie)
+
+
+def _branches(node: _Trie) -> str:
+    """The regex for the words below one trie node; a word ending here comes last."""
+    branches = [re.escape(char) + _branches(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    if len(branches) == 1 and _END not in node:
+        return branches[0]
+    return f"(?:{'|'.join(branches)})" + ("?" if _END in node else "")
 
 
 _WORDS = geodata.CONTEXT
@@ -61,7 +85,7 @@ _DATELINE_MARKS = _DASH + "("
 _DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
-_MONTHS = _alternatives(_WORDS["months"])
+_MONTHS = _alternatives(_WORDS["months"], ignore_case=True)
 # A date stamp: "Saturday, May 18, 2018", "19 January 2017", "23 de marzo de 2024", "15/5/2025"
 _DATE = re.compile(
     rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?(?:{_MONTHS})\b\.?(?:,?\s+(?:de\s+)?\d{{4}})?"
@@ -83,8 +107,8 @@ _MID_BYLINE = re.compile(rf"\b(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s+){{0,2}}[A
 # "Ana Ruiz is a member of X", "She writes for Y", "Photo: Z": the writer or the picture
 _BIO = re.compile(
     r"\b(?:is|was|es|é|est)\s+(?:an?|the|un|una|um|uma|une|el|la|o|le)\s+(?:[\w-]+\s+){0,3}?"
-    rf"(?:{_alternatives(_WORDS['bio_nouns'])})\b"
-    rf"|\b(?:{_alternatives(_WORDS['bio_verbs'])})\s+(?:for|about|on|para|sobre|pour|sur)\b",
+    rf"(?:{_alternatives(_WORDS['bio_nouns'], ignore_case=True)})\b"
+    rf"|\b(?:{_alternatives(_WORDS['bio_verbs'], ignore_case=True)})\s+(?:for|about|on|para|sobre|pour|sur)\b",
     re.IGNORECASE,
 )
 # what a bio must say, as the matcher's folded text has it: a cheap look before the regex
@@ -129,7 +153,7 @@ _BASED_IN = re.compile(
 _LANGUAGE_AFTER = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
 _LANGUAGE_CUES = (*(f"{word} " for word in _WORDS["language_before"]), "le ", "la ", "el ")
 _LANGUAGE_BEFORE = re.compile(
-    rf"\b(?:{_alternatives(_WORDS['language_before'])})\s+(?:(?:le|la|el|o|a)\s+)?$",
+    rf"\b(?:{_alternatives(_WORDS['language_before'], ignore_case=True)})\s+(?:(?:le|la|el|o|a)\s+)?$",
     re.IGNORECASE,
 )
 # "Guam, a US territory"; "Nouvelle-Calédonie, territoire français": said in apposition, the
@@ -142,7 +166,7 @@ _TERRITORY_BEFORE = re.compile(
     rf",\s+(?:(?:un|une|um|uma|el|le|o)\s+)?(?:{_TERRITORY})(?:\s+[a-z][\w-]*)?\s+$"
 )
 # "the summit in Geneva", "la cumbre en Lima": where a meeting sits, not what it is about
-_MEETING = _alternatives(_WORDS["meeting"])
+_MEETING = _alternatives(_WORDS["meeting"], ignore_case=True)  # for _VENUE_AFTER
 _FOLDED_MEETING = _alternatives({fold(word) for word in _WORDS["meeting"]})
 _VENUE = re.compile(rf"\b(?:{_FOLDED_MEETING})\b[^.!?;:]{{0,40}}?\s(?:in|at|en|a|em|no|na)\s+$")
 _VENUE_WORDS = (" in ", " at ", " en ", " à ", " em ", " no ", " na ", " In ", " At ")
