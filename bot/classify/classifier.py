@@ -69,6 +69,8 @@ _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 _TERM_GAP = re.compile(r"[\w'\s,;&]*")
 _TERM_GAP_WORDS = 3
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_CASE_LOOK = 32  # characters looked at first for a capital
+_COMMON_SMALL = "eaoin"  # one of these in a text means it is not all capitals
 _LONG_WORD_INITIAL = re.compile(r"([^\W\d_])[\w'\u2019-]{3,}")  # a word of 4 or more letters
 _MONTH_BEFORE = frozenset(
     {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
@@ -136,9 +138,8 @@ class _Field:
     def of(cls, name: str, text: str) -> _Field:
         """Fold a field once, noting whether its capitals carry information."""
         original = nfc(text)
-        lower = original.lower()
-        has_upper = lower != original
-        all_caps = has_upper and original.upper() == original
+        has_upper = _has_upper(original)
+        all_caps = has_upper and _all_caps(original)
         title_case = name == _TITLE and not all_caps and _looks_title_case(original)
         start = context.byline_end(original) if name == _TEXT else 0
         dateline = context.frame_end(original, start) if name == _TEXT else start
@@ -176,6 +177,18 @@ class _Field:
         if self._ends is None:
             self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
         return bisect_right(self._ends, position)
+
+
+def _has_upper(text: str) -> bool:
+    """Whether any letter is a capital; most texts show one in their first words, and
+    lower-casing the rest of a long accented text is slow."""
+    head = text[:_CASE_LOOK]
+    return head.lower() != head or text.lower() != text
+
+
+def _all_caps(text: str) -> bool:
+    """Whether the text is written in capitals; a common small letter says no at once."""
+    return not any(letter in text for letter in _COMMON_SMALL) and text.upper() == text
 
 
 def _looks_title_case(text: str) -> bool:
