@@ -547,7 +547,7 @@ def _in_lists(folded: str, hits: Iterable[Hit], linked: Callable[[str], bool]) -
         if hit is not None and run and linked(folded[run[-1].end : hit.start]):
             run.append(hit)
             continue
-        if len({item.entry.target for item in run}) >= LIST_MIN:
+        if len(run) >= LIST_MIN and len({item.entry.target for item in run}) >= LIST_MIN:
             found.update(item.start for item in run)
         run = [hit] if hit is not None else []
     return found

@@ -81,7 +81,7 @@ _DATELINE = re.compile(
     r"|[^\W\d_][\w' ]{0,30}?\s\((?:[A-Z][A-Za-z]{1,9})\):?\s(?=[^\W\d_])"
 )
 _DATELINE_REACH = 64  # where _DATELINE's dash, "(" or full stop must be by
-_DATELINE_MARKS = _DASH + "("
+_DATELINE_MARKS = re.compile(rf"[{_DASH}(]")
 _DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
@@ -254,15 +254,15 @@ def _dateline(text: str, start: int) -> int:
 def _may_be_dateline(text: str, start: int) -> bool:
     """A cheap look: every dateline has a dash or "(" in its first _DATELINE_REACH
     characters, or a full stop after three capitals ("YEREVAN.")."""
-    head = text[start : start + _DATELINE_REACH]
-    if any(mark in head for mark in _DATELINE_MARKS):
+    end = start + _DATELINE_REACH
+    if _DATELINE_MARKS.search(text, start, end) is not None:
         return True
-    stop = head.find(".")
+    stop = text.find(".", start, end)
     while stop >= 0:
-        shouted = text[max(0, start + stop - 3) : start + stop]
+        shouted = text[max(0, stop - 3) : stop]
         if len(shouted) == 3 and shouted.isascii() and shouted.isalpha() and shouted.isupper():
             return True
-        stop = head.find(".", stop + 1)
+        stop = text.find(".", stop + 1, end)
     return False
 
 
