@@ -127,6 +127,12 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
 _ONE_OF = re.compile(
     rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})s?\s+[A-Z]",
 )
+# a title's "Kyrgyz Man", "Russian Rights Activist" (one person: no plural here, since
+# "Russian Activists Detained" is often the story's own people)
+_ONE_OF_TITLE = re.compile(
+    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'], ignore_case=True)})\b(?![-'\u2019])",
+    re.IGNORECASE,
+)
 # "a Swiss engineer", "un correspondant italien": one person even without a name
 _ONE_OF_NOUN = re.compile(
     rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})\b(?!-)"
@@ -338,8 +344,8 @@ def is_aside(
         return True
     if before.endswith(_ETHNIC_CUES):
         return True
-    if not teaser:
-        return False
+    if not teaser:  # a title: "Kyrgyz Man Stabbed", "Russian Rights Activist" is one person
+        return after[:1] == " " and _ONE_OF_TITLE.match(after) is not None
     lower_next = lower_next and after[:1] == " "
     if lower_next and _ONE_OF.match(after) is not None:
         return True
