@@ -76,6 +76,11 @@ _MONTH_BEFORE = frozenset(
     {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
     | {"early", "late", "mid", "during", "of"}
 )
+# "north and " before a name, " et du sud" after one: a word of the name left unsaid
+_ELIDED_JOIN = r"(?:and|&|y|e|et)"
+_ELIDED_BEFORE = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
+_ELIDED_AFTER = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
+_ELIDED_REACH = 24
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
 
@@ -389,6 +394,7 @@ class Classifier:
         for index, where in enumerate(fields):
             places, terms, cues = self._matcher.scan(where.folded)
             where.scanned(cues)
+            places = _with_elided(where.folded, places, self._matcher)
             judged: list[tuple[Hit, _Verdict]] = []
             for hit in places:
                 if hit.start < where.start:
@@ -529,6 +535,37 @@ class _Places:
             return True
         in_focus = self.focus is None or code in self.focus
         return in_focus and (code in self.opening or lead < LEAD_POINTS)
+
+
+def _with_elided(folded: str, places: list[Hit], matcher: Matcher) -> list[Hit]:
+    """A name said once for two places ("North and South Korea", "Corée du Nord et du
+    Sud", "Corea del Norte y del Sur") names both: the word before the "and" takes the
+    name's first word's place, or the words after it its last words'."""
+    extra: list[Hit] = []
+    for hit in places:
+        phrase = folded[hit.start : hit.end]
+        if " " not in phrase or not hit.entry.target:
+            continue
+        words = phrase.split(" ")
+        before = _ELIDED_BEFORE.search(folded, max(0, hit.start - _ELIDED_REACH), hit.start)
+        if before is not None:
+            entry = matcher.place(" ".join([before.group(1), *words[1:]]))
+            if entry is not None and entry.target not in ("", hit.entry.target):
+                extra.append(Hit(before.start(1), before.end(1), replace(entry, shape=None)))
+        after = _ELIDED_AFTER.match(folded, hit.end)
+        if after is None:
+            continue
+        said = after.group(1).split(" ")
+        for count in range(min(len(said), len(words) - 1), 0, -1):
+            entry = matcher.place(" ".join([*words[:-count], *said[:count]]))
+            if entry is not None and entry.target not in ("", hit.entry.target):
+                end = after.start(1) + len(" ".join(said[:count]))
+                start = end - len(said[count - 1])  # the last word: its capital is the name's
+                extra.append(Hit(start, end, replace(entry, shape=None)))
+                break
+    if not extra:
+        return places
+    return sorted([*places, *extra], key=lambda hit: hit.start)
 
 
 def _joins(gap: str) -> bool:

@@ -108,7 +108,8 @@ _MID_BYLINE = re.compile(rf"\b(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s+){{0,2}}[A
 _BIO = re.compile(
     r"\b(?:is|was|es|é|est)\s+(?:an?|the|un|una|um|uma|une|el|la|o|le)\s+(?:[\w-]+\s+){0,3}?"
     rf"(?:{_alternatives(_WORDS['bio_nouns'], ignore_case=True)})\b"
-    rf"|\b(?:{_alternatives(_WORDS['bio_verbs'], ignore_case=True)})\s+(?:for|about|on|para|sobre|pour|sur)\b",
+    rf"|\b(?:{_alternatives(_WORDS['bio_verbs'], ignore_case=True)})"
+    r"\s+(?:for|about|on|para|sobre|pour|sur)\b",
     re.IGNORECASE,
 )
 # what a bio must say, as the matcher's folded text has it: a cheap look before the regex
@@ -130,7 +131,8 @@ _ONE_OF = re.compile(
 # a title's "Kyrgyz Man", "Russian Rights Activist" (one person: no plural here, since
 # "Russian Activists Detained" is often the story's own people)
 _ONE_OF_TITLE = re.compile(
-    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'], ignore_case=True)})\b(?![-'\u2019])",
+    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'], ignore_case=True)})"
+    r"\b(?![-'\u2019])",
     re.IGNORECASE,
 )
 # "a Swiss engineer", "un correspondant italien": one person even without a name
@@ -159,7 +161,8 @@ _BASED_IN = re.compile(
 _LANGUAGE_AFTER = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
 _LANGUAGE_CUES = (*(f"{word} " for word in _WORDS["language_before"]), "le ", "la ", "el ")
 _LANGUAGE_BEFORE = re.compile(
-    rf"\b(?:{_alternatives(_WORDS['language_before'], ignore_case=True)})\s+(?:(?:le|la|el|o|a)\s+)?$",
+    rf"\b(?:{_alternatives(_WORDS['language_before'], ignore_case=True)})"
+    r"\s+(?:(?:le|la|el|o|a)\s+)?$",
     re.IGNORECASE,
 )
 # "Guam, a US territory"; "Nouvelle-Calédonie, territoire français": said in apposition, the

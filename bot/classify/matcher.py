@@ -123,6 +123,11 @@ class Matcher:
         """The matcher over the gazetteer and the topic table, for Classifier.default()."""
         return cls(_patterns(), CUES)
 
+    def place(self, folded: str) -> Entry | None:
+        """The place one whole folded phrase names ("north korea"), if any."""
+        value: _Value | None = self._automaton.get(folded, None)
+        return value[1] if value is not None else None
+
     def scan(self, folded: str) -> Scan:
         """Whole-word, non-overlapping hits in aligned-folded text, per layer, and its cues."""
         geo: list[Hit] = []
