@@ -81,6 +81,7 @@ _ELIDED_JOIN = r"(?:and|&|y|e|et)"
 _ELIDED_BEFORE = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
 _ELIDED_AFTER = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
 _ELIDED_REACH = 24
+_ELIDED_JOINS = (" and ", " & ", " y ", " e ", " et ")
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
 
@@ -394,7 +395,8 @@ class Classifier:
         for index, where in enumerate(fields):
             places, terms, cues = self._matcher.scan(where.folded)
             where.scanned(cues)
-            places = _with_elided(where.folded, places, self._matcher)
+            if where.name != _CATEGORY:
+                places = _with_elided(where.folded, places, self._matcher)
             judged: list[tuple[Hit, _Verdict]] = []
             for hit in places:
                 if hit.start < where.start:
@@ -543,11 +545,17 @@ def _with_elided(folded: str, places: list[Hit], matcher: Matcher) -> list[Hit]:
     name's first word's place, or the words after it its last words'."""
     extra: list[Hit] = []
     for hit in places:
-        phrase = folded[hit.start : hit.end]
-        if " " not in phrase or not hit.entry.target:
+        if not hit.entry.several or not hit.entry.target:
             continue
-        words = phrase.split(" ")
-        before = _ELIDED_BEFORE.search(folded, max(0, hit.start - _ELIDED_REACH), hit.start)
+        joined_before = folded.endswith(_ELIDED_JOINS, 0, hit.start)
+        if not joined_before and not folded.startswith(_ELIDED_JOINS, hit.end):
+            continue  # a cheap look: no "and" on either side
+        words = folded[hit.start : hit.end].split(" ")
+        before = (
+            _ELIDED_BEFORE.search(folded, max(0, hit.start - _ELIDED_REACH), hit.start)
+            if joined_before
+            else None
+        )
         if before is not None:
             entry = matcher.place(" ".join([before.group(1), *words[1:]]))
             if entry is not None and entry.target not in ("", hit.entry.target):

@@ -12,7 +12,7 @@ in the classifier.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -45,6 +45,7 @@ class Entry:
     month: bool = False  # "march" is also the month
     local: bool = False  # places: a city or province, which places the story there
     shape: str | None = None  # places: a name of several words, as capitalised ("La Paz")
+    several: bool = False  # places: a name of several words ("south korea")
 
 
 class Hit(NamedTuple):
@@ -104,6 +105,8 @@ class Matcher:
                 continue
             slots = table.setdefault(folded, [None, None])
             if slots[entry.layer] is None:
+                if entry.layer is Layer.GEO and " " in folded:
+                    entry = replace(entry, several=True)
                 slots[entry.layer] = entry
         groups: dict[str, set[str]] = {}
         for group, words in (cues or {}).items():
