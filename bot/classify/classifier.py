@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
-from bot.classify import geodata
+from bot.classify import context, geodata
 from bot.classify.gazetteer import Guard, PlaceKind, key
 from bot.classify.matcher import Hit, Matcher
 from bot.classify.normalize import align, nfc
@@ -53,6 +53,7 @@ CATEGORY_POINTS = 5
 SENTENCE_POINTS = 1
 LEAD_POINTS = 3  # a country this far ahead (a title mention) makes single mentions of others noise
 LONG_TEASER_WORDS = 100  # in a teaser this long, a country named once is named in passing
+SHORT_TEASER_WORDS = 40  # in a teaser this short, its first sentence is the news
 LIST_MIN = 3  # this many countries in a row ("A, B and C") are examples, not subjects
 STRONG_POINTS = 3
 WEAK_POINTS = 1
@@ -65,40 +66,14 @@ TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
 
 _TITLE, _TEXT, _CATEGORY = "title", "text", "category"
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
-_BYLINE = re.compile(r"By\s[^.!?\n]{1,150}?\s[-\u2013\u2014]\s")  # "By X in The Guardian - "
-# A dateline says where the piece was filed: "BEIRUT (AP) -", "New York, May 2, 2023 -",
-# "Nairobi, 17 oct (EFE).-", "YEREVAN, NOVEMBER 14, ARMENPRESS."
-_DATELINE = re.compile(
-    r"[^\W\d_][^\n.!?:;\u2013\u2014]{0,60}?"
-    r"(?:\s[-\u2013\u2014]+|[-\u2013\u2014]+(?=\s|\w)|\.\s?[-\u2013\u2014]+|(?<=[A-Z]{3})\.(?=\s))"
-)
-# "Swedish teen activist Greta Thunberg", "a Swiss-born engineer": one person's nationality
-_ONE_PERSON = re.compile(
-    r"\s+(?:[a-z][\w-]*\s+){0,2}?"
-    r"(?:journalist|photojournalist|reporter|correspondent|activist|engineer|teen|teenager"
-    r"|student|citizen|national|man|woman|boy|girl|writer|author|artist|singer|actor|actress"
-    r"|player|footballer|athlete|researcher|scientist|academic|lawyer|doctor|nurse|tourist"
-    r"|businessman|businesswoman|filmmaker|poet|novelist|blogger|priest|billionaire|tycoon"
-    r"|model|economist|professor|pensioner|climber|sailor)s?\s+[A-Z]"
-)
-# "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
-_ORIGIN = re.compile(
-    r"-(?:born|based|owned|registered|headquartered|listed|educated|raised|bred|flagged)\b"
-)
-# "the summit in Geneva", "la cumbre en Lima": where a meeting sits, not what it is about
-_VENUE = re.compile(
-    r"\b(?:summit|summits|conference|forum|meeting|meetings|talks|congress|convention|session"
-    r"|festival|olympics|games|cup|championship|expo|cumbre|conferencia|foro|reunión|sommet"
-    r"|conférence|réunion|cúpula|conferência|reunião)\b[^.!?;:]{0,40}?"
-    r"\s(?:in|at|en|à|em|no|na)\s+$",
-    re.IGNORECASE,
-)
-_DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
 _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 # between two items of a list of topics, items may carry words of their own ("trade")
 _TERM_GAP = re.compile(r"[\w'\s,;&]*")
 _TERM_GAP_WORDS = 3
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_CASE_LOOK = 32  # characters looked at first for a capital
+_COMMON_SMALL = "eaoin"  # one of these in a text means it is not all capitals
+_LONG_WORD_INITIAL = re.compile(r"([^\W\d_])[\w'\u2019-]{3,}")  # a word of 4 or more letters
 _MONTH_BEFORE = frozenset(
     {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
     | {"early", "late", "mid", "during", "of"}
@@ -107,6 +82,12 @@ _MONTH_BEFORE = frozenset(
 _ARTICLE = re.compile(
     r"^(?:the|el|la|los|las|le|les|o|a|os|as|un|une|una)\s+|^l['\u2019]", re.IGNORECASE
 )
+# "north and " before a name, " et du sud" after one: a word of the name left unsaid
+_ELIDED_JOIN = r"(?:and|&|y|e|et)"
+_ELIDED_BEFORE = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
+_ELIDED_AFTER = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
+_ELIDED_REACH = 24
+_ELIDED_JOINS = (" and ", " & ", " y ", " e ", " et ")
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
 _WEAK_ALONE = {item.slug: item.weak_alone for item in TOPICS}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
@@ -161,21 +142,48 @@ class _Field:
     title_case: bool
     start: int = 0  # hits before this offset (a byline) are not evidence
     dateline: int = 0  # places before this offset only back up what the story says itself
+    framing: list[tuple[int, int]] = field(default_factory=list)  # bios, photo credits
+    echo: str = ""  # the other of title and teaser, where a name may be said again
+    cues: frozenset[str] = frozenset()  # the context cue groups the matcher saw here
     _ends: list[int] | None = None
 
     @classmethod
     def of(cls, name: str, text: str) -> _Field:
         """Fold a field once, noting whether its capitals carry information."""
         original = nfc(text)
-        lower = original.lower()
-        has_upper = lower != original
-        all_caps = has_upper and original.upper() == original
+        has_upper = _has_upper(original)
+        all_caps = has_upper and _all_caps(original)
         title_case = name == _TITLE and not all_caps and _looks_title_case(original)
-        byline = _BYLINE.match(original) if name == _TEXT else None
-        start = byline.end() if byline else 0
-        dateline = _dateline(original, start) if name == _TEXT else start
+        start = context.byline_end(original) if name == _TEXT else 0
+        dateline = context.frame_end(original, start) if name == _TEXT else start
         folded = align(original)
         return cls(name, original, folded, has_upper, all_caps, title_case, start, dateline)
+
+    def scanned(self, cues: frozenset[str]) -> None:
+        """Note the matcher's cue groups; a teaser's bios and credits are found with them."""
+        self.cues = cues
+        if self.name == _TEXT:
+            self.framing = context.framing_spans(self.original, self.folded, cues)
+
+    def frames(self, hit: Hit) -> bool:
+        """Whether a place hit only frames the story: a dateline, a bio, an aside."""
+        if self.name == _CATEGORY:
+            return False
+        if hit.start < self.dateline:
+            return True
+        if self.framing and any(a <= hit.start < b for a, b in self.framing):
+            return True
+        kind = hit.entry.kind
+        return context.is_aside(
+            self.original,
+            self.folded,
+            hit.start,
+            hit.end,
+            cues=self.cues,
+            city=kind is PlaceKind.CITY,
+            demonym=kind in (PlaceKind.DEMONYM, PlaceKind.LOWER),
+            teaser=self.name == _TEXT,
+        )
 
     def sentence(self, position: int) -> int:
         """Index of the sentence holding a position, so a sentence counts a country once."""
@@ -184,44 +192,27 @@ class _Field:
         return bisect_right(self._ends, position)
 
 
-def _one_person(where: _Field, hit: Hit) -> bool:
-    """Where someone comes from ("a US-based firm", "Swedish activist Greta Thunberg" in a
-    teaser) or where a meeting sits ("talks in Baku") is not where the story is: it counts
-    only if the story names that country too."""
-    if where.name == _CATEGORY:
-        return False
-    if _ORIGIN.match(where.original, hit.end) is not None:
-        return True
-    if hit.entry.kind is PlaceKind.CITY:
-        before = where.original[max(0, hit.start - 60) : hit.start]
-        return _VENUE.search(before) is not None
-    if where.name != _TEXT or hit.entry.kind is not PlaceKind.DEMONYM:
-        return False
-    return _ONE_PERSON.match(where.original, hit.end) is not None
+def _has_upper(text: str) -> bool:
+    """Whether any letter is a capital; most texts show one in their first words, and
+    lower-casing the rest of a long accented text is slow."""
+    head = text[:_CASE_LOOK]
+    return head.lower() != head or text.lower() != text
 
 
-def _dateline(text: str, start: int) -> int:
-    """The end of a dateline at `start`, or `start`: the place a piece was filed from is
-    where the reporter sat, so alone it is no evidence of what the story is about."""
-    found = _DATELINE.match(text, start)
-    if found is None:
-        return start
-    head = text[start : found.end()]
-    if len(head.split()) > 10:
-        return start
-    words = (word.strip("'\u2019-") for word in _WORD.findall(head))
-    shouted = any(len(word) >= 3 and word.isupper() for word in words)
-    if not shouted and _DATELINE_MARK.search(head) is None:  # "LIMA -", "Lima, May 2 -"
-        return start
-    return found.end()
+def _all_caps(text: str) -> bool:
+    """Whether the text is written in capitals; a common small letter says no at once."""
+    return not any(letter in text for letter in _COMMON_SMALL) and text.upper() == text
 
 
 def _looks_title_case(text: str) -> bool:
     """Title Case hides whether a capital marks a name, so guards go softer there."""
-    words: list[str] = [word for word in _WORD.findall(text)[1:] if len(word) >= 4]
-    if len(words) < 2:
+    first = _WORD.search(text)
+    if first is None:
         return False
-    return sum(word[0].isupper() for word in words) >= 0.6 * len(words)
+    initials: list[str] = _LONG_WORD_INITIAL.findall(text, first.end())
+    if len(initials) < 2:
+        return False
+    return sum(map(str.isupper, initials)) >= 0.6 * len(initials)
 
 
 def _is_name_word(word: str) -> bool:
@@ -264,18 +255,42 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if entry.exact is not None:
         if where.all_caps or text[hit.start : hit.end] != entry.exact:
             return _Verdict.REJECT
-    elif where.has_upper and entry.kind is not PlaceKind.LOWER and _lower_case(text, hit):
+    elif where.has_upper and (
+        (entry.kind is not PlaceKind.LOWER and _lower_case(text, hit))
+        or (entry.shape is not None and _common_words(text, hit, entry.shape))
+    ):
         return _Verdict.REJECT
     if entry.guard is Guard.SUPPORT:
         return _Verdict.TENTATIVE
     if entry.guard is Guard.NONE:
+        if entry.kind is PlaceKind.COUNTRY and not where.title_case and _in_name(where, hit):
+            return _Verdict.TENTATIVE  # "Air Canada", "Finca Líbano", "Tama Tonga"
         return _Verdict.ACCEPT
     named = _is_name_word(_word_before(text, hit.start))
-    if entry.guard is Guard.PERSON and not named:
+    if entry.guard is Guard.PERSON and not named and not where.title_case:
         named = _is_name_word(_word_after(text, hit.end))
     if not named:
         return _Verdict.ACCEPT
     return _Verdict.TENTATIVE if where.title_case else _Verdict.REJECT
+
+
+def _in_name(where: _Field, hit: Hit) -> bool:
+    """A country's name right after a capitalised word inside a sentence is part of a
+    longer name (a firm, a farm, a wrestler), and so is the same pair said again."""
+    text = where.original
+    if hit.start < 2 or text[hit.start - 1] != " ":
+        return False
+    if not text[text.rfind(" ", 0, hit.start - 1) + 1 :][:1].isupper():
+        return False  # a cheap look: the word before is not capitalised
+    before = _word_before(text, hit.start)
+    if not _is_name_word(before) or before.endswith(("'s", "\u2019s")):
+        return False
+    begin = hit.start - len(before) - 1
+    head = text[:begin].rstrip()
+    if head and head[-1] not in '.!?:;"\u201c\u00ab(|-\u2013\u2014':
+        return True  # mid-sentence: only names are capitalised there
+    pair = text[begin : hit.end]
+    return text.find(pair, hit.end) >= 0 or pair in where.echo
 
 
 def _lower_case(text: str, hit: Hit) -> bool:
@@ -283,6 +298,16 @@ def _lower_case(text: str, hit: Hit) -> bool:
     inside ("eSwatini") is still the name."""
     words = text[hit.start : hit.end]
     return not words[0].isupper() and (words.islower() or not words.isalpha())
+
+
+def _common_words(text: str, hit: Hit, shape: str) -> bool:
+    """A name of several words written with a later word in lower case ("La paz") is
+    common words, unless that word is a generic one ("the Gaza strip")."""
+    written = text[hit.start : hit.end].replace("-", " ").split()
+    for word, form in zip(written, shape.replace("-", " ").split(), strict=False):
+        if form[:1].isupper() and word[:1].islower() and word not in geodata.GENERIC_PARTS:
+            return True
+    return False
 
 
 def _whole(where: _Field, hit: Hit) -> bool:
@@ -353,9 +378,11 @@ class Classifier:
     ) -> Explanation:
         """Score every hit once; explain() also keeps the evidence."""
         fields = [_Field.of(_TITLE, title or ""), _Field.of(_TEXT, text or "")]
+        fields[0].echo, fields[1].echo = fields[1].original, fields[0].original
         fields.extend(_Field.of(_CATEGORY, name) for name in categories if name)
         evidence: list[Evidence] | None = [] if explain else None
-        found = _Places(long=(text or "").count(" ") + 1 >= LONG_TEASER_WORDS)
+        size = (text or "").count(" ") + 1
+        found = _Places(long=size >= LONG_TEASER_WORDS, short=size <= SHORT_TEASER_WORDS)
         firm: set[str] = set()
         seen: set[tuple[str, str, int]] = set()
         tentative: list[tuple[_Field, Hit, bool]] = []
@@ -367,7 +394,7 @@ class Classifier:
             """Add a place's points, once per country per title, category or sentence."""
             code = hit.entry.target
             found.mentions[code] = found.mentions.get(code, 0) + 1
-            if not listed:
+            if not listed or where.name == _TITLE:  # a list in the title is its subject
                 found.free.add(code)
             if where.name != _CATEGORY and hit.entry.local:
                 found.located.add(code)
@@ -387,12 +414,17 @@ class Classifier:
                 found.vague[code] = found.vague.get(code, 0) + points
             if where.name == _TITLE or slot == -2:
                 found.headline.add(code)
+            if where.name == _TEXT and found.short and slot == where.sentence(where.dateline):
+                found.opening.add(code)
             if evidence is not None:
                 words = where.original[hit.start : hit.end]
                 evidence.append(Evidence(TargetKind.COUNTRY, code, words, where.name, points))
 
         for index, where in enumerate(fields):
-            places, terms = self._matcher.scan(where.folded)
+            places, terms, cues = self._matcher.scan(where.folded)
+            where.scanned(cues)
+            if where.name != _CATEGORY:
+                places = _with_elided(where.folded, places, self._matcher)
             judged: list[tuple[Hit, _Verdict]] = []
             for hit in places:
                 if hit.start < where.start:
@@ -402,9 +434,7 @@ class Classifier:
                     members = self._areas.get(where.folded[hit.start : hit.end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
                 verdict = _place_verdict(where, hit)
-                if verdict is _Verdict.ACCEPT and (
-                    hit.start < where.dateline or _one_person(where, hit)
-                ):
+                if verdict is _Verdict.ACCEPT and where.frames(hit):
                     verdict = _Verdict.TENTATIVE
                 if verdict is not _Verdict.REJECT:
                     judged.append((hit, verdict))
@@ -484,11 +514,13 @@ class _Places:
     """What one article says about each country it names, for picking the ones it is about."""
 
     long: bool  # a long teaser: a country named once there is named in passing
+    short: bool = False  # a short teaser: what its first sentence names is the news
     points: dict[str, int] = field(default_factory=dict)
     mentions: dict[str, int] = field(default_factory=dict)  # words naming it, repeats too
     headline: set[str] = field(default_factory=set)  # named in the title or a category
     located: set[str] = field(default_factory=set)  # a city or state of it is named
     free: set[str] = field(default_factory=set)  # named somewhere outside a list
+    opening: set[str] = field(default_factory=set)  # named in the teaser's first sentence
     focus: frozenset[str] | None = None  # members of the regions the title names
     vague: dict[str, int] = field(default_factory=dict)  # points from words of two countries
     moved: dict[str, str] = field(default_factory=dict)  # settled: the word's code -> the story's
@@ -512,7 +544,7 @@ class _Places:
             self.moved[code] = other
             self.points[other] += self.points.pop(code)
             self.mentions[other] = self.mentions.get(other, 0) + self.mentions.pop(code, 0)
-            for group in (self.headline, self.located, self.free):
+            for group in (self.headline, self.located, self.free, self.opening):
                 if code in group:
                     group.discard(code)
                     group.add(other)
@@ -538,7 +570,45 @@ class _Places:
             return False
         if code in self.located:
             return True
-        return lead < LEAD_POINTS and (self.focus is None or code in self.focus)
+        in_focus = self.focus is None or code in self.focus
+        return in_focus and (code in self.opening or lead < LEAD_POINTS)
+
+
+def _with_elided(folded: str, places: list[Hit], matcher: Matcher) -> list[Hit]:
+    """A name said once for two places ("North and South Korea", "Corée du Nord et du
+    Sud", "Corea del Norte y del Sur") names both: the word before the "and" takes the
+    name's first word's place, or the words after it its last words'."""
+    extra: list[Hit] = []
+    for hit in places:
+        if not hit.entry.several or not hit.entry.target:
+            continue
+        joined_before = folded.endswith(_ELIDED_JOINS, 0, hit.start)
+        if not joined_before and not folded.startswith(_ELIDED_JOINS, hit.end):
+            continue  # a cheap look: no "and" on either side
+        words = folded[hit.start : hit.end].split(" ")
+        before = (
+            _ELIDED_BEFORE.search(folded, max(0, hit.start - _ELIDED_REACH), hit.start)
+            if joined_before
+            else None
+        )
+        if before is not None:
+            entry = matcher.place(" ".join([before.group(1), *words[1:]]))
+            if entry is not None and entry.target not in ("", hit.entry.target):
+                extra.append(Hit(before.start(1), before.end(1), replace(entry, shape=None)))
+        after = _ELIDED_AFTER.match(folded, hit.end)
+        if after is None:
+            continue
+        said = after.group(1).split(" ")
+        for count in range(min(len(said), len(words) - 1), 0, -1):
+            entry = matcher.place(" ".join([*words[:-count], *said[:count]]))
+            if entry is not None and entry.target not in ("", hit.entry.target):
+                end = after.start(1) + len(" ".join(said[:count]))
+                start = end - len(said[count - 1])  # the last word: its capital is the name's
+                extra.append(Hit(start, end, replace(entry, shape=None)))
+                break
+    if not extra:
+        return places
+    return sorted([*places, *extra], key=lambda hit: hit.start)
 
 
 def _joins(gap: str) -> bool:
@@ -549,12 +619,15 @@ def _joins(gap: str) -> bool:
 def _in_lists(folded: str, hits: Iterable[Hit], linked: Callable[[str], bool]) -> set[int]:
     """Starts of hits in a run naming LIST_MIN or more targets, neighbours `linked` by their gap."""
     found: set[int] = set()
+    listed = list(hits)
+    if len(listed) < LIST_MIN or len({hit.entry.target for hit in listed}) < LIST_MIN:
+        return found  # too few targets for any list: skip the gaps
     run: list[Hit] = []
-    for hit in [*hits, None]:
+    for hit in [*listed, None]:
         if hit is not None and run and linked(folded[run[-1].end : hit.start]):
             run.append(hit)
             continue
-        if len({item.entry.target for item in run}) >= LIST_MIN:
+        if len(run) >= LIST_MIN and len({item.entry.target for item in run}) >= LIST_MIN:
             found.update(item.start for item in run)
         run = [hit] if hit is not None else []
     return found

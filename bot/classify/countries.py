@@ -1,14 +1,21 @@
-"""The country list readers see: ISO 3166-1 codes with readable names and flags, and hashtags."""
+"""The country list readers see: ISO 3166-1 codes with readable names and flags, and hashtags.
+
+pycountry has the ISO list; codes it lacks that the news needs (Kosovo, XK, is user-assigned
+but used everywhere) come from [extra_countries] in bot/data/places.toml.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pycountry
 
-__all__ = ["DISPLAY_NAMES", "Country", "all_countries", "country", "hashtag"]
+from bot.classify.datafile import DATA_DIR, Entry, read
+
+__all__ = ["DISPLAY_NAMES", "Country", "all_countries", "country", "extra_countries", "hashtag"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +67,32 @@ def _flag(code: str) -> str:
     return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in code)
 
 
+def extra_countries(source: Path | str = DATA_DIR / "places.toml") -> dict[str, str]:
+    """Codes pycountry lacks, with their names, read from a file (a Path) or TOML text."""
+    origin, data = read(source, "places")
+    at = Entry(origin).at("[extra_countries]")
+    out: dict[str, str] = {}
+    for code, name in at.table(data.get("extra_countries", {})).items():
+        if len(code) != 2 or not code.isalpha() or code != code.upper():
+            raise at.error(f'"{code}" is not a two-letter code')
+        if pycountry.countries.get(alpha_2=code) is not None:
+            raise at.error(f'"{code}" is in ISO 3166-1 already')
+        if not isinstance(name, str) or not name.strip():
+            raise at.error(f'"{code}" needs a name')
+        out[code] = name
+    return out
+
+
 @functools.cache
 def _by_code() -> dict[str, Country]:
-    """Build the country table once from pycountry."""
+    """Build the country table once from pycountry and the extra codes."""
     table: dict[str, Country] = {}
     for record in pycountry.countries:
         code = str(record.alpha_2)
         name = DISPLAY_NAMES.get(code) or getattr(record, "common_name", None) or record.name
         table[code] = Country(code=code, name=str(name), flag=_flag(code))
+    for code, name in extra_countries().items():
+        table[code] = Country(code=code, name=name, flag=_flag(code))
     return table
 
 
@@ -77,7 +102,7 @@ def country(code: str) -> Country | None:
 
 
 def all_countries() -> list[Country]:
-    """Every ISO 3166-1 entry, sorted by name, for listings and the resolver's index."""
+    """Every ISO 3166-1 entry and extra code, sorted by name, for listings and the resolver."""
     return sorted(_by_code().values(), key=lambda item: item.name)
 
 

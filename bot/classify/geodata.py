@@ -20,8 +20,10 @@ from bot.classify.normalize import key
 __all__ = [
     "AMBIGUOUS",
     "AREAS",
+    "CONTEXT",
     "DEMONYMS",
     "DEMONYMS_LOWER",
+    "GENERIC_PARTS",
     "INSTITUTIONS",
     "LEADERS",
     "LOCAL_ALIASES",
@@ -52,7 +54,30 @@ _BY_COUNTRY = (
     "demonyms_lower",
 )
 _PHRASES = ("areas", "not_places")
-_TRAPS = ("not_cities", "person_like", "needs_support", "not_translations", "neighbour_stopwords")
+_CONTEXT = (
+    "months",
+    "masthead_joiners",
+    "bio_nouns",
+    "bio_verbs",
+    "credit_words",
+    "one_of",
+    "origin",
+    "comparison",
+    "based_in",
+    "language_after",
+    "language_before",
+    "ethnic",
+    "territory",
+    "meeting",
+)
+_TRAPS = (
+    "not_cities",
+    "person_like",
+    "needs_support",
+    "not_translations",
+    "neighbour_stopwords",
+    "generic_parts",
+)
 
 Names = Mapping[str, tuple[str, ...]]  # ISO2 code -> the words for that country
 
@@ -76,6 +101,8 @@ class PlaceTable:
     needs_support: frozenset[str]  # counted only beside other evidence for the country
     not_translations: frozenset[str]  # translated names that are everyday words
     neighbour_stopwords: frozenset[str]  # capitalised words that do not make a place a name
+    generic_parts: frozenset[str]  # a name's words that may be written small ("Gaza strip")
+    context: Names  # words around a place that say it frames the story (bot/classify/context)
 
 
 def country_codes(entry: Entry, value: object) -> tuple[str, ...]:
@@ -155,8 +182,9 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
     """Read and check the place table from a file (a Path) or TOML text (a str)."""
     origin, data = read(source, "places")
     top = Entry(origin)
-    sections = (*_BY_COUNTRY, "ambiguous", "region_names", "phrases", "traps")
-    data = top.table(data, sections, sections)
+    sections = (*_BY_COUNTRY, "ambiguous", "region_names", "phrases", "traps", "context")
+    # [extra_countries] is read (and checked) by `countries`, which every code check uses
+    data = top.table(data, (*sections, "extra_countries"), sections)
     tables = {name: by_country(top.at(f"[{name}]"), data[name]) for name in _BY_COUNTRY}
     _check_one_country(origin, tables)
     at = top.at("[phrases]")
@@ -168,6 +196,11 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
     traps = {
         name: frozenset(_lower(at, value, name))
         for name, value in at.table(data["traps"], _TRAPS, _TRAPS).items()
+    }
+    at = top.at("[context]")
+    context = {
+        name: at.words(value, name)
+        for name, value in at.table(data["context"], _CONTEXT, _CONTEXT).items()
     }
     return PlaceTable(
         aliases=tables["aliases"],
@@ -185,6 +218,8 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
         needs_support=traps["needs_support"],
         not_translations=traps["not_translations"],
         neighbour_stopwords=traps["neighbour_stopwords"],
+        generic_parts=traps["generic_parts"],
+        context=context,
     )
 
 
@@ -206,3 +241,5 @@ PERSON_LIKE = PLACES.person_like
 NEEDS_SUPPORT = PLACES.needs_support
 NOT_TRANSLATIONS = PLACES.not_translations
 NEIGHBOUR_STOPWORDS = PLACES.neighbour_stopwords
+GENERIC_PARTS = PLACES.generic_parts
+CONTEXT = PLACES.context

@@ -11,11 +11,12 @@ from bot.classify.gazetteer import Guard, PlaceKind, key, place_names
 from bot.classify.normalize import align, fold, nfc
 
 
-def test_all_countries_is_every_iso_entry() -> None:
+def test_all_countries_is_every_iso_entry_and_kosovo() -> None:
     countries = all_countries()
-    assert len(countries) == 249
+    assert len(countries) == 250
     codes = [item.code for item in countries]
-    assert len(set(codes)) == 249
+    assert len(set(codes)) == 250
+    assert "XK" in codes
     assert all(len(code) == 2 and code.isupper() for code in codes)
 
 

@@ -56,7 +56,26 @@ PLACE_SECTIONS = {
     "phrases": 'areas = ["Andes"]\nnot_places = ["Lima bean"]',
     "traps": (
         'not_cities = ["male"]\nperson_like = ["lima"]\nneeds_support = ["georgia"]\n'
-        'not_translations = ["gana"]\nneighbour_stopwords = ["the"]'
+        'not_translations = ["gana"]\nneighbour_stopwords = ["the"]\ngeneric_parts = ["strip"]'
+    ),
+    "context": "\n".join(
+        f'{name} = ["{word}"]'
+        for name, word in (
+            ("months", "May"),
+            ("masthead_joiners", "in"),
+            ("bio_nouns", "member"),
+            ("bio_verbs", "writes"),
+            ("credit_words", "photo"),
+            ("one_of", "activist"),
+            ("origin", "born"),
+            ("comparison", "style"),
+            ("based_in", "based"),
+            ("language_after", "language"),
+            ("language_before", "en"),
+            ("ethnic", "ethnic"),
+            ("territory", "territory"),
+            ("meeting", "summit"),
+        )
     ),
 }
 

@@ -1,0 +1,361 @@
+"""When the words around a place say it is not where the story is.
+
+A teaser often names places that only frame it: the outlet, author and date printed before
+the story starts ("Antigua Observer - Saturday, May 18, 2018"), a byline or dateline, an
+author's bio ("Ana Ruiz is a member of X in Chile"), a photo credit, one person's or one
+firm's nationality ("a Swiss-born engineer", "la constructora brasileña Odebrecht"), a
+language ("Mongolian-language schools", "en français"), the state a territory belongs to
+("territoire français du Pacifique") and the city or country hosting a meeting ("the
+summit in Geneva").  The classifier counts such a place only when the story names the same
+country in its own right; this module finds them.  The word lists live in
+bot/data/places.toml under [context].  A regex that needs one word of a list runs only
+where the matcher's pass saw one (`CUES`), since most texts hold none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+
+from bot.classify import geodata
+from bot.classify.normalize import fold
+
+__all__ = ["CUES", "byline_end", "frame_end", "framing_spans", "is_aside"]
+
+
+_Trie = dict[str, "_Trie"]
+_END = ""  # the key marking that a word ends at a node
+
+
+def _alternatives(words: Iterable[str], *, ignore_case: bool = False) -> str:
+    """A regex alternation of words, as a trie ("s(?:ession|ummits?)"): the regex engine
+    drops a branch at its first letter, where a flat list of 150 words is tried word by
+    word, and a longer word is still tried before its prefix, so none hides a longer one.
+    `ignore_case` is for a regex compiled with re.IGNORECASE: words that differ only by
+    case are one word there."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word.lower() if ignore_case else word:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return _branches(trie)
+
+
+def _branches(node: _Trie) -> str:
+    """The regex for the words below one trie node; a word ending here comes last."""
+    branches = [re.escape(char) + _branches(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    if len(branches) == 1 and _END not in node:
+        return branches[0]
+    return f"(?:{'|'.join(branches)})" + ("?" if _END in node else "")
+
+
+_WORDS = geodata.CONTEXT
+# groups of cue words: the matcher reports which groups a text holds, even inside a word
+_BIO_WORDS, _CREDIT_WORDS, _COMPARISON_WORDS = "bio", "credit", "comparison"
+_BASED_IN_WORDS, _TERRITORY_WORDS, _MEETING_WORDS = "based_in", "territory", "meeting"
+CUES: dict[str, tuple[str, ...]] = {
+    _BIO_WORDS: (*_WORDS["bio_nouns"], *_WORDS["bio_verbs"]),
+    _CREDIT_WORDS: _WORDS["credit_words"],
+    _COMPARISON_WORDS: _WORDS["comparison"],
+    _BASED_IN_WORDS: _WORDS["based_in"],
+    _TERRITORY_WORDS: _WORDS["territory"],
+    _MEETING_WORDS: _WORDS["meeting"],
+}
+_NAME = r"[^\W\d_][\w.'\u2019-]*"
+_DASH = "-\u2013\u2014"
+
+# "By X in The Guardian - ", "Por Deisy Francis Mexidor *", "Par Angela Quintal/": where the
+# piece was published, not what it is about
+_BYLINE = re.compile(
+    rf"By\s[^.!?\n]{{1,150}}?\s[{_DASH}]\s"
+    rf"|(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s*){{1,5}}?(?:\*|\n|\s[{_DASH}|]\s|/)"
+)
+# A dateline says where the piece was filed: "BEIRUT (AP) -", "New York, May 2, 2023 -",
+# "Nairobi, 17 oct (EFE).-", "YEREVAN, NOVEMBER 14, ARMENPRESS.", "Pretoria (PL) "
+_DATELINE = re.compile(
+    rf"[^\W\d_][^\n.!?:;{_DASH[1:]}]{{0,60}}?"
+    rf"(?:\s[{_DASH}]+|[{_DASH}]+(?=\s|\w)|\.\s?[{_DASH}]+|(?<=[A-Z]{{3}})\.(?=\s))"
+    r"|[^\W\d_][\w' ]{0,30}?\s\((?:[A-Z][A-Za-z]{1,9})\):?\s(?=[^\W\d_])"
+)
+_DATELINE_REACH = 64  # where _DATELINE's dash, "(" or full stop must be by
+_DATELINE_MARKS = re.compile(rf"[{_DASH}(]")
+_DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+_MONTHS = _alternatives(_WORDS["months"], ignore_case=True)
+# A date stamp: "Saturday, May 18, 2018", "19 January 2017", "23 de marzo de 2024", "15/5/2025"
+_DATE = re.compile(
+    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?(?:{_MONTHS})\b\.?(?:,?\s+(?:de\s+)?\d{{4}})?"
+    rf"|\b(?:{_MONTHS})\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"
+    r"(?:,?\s+\d{1,2}[:h]\d{2}\s*(?:[ap]\.?m\.?)?)?",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z\u00e0-\u00ff][\w'\u2019-]*")
+_MID_BYLINE_CUE = "By"
+_BYLINE_CUES = ("By", "Por", "Par")
+_MONTH_WORDS = frozenset(word.lower() for word in _WORDS["months"])
+_MASTHEAD_WORDS = 12  # an outlet, an author and a place fit in this many words
+_HEAD_WORDS = frozenset(_WORDS["masthead_joiners"]) | _MONTH_WORDS
+_JOINERS = frozenset(_WORDS["masthead_joiners"])  # "in", "de", "and": words a masthead may hold
+_MID_BYLINE = re.compile(rf"\b(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s+){{0,2}}[A-Z]{_NAME}")
+
+# "Ana Ruiz is a member of X", "She writes for Y", "Photo: Z": the writer or the picture
+_BIO = re.compile(
+    r"\b(?:is|was|es|é|est)\s+(?:an?|the|un|una|um|uma|une|el|la|o|le)\s+(?:[\w-]+\s+){0,3}?"
+    rf"(?:{_alternatives(_WORDS['bio_nouns'], ignore_case=True)})\b"
+    rf"|\b(?:{_alternatives(_WORDS['bio_verbs'], ignore_case=True)})"
+    r"\s+(?:for|about|on|para|sobre|pour|sur)\b",
+    re.IGNORECASE,
+)
+# what a bio must say, as the matcher's folded text has it: a cheap look before the regex
+_BIO_CUE = re.compile(
+    r" (?:is|was|es|est|e) (?:an?|the|un|una|une|um|uma|el|la|le|o) "
+    rf"| (?:{_alternatives({fold(word) for word in _WORDS['bio_verbs']})}) "
+)
+_BIO_SUBJECT_WORDS = 4  # "Darragh O'Dwyer", "She": a name or a pronoun
+_CREDIT = re.compile(  # on the folded text, whose positions are the original's
+    rf"\b(?:{_alternatives({fold(word) for word in _WORDS['credit_words']})})"
+    r"(?:\s*:|\s+(?:by|de|por|par)\s)[^.!?\n)]*"
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
+
+# "Swedish teen activist Greta Thunberg", "the Chinese firm Huawei": one person or firm
+_ONE_OF = re.compile(
+    rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})s?\s+[A-Z]",
+)
+# a title's "Kyrgyz Man", "Russian Rights Activist" (one person: no plural here, since
+# "Russian Activists Detained" is often the story's own people)
+_ONE_OF_TITLE = re.compile(
+    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'], ignore_case=True)})"
+    r"\b(?![-'\u2019])",
+    re.IGNORECASE,
+)
+# "a Swiss engineer", "un correspondant italien": one person even without a name
+_ONE_OF_NOUN = re.compile(
+    rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})\b(?!-)"
+)
+_ARTICLE_NOUN = re.compile(
+    rf"\b(?:un|une|una|um|uma)\s+(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z][\w-]*)?\s+$"
+)
+_ARTICLE_CUE = re.compile(r"\bu(?:ne?|na|ma?) ")
+# "ethnic Albanian officials": a people, not a state
+_ETHNIC_CUES = tuple(f"{word} " for word in _WORDS["ethnic"])
+# "la realizadora suiza Fausta Quattrini", "multinacional francesa TotalEnergies"
+_ONE_OF_BEFORE = re.compile(
+    rf"\b(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z\u00e0-\u00ff][\w-]*){{0,2}}?\s+$"
+)
+# "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
+_ORIGIN = re.compile(rf"-(?:{_alternatives(_WORDS['origin'])})\b")
+# "a French-style reform", "Soviet style": a comparison, not the country
+_COMPARISON = re.compile(rf"[\s-](?:{_alternatives(_WORDS['comparison'])})\b")
+# "an NGO based in Norway", "basée en Norvège": where an organisation sits
+_BASED_IN = re.compile(
+    rf"\b(?:{_alternatives(_WORDS['based_in'])})\s+(?:in|en|au|aux|em|no|na|a)\s+$"
+)
+# "Mongolian-language schools", "Spanish speakers"; "en français", "em português"
+_LANGUAGE_AFTER = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
+_LANGUAGE_CUES = (*(f"{word} " for word in _WORDS["language_before"]), "le ", "la ", "el ")
+_LANGUAGE_BEFORE = re.compile(
+    rf"\b(?:{_alternatives(_WORDS['language_before'], ignore_case=True)})"
+    r"\s+(?:(?:le|la|el|o|a)\s+)?$",
+    re.IGNORECASE,
+)
+# "Guam, a US territory"; "Nouvelle-Calédonie, territoire français": said in apposition, the
+# state a territory belongs to is not the story ("seized Ukrainian territory" still counts)
+_TERRITORY = _alternatives(_WORDS["territory"])
+_APPOSITION = re.compile(r",\s+an?\s+(?:[a-z][\w-]*\s+)?$")
+_TERRITORY_OF = re.compile(rf",\s+an?\s+(?:[a-z][\w-]*\s+)?(?:{_TERRITORY})\s+of\s+(?:the\s+)?$")
+_TERRITORY_AFTER = re.compile(rf"\s+(?:[a-z][\w-]*\s+)?(?:{_TERRITORY})\b")
+_TERRITORY_BEFORE = re.compile(
+    rf",\s+(?:(?:un|une|um|uma|el|le|o)\s+)?(?:{_TERRITORY})(?:\s+[a-z][\w-]*)?\s+$"
+)
+# "the summit in Geneva", "la cumbre en Lima": where a meeting sits, not what it is about
+_MEETING = _alternatives(_WORDS["meeting"], ignore_case=True)  # for _VENUE_AFTER
+_FOLDED_MEETING = _alternatives({fold(word) for word in _WORDS["meeting"]})
+_VENUE = re.compile(rf"\b(?:{_FOLDED_MEETING})\b[^.!?;:]{{0,40}}?\s(?:in|at|en|a|em|no|na)\s+$")
+_VENUE_WORDS = (" in ", " at ", " en ", " à ", " em ", " no ", " na ", " In ", " At ")
+# the meeting word must come before the place, within the 60 characters looked at
+_VENUE_AFTER = re.compile(
+    r"\s+(?:to\s+(?:attend|participate|take\s+part|join)\b"
+    rf"|for\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){{0,3}}?(?:{_MEETING})\b)",
+    re.IGNORECASE,
+)
+
+
+def byline_end(text: str) -> int:
+    """Where a leading byline ends (0 if there is none): nothing in it is evidence."""
+    found = _BYLINE.match(text)
+    return found.end() if found else 0
+
+
+def frame_end(text: str, start: int) -> int:
+    """Where the masthead and dateline at `start` end: a place there is where the piece was
+    published or filed, so alone it is no evidence of what the story is about."""
+    rest = text[start : start + 8]
+    start += len(rest) - len(rest.lstrip())
+    return _dateline(text, _masthead(text, start))
+
+
+def _masthead(text: str, start: int) -> int:
+    """The end of an outlet-author-date run before the story ("Telegraph UK - Monday,
+    October 17, 2017", "X Sierra Leone Telegraph: 19 January 2017", "(Milton Keynes, UK)
+    By Joseph Hanlon"), or `start`.  Its words are names, dashes and joiners only."""
+    window = text[start : start + 160]
+    first = _LOWER_WORD.search(window)
+    if (
+        first is not None
+        and first.group() not in _HEAD_WORDS
+        and _MID_BYLINE_CUE not in window[: first.start()]
+        and not _DIGIT.search(window, 0, first.start())
+    ):
+        return start  # the story starts at once: "The government said ..."
+    digit = _DIGIT.search(window)
+    if digit is None and not any(cue in window for cue in _BYLINE_CUES):
+        return start  # a masthead ends in a date or a byline
+    stop = digit.start() if digit else len(window)
+    # a cheap look first: a story's own first words are soon in lower case
+    for count, word in enumerate(_WORD.finditer(window, 0, stop)):
+        if count > _MASTHEAD_WORDS:
+            break
+        written = word.group()
+        if not written[0].isupper() and written.lower() not in _HEAD_WORDS:
+            stop = word.start()
+            break
+    head = window[:stop]
+    found_date = (
+        _DATE.search(window, max(0, stop - 14)) if digit and stop == digit.start() else None
+    )
+    found_by = _MID_BYLINE.search(head) if any(cue in head for cue in _BYLINE_CUES) else None
+    end = start
+    for found in (found_date, found_by):
+        if found is None:
+            continue
+        words = _WORD.findall(window, 0, found.start())
+        if len(words) > _MASTHEAD_WORDS or _SENTENCE_END.search(window, 0, found.start()):
+            continue
+        if all(word[0].isupper() or word.lower() in _JOINERS for word in words):
+            end = max(end, start + found.end())
+    return end
+
+
+def _dateline(text: str, start: int) -> int:
+    """The end of a dateline at `start`, or `start`."""
+    if not _may_be_dateline(text, start):
+        return start
+    found = _DATELINE.match(text, start)
+    if found is None:
+        return start
+    head = text[start : found.end()]
+    if len(head.split()) > 10:
+        return start
+    words = (word.strip("'\u2019-") for word in _WORD.findall(head))
+    shouted = any(len(word) >= 3 and word.isupper() for word in words)
+    if not shouted and _DATELINE_MARK.search(head) is None:  # "LIMA -", "Lima, May 2 -"
+        return start
+    return found.end()
+
+
+def _may_be_dateline(text: str, start: int) -> bool:
+    """A cheap look: every dateline has a dash or "(" in its first _DATELINE_REACH
+    characters, or a full stop after three capitals ("YEREVAN.")."""
+    end = start + _DATELINE_REACH
+    if _DATELINE_MARKS.search(text, start, end) is not None:
+        return True
+    stop = text.find(".", start, end)
+    while stop >= 0:
+        shouted = text[max(0, stop - 3) : stop]
+        if len(shouted) == 3 and shouted.isascii() and shouted.isalpha() and shouted.isupper():
+            return True
+        stop = text.find(".", stop + 1, end)
+    return False
+
+
+def framing_spans(text: str, folded: str, cues: Collection[str]) -> list[tuple[int, int]]:
+    """Sentences that are an author's bio, and photo credits: places in them are the
+    writer's or the picture's, not the story's.  `folded` is the text as the matcher
+    sees it and `cues` the cue groups it holds, for cheap looks before the regexes."""
+    spans: list[tuple[int, int]] = []
+    if _BIO_WORDS in cues and _BIO_CUE.search(folded) is not None:
+        for found in _BIO.finditer(text):
+            ends = _SENTENCE_END.finditer(text, 0, found.start())
+            begin = max((m.end() for m in ends), default=0)
+            subject = _WORD.findall(text, begin, found.start())
+            if not subject or len(subject) > _BIO_SUBJECT_WORDS:
+                continue
+            if not all(word[0].isupper() or word.lower() in _JOINERS for word in subject):
+                continue  # "The president is a member of ...": the story's own people
+            stop = _SENTENCE_END.search(text, found.end())
+            spans.append((begin, stop.end() if stop else len(text)))
+    if _CREDIT_WORDS in cues:
+        spans.extend(found.span() for found in _CREDIT.finditer(folded))
+    return spans
+
+
+def is_aside(
+    text: str,
+    folded: str,
+    start: int,
+    end: int,
+    *,
+    cues: Collection[str],
+    city: bool,
+    demonym: bool,
+    teaser: bool,
+) -> bool:
+    """Whether the place at [start, end) describes someone or something rather than
+    placing the story: an origin, a meeting's venue, a territory's sovereign, a language,
+    or (in a teaser) one person or firm.  `folded` is the text as the matcher sees it and
+    `cues` the cue groups it holds."""
+    if not cues and not demonym:  # a cheap look: only an origin or "to attend" can tell
+        mark = text[end : end + 1]
+        if mark != "-" and not (mark == " " and text.startswith((" to ", " for "), end)):
+            return False
+    after = text[end : end + 60]
+    if after[:1] == "-" and _ORIGIN.match(after) is not None:
+        return True
+    comparison = _COMPARISON_WORDS in cues and after[:1] in " -"
+    if comparison and _COMPARISON.match(after) is not None:
+        return True
+    before = text[max(0, start - 60) : start]
+    if _BASED_IN_WORDS in cues and _BASED_IN.search(before[-24:]) is not None:
+        return True
+    venue = _MEETING_WORDS in cues and before.endswith(_VENUE_WORDS)
+    if venue and _VENUE.search(folded, max(0, start - 60), start):
+        return True
+    if after.startswith((" to ", " for ")) and _VENUE_AFTER.match(after) is not None:
+        return True
+    if city:
+        return False
+    if _TERRITORY_WORDS in cues and "," in before:
+        if _TERRITORY_BEFORE.search(before[-30:]) is not None:
+            return True
+        if _APPOSITION.search(before[-20:]) and _TERRITORY_AFTER.match(after) is not None:
+            return True
+        if _TERRITORY_OF.search(before[-50:]) is not None:
+            return True
+    if not demonym:
+        return False
+    lower_next = after[1:2].islower()
+    if lower_next and _LANGUAGE_AFTER.match(after) is not None:
+        return True
+    if before.endswith(_LANGUAGE_CUES) and _LANGUAGE_BEFORE.search(before[-16:]) is not None:
+        return True
+    if before.endswith(_ETHNIC_CUES):
+        return True
+    if not teaser:  # a title: "Kyrgyz Man Stabbed", "Russian Rights Activist" is one person
+        return after[:1] == " " and _ONE_OF_TITLE.match(after) is not None
+    lower_next = lower_next and after[:1] == " "
+    if lower_next and _ONE_OF.match(after) is not None:
+        return True
+    tail = before[-40:]
+    if _ARTICLE_CUE.search(tail) is not None and _ARTICLE_NOUN.search(tail) is not None:
+        return True
+    if before.endswith((" a ", " an ")) and lower_next and _ONE_OF_NOUN.match(after):
+        return True
+    named = after[:1] == " " and after[1:2].isupper()
+    return named and _ONE_OF_BEFORE.search(before[-45:]) is not None
