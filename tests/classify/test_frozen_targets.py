@@ -7,9 +7,9 @@ asserted at the figure reached minus 0.01, so a change that makes things worse f
 while the gap stays visible here:
 
 NOT YET MET (the issue's target -> the floor asserted, from the figure reached):
-- countries precision >= 0.95 -> 0.90 (reached 0.912)
-- countries recall >= 0.95 -> 0.82 (reached 0.830)
-- non-English country F1 >= 0.95 -> 0.82 (reached 0.832)
+- countries precision >= 0.95 -> 0.90 (reached 0.911; 0.897 before the frozen errors were read)
+- countries recall >= 0.95 -> 0.85 (reached 0.866; 0.863 before)
+- non-English country F1 >= 0.95 -> 0.84 (reached 0.857)
 - topics micro F1 >= 0.85 -> 0.83 (reached 0.843: 0.783 before the frozen errors were read)
 
 MET: non-English topic recall >= 0.80 (reached 0.859); every required topic with >= 10
@@ -35,8 +35,8 @@ SLUG_MIN_LABELS = 10
 
 # issue target, and the floor asserted while the target is not met
 COUNTRIES_PRECISION = (0.95, 0.90)
-COUNTRIES_RECALL = (0.95, 0.82)
-FOREIGN_COUNTRIES_F1 = (0.95, 0.82)
+COUNTRIES_RECALL = (0.95, 0.85)
+FOREIGN_COUNTRIES_F1 = (0.95, 0.84)
 TOPICS_F1 = (0.85, 0.83)
 FOREIGN_TOPICS_RECALL = (0.80, 0.80)
 SLUG_FLOORS: dict[str, float] = {}  # required slugs held below 0.70 while they are below it
