@@ -149,37 +149,40 @@ async def edited_command(update: Update, context: NewsContext) -> None:
 
 
 async def pause(update: Update, context: NewsContext) -> None:
-    where = await addressed(update, context, posting=False)
-    if where is None:
-        return
-    if where.channel is not None or await may_change(update, context):
-        await context.services.store.set_paused(where.chat_id, True)
-        if where.channel is not None:
-            await reply(
-                update, tr(context).gettext(CHANNEL_PAUSED).format(name=escape(where.channel))
-            )
-            return
-        await reply(
-            update,
-            tr(context).gettext(
-                "⏸ Pushes paused. /resume when you want them again; /latest still works."
-            ),
-        )
+    await _set_paused(
+        update,
+        context,
+        True,
+        CHANNEL_PAUSED,
+        N_("⏸ Pushes paused. /resume when you want them again; /latest still works."),
+    )
 
 
 async def resume(update: Update, context: NewsContext) -> None:
-    where = await addressed(update, context, posting=True)  # a stopped channel starts again
+    await _set_paused(
+        update,
+        context,
+        False,
+        CHANNEL_RESUMED,
+        N_("▶️ Pushes resumed. New articles you follow will arrive here."),
+    )
+
+
+async def _set_paused(
+    update: Update, context: NewsContext, paused: bool, for_channel: str, for_chat: str
+) -> None:
+    """/pause and /resume, of this chat or a named channel; resuming checks the bot may post,
+    so a channel stopped for want of rights starts again only once it has them."""
+    where = await addressed(update, context, posting=not paused)
     if where is None:
         return
     if where.channel is not None or await may_change(update, context):
-        await context.services.store.set_paused(where.chat_id, False)
+        await context.services.store.set_paused(where.chat_id, paused)
+        t = tr(context)
         if where.channel is not None:
-            await reply(
-                update, tr(context).gettext(CHANNEL_RESUMED).format(name=escape(where.channel))
-            )
-            return
-        resumed = tr(context).gettext("▶️ Pushes resumed. New articles you follow will arrive here.")
-        await reply(update, resumed)
+            await reply(update, t.gettext(for_channel).format(name=escape(where.channel)))
+        else:
+            await reply(update, t.gettext(for_chat))
 
 
 async def unknown_command(update: Update, context: NewsContext) -> None:

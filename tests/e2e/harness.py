@@ -6,6 +6,8 @@ import asyncio
 import signal
 import sys
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,6 +98,24 @@ PERU_LATER = article(
 async def polls_after(site: FakeNewsSite, count: int, deadline: float = 15.0) -> None:
     """Wait until the bot has fetched the feed `count` more times, so 'nothing came' means it."""
     await site.wait_for_requests("/feed/", len(site.requests_to("/feed/")) + count, deadline)
+
+
+@asynccontextmanager
+async def serving(
+    env: dict[str, str], workdir: Path, telegram: FakeTelegram, site: FakeNewsSite
+) -> AsyncIterator[BotProcess]:
+    """The bot running with its menu set and its first poll done; its log shown if it fails."""
+    bot = BotProcess(env, workdir)
+    await bot.start()
+    try:
+        await telegram.wait_for_call("setMyCommands", timeout=30)
+        await polls_after(site, 1, deadline=30)
+        yield bot
+    except BaseException:
+        print(bot.log())
+        raise
+    finally:
+        await bot.stop()
 
 
 async def subscribe_everyone(database_url: str, chats: range) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.harness import FRANCE, PERU, PERU_LATER, BotProcess, article, polls_after
+from tests.e2e.harness import FRANCE, PERU, PERU_LATER, article, polls_after, serving
 from tests.fakes.news_site import FakeNewsSite
 from tests.fakes.telegram import DEFAULT_GROUP_USER_ID, FakeTelegram, SentMessage
 
@@ -48,11 +48,7 @@ async def test_a_channel_subscribed_by_its_admin_gets_pushes_and_others_are_refu
     telegram.add_channel(CHANNEL, "andesnews", admins={READER})
     telegram.add_channel(STRANGERS, "strangers", admins={999})
     telegram.add_channel(MUTED, "mutednews", admins={READER}, bot="admin")
-    bot = BotProcess(bot_env, tmp_path)
-    await bot.start()
-    try:
-        await telegram.wait_for_call("setMyCommands", timeout=30)
-        await polls_after(site, 1, deadline=30)
+    async with serving(bot_env, tmp_path, telegram, site) as bot:
         assert "Subscribed to 🇵🇪 Peru" in (await say(telegram, "/subscribe @andesnews Peru")).text
         spanish = await say(telegram, "/language @andesnews es")
         assert spanish.plain_text.startswith("✅ @andesnews now reads me in Español")
@@ -74,11 +70,6 @@ async def test_a_channel_subscribed_by_its_admin_gets_pushes_and_others_are_refu
         mine = await say(telegram, "/channels")
         assert str(CHANNEL) in mine.plain_text and str(MUTED) not in mine.plain_text
         assert "Traceback" not in bot.log()
-    except BaseException:
-        print(bot.log())
-        raise
-    finally:
-        await bot.stop()
 
 
 async def test_two_topics_get_their_own_pushes_and_a_closed_topic_stops_alone(
@@ -87,11 +78,7 @@ async def test_two_topics_get_their_own_pushes_and_a_closed_topic_stops_alone(
     telegram.group_admins[FORUM].add(DEFAULT_GROUP_USER_ID)
     andes = telegram.add_topic(FORUM, "Andes", title="Workers of the world")
     europe = telegram.add_topic(FORUM, "Europe")
-    bot = BotProcess(bot_env, tmp_path)
-    await bot.start()
-    try:
-        await telegram.wait_for_call("setMyCommands", timeout=30)
-        await polls_after(site, 1, deadline=30)
+    async with serving(bot_env, tmp_path, telegram, site) as bot:
         for thread, name in ((andes, "Peru"), (europe, "France, Cuba")):
             confirmed = await say(
                 telegram, f"/subscribe {name}", FORUM, chat_type="supergroup", thread_id=thread
@@ -128,8 +115,3 @@ async def test_two_topics_get_their_own_pushes_and_a_closed_topic_stops_alone(
         assert into_europe() == 4  # no retries
         assert "is closed or gone" in bot.log()
         assert "Traceback" not in bot.log()
-    except BaseException:
-        print(bot.log())
-        raise
-    finally:
-        await bot.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.harness import BotProcess, polls_after
+from tests.e2e.harness import BotProcess, serving
 from tests.fakes.news_site import FakeNewsSite
 from tests.fakes.telegram import DEFAULT_GROUP_USER_ID, FakeTelegram, SentMessage
 
@@ -71,11 +71,7 @@ async def test_a_group_that_becomes_a_supergroup_keeps_subscriptions_and_setting
 ) -> None:
     telegram.group_admins[GROUP].add(DEFAULT_GROUP_USER_ID)
     telegram.group_admins[SUPERGROUP].add(DEFAULT_GROUP_USER_ID)
-    bot = BotProcess(bot_env, tmp_path)
-    await bot.start()
-    try:
-        await telegram.wait_for_call("setMyCommands", timeout=30)
-        await polls_after(site, 1, deadline=30)
+    async with serving(bot_env, tmp_path, telegram, site) as bot:
         await say(telegram, "/subscribe Peru", GROUP, "group")
         await say(telegram, "/settings tz America/Lima", GROUP, "group")
         await say(telegram, "/settings digest 8", GROUP, "group")
@@ -88,8 +84,3 @@ async def test_a_group_that_becomes_a_supergroup_keeps_subscriptions_and_setting
         listing = await say(telegram, "/list", SUPERGROUP, "supergroup")
         assert "🇵🇪 Peru" in listing.plain_text
         assert "Traceback" not in bot.log()
-    except BaseException:
-        print(bot.log())
-        raise
-    finally:
-        await bot.stop()
