@@ -70,9 +70,10 @@ _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 # between two items of a list of topics, items may carry words of their own ("trade")
 _TERM_GAP = re.compile(r"[\w'\s,;&]*")
 _TERM_GAP_WORDS = 3
+_SEPARATOR_MARK = re.compile(r"[,;&]|and|or")  # _joins needs one of these in a gap
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _CASE_LOOK = 32  # characters looked at first for a capital
-_COMMON_SMALL = "eaoin"  # one of these in a text means it is not all capitals
+_COMMON_SMALL = re.compile("[eaoin]")  # one of these in a text means it is not all capitals
 _LONG_WORD_INITIAL = re.compile(r"([^\W\d_])[\w'\u2019-]{3,}")  # a word of 4 or more letters
 _MONTH_BEFORE = frozenset(
     {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
@@ -88,6 +89,7 @@ _ELIDED_BEFORE = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
 _ELIDED_AFTER = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
 _ELIDED_REACH = 24
 _ELIDED_JOINS = (" and ", " & ", " y ", " e ", " et ")
+_PEOPLE_KINDS = frozenset({PlaceKind.DEMONYM, PlaceKind.LOWER})
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
 _WEAK_ALONE = {item.slug: item.weak_alone for item in TOPICS}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
@@ -174,6 +176,9 @@ class _Field:
         if self.framing and any(a <= hit.start < b for a, b in self.framing):
             return True
         kind = hit.entry.kind
+        demonym = kind in _PEOPLE_KINDS
+        if not self.cues and not demonym and not context.may_be_aside(self.original, hit.end):
+            return False  # the cheap look is_aside takes first, without calling it
         return context.is_aside(
             self.original,
             self.folded,
@@ -181,7 +186,7 @@ class _Field:
             hit.end,
             cues=self.cues,
             city=kind is PlaceKind.CITY,
-            demonym=kind in (PlaceKind.DEMONYM, PlaceKind.LOWER),
+            demonym=demonym,
             teaser=self.name == _TEXT,
         )
 
@@ -201,7 +206,7 @@ def _has_upper(text: str) -> bool:
 
 def _all_caps(text: str) -> bool:
     """Whether the text is written in capitals; a common small letter says no at once."""
-    return not any(letter in text for letter in _COMMON_SMALL) and text.upper() == text
+    return _COMMON_SMALL.search(text) is None and text.upper() == text
 
 
 def _looks_title_case(text: str) -> bool:
@@ -256,7 +261,11 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
         if where.all_caps or text[hit.start : hit.end] != entry.exact:
             return _Verdict.REJECT
     elif where.has_upper and (
-        (entry.kind is not PlaceKind.LOWER and _lower_case(text, hit))
+        (
+            entry.kind is not PlaceKind.LOWER
+            and not text[hit.start].isupper()  # a cheap look before _lower_case's
+            and _lower_case(text, hit)
+        )
         or (entry.shape is not None and _common_words(text, hit, entry.shape))
     ):
         return _Verdict.REJECT
@@ -392,29 +401,31 @@ class Classifier:
 
         def count_place(where: _Field, hit: Hit, listed: bool) -> None:
             """Add a place's points, once per country per title, category or sentence."""
-            code = hit.entry.target
+            start, end, entry = hit
+            code, name = entry.target, where.name
             found.mentions[code] = found.mentions.get(code, 0) + 1
-            if not listed or where.name == _TITLE:  # a list in the title is its subject
+            if not listed or name == _TITLE:  # a list in the title is its subject
                 found.free.add(code)
-            if where.name != _CATEGORY and hit.entry.local:
+            if entry.local and name != _CATEGORY:
                 found.located.add(code)
-            if where.name == _TEXT:
-                slot, points = where.sentence(hit.start), SENTENCE_POINTS
-            elif where.name == _TITLE:
+            if name == _TEXT:
+                slot, points = where.sentence(start), SENTENCE_POINTS
+            elif name == _TITLE:
                 slot, points = -1, TITLE_POINTS
-            elif _whole(where, hit) and hit.entry.kind is not PlaceKind.LEADER:
+            elif _whole(where, hit) and entry.kind is not PlaceKind.LEADER:
                 slot, points = -2, CATEGORY_POINTS
             else:  # "Elections in DR Congo": a phrase naming a place, worth one mention
                 slot, points = -3, SENTENCE_POINTS
-            if (code, where.name, slot) in seen:
+            said = (code, name, slot)
+            if said in seen:
                 return
-            seen.add((code, where.name, slot))
+            seen.add(said)
             found.points[code] = found.points.get(code, 0) + points
-            if where.folded[hit.start : hit.end] in _SHARED_WORDS:
+            if where.folded[start:end] in _SHARED_WORDS:
                 found.vague[code] = found.vague.get(code, 0) + points
-            if where.name == _TITLE or slot == -2:
+            if name == _TITLE or slot == -2:
                 found.headline.add(code)
-            if where.name == _TEXT and found.short and slot == where.sentence(where.dateline):
+            if found.short and name == _TEXT and slot == where.sentence(where.dateline):
                 found.opening.add(code)
             if evidence is not None:
                 words = where.original[hit.start : hit.end]
@@ -426,10 +437,11 @@ class Classifier:
             if where.name != _CATEGORY:
                 places = _with_elided(where.folded, places, self._matcher)
             judged: list[tuple[Hit, _Verdict]] = []
+            head = where.start
             for hit in places:
-                if hit.start < where.start:
+                if hit.start < head:
                     continue
-                if where.name == _TITLE and hit.entry.kind is PlaceKind.AREA:
+                if hit.entry.kind is PlaceKind.AREA and where.name == _TITLE:
                     # "Latin America: ..." is about a region, not a passer-by from elsewhere
                     members = self._areas.get(where.folded[hit.start : hit.end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
@@ -447,28 +459,34 @@ class Classifier:
                 else:
                     tentative.append((where, hit, hit.start in listed))
             counted = [
-                hit for hit in terms if hit.start >= where.start and _topic_counts(where, hit)
+                hit
+                for hit in terms
+                if hit.start >= where.start and (hit.entry.plain or _topic_counts(where, hit))
             ]
             examples = _term_lists(where.folded, counted) if where.name == _TEXT else set()
+            category = where.name == _CATEGORY
+            doubled = where.name == _TITLE
             for hit in counted:
-                slug = hit.entry.target
-                term = (index, where.folded[hit.start : hit.end])
-                if term_seen.get(term, 0) >= TERM_CAP:
+                start, end, entry = hit
+                term = (index, where.folded[start:end])
+                times = term_seen.get(term, 0)
+                if times >= TERM_CAP:
                     continue
-                term_seen[term] = term_seen.get(term, 0) + 1
-                if where.name == _CATEGORY:
+                term_seen[term] = times + 1
+                if category:
                     points = TOPIC_CATEGORY_POINTS if _whole(where, hit) else WEAK_POINTS
                 else:
-                    strong = hit.entry.strong and hit.start not in examples
+                    strong = entry.strong and start not in examples
                     points = STRONG_POINTS if strong else WEAK_POINTS
-                    if where.name == _TITLE:
+                    if doubled:
                         points *= 2
-                for each in (slug, *hit.entry.also):
+                firm_word = category or points >= STRONG_POINTS
+                for each in (entry.target, *entry.also) if entry.also else (entry.target,):
                     topic_points[each] = topic_points.get(each, 0) + points
-                    if points >= STRONG_POINTS or where.name == _CATEGORY:
+                    if firm_word:
                         strong_topics.add(each)
                     if evidence is not None:
-                        words = where.original[hit.start : hit.end]
+                        words = where.original[start:end]
                         evidence.append(Evidence(TargetKind.TOPIC, each, words, where.name, points))
 
         for where, hit, was_listed in tentative:
@@ -634,6 +652,8 @@ def _in_lists(folded: str, hits: Iterable[Hit], linked: Callable[[str], bool]) -
 
 
 def _term_gap(gap: str) -> bool:
+    if _SEPARATOR_MARK.search(gap) is None:
+        return False  # a cheap look: no separator _joins could find
     short = len(gap.replace(",", " ").split()) <= _TERM_GAP_WORDS
     return short and _TERM_GAP.fullmatch(gap) is not None and _joins(gap)
 

@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable
 from bot.classify import geodata
 from bot.classify.normalize import fold
 
-__all__ = ["CUES", "byline_end", "frame_end", "framing_spans", "is_aside"]
+__all__ = ["CUES", "byline_end", "frame_end", "framing_spans", "is_aside", "may_be_aside"]
 
 
 _Trie = dict[str, "_Trie"]
@@ -296,6 +296,13 @@ def framing_spans(text: str, folded: str, cues: Collection[str]) -> list[tuple[i
     return spans
 
 
+def may_be_aside(text: str, end: int) -> bool:
+    """A cheap look for a text without cue words: only an origin ("US-based") or "to
+    attend" can make a place at `end` an aside there."""
+    mark = text[end : end + 1]
+    return mark == "-" or (mark == " " and text.startswith((" to ", " for "), end))
+
+
 def is_aside(
     text: str,
     folded: str,
@@ -311,10 +318,8 @@ def is_aside(
     placing the story: an origin, a meeting's venue, a territory's sovereign, a language,
     or (in a teaser) one person or firm.  `folded` is the text as the matcher sees it and
     `cues` the cue groups it holds."""
-    if not cues and not demonym:  # a cheap look: only an origin or "to attend" can tell
-        mark = text[end : end + 1]
-        if mark != "-" and not (mark == " " and text.startswith((" to ", " for "), end)):
-            return False
+    if not cues and not demonym and not may_be_aside(text, end):
+        return False
     after = text[end : end + 60]
     if after[:1] == "-" and _ORIGIN.match(after) is not None:
         return True

@@ -1,7 +1,9 @@
 """The compiled multi-pattern matcher: every place word and topic term in one automaton.
 
 Built once from the gazetteer and the topic table.  `scan` runs the Aho-Corasick
-automaton over aligned-folded text, keeps whole-word hits only, and resolves overlaps
+automaton over aligned-folded text with every character that is not a letter or digit as
+a space, and each phrase is stored between two spaces, so only whole words match: the
+automaton never reports the "war" in "toward", a third of all hits.  It resolves overlaps
 per layer by taking the earliest, then longest, match ("Papua New Guinea" hides
 "Guinea", "air strike" hides "strike").  The same pass notes which groups of context cue
 words (bot/classify/context.py) the text holds anywhere, even inside a word: a context
@@ -11,16 +13,18 @@ in the classifier.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from operator import itemgetter
 from typing import NamedTuple
 
 import ahocorasick
 
 from bot.classify.context import CUES
 from bot.classify.gazetteer import Guard, PlaceKind, key, place_names
-from bot.classify.topics import ALSO, NOT_TOPICS, TOPICS
+from bot.classify.topics import ALSO, FIGURATIVE, NOT_TOPICS, TOPICS
 
 __all__ = ["Entry", "Hit", "Layer", "Matcher", "Scan"]
 
@@ -47,6 +51,7 @@ class Entry:
     also: tuple[str, ...] = ()  # topics: more slugs the words count for ("rent strike")
     shape: str | None = None  # places: a name of several words, as capitalised ("La Paz")
     several: bool = False  # places: a name of several words ("south korea")
+    plain: bool = False  # topics: no case, month or figure-of-speech rule applies to it
 
 
 class Hit(NamedTuple):
@@ -57,7 +62,7 @@ class Hit(NamedTuple):
     entry: Entry
 
 
-_hit = Hit._make  # quicker than Hit(...) in the scan's loop
+_new_tuple = tuple.__new__  # Hit(...) and Hit._make run Python code; the scan makes many
 
 
 class Scan(NamedTuple):
@@ -68,8 +73,21 @@ class Scan(NamedTuple):
     cues: frozenset[str]  # the context cue groups whose words the text holds
 
 
-_Value = tuple[int, Entry | None, Entry | None, frozenset[str]]
+# the phrase's length, its place and topic meanings, the cue groups, and the phrase as
+# spelled where it is more than one word: the word-break form would also take "u s" for
+# "u.s." and "labour/union" for "labour union"
+_Value = tuple[int, Entry | None, Entry | None, frozenset[str], str | None]
 _NO_CUES: frozenset[str] = frozenset()
+_NOT_WORD = re.compile(r"[\W_]")  # exactly the characters str.isalnum() rejects
+_ASCII_BREAKS = "".join(chr(code) if chr(code).isalnum() else " " for code in range(128))
+_START, _END = itemgetter(0), itemgetter(1)
+
+
+def _breaks(folded: str) -> str:
+    """The text with every character that is not a letter or digit as a space, offsets kept."""
+    if folded.isascii():
+        return folded.translate(_ASCII_BREAKS)
+    return _NOT_WORD.sub(" ", folded)
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:
@@ -81,7 +99,8 @@ def _longest(hits: list[Hit]) -> list[Hit]:
         reach = hit.end
     else:
         return hits
-    hits.sort(key=lambda hit: (hit.start, -hit.end))
+    hits.sort(key=_END, reverse=True)  # then by start, stably: longest first at each start
+    hits.sort(key=_START)
     kept: list[Hit] = []
     reach = -1
     for hit in hits:
@@ -108,18 +127,28 @@ class Matcher:
             if slots[entry.layer] is None:
                 if entry.layer is Layer.GEO and " " in folded:
                     entry = replace(entry, several=True)
+                elif entry.layer is Layer.TOPIC and _plain(folded, entry):
+                    entry = replace(entry, plain=True)
                 slots[entry.layer] = entry
         groups: dict[str, set[str]] = {}
         for group, words in (cues or {}).items():
             for word in words:
                 if folded := key(word):
-                    groups.setdefault(folded, set()).add(group)
+                    groups.setdefault(_breaks(folded), set()).add(group)
+        # a cue counts anywhere, even inside a word; a phrase only as whole words
+        values: dict[str, _Value] = {
+            cue: (0, None, None, frozenset(found), None) for cue, found in groups.items()
+        }
+        for folded, (geo, topic) in table.items():
+            spaced = f" {_breaks(folded)} "
+            cue = values.get(spaced)  # a cue word with spaces of its own (none has one yet)
+            spelled = None if spaced[1:-1].isalnum() else folded  # "u.s.", "labour union"
+            values[spaced] = (len(folded), geo, topic, cue[3] if cue else _NO_CUES, spelled)
         self._automaton = ahocorasick.Automaton()
-        for folded in table.keys() | groups.keys():
-            geo, topic = table.get(folded, (None, None))
-            found = frozenset(groups.get(folded, ()))
-            self._automaton.add_word(folded, (len(folded), geo, topic, found))
+        for word, value in values.items():
+            self._automaton.add_word(word, value)
         self._automaton.make_automaton()
+        self._places = {folded: geo for folded, (geo, _) in table.items() if geo is not None}
         self.size = len(table)
 
     @classmethod
@@ -129,30 +158,39 @@ class Matcher:
 
     def place(self, folded: str) -> Entry | None:
         """The place one whole folded phrase names ("north korea"), if any."""
-        value: _Value | None = self._automaton.get(folded, None)
-        return value[1] if value is not None else None
+        return self._places.get(folded)
 
     def scan(self, folded: str) -> Scan:
         """Whole-word, non-overlapping hits in aligned-folded text, per layer, and its cues."""
         geo: list[Hit] = []
         topics: list[Hit] = []
         cues = _NO_CUES
-        padded = f" {folded} "  # padded[i] is the character before folded[i]
         value: _Value
-        for last, value in self._automaton.iter(folded):
-            length, place, topic, found = value
+        # " text ": a position of the text is one more here, and a phrase ends in a space
+        for last, value in self._automaton.iter(f" {_breaks(folded)} "):
+            length, place, topic, found, spelled = value
             if found:
                 cues = cues | found
                 if place is None and topic is None:
                     continue
-            start = last - length + 1
-            if padded[start].isalnum() or padded[last + 2].isalnum():
-                continue  # part of a longer word
+            start = last - length - 1
+            if spelled is not None and folded[start : last - 1] != spelled:
+                continue  # "u s" is not "u.s.", nor "labour/union" "labour union"
             if place is not None:
-                geo.append(_hit((start, last + 1, place)))
+                geo.append(_new_tuple(Hit, (start, last - 1, place)))
             if topic is not None:
-                topics.append(_hit((start, last + 1, topic)))
+                topics.append(_new_tuple(Hit, (start, last - 1, topic)))
         return Scan(_longest(geo), _longest(topics), cues)
+
+
+def _plain(folded: str, entry: Entry) -> bool:
+    """A topic word that counts wherever it is found, so the classifier need not look twice."""
+    return (
+        bool(entry.target)
+        and entry.exact is None
+        and not entry.month
+        and (folded not in FIGURATIVE.words)
+    )
 
 
 def _exact(phrase: str) -> str | None:

@@ -31,7 +31,7 @@ def test_no_outlet_is_in_both_parts_and_the_frozen_part_is_large_enough() -> Non
     assert sum(languages[lang] for lang in ("es", "fr", "pt")) >= 0.15 * (len(tune) + len(test))
 
 
-@pytest.mark.parametrize("part", ["tune", "test"])
+@pytest.mark.parametrize("part", ["tune", "test", "holdout"])
 def test_labels_are_known_codes_and_slugs_and_items_are_unique(part: str) -> None:
     codes = {c.alpha_2 for c in pycountry.countries} | EXTRA_CODES
     slugs = {t.slug for t in TOPICS}
@@ -41,3 +41,12 @@ def test_labels_are_known_codes_and_slugs_and_items_are_unique(part: str) -> Non
         assert set(item["topics"]) <= slugs, item
         assert str(item["title"]).strip(), item
     assert len({(i["title"], i["teaser"]) for i in items}) == len(items)
+
+
+def test_the_holdout_shares_no_outlet_with_the_other_parts() -> None:
+    # the holdout measures text nobody has tuned on or read: no outlet of it is elsewhere
+    holdout = load("holdout")
+    elsewhere = {i["outlet"] for i in load("tune") + load("test")}
+    assert {i["outlet"] for i in holdout}.isdisjoint(elsewhere)
+    assert len(holdout) >= 300
+    assert all(i["id"].startswith(("fa-", "fb-")) for i in holdout)
