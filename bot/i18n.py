@@ -4,7 +4,8 @@ Every word newsbot says to a reader is an English msgid looked up per call in th
 language (`translator(code)`, cached), never through a global switch. The catalogs are
 `bot/locales/<code>/LC_MESSAGES/newsbot.po`, compiled to the `.mo` files the stdlib reads
 (`scripts/i18n.py` extracts, updates and compiles them with Babel, a maintainer's tool).
-A language is available when its compiled catalog is there: a third one is one new `.po`.
+A language is available when its compiled catalog is there: a third one is one new `.po`
+(and a rerun of `scripts/build_countries.py` for its country names).
 
 Country names come from the iso-codes translations in bot/data/isocodes.toml, corrected by
 our own catalog where our short English name is not iso-codes' ("DR Congo"); topic and
