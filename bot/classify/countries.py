@@ -1,7 +1,8 @@
 """The country list readers see: ISO 3166-1 codes with readable names and flags, and hashtags.
 
-pycountry has the ISO list; codes it lacks that the news needs (Kosovo, XK, is user-assigned
-but used everywhere) come from [extra_countries] in bot/data/places.toml.
+The ISO list is iso-codes' (`isocodes`, bot/data/isocodes.toml); codes it lacks that the news
+needs (Kosovo, XK, is user-assigned but used everywhere) come from [extra_countries] in
+bot/data/places.toml.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pycountry
-
 from bot.classify.datafile import DATA_DIR, Entry, read
+from bot.classify.isocodes import iso_codes
 
 __all__ = ["DISPLAY_NAMES", "Country", "all_countries", "country", "extra_countries", "hashtag"]
 
@@ -27,7 +27,7 @@ class Country:
     flag: str  # regional-indicator emoji, e.g. "🇧🇴"
 
 
-# pycountry's short names are often the formal "Bolivia, Plurinational State of"; readers
+# iso-codes' short names are often the formal "Bolivia, Plurinational State of"; readers
 # know these places by a shorter name.
 DISPLAY_NAMES = {
     "BN": "Brunei",
@@ -68,14 +68,14 @@ def _flag(code: str) -> str:
 
 
 def extra_countries(source: Path | str = DATA_DIR / "places.toml") -> dict[str, str]:
-    """Codes pycountry lacks, with their names, read from a file (a Path) or TOML text."""
+    """Codes ISO 3166-1 lacks, with their names, read from a file (a Path) or TOML text."""
     origin, data = read(source, "places")
     at = Entry(origin).at("[extra_countries]")
     out: dict[str, str] = {}
     for code, name in at.table(data.get("extra_countries", {})).items():
         if len(code) != 2 or not code.isalpha() or code != code.upper():
             raise at.error(f'"{code}" is not a two-letter code')
-        if pycountry.countries.get(alpha_2=code) is not None:
+        if iso_codes().country(code) is not None:
             raise at.error(f'"{code}" is in ISO 3166-1 already')
         if not isinstance(name, str) or not name.strip():
             raise at.error(f'"{code}" needs a name')
@@ -85,12 +85,12 @@ def extra_countries(source: Path | str = DATA_DIR / "places.toml") -> dict[str, 
 
 @functools.cache
 def _by_code() -> dict[str, Country]:
-    """Build the country table once from pycountry and the extra codes."""
+    """Build the country table once from iso-codes and the extra codes."""
     table: dict[str, Country] = {}
-    for record in pycountry.countries:
-        code = str(record.alpha_2)
-        name = DISPLAY_NAMES.get(code) or getattr(record, "common_name", None) or record.name
-        table[code] = Country(code=code, name=str(name), flag=_flag(code))
+    for record in iso_codes().countries:
+        code = record.alpha_2
+        name = DISPLAY_NAMES.get(code) or record.common_name or record.name
+        table[code] = Country(code=code, name=name, flag=_flag(code))
     for code, name in extra_countries().items():
         table[code] = Country(code=code, name=name, flag=_flag(code))
     return table

@@ -1,8 +1,9 @@
 """Every place word the classifier and resolver know, and which country each points to.
 
-Sources, strongest first: the hand tables in `geodata` (bot/data/places.toml), pycountry
-names (common, short, official; Spanish/French/Portuguese translations), and from GeoNames
-(`geonames`, bot/data/geonames.toml) country names, US states, capitals and big cities.
+Sources, strongest first: the hand tables in `geodata` (bot/data/places.toml), iso-codes'
+names (`isocodes`, bot/data/isocodes.toml: common, short, official; Spanish, French and
+Portuguese translations), and from GeoNames (`geonames`, bot/data/geonames.toml) country
+names, US states, capitals and big cities.
 When a word could mean two countries the stronger source wins; which cities are big enough
 and unshared is settled when that table is generated.  Building the table also checks the
 topic table against it: no topic word may be a place word.
@@ -11,25 +12,32 @@ topic table against it: no topic word may be a place word.
 from __future__ import annotations
 
 import functools
-import gettext
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-
-import pycountry
 
 from bot.classify import geodata
 from bot.classify.countries import all_countries
 from bot.classify.geonames import city_key, geonames
+from bot.classify.isocodes import iso_codes
 from bot.classify.normalize import fold, key
 from bot.classify.topics import TABLE as TOPIC_TABLE
 from bot.classify.topics import TopicTable
 from bot.errors import DataError
 
-__all__ = ["Guard", "PlaceKind", "PlaceName", "check_topics", "key", "place_names", "reader_names"]
+__all__ = [
+    "TEASER_LANGUAGES",
+    "Guard",
+    "PlaceKind",
+    "PlaceName",
+    "check_topics",
+    "key",
+    "place_names",
+    "reader_names",
+]
 
-_TRANSLATIONS = ("es", "fr", "pt")
+TEASER_LANGUAGES = ("es", "fr", "pt")  # the matcher reads country names in these too
 
 
 class PlaceKind(StrEnum):
@@ -155,23 +163,21 @@ def _guard(folded: str, kind: PlaceKind) -> Guard:
 
 
 def _country_names() -> Iterator[tuple[str, str]]:
-    """pycountry's short, common and official names that read as plain names."""
-    for record in pycountry.countries:
-        code = str(record.alpha_2)
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(record, attr, None)
-            if value and "," not in value and "(" not in value:
-                yield code, str(value).removeprefix("the ")
+    """iso-codes' short, common and official names that read as plain names."""
+    for record in iso_codes().countries:
+        for value in record.names:
+            if "," not in value and "(" not in value:
+                yield record.alpha_2, value.removeprefix("the ")
 
 
 def _translated_names() -> Iterator[tuple[str, str]]:
     """Spanish, French and Portuguese names, minus everyday words and short ones."""
-    for _lang, catalog in _catalogs(_TRANSLATIONS):
-        for record in pycountry.countries:
-            name = _clean_translation(catalog.gettext(record.name))
+    for catalog in _catalogs(TEASER_LANGUAGES):
+        for record in iso_codes().countries:
+            name = _clean_translation(catalog.get(record.name, record.name))
             folded = fold(name)
             if len(folded) > 4 and folded not in geodata.NOT_TRANSLATIONS:
-                yield str(record.alpha_2), name
+                yield record.alpha_2, name
 
 
 def _natural_order(name: str) -> str:
@@ -183,13 +189,12 @@ def _natural_order(name: str) -> str:
     return f"{rest}{head}" if rest.endswith(("'", "\u2019")) else f"{rest} {head}"
 
 
-def _catalogs(languages: Iterable[str]) -> Iterator[tuple[str, gettext.NullTranslations]]:
-    """pycountry's country-name catalogues for the languages it has."""
+def _catalogs(languages: Iterable[str]) -> Iterator[Mapping[str, str]]:
+    """The country-name translations (English name -> translated) of the languages shipped."""
+    translations = iso_codes().translations
     for lang in languages:
-        try:
-            yield lang, gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-        except OSError:
-            continue
+        if lang in translations:
+            yield translations[lang]
 
 
 def reader_names() -> Iterator[tuple[str, str]]:
@@ -199,25 +204,26 @@ def reader_names() -> Iterator[tuple[str, str]]:
     order ("Republic of Korea", "Estado Plurinacional de Bolivia") and the translations kept
     from the matcher as everyday words ("chine", "chili").  Only the resolver reads them.
     """
+    iso = iso_codes()
     languages = geonames().languages
-    for lang, catalog in _catalogs(sorted(set(languages.values()) - {"en"})):
+    for lang in sorted(set(languages.values()) - {"en"}):
         for code in (code for code, spoken in languages.items() if spoken == lang):
-            record = pycountry.countries.get(alpha_2=code)
-            name = _clean_translation(catalog.gettext(record.name)) if record else ""
+            record = iso.country(code)
+            own = iso.own_names.get(code)
+            name = _clean_translation(own) if own else ""
             if record and name and name != record.name:
                 yield code, name
-    english = gettext.NullTranslations()
-    for _lang, catalog in (("en", english), *_catalogs(_TRANSLATIONS)):
-        for record in pycountry.countries:
-            code = str(record.alpha_2)
-            formal = [getattr(record, "official_name", None), record.name]
-            for name in (catalog.gettext(str(value)) for value in formal if value):
+    english: Mapping[str, str] = {}
+    for catalog in (english, *_catalogs(TEASER_LANGUAGES)):
+        for record in iso.countries:
+            formal = [record.official_name, record.name]
+            for name in (catalog.get(value, value) for value in formal if value):
                 natural = _natural_order(name) if "," in name else name
                 if natural and "(" not in natural:
-                    yield code, natural
-            plain = _clean_translation(catalog.gettext(record.name))
+                    yield record.alpha_2, natural
+            plain = _clean_translation(catalog.get(record.name, record.name))
             if fold(plain) in geodata.NOT_TRANSLATIONS:
-                yield code, plain
+                yield record.alpha_2, plain
 
 
 def _cities(taken: Collection[str]) -> Iterator[tuple[str, str]]:

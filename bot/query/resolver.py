@@ -15,13 +15,13 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import pycountry
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.classify import geodata
 from bot.classify.countries import Country, all_countries, country
 from bot.classify.gazetteer import PlaceKind, place_names, reader_names
+from bot.classify.isocodes import iso_codes
 from bot.classify.normalize import QUOTE_MARKS, collapse, fold, phrase_form
 from bot.classify.regions import REGIONS, Region, region
 from bot.classify.topics import NOT_TOPICS, TOPICS, Topic, topic
@@ -377,8 +377,8 @@ class Resolver:
             if item is not None:
                 return country_target(item)
         if len(letters) == 3 and letters.isalpha() and letters.isupper():
-            record = pycountry.countries.get(alpha_3=letters)
-            item = country(str(record.alpha_2)) if record is not None else None
+            record = iso_codes().by_alpha_3(letters)
+            item = country(record.alpha_2) if record is not None else None
             if item is not None:
                 return country_target(item)
         return ()
