@@ -21,8 +21,11 @@ counted at most twice per field; a term in a list naming three or more topics ("
 justice, immigration or fossil fuels") is an example, worth a weak word; a category that
 is a topic term is worth 3 (one containing it, 1).  A topic needs 3 points and a quarter
 of the best topic's points, and, where its data says `weak_alone = false`, a strong word
-or a source tag; at most the 3 best topics are kept.  A war word used as a figure of
-speech ("the war on drugs") or naming a holiday ("Invasion Day") is no evidence.
+or a source tag; at most the 3 best topics are kept.  A topic other than the best one whose
+words stand only after the teaser's first sentence, and are one strong word at most, is
+named in passing ("... in a historic drought made worse by the war") and is dropped.
+A war word used as a figure of speech ("the war on drugs") or naming a holiday ("Invasion
+Day") is no evidence.
 
 Case rules use the original text, which `normalize.align` keeps position for position:
 place words must be capitalised ("turkey" is a bird), abbreviations must be exact
@@ -389,6 +392,7 @@ class Classifier:
         topic_points: dict[str, int] = {}
         term_seen: dict[tuple[int, str], int] = {}
         strong_topics: set[str] = set()  # topics with a strong word or a source tag
+        salience = _Salience()  # where each topic's words stand
 
         def count_place(where: _Field, hit: Hit, listed: bool) -> None:
             """Add a place's points, once per country per title, category or sentence."""
@@ -463,8 +467,12 @@ class Classifier:
                     points = STRONG_POINTS if strong else WEAK_POINTS
                     if where.name == _TITLE:
                         points *= 2
+                opening = where.name != _TEXT or where.sentence(hit.start) == where.sentence(
+                    where.dateline
+                )
                 for each in (slug, *hit.entry.also):
                     topic_points[each] = topic_points.get(each, 0) + points
+                    salience.note(each, term[1], opening, points >= STRONG_POINTS)
                     if points >= STRONG_POINTS or where.name == _CATEGORY:
                         strong_topics.add(each)
                     if evidence is not None:
@@ -499,7 +507,9 @@ class Classifier:
                 if points >= floor and (slug in strong_topics or _WEAK_ALONE[slug])
             ),
             key=lambda slug: (-topic_points[slug], _TOPIC_ORDER[slug]),
-        )[:MAX_TOPICS]
+        )
+        topics = [*topics[:1], *(slug for slug in topics[1:] if not salience.passing(slug))]
+        topics = topics[:MAX_TOPICS]
         tags = Tags(countries=tuple(countries), topics=tuple(topics))
         if evidence is None:
             return Explanation(tags)
@@ -507,6 +517,27 @@ class Classifier:
         chosen = set(countries) | set(topics)
         dropped = tuple(name for name, _ in scores if name not in chosen)
         return Explanation(tags, tuple(evidence), tuple(scores), dropped)
+
+
+@dataclass(slots=True)
+class _Salience:
+    """Where each topic's words stand, to tell a subject from a word in passing: a topic
+    that is not the article's main one and is named by one strong word only after the
+    teaser's first sentence ("... amid a hunger crisis") is dropped."""
+
+    salient: set[str] = field(default_factory=set)  # named in the title, a tag or the opening
+    tail: dict[str, set[str]] = field(default_factory=dict)  # topic -> strong words after it
+
+    def note(self, slug: str, word: str, opening: bool, strong: bool) -> None:
+        """Record one counted topic word."""
+        if opening:
+            self.salient.add(slug)
+        elif strong:
+            self.tail.setdefault(slug, set()).add(word)
+
+    def passing(self, slug: str) -> bool:
+        """Whether a topic other than the main one is only named in passing."""
+        return slug not in self.salient and len(self.tail.get(slug, ())) < 2
 
 
 @dataclass(slots=True)
