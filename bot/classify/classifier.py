@@ -188,6 +188,13 @@ class _Field:
             teaser=self.name == _TEXT,
         )
 
+    def opening_end(self) -> int:
+        """Where the first sentence of the story proper (after any dateline) ends."""
+        if self._ends is None:
+            self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
+        index = bisect_right(self._ends, self.dateline)
+        return self._ends[index] if index < len(self._ends) else len(self.folded)
+
     def sentence(self, position: int) -> int:
         """Index of the sentence holding a position, so a sentence counts a country once."""
         if self._ends is None:
@@ -454,6 +461,7 @@ class Classifier:
                 hit for hit in terms if hit.start >= where.start and _topic_counts(where, hit)
             ]
             examples = _term_lists(where.folded, counted) if where.name == _TEXT else set()
+            opening = where.opening_end() if counted and where.name == _TEXT else len(where.folded)
             for hit in counted:
                 slug = hit.entry.target
                 term = (index, where.folded[hit.start : hit.end])
@@ -467,12 +475,12 @@ class Classifier:
                     points = STRONG_POINTS if strong else WEAK_POINTS
                     if where.name == _TITLE:
                         points *= 2
-                opening = where.name != _TEXT or where.sentence(hit.start) == where.sentence(
-                    where.dateline
-                )
                 for each in (slug, *hit.entry.also):
                     topic_points[each] = topic_points.get(each, 0) + points
-                    salience.note(each, term[1], opening, points >= STRONG_POINTS)
+                    if hit.start < opening:
+                        salience.salient.add(each)
+                    elif points >= STRONG_POINTS:
+                        salience.tail.setdefault(each, set()).add(term[1])
                     if points >= STRONG_POINTS or where.name == _CATEGORY:
                         strong_topics.add(each)
                     if evidence is not None:
@@ -527,13 +535,6 @@ class _Salience:
 
     salient: set[str] = field(default_factory=set)  # named in the title, a tag or the opening
     tail: dict[str, set[str]] = field(default_factory=dict)  # topic -> strong words after it
-
-    def note(self, slug: str, word: str, opening: bool, strong: bool) -> None:
-        """Record one counted topic word."""
-        if opening:
-            self.salient.add(slug)
-        elif strong:
-            self.tail.setdefault(slug, set()).add(word)
 
     def passing(self, slug: str) -> bool:
         """Whether a topic other than the main one is only named in passing."""
