@@ -85,6 +85,8 @@ _MONTH_BEFORE = frozenset(
 _ARTICLE = re.compile(
     r"^(?:the|el|la|los|las|le|les|o|a|os|as|un|une|una)\s+|^l['\u2019]", re.IGNORECASE
 )
+# a quoted noun is still a common one: "the war against 'fake news'"
+_OPENING_QUOTES = "\"'\u2018\u201c\u00ab\u201e\u201a "
 # "north and " before a name, " et du sud" after one: a word of the name left unsaid
 _ELIDED_JOIN = r"(?:and|&|y|e|et)"
 _ELIDED_BEFORE = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
@@ -338,7 +340,7 @@ def _figure_of_speech(where: _Field, hit: Hit) -> bool:
     if not where.has_upper or where.all_caps or where.title_case:
         return False  # without case nothing says whether a name follows
     rest = where.original[hit.end :].lstrip()[len(following[0]) :].lstrip()
-    rest = _ARTICLE.sub("", rest, count=1)
+    rest = _ARTICLE.sub("", rest.lstrip(_OPENING_QUOTES), count=1).lstrip(_OPENING_QUOTES)
     return rest[:1].islower()
 
 
