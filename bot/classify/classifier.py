@@ -21,8 +21,11 @@ counted at most twice per field; a term in a list naming three or more topics ("
 justice, immigration or fossil fuels") is an example, worth a weak word; a category that
 is a topic term is worth 3 (one containing it, 1).  A topic needs 3 points and a quarter
 of the best topic's points, and, where its data says `weak_alone = false`, a strong word
-or a source tag; at most the 3 best topics are kept.  A war word used as a figure of
-speech ("the war on drugs") or naming a holiday ("Invasion Day") is no evidence.
+or a source tag; at most the 3 best topics are kept.  A topic other than the best one whose
+words stand only after the teaser's first sentence, and are one strong word at most, is
+named in passing ("... in a historic drought made worse by the war") and is dropped.
+A war word used as a figure of speech ("the war on drugs") or naming a holiday ("Invasion
+Day") is no evidence.
 
 Case rules use the original text, which `normalize.align` keeps position for position:
 place words must be capitalised ("turkey" is a bird), abbreviations must be exact
@@ -83,6 +86,8 @@ _MONTH_BEFORE = frozenset(
 _ARTICLE = re.compile(
     r"^(?:the|el|la|los|las|le|les|o|a|os|as|un|une|una)\s+|^l['\u2019]", re.IGNORECASE
 )
+# a quoted noun is still a common one: "the war against 'fake news'"
+_OPENING_QUOTES = "\"'\u2018\u201c\u00ab\u201e\u201a "
 # "north and " before a name, " et du sud" after one: a word of the name left unsaid
 _ELIDED_JOIN = r"(?:and|&|y|e|et)"
 _ELIDED_BEFORE = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
@@ -189,6 +194,13 @@ class _Field:
             demonym=demonym,
             teaser=self.name == _TEXT,
         )
+
+    def opening_end(self) -> int:
+        """Where the first sentence of the story proper (after any dateline) ends."""
+        if self._ends is None:
+            self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
+        index = bisect_right(self._ends, self.dateline)
+        return self._ends[index] if index < len(self._ends) else len(self.folded)
 
     def sentence(self, position: int) -> int:
         """Index of the sentence holding a position, so a sentence counts a country once."""
@@ -337,7 +349,7 @@ def _figure_of_speech(where: _Field, hit: Hit) -> bool:
     if not where.has_upper or where.all_caps or where.title_case:
         return False  # without case nothing says whether a name follows
     rest = where.original[hit.end :].lstrip()[len(following[0]) :].lstrip()
-    rest = _ARTICLE.sub("", rest, count=1)
+    rest = _ARTICLE.sub("", rest.lstrip(_OPENING_QUOTES), count=1).lstrip(_OPENING_QUOTES)
     return rest[:1].islower()
 
 
@@ -398,6 +410,7 @@ class Classifier:
         topic_points: dict[str, int] = {}
         term_seen: dict[tuple[int, str], int] = {}
         strong_topics: set[str] = set()  # topics with a strong word or a source tag
+        salience = _Salience()  # where each topic's words stand
 
         def count_place(where: _Field, hit: Hit, listed: bool) -> None:
             """Add a place's points, once per country per title, category or sentence."""
@@ -466,6 +479,7 @@ class Classifier:
             examples = _term_lists(where.folded, counted) if where.name == _TEXT else set()
             category = where.name == _CATEGORY
             doubled = where.name == _TITLE
+            opening = where.opening_end() if counted and where.name == _TEXT else len(where.folded)
             for hit in counted:
                 start, end, entry = hit
                 term = (index, where.folded[start:end])
@@ -483,6 +497,10 @@ class Classifier:
                 firm_word = category or points >= STRONG_POINTS
                 for each in (entry.target, *entry.also) if entry.also else (entry.target,):
                     topic_points[each] = topic_points.get(each, 0) + points
+                    if start < opening:
+                        salience.salient.add(each)
+                    elif points >= STRONG_POINTS:
+                        salience.tail.setdefault(each, set()).add(term[1])
                     if firm_word:
                         strong_topics.add(each)
                     if evidence is not None:
@@ -517,7 +535,9 @@ class Classifier:
                 if points >= floor and (slug in strong_topics or _WEAK_ALONE[slug])
             ),
             key=lambda slug: (-topic_points[slug], _TOPIC_ORDER[slug]),
-        )[:MAX_TOPICS]
+        )
+        topics = [*topics[:1], *(slug for slug in topics[1:] if not salience.passing(slug))]
+        topics = topics[:MAX_TOPICS]
         tags = Tags(countries=tuple(countries), topics=tuple(topics))
         if evidence is None:
             return Explanation(tags)
@@ -525,6 +545,20 @@ class Classifier:
         chosen = set(countries) | set(topics)
         dropped = tuple(name for name, _ in scores if name not in chosen)
         return Explanation(tags, tuple(evidence), tuple(scores), dropped)
+
+
+@dataclass(slots=True)
+class _Salience:
+    """Where each topic's words stand, to tell a subject from a word in passing: a topic
+    that is not the article's main one and is named by one strong word only after the
+    teaser's first sentence ("... amid a hunger crisis") is dropped."""
+
+    salient: set[str] = field(default_factory=set)  # named in the title, a tag or the opening
+    tail: dict[str, set[str]] = field(default_factory=dict)  # topic -> strong words after it
+
+    def passing(self, slug: str) -> bool:
+        """Whether a topic other than the main one is only named in passing."""
+        return slug not in self.salient and len(self.tail.get(slug, ())) < 2
 
 
 @dataclass(slots=True)
