@@ -43,7 +43,7 @@ from enum import IntEnum
 
 from bot.classify import context, geodata
 from bot.classify.gazetteer import Guard, PlaceKind, key
-from bot.classify.matcher import Hit, Matcher
+from bot.classify.matcher import Hit, Matcher, Scan
 from bot.classify.normalize import align, nfc
 from bot.classify.regions import REGIONS
 from bot.classify.topics import FIGURATIVE, TOPICS
@@ -65,6 +65,7 @@ TOPIC_THRESHOLD = 3
 TERM_CAP = 2  # the same term counts at most this often per field
 MAX_COUNTRIES = 6
 MAX_TOPICS = 3
+CATEGORY_CACHE = 4096  # distinct category names kept folded and scanned
 TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
 
 _TITLE, _TEXT, _CATEGORY = "title", "text", "category"
@@ -379,6 +380,15 @@ class Classifier:
     def __init__(self, matcher: Matcher) -> None:
         self._matcher = matcher
         self._areas = _region_members()
+        self._category = functools.lru_cache(maxsize=CATEGORY_CACHE)(self._scan_category)
+
+    def _scan_category(self, name: str) -> tuple[_Field, Scan]:
+        """A source's categories repeat from article to article ("Mass Action", "Peru"),
+        so each is folded and scanned once; nothing later changes the field."""
+        where = _Field.of(_CATEGORY, name)
+        scan = self._matcher.scan(where.folded)
+        where.scanned(scan.cues)
+        return where, scan
 
     @classmethod
     def default(cls) -> Classifier:
@@ -399,7 +409,12 @@ class Classifier:
         """Score every hit once; explain() also keeps the evidence."""
         fields = [_Field.of(_TITLE, title or ""), _Field.of(_TEXT, text or "")]
         fields[0].echo, fields[1].echo = fields[1].original, fields[0].original
-        fields.extend(_Field.of(_CATEGORY, name) for name in categories if name)
+        scans = [self._matcher.scan(where.folded) for where in fields]
+        for name in categories:
+            if name:
+                where, scan = self._category(name)
+                fields.append(where)
+                scans.append(scan)
         evidence: list[Evidence] | None = [] if explain else None
         size = (text or "").count(" ") + 1
         found = _Places(long=size >= LONG_TEASER_WORDS, short=size <= SHORT_TEASER_WORDS)
@@ -443,9 +458,9 @@ class Classifier:
                 words = where.original[hit.start : hit.end]
                 evidence.append(Evidence(TargetKind.COUNTRY, code, words, where.name, points))
 
-        for index, where in enumerate(fields):
-            places, terms, cues = self._matcher.scan(where.folded)
-            where.scanned(cues)
+        for index, (where, (places, terms, cues)) in enumerate(zip(fields, scans, strict=True)):
+            if where.name != _CATEGORY:
+                where.scanned(cues)
             if where.name != _CATEGORY:
                 places = _with_elided(where.folded, places, self._matcher)
             judged: list[tuple[Hit, _Verdict]] = []
