@@ -220,11 +220,20 @@ def reader_names() -> Iterator[tuple[str, str]]:
                 yield code, plain
 
 
+def _topic_words(table: TopicTable) -> frozenset[str]:
+    """Every topic word, folded: a generated city never takes one ("Qom" is a people too)."""
+    return frozenset(key(term) for item in table.topics for term in (*item.terms, *item.weak))
+
+
 def _cities(taken: Collection[str]) -> Iterator[tuple[str, str]]:
-    """The generated cities, minus everyday words and names a stronger source has."""
+    """The generated cities, minus everyday words, topic words and names a stronger source
+    has."""
+    topic_words = _topic_words(TOPIC_TABLE)
     for code, names in geonames().cities.items():
         for name in names:
-            if geodata.NOT_CITIES & {city_key(name), fold(name)} or key(name) in taken:
+            if geodata.NOT_CITIES & {city_key(name), fold(name)}:
+                continue
+            if key(name) in taken or key(name) in topic_words:
                 continue
             yield code, name
 
