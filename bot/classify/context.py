@@ -179,6 +179,8 @@ _MEETING = _alternatives(_WORDS["meeting"], ignore_case=True)  # for _VENUE_AFTE
 _FOLDED_MEETING = _alternatives({fold(word) for word in _WORDS["meeting"]})
 _VENUE = re.compile(rf"\b(?:{_FOLDED_MEETING})\b[^.!?;:]{{0,40}}?\s(?:in|at|en|a|em|no|na)\s+$")
 _VENUE_WORDS = (" in ", " at ", " en ", " à ", " em ", " no ", " na ", " In ", " At ")
+# "the Paris meeting", "Geneva talks": a city named before a meeting word names the meeting
+_VENUE_NAMED = re.compile(rf"\s+(?:{_MEETING})\b", re.IGNORECASE)
 # the meeting word must come before the place, within the 60 characters looked at
 _VENUE_AFTER = re.compile(
     r"\s+(?:to\s+(?:attend|participate|take\s+part|join)\b"
@@ -329,13 +331,14 @@ def is_aside(
     before = text[max(0, start - 60) : start]
     if _BASED_IN_WORDS in cues and _BASED_IN.search(before[-24:]) is not None:
         return True
-    venue = _MEETING_WORDS in cues and before.endswith(_VENUE_WORDS)
+    venue_word = _MEETING_WORDS in cues
+    venue = venue_word and before.endswith(_VENUE_WORDS)
     if venue and _VENUE.search(folded, max(0, start - 60), start):
         return True
     if after.startswith((" to ", " for ")) and _VENUE_AFTER.match(after) is not None:
         return True
     if city:
-        return False
+        return venue_word and _VENUE_NAMED.match(after) is not None
     if _TERRITORY_WORDS in cues and "," in before:
         if _TERRITORY_BEFORE.search(before[-30:]) is not None:
             return True

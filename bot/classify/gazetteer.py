@@ -70,7 +70,7 @@ class PlaceName:
     code: str  # ISO2, or "" for AREA and NOT_PLACE
     kind: PlaceKind
     guard: Guard = Guard.NONE
-    exact: bool = False  # an all-capitals abbreviation that must match case exactly
+    exact: bool = False  # an abbreviation ("US", "AfD") that must match case exactly
     local: bool = False  # a city or province: it places a story inside the country
 
 
@@ -145,10 +145,20 @@ class _Collector:
                 self._contested.add(folded)
                 del self.names[folded]
             return
-        exact = phrase.upper() == phrase and any(ch.isalpha() for ch in phrase)
+        exact = _acronym(phrase)
         local = local or kind in (PlaceKind.CITY, PlaceKind.REGION)
         self.names[folded] = PlaceName(phrase, code, kind, _guard(folded, kind), exact, local)
         self._level[folded] = level
+
+
+def _acronym(phrase: str) -> bool:
+    """Written in capitals ("US", "STF"), or one short word with a capital inside ("AfD",
+    "PiS"): either counts only as written, or "pis" and "AFD" would be a party too."""
+    if not any(ch.isalpha() for ch in phrase):
+        return False
+    if phrase.upper() == phrase:
+        return True
+    return " " not in phrase and len(phrase) <= 4 and any(ch.isupper() for ch in phrase[1:])
 
 
 def _guard(folded: str, kind: PlaceKind) -> Guard:
@@ -226,11 +236,20 @@ def reader_names() -> Iterator[tuple[str, str]]:
                 yield record.alpha_2, plain
 
 
+def _topic_words(table: TopicTable) -> frozenset[str]:
+    """Every topic word, folded: a generated city never takes one ("Qom" is a people too)."""
+    return frozenset(key(term) for item in table.topics for term in (*item.terms, *item.weak))
+
+
 def _cities(taken: Collection[str]) -> Iterator[tuple[str, str]]:
-    """The generated cities, minus everyday words and names a stronger source has."""
+    """The generated cities, minus everyday words, topic words and names a stronger source
+    has."""
+    topic_words = _topic_words(TOPIC_TABLE)
     for code, names in geonames().cities.items():
         for name in names:
-            if geodata.NOT_CITIES & {city_key(name), fold(name)} or key(name) in taken:
+            if geodata.NOT_CITIES & {city_key(name), fold(name)}:
+                continue
+            if key(name) in taken or key(name) in topic_words:
                 continue
             yield code, name
 

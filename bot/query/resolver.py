@@ -413,7 +413,7 @@ class Resolver:
             city = _city(term, shown, place, tr)
             reason, suggestions, message = city.reason, city.suggestions, city.message
         else:
-            suggestions = self._suggest(name) if 2 < len(name) <= 60 else ()
+            suggestions = self._suggest(name) if 3 < len(name) <= 60 else ()
             reason = Reason.TYPO if suggestions else Reason.UNKNOWN
             message = tr.gettext("I don't know “{term}”.").format(term=shown)
             if suggestions:
