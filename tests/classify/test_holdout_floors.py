@@ -1,0 +1,46 @@
+"""The holdout (holdout.jsonl, text only) keeps the figures it reached.
+
+Nobody reads the holdout's items or errors (the corpus README says why), so these are the
+figures of tags on text nobody tuned on.  None of issue 9's targets is met there yet; each
+is asserted at the figure reached (2026-12-02) minus about 0.01, so a change that makes
+tags worse on unseen text fails here even when the tuning sets improve:
+
+- countries precision 0.926 -> 0.91, recall 0.800 -> 0.79 (targets 0.95 / 0.95)
+- non-English country F1 0.838 -> 0.82 (target 0.95)
+- topics micro F1 0.763 -> 0.75 (target 0.85); non-English topic recall 0.761 -> 0.75 (0.80)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.classify.test_frozen_targets import _foreign
+from tests.helpers.classify_eval import EVAL_SET, Report, evaluate, load
+
+HOLDOUT = EVAL_SET.parent / "corpus" / "holdout.jsonl"
+COUNTRIES_PRECISION = 0.91
+COUNTRIES_RECALL = 0.79
+FOREIGN_COUNTRIES_F1 = 0.82
+TOPICS_F1 = 0.75
+FOREIGN_TOPICS_RECALL = 0.75
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return evaluate(load(HOLDOUT), use_categories=False)
+
+
+def test_the_holdout_is_the_set_the_readme_describes(report: Report) -> None:
+    assert report.items >= 300
+    assert set(report.by_language) == {"en", "es", "fr", "pt"}
+
+
+def test_countries_on_unseen_text_hold_their_floor(report: Report) -> None:
+    assert report.countries.precision >= COUNTRIES_PRECISION
+    assert report.countries.recall >= COUNTRIES_RECALL
+    assert _foreign(report, 0).f1 >= FOREIGN_COUNTRIES_F1
+
+
+def test_topics_on_unseen_text_hold_their_floor(report: Report) -> None:
+    assert report.topics.f1 >= TOPICS_F1
+    assert _foreign(report, 1).recall >= FOREIGN_TOPICS_RECALL
