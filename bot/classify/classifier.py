@@ -40,6 +40,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from itertools import accumulate
 
 from bot.classify import context, geodata
 from bot.classify.gazetteer import Guard, PlaceKind, key
@@ -69,7 +70,7 @@ CATEGORY_CACHE = 4096  # distinct category names kept folded and scanned
 TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
 
 _TITLE, _TEXT, _CATEGORY = "title", "text", "category"
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
+_SENTENCE_SPLIT = re.compile(r"([.!?]+[\"')\]]*\s)")  # a sentence's end, kept by split
 _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 # between two items of a list of topics, items may carry words of their own ("trade")
 _TERM_GAP = re.compile(r"[\w'\s,;&]*")
@@ -94,6 +95,7 @@ _ELIDED_BEFORE = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
 _ELIDED_AFTER = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
 _ELIDED_REACH = 24
 _ELIDED_JOINS = (" and ", " & ", " y ", " e ", " et ")
+_NONE: frozenset[int] = frozenset()  # no offsets: what a look that need not run finds
 _PEOPLE_KINDS = frozenset({PlaceKind.DEMONYM, PlaceKind.LOWER})
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
 _WEAK_ALONE = {item.slug: item.weak_alone for item in TOPICS}
@@ -139,19 +141,21 @@ class Explanation:
 
 @dataclass(slots=True)
 class _Field:
-    """One piece of an article, folded once, with the case facts the rules need."""
+    """One piece of an article, folded once, with the case facts the rules need.  The
+    costlier facts (Title Case, the dateline, sentence ends) are found on first use:
+    many fields have no hit that asks for them."""
 
     name: str
     original: str
     folded: str
     has_upper: bool
     all_caps: bool
-    title_case: bool
     start: int = 0  # hits before this offset (a byline) are not evidence
-    dateline: int = 0  # places before this offset only back up what the story says itself
     framing: list[tuple[int, int]] = field(default_factory=list)  # bios, photo credits
     echo: str = ""  # the other of title and teaser, where a name may be said again
     cues: frozenset[str] = frozenset()  # the context cue groups the matcher saw here
+    _title_case: bool | None = None
+    _dateline: int | None = None
     _ends: list[int] | None = None
 
     @classmethod
@@ -160,11 +164,27 @@ class _Field:
         original = nfc(text)
         has_upper = _has_upper(original)
         all_caps = has_upper and _all_caps(original)
-        title_case = name == _TITLE and not all_caps and _looks_title_case(original)
         start = context.byline_end(original) if name == _TEXT else 0
-        dateline = context.frame_end(original, start) if name == _TEXT else start
-        folded = align(original)
-        return cls(name, original, folded, has_upper, all_caps, title_case, start, dateline)
+        where = cls(name, original, align(original), has_upper, all_caps, start)
+        if name != _TITLE:
+            where._title_case = False
+        if name != _TEXT:
+            where._dateline = start
+        return where
+
+    @property
+    def title_case(self) -> bool:
+        """Whether a title is in Title Case, where guards go softer."""
+        if self._title_case is None:
+            self._title_case = not self.all_caps and _looks_title_case(self.original)
+        return self._title_case
+
+    @property
+    def dateline(self) -> int:
+        """Places before this offset only back up what the story says itself."""
+        if self._dateline is None:
+            self._dateline = context.frame_end(self.original, self.start)
+        return self._dateline
 
     def scanned(self, cues: frozenset[str]) -> None:
         """Note the matcher's cue groups; a teaser's bios and credits are found with them."""
@@ -176,37 +196,43 @@ class _Field:
         """Whether a place hit only frames the story: a dateline, a bio, an aside."""
         if self.name == _CATEGORY:
             return False
-        if hit.start < self.dateline:
+        start, end, entry = hit
+        if start < self.dateline:
             return True
-        if self.framing and any(a <= hit.start < b for a, b in self.framing):
+        if self.framing and any(a <= start < b for a, b in self.framing):
             return True
-        kind = hit.entry.kind
+        kind = entry.kind
         demonym = kind in _PEOPLE_KINDS
-        if not self.cues and not demonym and not context.may_be_aside(self.original, hit.end):
+        if not self.cues and not demonym and not context.may_be_aside(self.original, end):
             return False  # the cheap look is_aside takes first, without calling it
         return context.is_aside(
             self.original,
             self.folded,
-            hit.start,
-            hit.end,
+            start,
+            end,
             cues=self.cues,
             city=kind is PlaceKind.CITY,
             demonym=demonym,
             teaser=self.name == _TEXT,
         )
 
+    def ends(self) -> list[int]:
+        """Where each sentence ends, found once: split's pieces alternate text and an
+        end mark, so their running lengths give the ends without a match object each."""
+        if self._ends is None:
+            pieces = _SENTENCE_SPLIT.split(self.folded)
+            self._ends = list(accumulate(map(len, pieces)))[1::2]
+        return self._ends
+
     def opening_end(self) -> int:
         """Where the first sentence of the story proper (after any dateline) ends."""
-        if self._ends is None:
-            self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
-        index = bisect_right(self._ends, self.dateline)
-        return self._ends[index] if index < len(self._ends) else len(self.folded)
+        ends = self.ends()
+        index = bisect_right(ends, self.dateline)
+        return ends[index] if index < len(ends) else len(self.folded)
 
     def sentence(self, position: int) -> int:
         """Index of the sentence holding a position, so a sentence counts a country once."""
-        if self._ends is None:
-            self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
-        return bisect_right(self._ends, position)
+        return bisect_right(self._ends if self._ends is not None else self.ends(), position)
 
 
 def _has_upper(text: str) -> bool:
@@ -284,7 +310,7 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     if entry.guard is Guard.SUPPORT:
         return _Verdict.TENTATIVE
     if entry.guard is Guard.NONE:
-        if entry.kind is PlaceKind.COUNTRY and not where.title_case and _in_name(where, hit):
+        if entry.kind is PlaceKind.COUNTRY and _in_name(where, hit) and not where.title_case:
             return _Verdict.TENTATIVE  # "Air Canada", "Finca Líbano", "Tama Tonga"
         return _Verdict.ACCEPT
     named = _is_name_word(_word_before(text, hit.start))
@@ -425,6 +451,7 @@ class Classifier:
         term_seen: dict[tuple[int, str], int] = {}
         strong_topics: set[str] = set()  # topics with a strong word or a source tag
         salience = _Salience()  # where each topic's words stand
+        salient, tail = salience.salient, salience.tail
 
         def count_place(where: _Field, hit: Hit, listed: bool) -> None:
             """Add a place's points, once per country per title, category or sentence."""
@@ -458,42 +485,57 @@ class Classifier:
                 words = where.original[hit.start : hit.end]
                 evidence.append(Evidence(TargetKind.COUNTRY, code, words, where.name, points))
 
+        areas = self._areas
         for index, (where, (places, terms, cues)) in enumerate(zip(fields, scans, strict=True)):
-            if where.name != _CATEGORY:
+            name = where.name
+            if name != _CATEGORY:
                 where.scanned(cues)
-            if where.name != _CATEGORY:
                 places = _with_elided(where.folded, places, self._matcher)
             judged: list[tuple[Hit, _Verdict]] = []
             head = where.start
+            in_title = name == _TITLE
             for hit in places:
-                if hit.start < head:
+                start, end, entry = hit
+                if start < head:
                     continue
-                if hit.entry.kind is PlaceKind.AREA and where.name == _TITLE:
+                if in_title and entry.kind is PlaceKind.AREA:
                     # "Latin America: ..." is about a region, not a passer-by from elsewhere
-                    members = self._areas.get(where.folded[hit.start : hit.end], frozenset())
+                    members = areas.get(where.folded[start:end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
                 verdict = _place_verdict(where, hit)
                 if verdict is _Verdict.ACCEPT and where.frames(hit):
                     verdict = _Verdict.TENTATIVE
                 if verdict is not _Verdict.REJECT:
                     judged.append((hit, verdict))
-            listed = _listed(where.folded, [hit for hit, _ in judged]) if judged else set()
+            # fewer hits than a list needs: skip the look for lists
+            listed = (
+                _listed(where.folded, [hit for hit, _ in judged])
+                if len(judged) >= LIST_MIN
+                else _NONE
+            )
             for hit, verdict in judged:
+                was_listed = hit.start in listed
                 if verdict is _Verdict.ACCEPT:
-                    if hit.start not in listed:  # an example in a list supports nothing
+                    if not was_listed:  # an example in a list supports nothing
                         firm.add(hit.entry.target)
-                    count_place(where, hit, hit.start in listed)
+                    count_place(where, hit, was_listed)
                 else:
-                    tentative.append((where, hit, hit.start in listed))
+                    tentative.append((where, hit, was_listed))
+            if not terms:
+                continue
             counted = [
                 hit
                 for hit in terms
-                if hit.start >= where.start and (hit.entry.plain or _topic_counts(where, hit))
+                if hit.start >= head and (hit.entry.plain or _topic_counts(where, hit))
             ]
-            examples = _term_lists(where.folded, counted) if where.name == _TEXT else set()
-            category = where.name == _CATEGORY
-            doubled = where.name == _TITLE
-            opening = where.opening_end() if counted and where.name == _TEXT else len(where.folded)
+            text_field = name == _TEXT
+            examples = (
+                _term_lists(where.folded, counted)
+                if text_field and len(counted) >= LIST_MIN
+                else _NONE
+            )
+            category = name == _CATEGORY
+            opening = where.opening_end() if counted and text_field else len(where.folded)
             for hit in counted:
                 start, end, entry = hit
                 term = (index, where.folded[start:end])
@@ -506,20 +548,20 @@ class Classifier:
                 else:
                     strong = entry.strong and start not in examples
                     points = STRONG_POINTS if strong else WEAK_POINTS
-                    if doubled:
+                    if in_title:
                         points *= 2
                 firm_word = category or points >= STRONG_POINTS
                 for each in (entry.target, *entry.also) if entry.also else (entry.target,):
                     topic_points[each] = topic_points.get(each, 0) + points
                     if start < opening:
-                        salience.salient.add(each)
+                        salient.add(each)
                     elif points >= STRONG_POINTS:
-                        salience.tail.setdefault(each, set()).add(term[1])
+                        tail.setdefault(each, set()).add(term[1])
                     if firm_word:
                         strong_topics.add(each)
                     if evidence is not None:
                         words = where.original[start:end]
-                        evidence.append(Evidence(TargetKind.TOPIC, each, words, where.name, points))
+                        evidence.append(Evidence(TargetKind.TOPIC, each, words, name, points))
 
         for where, hit, was_listed in tentative:
             # a source tag naming a place ("Elections in DR Congo") stands alone when the

@@ -79,14 +79,17 @@ class Scan(NamedTuple):
 _Value = tuple[int, Entry | None, Entry | None, frozenset[str], str | None]
 _NO_CUES: frozenset[str] = frozenset()
 _NOT_WORD = re.compile(r"[\W_]")  # exactly the characters str.isalnum() rejects
-_ASCII_BREAKS = "".join(chr(code) if chr(code).isalnum() else " " for code in range(128))
+# a bytes table: bytes.translate is a plain C loop, str.translate a mapping look-up per character
+_ASCII_BREAKS = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(
+    range(128, 256)
+)
 _START, _END = itemgetter(0), itemgetter(1)
 
 
 def _breaks(folded: str) -> str:
     """The text with every character that is not a letter or digit as a space, offsets kept."""
     if folded.isascii():
-        return folded.translate(_ASCII_BREAKS)
+        return folded.encode("ascii").translate(_ASCII_BREAKS).decode("ascii")
     return _NOT_WORD.sub(" ", folded)
 
 

@@ -103,16 +103,18 @@ def _align_match(match: re.Match[str]) -> str:
     return _ALIGN[ord(match.group())]
 
 
-# The same mapping for ASCII text, where str.translate is quicker still.
-_ASCII_ALIGN = "".join(
-    _ALIGN[code] if _UNALIGNED.match(chr(code)) else chr(code) for code in range(128)
-)
+# The same mapping for ASCII text, lower() included, as a bytes table: bytes.translate
+# is a plain C loop, where str.translate looks each character up in a mapping.
+_ASCII_ALIGN = bytes(
+    ord(_ALIGN[ord(low)] if _UNALIGNED.match(low) else low)
+    for low in (chr(code).lower() for code in range(128))
+) + bytes(range(128, 256))
 
 
 def align(text: str) -> str:
     """Fold NFC text one character for one, with hyphens as spaces, so offsets stay valid."""
     if text.isascii():
-        return text.lower().translate(_ASCII_ALIGN)
+        return text.encode("ascii").translate(_ASCII_ALIGN).decode("ascii")
     # "İ" is the one character whose lower() is two characters long.
     return _UNALIGNED.sub(_align_match, text.replace("\u0130", "I").lower())
 
