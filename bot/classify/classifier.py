@@ -109,6 +109,14 @@ class _Verdict(IntEnum):
     ACCEPT = 2
 
 
+# Python 3.11 looks an enum's members up through EnumType.__getattr__, a Python-level hook
+# costing a few hundred instructions per look; the hot loops use these module names.
+_ACCEPT, _TENTATIVE, _REJECT = _Verdict.ACCEPT, _Verdict.TENTATIVE, _Verdict.REJECT
+_AREA, _CITY, _COUNTRY = PlaceKind.AREA, PlaceKind.CITY, PlaceKind.COUNTRY
+_LEADER, _LOWER = PlaceKind.LEADER, PlaceKind.LOWER
+_UNGUARDED, _PERSON, _SUPPORT = Guard.NONE, Guard.PERSON, Guard.SUPPORT
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """One piece of text that counted towards a tag."""
@@ -210,7 +218,7 @@ class _Field:
             start,
             end,
             cues=self.cues,
-            city=kind is PlaceKind.CITY,
+            city=kind is _CITY,
             demonym=demonym,
             teaser=self.name == _TEXT,
         )
@@ -299,36 +307,36 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     """Apply case rules and guards to a place hit, using the original text."""
     entry = hit.entry
     if not entry.target:
-        return _Verdict.REJECT
+        return _REJECT
     if where.name == _CATEGORY:
-        if entry.guard is Guard.SUPPORT or not _whole(where, hit):
-            return _Verdict.TENTATIVE  # "Elections in DR Congo" needs the text to agree
-        return _Verdict.TENTATIVE if entry.kind is PlaceKind.LEADER else _Verdict.ACCEPT
+        if entry.guard is _SUPPORT or not _whole(where, hit):
+            return _TENTATIVE  # "Elections in DR Congo" needs the text to agree
+        return _TENTATIVE if entry.kind is _LEADER else _ACCEPT
     text = where.original
     if entry.exact is not None:
         if where.all_caps or text[hit.start : hit.end] != entry.exact:
-            return _Verdict.REJECT
+            return _REJECT
     elif where.has_upper and (
         (
-            entry.kind is not PlaceKind.LOWER
+            entry.kind is not _LOWER
             and not text[hit.start].isupper()  # a cheap look before _lower_case's
             and _lower_case(text, hit)
         )
         or (entry.shape is not None and _common_words(text, hit, entry.shape))
     ):
-        return _Verdict.REJECT
-    if entry.guard is Guard.SUPPORT:
-        return _Verdict.TENTATIVE
-    if entry.guard is Guard.NONE:
-        if entry.kind is PlaceKind.COUNTRY and _in_name(where, hit) and not where.title_case:
-            return _Verdict.TENTATIVE  # "Air Canada", "Finca Líbano", "Tama Tonga"
-        return _Verdict.ACCEPT
+        return _REJECT
+    if entry.guard is _SUPPORT:
+        return _TENTATIVE
+    if entry.guard is _UNGUARDED:
+        if entry.kind is _COUNTRY and _in_name(where, hit) and not where.title_case:
+            return _TENTATIVE  # "Air Canada", "Finca Líbano", "Tama Tonga"
+        return _ACCEPT
     named = _is_name_word(_word_before(text, hit.start))
-    if entry.guard is Guard.PERSON and not named and not where.title_case:
+    if entry.guard is _PERSON and not named and not where.title_case:
         named = _is_name_word(_word_after(text, hit.end))
     if not named:
-        return _Verdict.ACCEPT
-    return _Verdict.TENTATIVE if where.title_case else _Verdict.REJECT
+        return _ACCEPT
+    return _TENTATIVE if where.title_case else _REJECT
 
 
 def _in_name(where: _Field, hit: Hit) -> bool:
@@ -433,16 +441,21 @@ class Classifier:
 
     def classify(self, title: str, text: str = "", categories: Sequence[str] = ()) -> Tags:
         """Countries and topics an article is about, most relevant first."""
-        return self._analyse(title, text, categories, explain=False).tags
+        return self._analyse(title, text, categories, None)[0]
 
     def explain(self, title: str, text: str = "", categories: Sequence[str] = ()) -> Explanation:
         """The same tags as classify(), with the words that produced them."""
-        return self._analyse(title, text, categories, explain=True)
+        evidence: list[Evidence] = []
+        tags, scores = self._analyse(title, text, categories, evidence)
+        chosen = {*tags.countries, *tags.topics}
+        dropped = tuple(name for name, _ in scores if name not in chosen)
+        return Explanation(tags, tuple(evidence), tuple(scores), dropped)
 
     def _analyse(
-        self, title: str, text: str, categories: Sequence[str], *, explain: bool
-    ) -> Explanation:
-        """Score every hit once; explain() also keeps the evidence."""
+        self, title: str, text: str, categories: Sequence[str], evidence: list[Evidence] | None
+    ) -> tuple[Tags, list[tuple[str, int]]]:
+        """Score every hit once: the tags, and for explain(), which passes a list for the
+        evidence, every candidate's points (classify() builds neither)."""
         fields = [_Field.of(_TITLE, title or ""), _Field.of(_TEXT, text or "")]
         fields[0].echo, fields[1].echo = fields[1].original, fields[0].original
         scans = [self._matcher.scan(where.folded) for where in fields]
@@ -451,7 +464,6 @@ class Classifier:
                 where, scan = self._category(name)
                 fields.append(where)
                 scans.append(scan)
-        evidence: list[Evidence] | None = [] if explain else None
         size = (text or "").count(" ") + 1
         found = _Places(long=size >= LONG_TEASER_WORDS, short=size <= SHORT_TEASER_WORDS)
         firm: set[str] = set()
@@ -476,7 +488,7 @@ class Classifier:
                 slot, points = where.sentence(start), SENTENCE_POINTS
             elif name == _TITLE:
                 slot, points = -1, TITLE_POINTS
-            elif _whole(where, hit) and entry.kind is not PlaceKind.LEADER:
+            elif _whole(where, hit) and entry.kind is not _LEADER:
                 slot, points = -2, CATEGORY_POINTS
             else:  # "Elections in DR Congo": a phrase naming a place, worth one mention
                 slot, points = -3, SENTENCE_POINTS
@@ -508,14 +520,14 @@ class Classifier:
                 start, end, entry = hit
                 if start < head:
                     continue
-                if in_title and entry.kind is PlaceKind.AREA:
+                if in_title and entry.kind is _AREA:
                     # "Latin America: ..." is about a region, not a passer-by from elsewhere
                     members = areas.get(where.folded[start:end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
                 verdict = _place_verdict(where, hit)
-                if verdict is _Verdict.ACCEPT and where.frames(hit):
-                    verdict = _Verdict.TENTATIVE
-                if verdict is not _Verdict.REJECT:
+                if verdict is _ACCEPT and where.frames(hit):
+                    verdict = _TENTATIVE
+                if verdict is not _REJECT:
                     judged.append((hit, verdict))
             # fewer hits than a list needs: skip the look for lists
             listed = (
@@ -525,7 +537,7 @@ class Classifier:
             )
             for hit, verdict in judged:
                 was_listed = hit.start in listed
-                if verdict is _Verdict.ACCEPT:
+                if verdict is _ACCEPT:
                     if not was_listed:  # an example in a list supports nothing
                         firm.add(hit.entry.target)
                     count_place(where, hit, was_listed)
@@ -579,15 +591,15 @@ class Classifier:
             alone = (
                 not firm
                 and where.name == _CATEGORY
-                and hit.entry.guard is not Guard.SUPPORT
-                and hit.entry.kind is not PlaceKind.LEADER
+                and hit.entry.guard is not _SUPPORT
+                and hit.entry.kind is not _LEADER
             )
             if hit.entry.target in firm or alone:
                 count_place(where, hit, was_listed)
 
         countries = found.pick()
         if evidence is not None and found.moved:
-            evidence = [
+            evidence[:] = [
                 replace(item, value=found.moved.get(item.value, item.value))
                 if item.kind is TargetKind.COUNTRY
                 else item
@@ -606,11 +618,8 @@ class Classifier:
         topics = topics[:MAX_TOPICS]
         tags = Tags(countries=tuple(countries), topics=tuple(topics))
         if evidence is None:
-            return Explanation(tags)
-        scores = sorted({**found.points, **topic_points}.items(), key=lambda kv: -kv[1])
-        chosen = set(countries) | set(topics)
-        dropped = tuple(name for name, _ in scores if name not in chosen)
-        return Explanation(tags, tuple(evidence), tuple(scores), dropped)
+            return tags, []
+        return tags, sorted({**found.points, **topic_points}.items(), key=lambda kv: -kv[1])
 
 
 @dataclass(slots=True)

@@ -62,7 +62,7 @@ class Hit(NamedTuple):
     entry: Entry
 
 
-_new_tuple = tuple.__new__  # Hit(...) and Hit._make run Python code; the scan makes many
+_new_tuple = tuple.__new__  # Hit(...) and Scan(...) run Python code; the scan makes many
 
 
 class Scan(NamedTuple):
@@ -183,7 +183,7 @@ class Matcher:
                 geo.append(_new_tuple(Hit, (start, last - 1, place)))
             if topic is not None:
                 topics.append(_new_tuple(Hit, (start, last - 1, topic)))
-        return Scan(_longest(geo), _longest(topics), cues)
+        return _new_tuple(Scan, (_longest(geo), _longest(topics), cues))
 
 
 def _plain(folded: str, entry: Entry) -> bool:
