@@ -95,7 +95,6 @@ _ELIDED_AFTER = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
 _ELIDED_REACH = 24
 _ELIDED_JOINS = (" and ", " & ", " y ", " e ", " et ")
 _NONE: frozenset[int] = frozenset()  # no offsets: what a look that need not run finds
-_PEOPLE_KINDS = frozenset({PlaceKind.DEMONYM, PlaceKind.LOWER})
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
 _WEAK_ALONE = {item.slug: item.weak_alone for item in TOPICS}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
@@ -113,7 +112,7 @@ class _Verdict(IntEnum):
 # costing a few hundred instructions per look; the hot loops use these module names.
 _ACCEPT, _TENTATIVE, _REJECT = _Verdict.ACCEPT, _Verdict.TENTATIVE, _Verdict.REJECT
 _AREA, _CITY, _COUNTRY = PlaceKind.AREA, PlaceKind.CITY, PlaceKind.COUNTRY
-_LEADER, _LOWER = PlaceKind.LEADER, PlaceKind.LOWER
+_DEMONYM, _LEADER, _LOWER = PlaceKind.DEMONYM, PlaceKind.LEADER, PlaceKind.LOWER
 _UNGUARDED, _PERSON, _SUPPORT = Guard.NONE, Guard.PERSON, Guard.SUPPORT
 
 
@@ -209,7 +208,7 @@ class _Field:
         if self.framing and any(a <= start < b for a, b in self.framing):
             return True
         kind = entry.kind
-        demonym = kind in _PEOPLE_KINDS
+        demonym = kind is _DEMONYM or kind is _LOWER  # a people's word (Enum's hash is slow)
         if not self.cues and not demonym and not context.may_be_aside(self.original, end):
             return False  # the cheap look is_aside takes first, without calling it
         return context.is_aside(
@@ -305,35 +304,36 @@ def _word_after(text: str, end: int) -> str:
 
 def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     """Apply case rules and guards to a place hit, using the original text."""
-    entry = hit.entry
+    start, end, entry = hit
     if not entry.target:
         return _REJECT
+    guard, kind = entry.guard, entry.kind
     if where.name == _CATEGORY:
-        if entry.guard is _SUPPORT or not _whole(where, hit):
+        if guard is _SUPPORT or not _whole(where, hit):
             return _TENTATIVE  # "Elections in DR Congo" needs the text to agree
-        return _TENTATIVE if entry.kind is _LEADER else _ACCEPT
+        return _TENTATIVE if kind is _LEADER else _ACCEPT
     text = where.original
     if entry.exact is not None:
-        if where.all_caps or text[hit.start : hit.end] != entry.exact:
+        if where.all_caps or text[start:end] != entry.exact:
             return _REJECT
     elif where.has_upper and (
         (
-            entry.kind is not _LOWER
-            and not text[hit.start].isupper()  # a cheap look before _lower_case's
+            kind is not _LOWER
+            and not text[start].isupper()  # a cheap look before _lower_case's
             and _lower_case(text, hit)
         )
         or (entry.shape is not None and _common_words(text, hit, entry.shape))
     ):
         return _REJECT
-    if entry.guard is _SUPPORT:
+    if guard is _SUPPORT:
         return _TENTATIVE
-    if entry.guard is _UNGUARDED:
-        if entry.kind is _COUNTRY and _in_name(where, hit) and not where.title_case:
+    if guard is _UNGUARDED:
+        if kind is _COUNTRY and _in_name(where, hit) and not where.title_case:
             return _TENTATIVE  # "Air Canada", "Finca Líbano", "Tama Tonga"
         return _ACCEPT
-    named = _is_name_word(_word_before(text, hit.start))
-    if entry.guard is _PERSON and not named and not where.title_case:
-        named = _is_name_word(_word_after(text, hit.end))
+    named = _is_name_word(_word_before(text, start))
+    if guard is _PERSON and not named and not where.title_case:
+        named = _is_name_word(_word_after(text, end))
     if not named:
         return _ACCEPT
     return _TENTATIVE if where.title_case else _REJECT
@@ -504,8 +504,8 @@ class Classifier:
             if found.short and name == _TEXT and slot == where.sentence(where.dateline):
                 found.opening.add(code)
             if evidence is not None:
-                words = where.original[hit.start : hit.end]
-                evidence.append(Evidence(TargetKind.COUNTRY, code, words, where.name, points))
+                words = where.original[start:end]
+                evidence.append(Evidence(TargetKind.COUNTRY, code, words, name, points))
 
         areas = self._areas
         for index, (where, (places, terms, cues)) in enumerate(zip(fields, scans, strict=True)):
@@ -616,7 +616,7 @@ class Classifier:
         )
         topics = [*topics[:1], *(slug for slug in topics[1:] if not salience.passing(slug))]
         topics = topics[:MAX_TOPICS]
-        tags = Tags(countries=tuple(countries), topics=tuple(topics))
+        tags = Tags(tuple(countries), tuple(topics))
         if evidence is None:
             return tags, []
         return tags, sorted({**found.points, **topic_points}.items(), key=lambda kv: -kv[1])
