@@ -69,7 +69,7 @@ CATEGORY_CACHE = 4096  # distinct category names kept folded and scanned
 TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
 
 _TITLE, _TEXT, _CATEGORY = "title", "text", "category"
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
+_SENTENCE_END = re.compile(r"\.+[\"')\]]*\s")  # with "!" and "?" as ".": see _Field.ends
 _LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 # between two items of a list of topics, items may carry words of their own ("trade")
 _TERM_GAP = re.compile(r"[\w'\s,;&]*")
@@ -94,7 +94,7 @@ _ELIDED_BEFORE = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
 _ELIDED_AFTER = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
 _ELIDED_REACH = 24
 _ELIDED_JOINS = (" and ", " & ", " y ", " e ", " et ")
-_PEOPLE_KINDS = frozenset({PlaceKind.DEMONYM, PlaceKind.LOWER})
+_NONE: frozenset[int] = frozenset()  # no offsets: what a look that need not run finds
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
 _WEAK_ALONE = {item.slug: item.weak_alone for item in TOPICS}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
@@ -106,6 +106,14 @@ class _Verdict(IntEnum):
     REJECT = 0
     TENTATIVE = 1  # counts only if the country has firm evidence too
     ACCEPT = 2
+
+
+# Python 3.11 looks an enum's members up through EnumType.__getattr__, a Python-level hook
+# costing a few hundred instructions per look; the hot loops use these module names.
+_ACCEPT, _TENTATIVE, _REJECT = _Verdict.ACCEPT, _Verdict.TENTATIVE, _Verdict.REJECT
+_AREA, _CITY, _COUNTRY = PlaceKind.AREA, PlaceKind.CITY, PlaceKind.COUNTRY
+_DEMONYM, _LEADER, _LOWER = PlaceKind.DEMONYM, PlaceKind.LEADER, PlaceKind.LOWER
+_UNGUARDED, _PERSON, _SUPPORT = Guard.NONE, Guard.PERSON, Guard.SUPPORT
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,19 +147,21 @@ class Explanation:
 
 @dataclass(slots=True)
 class _Field:
-    """One piece of an article, folded once, with the case facts the rules need."""
+    """One piece of an article, folded once, with the case facts the rules need.  The
+    costlier facts (Title Case, the dateline, sentence ends) are found on first use:
+    many fields have no hit that asks for them."""
 
     name: str
     original: str
     folded: str
     has_upper: bool
     all_caps: bool
-    title_case: bool
     start: int = 0  # hits before this offset (a byline) are not evidence
-    dateline: int = 0  # places before this offset only back up what the story says itself
     framing: list[tuple[int, int]] = field(default_factory=list)  # bios, photo credits
     echo: str = ""  # the other of title and teaser, where a name may be said again
     cues: frozenset[str] = frozenset()  # the context cue groups the matcher saw here
+    _title_case: bool | None = None
+    _dateline: int | None = None
     _ends: list[int] | None = None
 
     @classmethod
@@ -160,11 +170,27 @@ class _Field:
         original = nfc(text)
         has_upper = _has_upper(original)
         all_caps = has_upper and _all_caps(original)
-        title_case = name == _TITLE and not all_caps and _looks_title_case(original)
         start = context.byline_end(original) if name == _TEXT else 0
-        dateline = context.frame_end(original, start) if name == _TEXT else start
-        folded = align(original)
-        return cls(name, original, folded, has_upper, all_caps, title_case, start, dateline)
+        where = cls(name, original, align(original), has_upper, all_caps, start)
+        if name != _TITLE:
+            where._title_case = False
+        if name != _TEXT:
+            where._dateline = start
+        return where
+
+    @property
+    def title_case(self) -> bool:
+        """Whether a title is in Title Case, where guards go softer."""
+        if self._title_case is None:
+            self._title_case = not self.all_caps and _looks_title_case(self.original)
+        return self._title_case
+
+    @property
+    def dateline(self) -> int:
+        """Places before this offset only back up what the story says itself."""
+        if self._dateline is None:
+            self._dateline = context.frame_end(self.original, self.start)
+        return self._dateline
 
     def scanned(self, cues: frozenset[str]) -> None:
         """Note the matcher's cue groups; a teaser's bios and credits are found with them."""
@@ -176,37 +202,54 @@ class _Field:
         """Whether a place hit only frames the story: a dateline, a bio, an aside."""
         if self.name == _CATEGORY:
             return False
-        if hit.start < self.dateline:
+        start, end, entry = hit
+        if start < self.dateline:
             return True
-        if self.framing and any(a <= hit.start < b for a, b in self.framing):
+        if self.framing and any(a <= start < b for a, b in self.framing):
             return True
-        kind = hit.entry.kind
-        demonym = kind in _PEOPLE_KINDS
-        if not self.cues and not demonym and not context.may_be_aside(self.original, hit.end):
+        kind = entry.kind
+        demonym = kind is _DEMONYM or kind is _LOWER  # a people's word (Enum's hash is slow)
+        if not self.cues and not demonym and not context.may_be_aside(self.original, end):
             return False  # the cheap look is_aside takes first, without calling it
         return context.is_aside(
             self.original,
             self.folded,
-            hit.start,
-            hit.end,
+            start,
+            end,
             cues=self.cues,
-            city=kind is PlaceKind.CITY,
+            city=kind is _CITY,
             demonym=demonym,
             teaser=self.name == _TEXT,
         )
 
+    def ends(self) -> list[int]:
+        """Where each sentence ends, found once.  A regex search costs about a hundred
+        instructions per character, so str.find jumps from one full stop to the next (with
+        "!" and "?" made full stops, same length) and the regex only checks each one."""
+        if self._ends is None:
+            marks = self.folded.replace("!", ".").replace("?", ".")
+            ends: list[int] = []
+            find, match = marks.find, _SENTENCE_END.match
+            position = find(".")
+            while position >= 0:
+                found = match(marks, position)
+                if found is None:
+                    position = find(".", position + 1)
+                else:
+                    ends.append(found.end())
+                    position = find(".", ends[-1])
+            self._ends = ends
+        return self._ends
+
     def opening_end(self) -> int:
         """Where the first sentence of the story proper (after any dateline) ends."""
-        if self._ends is None:
-            self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
-        index = bisect_right(self._ends, self.dateline)
-        return self._ends[index] if index < len(self._ends) else len(self.folded)
+        ends = self.ends()
+        index = bisect_right(ends, self.dateline)
+        return ends[index] if index < len(ends) else len(self.folded)
 
     def sentence(self, position: int) -> int:
         """Index of the sentence holding a position, so a sentence counts a country once."""
-        if self._ends is None:
-            self._ends = [match.end() for match in _SENTENCE_END.finditer(self.folded)]
-        return bisect_right(self._ends, position)
+        return bisect_right(self._ends if self._ends is not None else self.ends(), position)
 
 
 def _has_upper(text: str) -> bool:
@@ -261,38 +304,39 @@ def _word_after(text: str, end: int) -> str:
 
 def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
     """Apply case rules and guards to a place hit, using the original text."""
-    entry = hit.entry
+    start, end, entry = hit
     if not entry.target:
-        return _Verdict.REJECT
+        return _REJECT
+    guard, kind = entry.guard, entry.kind
     if where.name == _CATEGORY:
-        if entry.guard is Guard.SUPPORT or not _whole(where, hit):
-            return _Verdict.TENTATIVE  # "Elections in DR Congo" needs the text to agree
-        return _Verdict.TENTATIVE if entry.kind is PlaceKind.LEADER else _Verdict.ACCEPT
+        if guard is _SUPPORT or not _whole(where, hit):
+            return _TENTATIVE  # "Elections in DR Congo" needs the text to agree
+        return _TENTATIVE if kind is _LEADER else _ACCEPT
     text = where.original
     if entry.exact is not None:
-        if where.all_caps or text[hit.start : hit.end] != entry.exact:
-            return _Verdict.REJECT
+        if where.all_caps or text[start:end] != entry.exact:
+            return _REJECT
     elif where.has_upper and (
         (
-            entry.kind is not PlaceKind.LOWER
-            and not text[hit.start].isupper()  # a cheap look before _lower_case's
+            kind is not _LOWER
+            and not text[start].isupper()  # a cheap look before _lower_case's
             and _lower_case(text, hit)
         )
         or (entry.shape is not None and _common_words(text, hit, entry.shape))
     ):
-        return _Verdict.REJECT
-    if entry.guard is Guard.SUPPORT:
-        return _Verdict.TENTATIVE
-    if entry.guard is Guard.NONE:
-        if entry.kind is PlaceKind.COUNTRY and not where.title_case and _in_name(where, hit):
-            return _Verdict.TENTATIVE  # "Air Canada", "Finca Líbano", "Tama Tonga"
-        return _Verdict.ACCEPT
-    named = _is_name_word(_word_before(text, hit.start))
-    if entry.guard is Guard.PERSON and not named and not where.title_case:
-        named = _is_name_word(_word_after(text, hit.end))
+        return _REJECT
+    if guard is _SUPPORT:
+        return _TENTATIVE
+    if guard is _UNGUARDED:
+        if kind is _COUNTRY and _in_name(where, hit) and not where.title_case:
+            return _TENTATIVE  # "Air Canada", "Finca Líbano", "Tama Tonga"
+        return _ACCEPT
+    named = _is_name_word(_word_before(text, start))
+    if guard is _PERSON and not named and not where.title_case:
+        named = _is_name_word(_word_after(text, end))
     if not named:
-        return _Verdict.ACCEPT
-    return _Verdict.TENTATIVE if where.title_case else _Verdict.REJECT
+        return _ACCEPT
+    return _TENTATIVE if where.title_case else _REJECT
 
 
 def _in_name(where: _Field, hit: Hit) -> bool:
@@ -397,16 +441,21 @@ class Classifier:
 
     def classify(self, title: str, text: str = "", categories: Sequence[str] = ()) -> Tags:
         """Countries and topics an article is about, most relevant first."""
-        return self._analyse(title, text, categories, explain=False).tags
+        return self._analyse(title, text, categories, None)[0]
 
     def explain(self, title: str, text: str = "", categories: Sequence[str] = ()) -> Explanation:
         """The same tags as classify(), with the words that produced them."""
-        return self._analyse(title, text, categories, explain=True)
+        evidence: list[Evidence] = []
+        tags, scores = self._analyse(title, text, categories, evidence)
+        chosen = {*tags.countries, *tags.topics}
+        dropped = tuple(name for name, _ in scores if name not in chosen)
+        return Explanation(tags, tuple(evidence), tuple(scores), dropped)
 
     def _analyse(
-        self, title: str, text: str, categories: Sequence[str], *, explain: bool
-    ) -> Explanation:
-        """Score every hit once; explain() also keeps the evidence."""
+        self, title: str, text: str, categories: Sequence[str], evidence: list[Evidence] | None
+    ) -> tuple[Tags, list[tuple[str, int]]]:
+        """Score every hit once: the tags, and for explain(), which passes a list for the
+        evidence, every candidate's points (classify() builds neither)."""
         fields = [_Field.of(_TITLE, title or ""), _Field.of(_TEXT, text or "")]
         fields[0].echo, fields[1].echo = fields[1].original, fields[0].original
         scans = [self._matcher.scan(where.folded) for where in fields]
@@ -415,7 +464,6 @@ class Classifier:
                 where, scan = self._category(name)
                 fields.append(where)
                 scans.append(scan)
-        evidence: list[Evidence] | None = [] if explain else None
         size = (text or "").count(" ") + 1
         found = _Places(long=size >= LONG_TEASER_WORDS, short=size <= SHORT_TEASER_WORDS)
         firm: set[str] = set()
@@ -425,6 +473,7 @@ class Classifier:
         term_seen: dict[tuple[int, str], int] = {}
         strong_topics: set[str] = set()  # topics with a strong word or a source tag
         salience = _Salience()  # where each topic's words stand
+        salient, tail = salience.salient, salience.tail
 
         def count_place(where: _Field, hit: Hit, listed: bool) -> None:
             """Add a place's points, once per country per title, category or sentence."""
@@ -439,7 +488,7 @@ class Classifier:
                 slot, points = where.sentence(start), SENTENCE_POINTS
             elif name == _TITLE:
                 slot, points = -1, TITLE_POINTS
-            elif _whole(where, hit) and entry.kind is not PlaceKind.LEADER:
+            elif _whole(where, hit) and entry.kind is not _LEADER:
                 slot, points = -2, CATEGORY_POINTS
             else:  # "Elections in DR Congo": a phrase naming a place, worth one mention
                 slot, points = -3, SENTENCE_POINTS
@@ -455,45 +504,60 @@ class Classifier:
             if found.short and name == _TEXT and slot == where.sentence(where.dateline):
                 found.opening.add(code)
             if evidence is not None:
-                words = where.original[hit.start : hit.end]
-                evidence.append(Evidence(TargetKind.COUNTRY, code, words, where.name, points))
+                words = where.original[start:end]
+                evidence.append(Evidence(TargetKind.COUNTRY, code, words, name, points))
 
+        areas = self._areas
         for index, (where, (places, terms, cues)) in enumerate(zip(fields, scans, strict=True)):
-            if where.name != _CATEGORY:
+            name = where.name
+            if name != _CATEGORY:
                 where.scanned(cues)
-            if where.name != _CATEGORY:
                 places = _with_elided(where.folded, places, self._matcher)
             judged: list[tuple[Hit, _Verdict]] = []
             head = where.start
+            in_title = name == _TITLE
             for hit in places:
-                if hit.start < head:
+                start, end, entry = hit
+                if start < head:
                     continue
-                if hit.entry.kind is PlaceKind.AREA and where.name == _TITLE:
+                if in_title and entry.kind is _AREA:
                     # "Latin America: ..." is about a region, not a passer-by from elsewhere
-                    members = self._areas.get(where.folded[hit.start : hit.end], frozenset())
+                    members = areas.get(where.folded[start:end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
                 verdict = _place_verdict(where, hit)
-                if verdict is _Verdict.ACCEPT and where.frames(hit):
-                    verdict = _Verdict.TENTATIVE
-                if verdict is not _Verdict.REJECT:
+                if verdict is _ACCEPT and where.frames(hit):
+                    verdict = _TENTATIVE
+                if verdict is not _REJECT:
                     judged.append((hit, verdict))
-            listed = _listed(where.folded, [hit for hit, _ in judged]) if judged else set()
+            # fewer hits than a list needs: skip the look for lists
+            listed = (
+                _listed(where.folded, [hit for hit, _ in judged])
+                if len(judged) >= LIST_MIN
+                else _NONE
+            )
             for hit, verdict in judged:
-                if verdict is _Verdict.ACCEPT:
-                    if hit.start not in listed:  # an example in a list supports nothing
+                was_listed = hit.start in listed
+                if verdict is _ACCEPT:
+                    if not was_listed:  # an example in a list supports nothing
                         firm.add(hit.entry.target)
-                    count_place(where, hit, hit.start in listed)
+                    count_place(where, hit, was_listed)
                 else:
-                    tentative.append((where, hit, hit.start in listed))
+                    tentative.append((where, hit, was_listed))
+            if not terms:
+                continue
             counted = [
                 hit
                 for hit in terms
-                if hit.start >= where.start and (hit.entry.plain or _topic_counts(where, hit))
+                if hit.start >= head and (hit.entry.plain or _topic_counts(where, hit))
             ]
-            examples = _term_lists(where.folded, counted) if where.name == _TEXT else set()
-            category = where.name == _CATEGORY
-            doubled = where.name == _TITLE
-            opening = where.opening_end() if counted and where.name == _TEXT else len(where.folded)
+            text_field = name == _TEXT
+            examples = (
+                _term_lists(where.folded, counted)
+                if text_field and len(counted) >= LIST_MIN
+                else _NONE
+            )
+            category = name == _CATEGORY
+            opening = where.opening_end() if counted and text_field else len(where.folded)
             for hit in counted:
                 start, end, entry = hit
                 term = (index, where.folded[start:end])
@@ -506,20 +570,20 @@ class Classifier:
                 else:
                     strong = entry.strong and start not in examples
                     points = STRONG_POINTS if strong else WEAK_POINTS
-                    if doubled:
+                    if in_title:
                         points *= 2
                 firm_word = category or points >= STRONG_POINTS
                 for each in (entry.target, *entry.also) if entry.also else (entry.target,):
                     topic_points[each] = topic_points.get(each, 0) + points
                     if start < opening:
-                        salience.salient.add(each)
+                        salient.add(each)
                     elif points >= STRONG_POINTS:
-                        salience.tail.setdefault(each, set()).add(term[1])
+                        tail.setdefault(each, set()).add(term[1])
                     if firm_word:
                         strong_topics.add(each)
                     if evidence is not None:
                         words = where.original[start:end]
-                        evidence.append(Evidence(TargetKind.TOPIC, each, words, where.name, points))
+                        evidence.append(Evidence(TargetKind.TOPIC, each, words, name, points))
 
         for where, hit, was_listed in tentative:
             # a source tag naming a place ("Elections in DR Congo") stands alone when the
@@ -527,15 +591,15 @@ class Classifier:
             alone = (
                 not firm
                 and where.name == _CATEGORY
-                and hit.entry.guard is not Guard.SUPPORT
-                and hit.entry.kind is not PlaceKind.LEADER
+                and hit.entry.guard is not _SUPPORT
+                and hit.entry.kind is not _LEADER
             )
             if hit.entry.target in firm or alone:
                 count_place(where, hit, was_listed)
 
         countries = found.pick()
         if evidence is not None and found.moved:
-            evidence = [
+            evidence[:] = [
                 replace(item, value=found.moved.get(item.value, item.value))
                 if item.kind is TargetKind.COUNTRY
                 else item
@@ -552,13 +616,10 @@ class Classifier:
         )
         topics = [*topics[:1], *(slug for slug in topics[1:] if not salience.passing(slug))]
         topics = topics[:MAX_TOPICS]
-        tags = Tags(countries=tuple(countries), topics=tuple(topics))
+        tags = Tags(tuple(countries), tuple(topics))
         if evidence is None:
-            return Explanation(tags)
-        scores = sorted({**found.points, **topic_points}.items(), key=lambda kv: -kv[1])
-        chosen = set(countries) | set(topics)
-        dropped = tuple(name for name, _ in scores if name not in chosen)
-        return Explanation(tags, tuple(evidence), tuple(scores), dropped)
+            return tags, []
+        return tags, sorted({**found.points, **topic_points}.items(), key=lambda kv: -kv[1])
 
 
 @dataclass(slots=True)

@@ -62,7 +62,7 @@ class Hit(NamedTuple):
     entry: Entry
 
 
-_new_tuple = tuple.__new__  # Hit(...) and Hit._make run Python code; the scan makes many
+_new_tuple = tuple.__new__  # Hit(...) and Scan(...) run Python code; the scan makes many
 
 
 class Scan(NamedTuple):
@@ -79,14 +79,17 @@ class Scan(NamedTuple):
 _Value = tuple[int, Entry | None, Entry | None, frozenset[str], str | None]
 _NO_CUES: frozenset[str] = frozenset()
 _NOT_WORD = re.compile(r"[\W_]")  # exactly the characters str.isalnum() rejects
-_ASCII_BREAKS = "".join(chr(code) if chr(code).isalnum() else " " for code in range(128))
+# a bytes table: bytes.translate is a plain C loop, str.translate a mapping look-up per character
+_ASCII_BREAKS = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(
+    range(128, 256)
+)
 _START, _END = itemgetter(0), itemgetter(1)
 
 
 def _breaks(folded: str) -> str:
     """The text with every character that is not a letter or digit as a space, offsets kept."""
     if folded.isascii():
-        return folded.translate(_ASCII_BREAKS)
+        return folded.encode("ascii").translate(_ASCII_BREAKS).decode("ascii")
     return _NOT_WORD.sub(" ", folded)
 
 
@@ -180,7 +183,7 @@ class Matcher:
                 geo.append(_new_tuple(Hit, (start, last - 1, place)))
             if topic is not None:
                 topics.append(_new_tuple(Hit, (start, last - 1, topic)))
-        return Scan(_longest(geo), _longest(topics), cues)
+        return _new_tuple(Scan, (_longest(geo), _longest(topics), cues))
 
 
 def _plain(folded: str, entry: Entry) -> bool:

@@ -10,6 +10,7 @@ reader may put around a phrase.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -103,18 +104,46 @@ def _align_match(match: re.Match[str]) -> str:
     return _ALIGN[ord(match.group())]
 
 
-# The same mapping for ASCII text, where str.translate is quicker still.
-_ASCII_ALIGN = "".join(
-    _ALIGN[code] if _UNALIGNED.match(chr(code)) else chr(code) for code in range(128)
-)
+# The same mapping for ASCII text, lower() included, as a bytes table: bytes.translate
+# is a plain C loop, where str.translate looks each character up in a mapping.
+_ASCII_ALIGN = bytes(
+    ord(_ALIGN[ord(low)] if _UNALIGNED.match(low) else low)
+    for low in (chr(code).lower() for code in range(128))
+) + bytes(range(128, 256))
+
+
+def _align_error(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler giving the aligned form of the characters ASCII lacks.  A
+    regex finding them costs about a hundred instructions per character of the text; the
+    ASCII encoder skips to them in C, and what they fold to ("é" -> "e") is ASCII mostly."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chars = error.object[error.start : error.end]
+    return "".join([_ALIGN[ord(char)] for char in chars]), error.end
+
+
+# the non-ASCII characters news text holds most (curly quotes, no-break space, the
+# commonest Spanish, Portuguese and French accents), replaced before encoding: each call
+# of the error handler costs thousands of instructions, a replace a few hundred
+_FREQUENT = tuple((char, _ALIGN[ord(char)]) for char in "\u2019\u201c\u201d\u00a0óíáé")
+# the encoder raises UnicodeEncodeError when a replacement is not ASCII either
+_ALIGN_ERRORS = "bot.classify.normalize.align"
+codecs.register_error(_ALIGN_ERRORS, _align_error)
 
 
 def align(text: str) -> str:
     """Fold NFC text one character for one, with hyphens as spaces, so offsets stay valid."""
     if text.isascii():
-        return text.lower().translate(_ASCII_ALIGN)
+        return text.encode("ascii").translate(_ASCII_ALIGN).decode("ascii")
     # "İ" is the one character whose lower() is two characters long.
-    return _UNALIGNED.sub(_align_match, text.replace("\u0130", "I").lower())
+    lowered = text.replace("\u0130", "I").lower()
+    for char, out in _FREQUENT:  # str.replace is far cheaper than a call of the handler
+        lowered = lowered.replace(char, out)
+    try:
+        encoded = lowered.encode("ascii", _ALIGN_ERRORS)
+    except UnicodeEncodeError:  # a letter that folds to no ASCII one ("ж"): one by one
+        return _UNALIGNED.sub(_align_match, lowered)
+    return encoded.translate(_ASCII_ALIGN).decode("ascii")
 
 
 def key(phrase: str) -> str:

@@ -121,6 +121,18 @@ def test_align_matches_folding_each_character(text: str) -> None:
 
 _SPACES = {ord(ch): " " for ch in map(chr, range(0x3000 + 1)) if ch.isspace()}
 
+# news text: ASCII with accents, curly quotes, dashes, a no-break space, and now and then a
+# letter that folds to no ASCII one, so align's encoder path and its fallback both run
+_NEWS_CHARS = "Ab z-`\t\n.'\"éÓñüçÅ\u2019\u2018\u201c\u201d«»\u2014\u2013…\u00a0\u0130ßжΩ\u0301"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_NEWS_CHARS))
+def test_align_of_news_text_matches_folding_each_character(text: str) -> None:
+    original = nfc(text)
+    slow = "".join(fold(ch)[:1] or ch for ch in original)
+    assert align(original) == slow.replace("-", " ").translate(_SPACES)
+
 
 def _by_key() -> dict[str, tuple[str, PlaceKind, Guard]]:
     return {key(name.phrase): (name.code, name.kind, name.guard) for name in place_names()}

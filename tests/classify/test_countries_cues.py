@@ -7,9 +7,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.classify import context
-from bot.classify.classifier import Classifier, _all_caps, _has_upper, _looks_title_case
+from bot.classify.classifier import (
+    Classifier,
+    _all_caps,
+    _Field,
+    _has_upper,
+    _looks_title_case,
+)
 from bot.classify.matcher import Matcher
 from bot.classify.normalize import _ALIGN, _UNALIGNED, align
 
@@ -74,6 +82,14 @@ def test_ascii_text_aligns_as_the_general_path_does() -> None:
     text = "Co-operation `quoted`\tand\x1f done"
     general = _UNALIGNED.sub(lambda found: _ALIGN[ord(found.group())], text.lower())
     assert align(text) == general
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .!?\"')]\n"))
+def test_sentence_ends_are_the_end_marks_a_regex_finds(text: str) -> None:
+    where = _Field.of("text", text)
+    plain = [found.end() for found in re.finditer(r"[.!?]+[\"')\]]*\s", where.folded)]
+    assert where.ends() == plain
 
 
 def test_title_case_ignores_the_first_word_and_short_words() -> None:
