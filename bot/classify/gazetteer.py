@@ -242,16 +242,23 @@ def _topic_words(table: TopicTable) -> frozenset[str]:
 
 
 def _cities(taken: Collection[str]) -> Iterator[tuple[str, str]]:
-    """The generated cities, minus everyday words, topic words and names a stronger source
-    has."""
+    """The generated cities, in English and as other languages write them, minus everyday
+    words, topic words and names a stronger source has."""
     topic_words = _topic_words(TOPIC_TABLE)
-    for code, names in geonames().cities.items():
-        for name in names:
-            if geodata.NOT_CITIES & {city_key(name), fold(name)}:
-                continue
-            if key(name) in taken or key(name) in topic_words:
-                continue
-            yield code, name
+    table = geonames()
+
+    def fits(name: str) -> bool:
+        if geodata.NOT_CITIES & {city_key(name), fold(name)}:
+            return False
+        return key(name) not in taken and key(name) not in topic_words
+
+    for code, names in table.cities.items():
+        yield from ((code, name) for name in names if fits(name))
+    for code, by_city in table.city_names.items():
+        for city, names in by_city.items():
+            # "Jerusalén" is whatever "Jerusalem" is: a trap's other names are traps too
+            if not geodata.NOT_CITIES & {city_key(city), fold(city)}:
+                yield from ((code, name) for name in names if fits(name))
 
 
 @functools.cache

@@ -23,7 +23,7 @@ __all__ = ["CONTINENTS", "GEONAMES_FILE", "GeoNames", "city_key", "geonames", "l
 
 GEONAMES_FILE = DATA_DIR / "geonames.toml"
 CONTINENTS = ("AF", "AN", "AS", "EU", "NA", "OC", "SA")  # GeoNames' codes
-_SECTIONS = ("countries", "continents", "languages", "us_states", "cities")
+_SECTIONS = ("countries", "continents", "languages", "us_states", "cities", "city_names")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,8 @@ class GeoNames:
     languages: Mapping[str, str]  # ISO2 -> its principal language (ISO 639), e.g. "de"
     us_states: tuple[str, ...]
     cities: Mapping[str, tuple[str, ...]]  # ISO2 -> capitals and big cities, in GeoNames' order
+    # ISO2 -> a city's English name -> its Spanish, French and Portuguese names (CLDR's)
+    city_names: Mapping[str, Mapping[str, tuple[str, ...]]]
 
 
 def city_key(name: str) -> str:
@@ -76,6 +78,20 @@ def _continents(entry: Entry, value: object) -> dict[str, frozenset[str]]:
     return out
 
 
+def _city_names(entry: Entry, value: object) -> dict[str, dict[str, tuple[str, ...]]]:
+    """ISO2 -> English name -> other names, each code real and each list non-empty."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for code, table in entry.table(value).items():
+        country_codes(entry, [code])
+        out[code] = by_city = {}
+        for city, names in entry.at(f'"{code}"').table(table).items():
+            at = entry.at(f'"{code}"."{city}"')
+            by_city[city] = at.words(names, "names")
+            if not by_city[city]:
+                raise at.error("lists no names")
+    return out
+
+
 def load_geonames(source: Path | str = GEONAMES_FILE) -> GeoNames:
     """Read and check the generated GeoNames table from a file (a Path) or TOML text (a str)."""
     origin, data = read(source, "geonames")
@@ -89,6 +105,7 @@ def load_geonames(source: Path | str = GEONAMES_FILE) -> GeoNames:
         languages=_languages(top.at("[languages]"), data["languages"]),
         us_states=at.words(states["names"], "names"),
         cities=by_country(top.at("[cities]"), data["cities"]),
+        city_names=_city_names(top.at("[city_names]"), data["city_names"]),
     )
 
 

@@ -19,6 +19,7 @@ SECTIONS = {
     "languages": 'PE = "es"\nFR = "fr"',
     "us_states": 'names = ["Ohio"]',
     "cities": 'PE = ["Lima", "Arequipa"]',
+    "city_names.PE": '"Lima" = ["Lima la Ciudad"]',
 }
 
 
@@ -46,6 +47,7 @@ def test_the_small_table_loads() -> None:
     assert loaded.continents["SA"] == frozenset({"PE"})
     assert loaded.us_states == ("Ohio",)
     assert loaded.languages == {"PE": "es", "FR": "fr"}
+    assert loaded.city_names == {"PE": {"Lima": ("Lima la Ciudad",)}}
 
 
 @pytest.mark.parametrize(
@@ -59,6 +61,8 @@ def test_the_small_table_loads() -> None:
         ({"continents": SECTIONS["continents"].replace("AU", "JP")}, r'"JP" is also in "AS"'),
         ({"us_states": None}, r'<geonames>: missing key "us_states"'),
         ({"languages": 'PE = "ES"'}, r'\[languages\]: "PE": "ES" is not an ISO 639'),
+        ({"city_names.PE": '"Lima" = []'}, r'\[city_names\]: "PE"."Lima": lists no names'),
+        ({"city_names.PE": None}, r'<geonames>: missing key "city_names"'),
     ],
 )
 def test_a_malformed_table_is_refused_naming_the_entry(
@@ -81,9 +85,35 @@ def test_the_gazetteer_takes_its_cities_from_the_table() -> None:
     assert "MV" in geonames().cities and "Male" in geonames().cities["MV"]
     assert key("Male") not in cities
     generated = {city_key(name) for names in geonames().cities.values() for name in names}
+    generated |= {
+        city_key(name)
+        for table in geonames().city_names.values()
+        for names in table.values()
+        for name in names
+    }
     assert {city_key(name.phrase) for name in place_names() if name.kind is PlaceKind.CITY} <= (
         generated
     )
+
+
+def test_cities_count_under_their_spanish_french_and_portuguese_names_too() -> None:
+    cities = {key(name.phrase): name.code for name in place_names() if name.kind is PlaceKind.CITY}
+    named = ("Lisboa", "Lisbonne", "Cabul", "Cartum", "Jartum", "Nueva York", "Xangai")
+    assert {name: cities.get(key(name)) for name in named} == {
+        "Lisboa": "PT",
+        "Lisbonne": "PT",
+        "Cabul": "AF",
+        "Cartum": "SD",
+        "Jartum": "SD",
+        "Nueva York": "US",  # a US state's name too: CLDR writes the city's
+        "Xangai": "CN",
+    }
+    # a trap's other names are traps: Jerusalem is claimed by two countries
+    assert "Jerusalén" in geonames().city_names["IL"]["Jerusalem"]
+    assert key("Jerusalén") not in cities
+    # and a name that means something else first stays out: the Roma people
+    assert "Roma" in geonames().city_names["IT"]["Rome"]
+    assert key("Roma") not in cities
 
 
 def test_continents_feed_the_regions() -> None:
