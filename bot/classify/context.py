@@ -67,11 +67,13 @@ CUES: dict[str, tuple[str, ...]] = {
 _NAME = r"[^\W\d_][\w.'\u2019-]*"
 _DASH = "-\u2013\u2014"
 
-# "By X in The Guardian - ", "Por Deisy Francis Mexidor *", "Par Angela Quintal/": where the
-# piece was published, not what it is about
+# "By X in The Guardian - ", "Por Deisy Francis Mexidor *", "Par Angela Quintal/", "by X,
+# Town": where the piece was published, not what it is about
 _BYLINE = re.compile(
     rf"By\s[^.!?\n]{{1,150}}?\s[{_DASH}]\s"
     rf"|(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s*){{1,5}}?(?:\*|\n|\s[{_DASH}|]\s|/)"
+    # "by Paul Sanders, New York It will...": the writer's name and town, then the piece
+    rf"|(?:[Bb]y|Por|Par)\s+(?:[A-Z]{_NAME}\s+){{0,3}}[A-Z]{_NAME},\s+(?:[A-Z][\w.-]*\s+){{1,3}}"
 )
 # A dateline says where the piece was filed: "BEIRUT (AP) -", "New York, May 2, 2023 -",
 # "Nairobi, 17 oct (EFE).-", "YEREVAN, NOVEMBER 14, ARMENPRESS.", "Pretoria (PL) "

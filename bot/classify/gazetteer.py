@@ -180,11 +180,18 @@ def _country_names() -> Iterator[tuple[str, str]]:
                 yield record.alpha_2, value.removeprefix("the ")
 
 
+_ISLANDS = re.compile(r"(?:Île|Îles|Isla|Islas|Ilha|Ilhas)\b")
+
+
 def _translated_names() -> Iterator[tuple[str, str]]:
     """Spanish, French and Portuguese names, minus everyday words and short ones."""
     for catalog in _catalogs(TEASER_LANGUAGES):
         for record in iso_codes().countries:
-            name = _clean_translation(catalog.get(record.name, record.name))
+            translated = catalog.get(record.name, record.name)
+            name = _clean_translation(translated)
+            if _ISLANDS.match(translated.partition(", ")[2]):
+                # "Christmas, Île": the head alone is a word ("Christmas Eve"), say it whole
+                name = _natural_order(re.sub(r"\s*\(.*?\)", "", translated))
             folded = fold(name)
             if len(folded) > 4 and folded not in geodata.NOT_TRANSLATIONS:
                 yield record.alpha_2, name

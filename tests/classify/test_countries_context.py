@@ -181,3 +181,26 @@ def test_capitals_by_their_french_spanish_and_portuguese_names() -> None:
     assert _countries("25.000 personnes manifestent à Bruxelles") == {"BE"}
     assert _countries("Comienza en La Habana el juicio a los manifestantes") == {"CU"}
     assert _countries("Protestos em Varsóvia") == {"PL"}
+
+
+# --- added after reading the second tuning part's errors (tune2.jsonl) ----------------------
+
+
+def test_a_lower_case_byline_with_the_writers_town() -> None:
+    teaser = "by Paul Sanders, New York It will take a degree in law to follow Guyana's count."
+    assert _countries("Rigging for dummies", teaser) == {"GY"}
+    # a comma after a name is no byline when the next word is the story's own
+    assert _countries("Opinion", "By Ana Ruiz, Chile's protests grow") == {"CL"}
+
+
+def test_like_and_esque_compare() -> None:
+    assert _countries("Georgians riot over a 'Russian-like' law", "Police in Tbilisi") == {"GE"}
+
+
+def test_an_island_name_translated_head_first_is_said_whole() -> None:
+    # the French "Christmas, Île" gave "Christmas" alone, and every Christmas Eve was CX
+    assert _countries("Floods on Christmas Eve", "Roads blocked in Dominica on Christmas Day.") == {
+        "DM"
+    }
+    assert _countries("Un cyclone frappe l'Île Christmas") == {"CX"}
+    assert _countries("Elecciones en las Islas Salomón") == {"SB"}
