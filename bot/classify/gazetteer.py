@@ -183,15 +183,19 @@ def _country_names() -> Iterator[tuple[str, str]]:
 _ISLANDS = re.compile(r"(?:Île|Îles|Isla|Islas|Ilha|Ilhas)\b")
 
 
+def _matched_translation(translated: str) -> str:
+    """The name a teaser would use: "Bolivia, Estado ..." is Bolivia, but "Christmas, Île"
+    is Île Christmas, as the head alone is a word ("Christmas Eve")."""
+    if _ISLANDS.match(translated.partition(", ")[2]):
+        return _natural_order(re.sub(r"\s*\(.*?\)", "", translated))
+    return _clean_translation(translated)
+
+
 def _translated_names() -> Iterator[tuple[str, str]]:
     """Spanish, French and Portuguese names, minus everyday words and short ones."""
     for catalog in _catalogs(TEASER_LANGUAGES):
         for record in iso_codes().countries:
-            translated = catalog.get(record.name, record.name)
-            name = _clean_translation(translated)
-            if _ISLANDS.match(translated.partition(", ")[2]):
-                # "Christmas, Île": the head alone is a word ("Christmas Eve"), say it whole
-                name = _natural_order(re.sub(r"\s*\(.*?\)", "", translated))
+            name = _matched_translation(catalog.get(record.name, record.name))
             folded = fold(name)
             if len(folded) > 4 and folded not in geodata.NOT_TRANSLATIONS:
                 yield record.alpha_2, name

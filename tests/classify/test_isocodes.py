@@ -116,7 +116,7 @@ def _old_country_names() -> Iterator[tuple[str, str]]:
 def _old_translated_names() -> Iterator[tuple[str, str]]:
     for found in _old_catalogs(["es", "fr", "pt"]):
         for record in pycountry.countries:
-            name = gazetteer._clean_translation(found.gettext(record.name))
+            name = gazetteer._matched_translation(found.gettext(record.name))
             folded = fold(name)
             if len(folded) > 4 and folded not in geodata.NOT_TRANSLATIONS:
                 yield str(record.alpha_2), name
