@@ -164,3 +164,21 @@ def test_peace_alone_is_no_war(classifier: Classifier) -> None:
 )
 def test_portuguese_words(classifier: Classifier, title: str, slug: str) -> None:
     assert slug in _topics(classifier, title)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "slug"),
+    [
+        ("Fighting rages in North Kivu", "A siege of the town went on.", "war"),
+        ("Guam's governor backs the military buildup", "", "war"),
+        ("Congress extends the state of exception", "", "democracy"),
+        ("El Congreso prorroga los estados de excepción", "", "democracy"),
+        ("Activists red-tagged by officials", "", "repression"),
+        ("Student jailed under lèse-majesté law", "", "repression"),
+        ("Fuel queues return amid a forex shortage", "", "economy"),
+    ],
+)
+def test_words_found_missing_on_the_second_tuning_part(
+    classifier: Classifier, title: str, text: str, slug: str
+) -> None:
+    assert slug in _topics(classifier, title, text)
