@@ -131,9 +131,11 @@ _ONE_OF = re.compile(
     rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})s?\s+[A-Z]",
 )
 # a title's "Kyrgyz Man", "Russian Rights Activist" (one person: no plural here, since
-# "Russian Activists Detained" is often the story's own people)
+# "Russian Activists Detained" is often the story's own people), but not "Thai Court Jails
+# Student": a state body is the story's country acting
 _ONE_OF_TITLE = re.compile(
-    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'], ignore_case=True)})"
+    rf"\s+(?!(?:{_alternatives(_WORDS['state_bodies'], ignore_case=True)})\b)"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'], ignore_case=True)})"
     r"\b(?![-'\u2019])",
     re.IGNORECASE,
 )

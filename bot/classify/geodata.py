@@ -61,6 +61,7 @@ _CONTEXT = (
     "bio_verbs",
     "credit_words",
     "one_of",
+    "state_bodies",
     "origin",
     "comparison",
     "based_in",

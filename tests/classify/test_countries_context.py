@@ -204,3 +204,10 @@ def test_an_island_name_translated_head_first_is_said_whole() -> None:
     }
     assert _countries("Un cyclone frappe l'Île Christmas") == {"CX"}
     assert _countries("Elecciones en las Islas Salomón") == {"SB"}
+
+
+def test_a_demonym_before_a_state_body_in_a_title_is_the_state_acting() -> None:
+    assert _countries("Thai court jails student") == {"TH"}
+    assert _countries("Peruvian police detain activist") == {"PE"}
+    # still one person: "Kyrgyz Man Stabbed To Death In Moscow" is about Moscow
+    assert _countries("Kyrgyz Man Stabbed To Death In Moscow") == {"RU"}

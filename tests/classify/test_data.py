@@ -67,6 +67,7 @@ PLACE_SECTIONS = {
             ("bio_verbs", "writes"),
             ("credit_words", "photo"),
             ("one_of", "activist"),
+            ("state_bodies", "court"),
             ("origin", "born"),
             ("comparison", "style"),
             ("based_in", "based"),
