@@ -62,3 +62,21 @@ def test_the_second_tuning_part_is_new_text_from_new_outlets() -> None:
         {(i["title"], i["teaser"]) for i in others}
     )
     assert len(tune2) >= 100 and all(i["id"].startswith("tb-") for i in tune2)
+
+
+def test_the_relabelled_items_are_tuning_items_and_agreement_is_scored(tmp_path: Path) -> None:
+    from scripts.label_agreement import agreement
+
+    tune = {i["id"] for i in load("tune")}
+    again = load("tune_relabelled")
+    assert len(again) >= 100 and {i["id"] for i in again} <= tune
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(
+        '{"id": "a", "countries": ["PE"], "topics": ["labor"]}\n'
+        '{"id": "b", "countries": [], "topics": []}\n'
+    )
+    second.write_text('{"id": "a", "countries": ["PE", "CL"], "topics": []}\n')
+    items, scores = agreement(first, second)
+    assert items == 1
+    assert (scores["countries"].tp, scores["countries"].fp, scores["countries"].fn) == (1, 1, 0)
+    assert (scores["topics"].tp, scores["topics"].fn) == (0, 1)
