@@ -314,7 +314,8 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
         return _TENTATIVE if kind is _LEADER else _ACCEPT
     text = where.original
     if entry.exact is not None:
-        if where.all_caps or text[start:end] != entry.exact:
+        spelled = text[start:end]
+        if where.all_caps or (spelled != entry.exact and spelled != entry.titled):
             return _REJECT
     elif where.has_upper and (
         (

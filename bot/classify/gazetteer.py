@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 TEASER_LANGUAGES = ("es", "fr", "pt")  # the matcher reads country names in these too
+TITLED_MIN = 4  # "Cosatu" is COSATU, but "Nat" is no NAT: shorter acronyms stay exact
 
 
 class PlaceKind(StrEnum):
@@ -71,6 +72,7 @@ class PlaceName:
     kind: PlaceKind
     guard: Guard = Guard.NONE
     exact: bool = False  # an abbreviation ("US", "AfD") that must match case exactly
+    titled: bool = False  # an exact acronym that also counts written as a name ("Cosatu")
     local: bool = False  # a city or province: it places a story inside the country
 
 
@@ -147,7 +149,11 @@ class _Collector:
             return
         exact = _acronym(phrase)
         local = local or kind in (PlaceKind.CITY, PlaceKind.REGION)
-        self.names[folded] = PlaceName(phrase, code, kind, _guard(folded, kind), exact, local)
+        guard = _guard(folded, kind)
+        titled = exact and _titled(phrase, folded)
+        self.names[folded] = PlaceName(
+            phrase, code, kind, guard, exact=exact, local=local, titled=titled
+        )
         self._level[folded] = level
 
 
@@ -159,6 +165,17 @@ def _acronym(phrase: str) -> bool:
     if phrase.upper() == phrase:
         return True
     return " " not in phrase and len(phrase) <= 4 and any(ch.isupper() for ch in phrase[1:])
+
+
+def _titled(phrase: str, folded: str) -> bool:
+    """An acronym of four letters or more that the press also writes as a name ("Cosatu",
+    "Frelimo", "Farc"), unless that form is an everyday word or a name ("Dane", "Saps")."""
+    return (
+        len(phrase) >= TITLED_MIN
+        and phrase.isalpha()
+        and phrase.isupper()
+        and folded not in geodata.NOT_TITLED
+    )
 
 
 def _guard(folded: str, kind: PlaceKind) -> Guard:

@@ -31,6 +31,7 @@ __all__ = [
     "NEIGHBOUR_STOPWORDS",
     "NOT_CITIES",
     "NOT_PLACES",
+    "NOT_TITLED",
     "NOT_TRANSLATIONS",
     "PERSON_LIKE",
     "PLACES",
@@ -76,6 +77,7 @@ _TRAPS = (
     "person_like",
     "needs_support",
     "not_translations",
+    "not_titled",
     "neighbour_stopwords",
     "generic_parts",
 )
@@ -101,6 +103,7 @@ class PlaceTable:
     person_like: frozenset[str]  # place words that are also people's names
     needs_support: frozenset[str]  # counted only beside other evidence for the country
     not_translations: frozenset[str]  # translated names that are everyday words
+    not_titled: frozenset[str]  # acronyms whose form as a name is a word ("Dane", "Saps")
     neighbour_stopwords: frozenset[str]  # capitalised words that do not make a place a name
     generic_parts: frozenset[str]  # a name's words that may be written small ("Gaza strip")
     context: Names  # words around a place that say it frames the story (bot/classify/context)
@@ -218,6 +221,7 @@ def load_places(source: Path | str = PLACES_FILE) -> PlaceTable:
         person_like=traps["person_like"],
         needs_support=traps["needs_support"],
         not_translations=traps["not_translations"],
+        not_titled=traps["not_titled"],
         neighbour_stopwords=traps["neighbour_stopwords"],
         generic_parts=traps["generic_parts"],
         context=context,
@@ -241,6 +245,7 @@ NOT_CITIES = PLACES.not_cities
 PERSON_LIKE = PLACES.person_like
 NEEDS_SUPPORT = PLACES.needs_support
 NOT_TRANSLATIONS = PLACES.not_translations
+NOT_TITLED = PLACES.not_titled
 NEIGHBOUR_STOPWORDS = PLACES.neighbour_stopwords
 GENERIC_PARTS = PLACES.generic_parts
 CONTEXT = PLACES.context

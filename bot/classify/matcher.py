@@ -46,6 +46,7 @@ class Entry:
     kind: PlaceKind | None = None
     guard: Guard = Guard.NONE
     exact: str | None = None  # the only spelling that counts (US, ICE)
+    titled: str | None = None  # places: an exact acronym's other spelling ("Cosatu")
     month: bool = False  # "march" is also the month
     local: bool = False  # places: a city or province, which places the story there
     also: tuple[str, ...] = ()  # topics: more slugs the words count for ("rent strike")
@@ -218,6 +219,7 @@ def _patterns() -> Iterable[tuple[str, Entry]]:
             kind=name.kind,
             guard=name.guard,
             exact=name.phrase if name.exact else None,
+            titled=name.phrase.capitalize() if name.titled else None,
             local=name.local,
             shape=_shape(name.phrase) if not name.exact else None,
         )

@@ -115,7 +115,8 @@ def _countries(title: str, text: str = "") -> tuple[str, ...]:
         # Person names next to city names.
         ("Paris Hilton launches perfume", "Paris Hilton launched it.", ()),
         ("Alexandria Ocasio-Cortez wins", "Alexandria Ocasio-Cortez won her primary.", ()),
-        ("Dictator's legacy", "The dictator Rafael Leónidas Trujillo ruled.", ()),
+        # the Dominican dictator (a leader in the lexicon), never Peru's city of Trujillo
+        ("Dictator's legacy", "The dictator Rafael Leónidas Trujillo ruled.", ("DO",)),
     ],
 )
 def test_traps(title: str, text: str, expected: tuple[str, ...]) -> None:

@@ -211,3 +211,21 @@ def test_a_demonym_before_a_state_body_in_a_title_is_the_state_acting() -> None:
     assert _countries("Peruvian police detain activist") == {"PE"}
     # still one person: "Kyrgyz Man Stabbed To Death In Moscow" is about Moscow
     assert _countries("Kyrgyz Man Stabbed To Death In Moscow") == {"RU"}
+
+
+# --- seventh session ---------------------------------------------------------------------------
+
+
+def test_a_long_acronym_also_counts_written_as_a_name() -> None:
+    assert _countries("Cosatu calls for nation-wide strike") == {"ZA"}
+    assert _countries("Frelimo wins again", "The ruling party kept its majority.") == {"MZ"}
+    # other spellings of it stay no evidence, and a short acronym stays exact
+    assert _countries("Strike", "The COsatu march.") == set()
+    assert _countries("cosatu calls for nation-wide strike") == set()
+    assert _countries("Ancs say no") == set()
+
+
+def test_an_acronym_whose_form_as_a_name_is_a_word_stays_exact() -> None:
+    # "Dane" is a Danish person, not Colombia's statistics office DANE
+    assert _countries("A Dane wins the race") == set()
+    assert _countries("Figures from DANE show inflation") == {"CO"}

@@ -56,7 +56,8 @@ PLACE_SECTIONS = {
     "phrases": 'areas = ["Andes"]\nnot_places = ["Lima bean"]',
     "traps": (
         'not_cities = ["male"]\nperson_like = ["lima"]\nneeds_support = ["georgia"]\n'
-        'not_translations = ["gana"]\nneighbour_stopwords = ["the"]\ngeneric_parts = ["strip"]'
+        'not_translations = ["gana"]\nnot_titled = ["dane"]\n'
+        'neighbour_stopwords = ["the"]\ngeneric_parts = ["strip"]'
     ),
     "context": "\n".join(
         f'{name} = ["{word}"]'
