@@ -6,12 +6,13 @@ sentence that names the country (or its people, leaders, or big cities) 1.  Coun
 named in the title or a category are kept; so is any country with 2 or more points.  A
 single passing mention is dropped when another country leads (3 points or more, as a
 title mention does), when the teaser is long, or when the title names a region the
-country is not in ("Latin America: ...") - unless it names a city or state of the
-country, which places the story there.  A country named only in a list of three or
-more ("Cambodia, Bangladesh, Chile and Argentina") gives way to any country named on its
-own that is kept.  A word two countries share ("Congo") names the one the story names
-in words of its own ("Brazzaville").  A byline ("By X in The Guardian - ") is where the piece was
-published, not what it is about, and is skipped; a dateline ("BEIRUT (AP) -", "New York,
+country is not in ("Latin America: ...").  A city named once is no exception: beside a
+country the story leads with, it is mostly a namesake ("Buenos Aires, Cauca") or a
+dateline.  A country named only in a list of three or more ("Cambodia, Bangladesh, Chile
+and Argentina") gives way to any country named on its own that is kept.  A word two
+countries share ("Congo") names the one the story names in words of its own
+("Brazzaville").  A byline ("By X in The Guardian - ") is where the piece was published,
+not what it is about, and is skipped; a dateline ("BEIRUT (AP) -", "New York,
 May 2, 2023 -") is where it was filed, so a place there counts only if the story names
 the same country elsewhere.  So does a teaser's demonym that describes one named person
 ("Swedish activist Greta Thunberg", "a Swiss-born engineer"), and the city of a meeting
@@ -483,8 +484,6 @@ class Classifier:
             found.mentions[code] = found.mentions.get(code, 0) + 1
             if not listed or name == _TITLE:  # a list in the title is its subject
                 found.free.add(code)
-            if entry.local and name != _CATEGORY:
-                found.located.add(code)
             if name == _TEXT:
                 slot, points = where.sentence(start), SENTENCE_POINTS
             elif name == _TITLE:
@@ -646,7 +645,6 @@ class _Places:
     points: dict[str, int] = field(default_factory=dict)
     mentions: dict[str, int] = field(default_factory=dict)  # words naming it, repeats too
     headline: set[str] = field(default_factory=set)  # named in the title or a category
-    located: set[str] = field(default_factory=set)  # a city or state of it is named
     free: set[str] = field(default_factory=set)  # named somewhere outside a list
     opening: set[str] = field(default_factory=set)  # named in the teaser's first sentence
     focus: frozenset[str] | None = None  # members of the regions the title names
@@ -672,7 +670,7 @@ class _Places:
             self.moved[code] = other
             self.points[other] += self.points.pop(code)
             self.mentions[other] = self.mentions.get(other, 0) + self.mentions.pop(code, 0)
-            for group in (self.headline, self.located, self.free, self.opening):
+            for group in (self.headline, self.free, self.opening):
                 if code in group:
                     group.discard(code)
                     group.add(other)
@@ -696,8 +694,6 @@ class _Places:
             return True
         if self.long and self.mentions[code] == 1:
             return False
-        if code in self.located:
-            return True
         in_focus = self.focus is None or code in self.focus
         return in_focus and (code in self.opening or lead < LEAD_POINTS)
 

@@ -48,7 +48,6 @@ class Entry:
     exact: str | None = None  # the only spelling that counts (US, ICE)
     titled: str | None = None  # places: an exact acronym's other spelling ("Cosatu")
     month: bool = False  # "march" is also the month
-    local: bool = False  # places: a city or province, which places the story there
     also: tuple[str, ...] = ()  # topics: more slugs the words count for ("rent strike")
     shape: str | None = None  # places: a name of several words, as capitalised ("La Paz")
     several: bool = False  # places: a name of several words ("south korea")
@@ -220,7 +219,6 @@ def _patterns() -> Iterable[tuple[str, Entry]]:
             guard=name.guard,
             exact=name.phrase if name.exact else None,
             titled=name.phrase.capitalize() if name.titled else None,
-            local=name.local,
             shape=_shape(name.phrase) if not name.exact else None,
         )
         yield name.phrase, entry

@@ -229,3 +229,20 @@ def test_an_acronym_whose_form_as_a_name_is_a_word_stays_exact() -> None:
     # "Dane" is a Danish person, not Colombia's statistics office DANE
     assert _countries("A Dane wins the race") == set()
     assert _countries("Figures from DANE show inflation") == {"CO"}
+
+
+def test_a_city_named_once_beside_the_leading_country_is_a_namesake() -> None:
+    # a Colombian hamlet called Buenos Aires is no Argentine story
+    teaser = (
+        "Luego de que el presidente anunciara la reactivación de los bombardeos contra la "
+        "guerrilla tras la muerte de diez militares, los habitantes de muchas zonas del norte "
+        "del departamento temen lo peor. La vereda La Esperanza, en Buenos Aires, Cauca, vive "
+        "con miedo desde entonces."
+    )
+    assert _countries("Colombia: campesinos temen los bombardeos", teaser) == {"CO"}
+    # named twice, or with nothing else leading, the city still places the story
+    assert _countries("Protests grow", "Thousands marched in Buenos Aires.") == {"AR"}
+    assert _countries(
+        "Colombia and Argentina sign a deal",
+        "Talks ended in Buenos Aires. Buenos Aires hosts more.",
+    ) == {"CO", "AR"}
