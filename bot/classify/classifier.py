@@ -594,6 +594,11 @@ class Classifier:
                 and hit.entry.guard is not _SUPPORT
                 and hit.entry.kind is not _LEADER
             )
+            # "Thai student denied bail": a title's one person is the story's country
+            # when the story names no other
+            alone = alone or (
+                not firm and where.name == _TITLE and hit.entry.kind in (_DEMONYM, _LOWER)
+            )
             if hit.entry.target in firm or alone:
                 count_place(where, hit, was_listed)
 

@@ -246,3 +246,10 @@ def test_a_city_named_once_beside_the_leading_country_is_a_namesake() -> None:
         "Colombia and Argentina sign a deal",
         "Talks ended in Buenos Aires. Buenos Aires hosts more.",
     ) == {"CO", "AR"}
+
+
+def test_a_titles_one_person_is_the_country_when_the_story_names_no_other() -> None:
+    title = "Thai student accused of mocking king denied bail"
+    assert _countries(title, "Lawyers say the ruling shows a harsher stance.") == {"TH"}
+    # beside another country, one person's nationality is still no subject
+    assert _countries("Swiss engineer dies in Nepal avalanche") == {"NP"}
