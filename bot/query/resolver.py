@@ -340,10 +340,13 @@ class Resolver:
         fits = process.extract(name, self._proper, scorer=OSA.distance, score_cutoff=1, limit=None)
         if not fits:
             return None
+        # a name readers can follow fits before a city or state one edit away too
+        # ("mexco" is Mexico, not Guatemala's Mixco)
+        followable = [fit for fit in fits if fit[0] in self._index]
+        fits = followable or fits
         targets: dict[tuple[str, str], Target] = {}
-        followed = False
+        followed = bool(followable)
         for choice, _distance, _index in fits:
-            followed = followed or choice in self._index
             for target in self._choices[choice]:
                 targets.setdefault((target.kind, target.value), target)
         found = tuple(targets.values())

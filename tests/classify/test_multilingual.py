@@ -85,6 +85,10 @@ def test_a_school_strike_for_the_climate_is_not_a_labour_dispute(classifier: Cla
         ("Rio Grande do Sul recebe alerta para novas enchentes", "BR"),
         ("Les enseignants manifestent à Québec", "CA"),
         ("Fighting in North Kivu", "CD"),
+        # US states as Spanish, French and Portuguese write them
+        ("Huelga de maestros en Carolina del Norte", "US"),
+        ("Manifestation en Californie contre les expulsions", "US"),
+        ("Eleição no Novo México", "US"),
     ],
 )
 def test_a_state_or_province_places_the_story(

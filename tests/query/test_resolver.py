@@ -444,3 +444,15 @@ def test_korea_in_french_portuguese_and_spanish_asks_which(resolver: Resolver, t
     result = resolver.resolve(term)
     assert isinstance(result, Unresolved) and result.reason is Reason.AMBIGUOUS
     assert {target.value for target in result.suggestions} == {"KP", "KR"}
+
+
+def test_a_typo_fitting_a_country_and_a_city_reads_as_the_country() -> None:
+    mexico = Target(TargetKind.COUNTRY, "MX", "🇲🇽 Mexico")
+    mixco = Target(TargetKind.COUNTRY, "GT", "🇬🇹 Guatemala")  # a Guatemalan city's country
+    resolver = Resolver({"mexicos": (mexico,)}, {"mixicos": mixco})
+    reading = resolver.read("mexicas")  # one edit from both
+    assert reading.result == mexico
+    assert reading.note == "mexicas → 🇲🇽 Mexico"
+    # a city alone one edit away is still only suggested
+    city = resolver.read("mixicas").result
+    assert isinstance(city, Unresolved) and city.suggestions == (mixco,)
