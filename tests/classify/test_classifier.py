@@ -114,7 +114,9 @@ def _countries(title: str, text: str = "") -> tuple[str, ...]:
         ("Fine china for sale", "The china was fine.", ()),
         # Person names next to city names.
         ("Paris Hilton launches perfume", "Paris Hilton launched it.", ()),
-        ("Alexandria Ocasio-Cortez wins", "Alexandria Ocasio-Cortez won her primary.", ()),
+        # a US politician in the lexicon, never Egypt's Alexandria
+        ("Alexandria Ocasio-Cortez wins", "Alexandria Ocasio-Cortez won her primary.", ("US",)),
+        ("Alexandria Smith wins", "Alexandria Smith won the race.", ()),
         # the Dominican dictator (a leader in the lexicon), never Peru's city of Trujillo
         ("Dictator's legacy", "The dictator Rafael Leónidas Trujillo ruled.", ("DO",)),
     ],
