@@ -7,9 +7,10 @@ the file and the entry, e.g. `bot/data/topics.toml: topic "labor": ...`.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection, Mapping
 from pathlib import Path
+
+import tomli
 
 from bot.errors import DataError
 
@@ -36,8 +37,8 @@ def read(source: Path | str, name: str) -> tuple[str, dict[str, object]]:
     else:
         origin, text = f"<{name}>", source
     try:
-        return origin, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return origin, tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
         raise DataError(f"{origin}: not valid TOML: {exc}") from exc
 
 

@@ -128,9 +128,10 @@ class Matcher:
                 continue
             slots = table.setdefault(folded, [None, None])
             if slots[entry.layer] is None:
-                if entry.layer is Layer.GEO and " " in folded:
-                    entry = replace(entry, several=True)
-                elif entry.layer is Layer.TOPIC and _plain(folded, entry):
+                if entry.layer is Layer.GEO:
+                    if not entry.several and " " in folded:
+                        entry = replace(entry, several=True)
+                elif not entry.plain and _plain(folded, entry):
                     entry = replace(entry, plain=True)
                 slots[entry.layer] = entry
         groups: dict[str, set[str]] = {}
@@ -210,31 +211,48 @@ def _shape(phrase: str) -> str | None:
 
 
 def _patterns() -> Iterable[tuple[str, Entry]]:
-    """Every phrase the matcher knows, with its meaning in its layer."""
+    """Every phrase the matcher knows, with its meaning in its layer.  Most phrases share
+    their meaning with many others (every plain name of a country, every strong word of a
+    topic), so each distinct meaning is made once: it halves the matcher's build."""
+    made: dict[tuple[object, ...], Entry] = {}
+
+    def entry(layer: Layer, target: str, **fields: object) -> Entry:
+        found = made.get(spec := (layer, target, *fields.items()))
+        if found is None:
+            found = made[spec] = Entry(layer, target, **fields)  # type: ignore[arg-type]
+        return found
+
     for name in place_names():
-        entry = Entry(
-            Layer.GEO,
-            name.code,
-            kind=name.kind,
-            guard=name.guard,
-            exact=name.phrase if name.exact else None,
-            titled=name.phrase.capitalize() if name.titled else None,
-            shape=_shape(name.phrase) if not name.exact else None,
+        yield (
+            name.phrase,
+            entry(
+                Layer.GEO,
+                name.code,
+                kind=name.kind,
+                guard=name.guard,
+                exact=name.phrase if name.exact else None,
+                titled=name.phrase.capitalize() if name.titled else None,
+                shape=_shape(name.phrase) if not name.exact else None,
+                several=" " in key(name.phrase),
+            ),
         )
-        yield name.phrase, entry
     for phrase, slug in NOT_TOPICS.items():
         yield phrase, Entry(Layer.TOPIC, slug, also=ALSO.get(key(phrase), ()))
     for item in TOPICS:
         for strong, words in ((True, item.terms), (False, item.weak)):
             for phrase in words:
-                entry = Entry(
+                folded = key(phrase)
+                exact, month = _exact(phrase), phrase == "march"
+                plain = bool(item.slug) and exact is None and not month
+                made_entry = entry(
                     Layer.TOPIC,
                     item.slug,
                     strong=strong,
-                    exact=_exact(phrase),
-                    month=phrase == "march",
-                    also=ALSO.get(key(phrase), ()),
+                    exact=exact,
+                    month=month,
+                    also=ALSO.get(folded, ()),
+                    plain=plain and folded not in FIGURATIVE.words,
                 )
-                yield phrase, entry
+                yield phrase, made_entry
                 if "'" in phrase:
-                    yield phrase.replace("'", ""), entry
+                    yield phrase.replace("'", ""), made_entry

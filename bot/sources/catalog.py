@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import tomli
 
 from bot.errors import ConfigError
 from bot.models import ListingSelectors, SourceKind, SourceSpec
@@ -51,7 +52,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     """The parsed file, with a missing file or a syntax error (and its line) as ConfigError."""
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            return tomli.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"sources file not found: {path}") from None
     except IsADirectoryError:
@@ -60,7 +61,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read sources file {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
+    except tomli.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
