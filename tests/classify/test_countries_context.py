@@ -253,3 +253,11 @@ def test_a_titles_one_person_is_the_country_when_the_story_names_no_other() -> N
     assert _countries(title, "Lawyers say the ruling shows a harsher stance.") == {"TH"}
     # beside another country, one person's nationality is still no subject
     assert _countries("Swiss engineer dies in Nepal avalanche") == {"NP"}
+
+
+def test_who_backs_or_arms_a_side_is_background() -> None:
+    teaser = "The Russian-backed government plans an offensive that may push refugees to Greece."
+    assert "RU" not in _countries("Idlib awaits major assault", teaser)
+    assert _countries("Strikes with US-made jets hit Gaza") == {"PS"}
+    # said on its own, the country is still the story's
+    assert _countries("Russian troops advance", "Russia says it took two villages.") == {"RU"}
