@@ -322,7 +322,7 @@ def test_a_dateline_is_where_the_piece_was_filed_not_what_it_is_about() -> None:
     lima = "LIMA (AP) — Las protestas contra el gobierno de la presidenta peruana se propagaron."
     assert classifier.classify("Protestas en el sur", lima).countries == ("PE",)
     # and a hyphenated word at the start is no dateline
-    syria = "US-backed forces in Syria took the town."
+    syria = "US-led forces in Syria took the town."
     assert "US" in classifier.classify("Fighting in the north", syria).countries
 
 
