@@ -56,6 +56,7 @@ _WORDS = geodata.CONTEXT
 # groups of cue words: the matcher reports which groups a text holds, even inside a word
 _BIO_WORDS, _CREDIT_WORDS, _COMPARISON_WORDS = "bio", "credit", "comparison"
 _BASED_IN_WORDS, _TERRITORY_WORDS, _MEETING_WORDS = "based_in", "territory", "meeting"
+_TREATY_WORDS = "treaty"
 CUES: dict[str, tuple[str, ...]] = {
     _BIO_WORDS: (*_WORDS["bio_nouns"], *_WORDS["bio_verbs"]),
     _CREDIT_WORDS: _WORDS["credit_words"],
@@ -63,6 +64,7 @@ CUES: dict[str, tuple[str, ...]] = {
     _BASED_IN_WORDS: _WORDS["based_in"],
     _TERRITORY_WORDS: _WORDS["territory"],
     _MEETING_WORDS: _WORDS["meeting"],
+    _TREATY_WORDS: _WORDS["treaty"],
 }
 _NAME = r"[^\W\d_][\w.'\u2019-]*"
 _DASH = "-\u2013\u2014"
@@ -185,6 +187,10 @@ _VENUE = re.compile(rf"\b(?:{_FOLDED_MEETING})\b[^.!?;:]{{0,40}}?\s(?:in|at|en|a
 _VENUE_WORDS = (" in ", " at ", " en ", " à ", " em ", " no ", " na ", " In ", " At ")
 # "the Paris meeting", "Geneva talks": a city named before a meeting word names the meeting
 _VENUE_NAMED = re.compile(rf"\s+(?:{_MEETING})\b", re.IGNORECASE)
+# "the Treaty of Tlatelolco", "Tratado de Asunción"; "the Oslo Accords"
+_TREATY = _alternatives(_WORDS["treaty"], ignore_case=True)
+_TREATY_OF = re.compile(rf"\b(?:{_TREATY})\s+(?:of|de|du|do|da)\s+$", re.IGNORECASE)
+_TREATY_NAMED = re.compile(rf"\s+(?:{_TREATY})\b", re.IGNORECASE)
 # the meeting word must come before the place, within the 60 characters looked at
 _VENUE_AFTER = re.compile(
     r"\s+(?:to\s+(?:attend|participate|take\s+part|join)\b"
@@ -335,6 +341,11 @@ def is_aside(
         return True
     before = text[max(0, start - 60) : start]
     if _BASED_IN_WORDS in cues and _BASED_IN.search(before[-24:]) is not None:
+        return True
+    if _TREATY_WORDS in cues and (
+        _TREATY_OF.search(before[-24:]) is not None
+        or (city and _TREATY_NAMED.match(after) is not None)  # not "the Iran agreement"
+    ):
         return True
     venue_word = _MEETING_WORDS in cues
     venue = venue_word and before.endswith(_VENUE_WORDS)

@@ -71,6 +71,7 @@ _CONTEXT = (
     "ethnic",
     "territory",
     "meeting",
+    "treaty",
 )
 _TRAPS = (
     "not_cities",

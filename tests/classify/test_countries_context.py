@@ -261,3 +261,12 @@ def test_who_backs_or_arms_a_side_is_background() -> None:
     assert _countries("Strikes with US-made jets hit Gaza") == {"PS"}
     # said on its own, the country is still the story's
     assert _countries("Russian troops advance", "Russia says it took two villages.") == {"RU"}
+
+
+def test_a_pact_named_after_where_it_was_signed_is_no_subject() -> None:
+    teaser = "The Treaty of Tlatelolco bans nuclear weapons in the region."
+    assert _countries("A nuclear-free zone", teaser) == set()
+    assert _countries("Climate", "Countries missed the Paris Agreement goals.") == set()
+    assert _countries("Talks stall", "The Minsk agreements froze the war in Donbas.") == {"UA"}
+    # a country's own agreement is still the country's
+    assert _countries("The Iran agreement", "Iran says talks go on.") == {"IR"}

@@ -77,6 +77,7 @@ PLACE_SECTIONS = {
             ("ethnic", "ethnic"),
             ("territory", "territory"),
             ("meeting", "summit"),
+            ("treaty", "treaty"),
         )
     ),
 }
