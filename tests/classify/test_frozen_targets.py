@@ -7,13 +7,13 @@ asserted at the figure reached minus 0.01, so a change that makes things worse f
 while the gap stays visible here:
 
 NOT YET MET (the issue's target -> the floor asserted, from the figure reached):
-- countries precision >= 0.95 -> 0.90 (reached 0.912; 0.897 before the frozen errors were read)
-- countries recall >= 0.95 -> 0.87 (reached 0.884; 0.863 before)
-- non-English country F1 >= 0.95 -> 0.87 (reached 0.888)
-- topics micro F1 >= 0.85 -> 0.83 (reached 0.841: 0.783 before the frozen errors were read)
+- countries precision >= 0.95 -> 0.91 (reached 0.920; 0.897 before the frozen errors were read)
+- countries recall >= 0.95 -> 0.89 (reached 0.901; 0.863 before)
+- non-English country F1 >= 0.95 -> 0.895 (reached 0.905)
+- topics micro F1 >= 0.85 -> 0.83 (reached 0.842: 0.783 before the frozen errors were read)
 
 MET: non-English topic recall >= 0.80 (reached 0.846); every required topic with >= 10
-labels at F1 >= 0.70 (lowest: war 0.724, democracy 0.753, women 0.762).
+labels at F1 >= 0.70 (lowest: democracy 0.753, women 0.762, economy 0.776).
 The frozen part's errors have been read, so test_holdout_floors.py also holds the holdout,
 which nobody reads, to its figures.
 Speed and start-up are measured by `bench/classify_speed.py`, not here: timings on a shared
@@ -36,9 +36,9 @@ SLUG_TARGET = 0.70
 SLUG_MIN_LABELS = 10
 
 # issue target, and the floor asserted while the target is not met
-COUNTRIES_PRECISION = (0.95, 0.90)
-COUNTRIES_RECALL = (0.95, 0.87)
-FOREIGN_COUNTRIES_F1 = (0.95, 0.87)
+COUNTRIES_PRECISION = (0.95, 0.91)
+COUNTRIES_RECALL = (0.95, 0.89)
+FOREIGN_COUNTRIES_F1 = (0.95, 0.895)
 TOPICS_F1 = (0.85, 0.83)
 FOREIGN_TOPICS_RECALL = (0.80, 0.80)
 SLUG_FLOORS: dict[str, float] = {}  # required slugs held below 0.70 while they are below it
