@@ -158,7 +158,7 @@ class _Field:
     has_upper: bool
     all_caps: bool
     start: int = 0  # hits before this offset (a byline) are not evidence
-    framing: list[tuple[int, int]] = field(default_factory=list)  # bios, photo credits
+    framing: Sequence[tuple[int, int]] = ()  # bios, photo credits
     echo: str = ""  # the other of title and teaser, where a name may be said again
     cues: frozenset[str] = frozenset()  # the context cue groups the matcher saw here
     _title_case: bool | None = None
@@ -204,7 +204,8 @@ class _Field:
         if self.name == _CATEGORY:
             return False
         start, end, entry = hit
-        if start < self.dateline:
+        dateline = self._dateline  # the property's look, without its call: hits ask often
+        if start < (dateline if dateline is not None else self.dateline):
             return True
         if self.framing and any(a <= start < b for a, b in self.framing):
             return True
