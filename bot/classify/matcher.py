@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import IntEnum
 from operator import itemgetter
 from typing import NamedTuple
@@ -52,6 +52,7 @@ class Entry:
     shape: str | None = None  # places: a name of several words, as capitalised ("La Paz")
     several: bool = False  # places: a name of several words ("south korea")
     plain: bool = False  # topics: no case, month or figure-of-speech rule applies to it
+    # (`several` and `plain` are facts about the phrase, set where the entry is made)
 
 
 class Hit(NamedTuple):
@@ -128,11 +129,6 @@ class Matcher:
                 continue
             slots = table.setdefault(folded, [None, None])
             if slots[entry.layer] is None:
-                if entry.layer is Layer.GEO:
-                    if not entry.several and " " in folded:
-                        entry = replace(entry, several=True)
-                elif not entry.plain and _plain(folded, entry):
-                    entry = replace(entry, plain=True)
                 slots[entry.layer] = entry
         groups: dict[str, set[str]] = {}
         for group, words in (cues or {}).items():
@@ -187,14 +183,9 @@ class Matcher:
         return _new_tuple(Scan, (_longest(geo), _longest(topics), cues))
 
 
-def _plain(folded: str, entry: Entry) -> bool:
+def _plain(folded: str, slug: str, exact: str | None = None, month: bool = False) -> bool:
     """A topic word that counts wherever it is found, so the classifier need not look twice."""
-    return (
-        bool(entry.target)
-        and entry.exact is None
-        and not entry.month
-        and (folded not in FIGURATIVE.words)
-    )
+    return bool(slug) and exact is None and not month and folded not in FIGURATIVE.words
 
 
 def _exact(phrase: str) -> str | None:
@@ -237,13 +228,16 @@ def _patterns() -> Iterable[tuple[str, Entry]]:
             ),
         )
     for phrase, slug in NOT_TOPICS.items():
-        yield phrase, Entry(Layer.TOPIC, slug, also=ALSO.get(key(phrase), ()))
+        folded = key(phrase)
+        yield (
+            phrase,
+            Entry(Layer.TOPIC, slug, also=ALSO.get(folded, ()), plain=_plain(folded, slug)),
+        )
     for item in TOPICS:
         for strong, words in ((True, item.terms), (False, item.weak)):
             for phrase in words:
                 folded = key(phrase)
                 exact, month = _exact(phrase), phrase == "march"
-                plain = bool(item.slug) and exact is None and not month
                 made_entry = entry(
                     Layer.TOPIC,
                     item.slug,
@@ -251,7 +245,7 @@ def _patterns() -> Iterable[tuple[str, Entry]]:
                     exact=exact,
                     month=month,
                     also=ALSO.get(folded, ()),
-                    plain=plain and folded not in FIGURATIVE.words,
+                    plain=_plain(folded, item.slug, exact, month),
                 )
                 yield phrase, made_entry
                 if "'" in phrase:
