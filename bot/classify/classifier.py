@@ -96,6 +96,11 @@ _ELIDED_AFTER = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
 _ELIDED_REACH = 24
 _ELIDED_JOINS = (" and ", " & ", " y ", " e ", " et ")
 _NONE: frozenset[int] = frozenset()  # no offsets: what a look that need not run finds
+# A surname's lower-case particle: "Chad le Clos", "Jordan van Dijk" are names even in a
+# title written in title case, which would capitalise a word there ("de", "da" and "la"
+# are left out: they are also the prepositions of Spanish, French and Portuguese)
+_NAME_PARTICLES = frozenset({"le", "van", "von", "der", "den", "ter", "bin", "ibn"})
+_GLOSS = (" (", "(", ", ")  # a place's country said after it: "Bakú (Azerbaiyán)"
 _TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
 _WEAK_ALONE = {item.slug: item.weak_alone for item in TOPICS}
 _SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
@@ -319,11 +324,16 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
         spelled = text[start:end]
         if where.all_caps or (spelled != entry.exact and spelled != entry.titled):
             return _REJECT
+        if text[end : end + 2].lstrip()[:1] == "$":
+            return _REJECT  # "US$ 5 billion", "HK $3": a currency, not the country
     elif where.has_upper and (
         (
             kind is not _LOWER
             and not text[start].isupper()  # a cheap look before _lower_case's
             and _lower_case(text, hit)
+            # "la Dominique", "l'île Maurice": the name's own article; its later words'
+            # case decides, below
+            and not (entry.shape is not None and entry.shape[0].islower())
         )
         or (entry.shape is not None and _common_words(text, hit, entry.shape))
     ):
@@ -335,8 +345,12 @@ def _place_verdict(where: _Field, hit: Hit) -> _Verdict:
             return _TENTATIVE  # "Air Canada", "Finca Líbano", "Tama Tonga"
         return _ACCEPT
     named = _is_name_word(_word_before(text, start))
-    if guard is _PERSON and not named and not where.title_case:
-        named = _is_name_word(_word_after(text, end))
+    if guard is _PERSON and not named:
+        after = _word_after(text, end)
+        if after in _NAME_PARTICLES and _is_name_word(_word_after(text, end + 1 + len(after))):
+            return _REJECT
+        if not where.title_case:
+            named = _is_name_word(after)
     if not named:
         return _ACCEPT
     return _TENTATIVE if where.title_case else _REJECT
@@ -517,6 +531,7 @@ class Classifier:
             judged: list[tuple[Hit, _Verdict]] = []
             head = where.start
             in_title = name == _TITLE
+            framed_end = -1  # where the last place that only frames the story ends
             for hit in places:
                 start, end, entry = hit
                 if start < head:
@@ -526,8 +541,11 @@ class Classifier:
                     members = areas.get(where.folded[start:end], frozenset())
                     found.focus = (found.focus or frozenset()) | members
                 verdict = _place_verdict(where, hit)
-                if verdict is _ACCEPT and where.frames(hit):
-                    verdict = _TENTATIVE
+                if verdict is _ACCEPT:
+                    if where.frames(hit):
+                        verdict, framed_end = _TENTATIVE, end
+                    elif framed_end >= 0 and where.original[framed_end:start] in _GLOSS:
+                        verdict = _TENTATIVE  # "la cumbre en Bakú (Azerbaiyán)": a venue too
                 if verdict is not _REJECT:
                     judged.append((hit, verdict))
             # fewer hits than a list needs: skip the look for lists
@@ -798,7 +816,7 @@ def _region_members() -> dict[str, frozenset[str]]:
         for name in (item.name, *item.names):
             table.setdefault(key(name), item.countries)
     out: dict[str, frozenset[str]] = {}
-    for phrase in geodata.AREAS:
+    for phrase in geodata.AREA_NAMES:
         folded = key(phrase)
         # the people's word names the same region: "Africans" -> Africa, "Central American"
         for form in (folded, folded.removesuffix("s"), folded.removesuffix("ns")):

@@ -127,6 +127,7 @@ _CREDIT = re.compile(  # on the folded text, whose positions are the original's
     r"(?:\s*:|\s+(?:by|de|por|par)\s)[^.!?\n)]*"
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
+_ABBREVIATION_MAX = 4  # letters of a capitalised word a full stop may shorten ("Tues.")
 
 # "Swedish teen activist Greta Thunberg", "the Chinese firm Huawei": one person or firm
 _ONE_OF = re.compile(
@@ -248,11 +249,21 @@ def _masthead(text: str, start: int) -> int:
         if found is None:
             continue
         words = _WORD.findall(window, 0, found.start())
-        if len(words) > _MASTHEAD_WORDS or _SENTENCE_END.search(window, 0, found.start()):
+        if len(words) > _MASTHEAD_WORDS or _ends_sentence(window, found.start()):
             continue
         if all(word[0].isupper() or word.lower() in _JOINERS for word in words):
             end = max(end, start + found.end())
     return end
+
+
+def _ends_sentence(window: str, stop: int) -> bool:
+    """Whether a sentence ends before `stop`; the full stop of a short capitalised word
+    ("Tues.", "Feb.", "St.") is an abbreviation's in a masthead."""
+    for found in _SENTENCE_END.finditer(window, 0, stop):
+        word = window[: found.start()].rsplit(None, 1)[-1] if found.start() else ""
+        if not (word[:1].isupper() and word.isalpha() and len(word) <= _ABBREVIATION_MAX):
+            return True
+    return False
 
 
 def _dateline(text: str, start: int) -> int:
@@ -371,13 +382,13 @@ def is_aside(
         return True
     if before.endswith(_ETHNIC_CUES):
         return True
+    tail = before[-40:]  # "une journaliste italienne", "un periodista español": one person
+    if _ARTICLE_CUE.search(tail) is not None and _ARTICLE_NOUN.search(tail) is not None:
+        return True
     if not teaser:  # a title: "Kyrgyz Man Stabbed", "Russian Rights Activist" is one person
         return after[:1] == " " and _ONE_OF_TITLE.match(after) is not None
     lower_next = lower_next and after[:1] == " "
     if lower_next and _ONE_OF.match(after) is not None:
-        return True
-    tail = before[-40:]
-    if _ARTICLE_CUE.search(tail) is not None and _ARTICLE_NOUN.search(tail) is not None:
         return True
     if before.endswith((" a ", " an ")) and lower_next and _ONE_OF_NOUN.match(after):
         return True

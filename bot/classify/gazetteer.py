@@ -299,7 +299,7 @@ def place_names() -> tuple[PlaceName, ...]:
     for code, phrases in geodata.LOCAL_ALIASES.items():
         for phrase in phrases:
             out.add(phrase, code, PlaceKind.COUNTRY, 0, local=True)
-    for phrase in geodata.AREAS:
+    for phrase in geodata.AREA_NAMES:
         out.add(phrase, "", PlaceKind.AREA, 0)
     for phrase in geodata.NOT_PLACES:
         out.add(phrase, "", PlaceKind.NOT_PLACE, 0)
@@ -312,10 +312,19 @@ def place_names() -> tuple[PlaceName, ...]:
     for code, name in geonames().countries.items():
         for phrase in _variants(name):
             out.add(phrase, code, PlaceKind.COUNTRY, 3)
+    # "israelí" folds to the key of "Israeli": where the two languages share a key it is
+    # the lower-case word's, which also counts written in lower case ("ataque israelí")
+    lower = {
+        key(phrase): code
+        for code, demonyms in geodata.DEMONYMS_LOWER.items()
+        for demonym in demonyms
+        for phrase in _lower_forms(demonym)
+    }
     for code, demonyms in geodata.DEMONYMS.items():
         for demonym in demonyms:
             for phrase in _plural(demonym):
-                out.add(phrase, code, PlaceKind.DEMONYM, 4)
+                shared = lower.get(key(phrase)) == code
+                out.add(phrase, code, PlaceKind.LOWER if shared else PlaceKind.DEMONYM, 4)
     for table in (geodata.LEADERS, geodata.INSTITUTIONS):
         for code, phrases in table.items():
             for phrase in phrases:

@@ -20,6 +20,7 @@ from bot.classify.normalize import key
 __all__ = [
     "AMBIGUOUS",
     "AREAS",
+    "AREA_NAMES",
     "CONTEXT",
     "DEMONYMS",
     "DEMONYMS_LOWER",
@@ -241,6 +242,12 @@ DEMONYMS_LOWER = PLACES.demonyms_lower
 AMBIGUOUS = PLACES.ambiguous
 REGION_NAMES = PLACES.region_names
 AREAS = PLACES.areas
+# The regions as the press writes them in every language ("América Latina", "Afrique de
+# l'Ouest"): areas too, or "América" inside them would be the US
+AREA_NAMES = (
+    *AREAS,
+    *(name for names in PLACES.region_names.values() for name in names if not name.islower()),
+)
 NOT_PLACES = PLACES.not_places
 NOT_CITIES = PLACES.not_cities
 PERSON_LIKE = PLACES.person_like

@@ -31,7 +31,7 @@ def test_no_outlet_is_in_both_parts_and_the_frozen_part_is_large_enough() -> Non
     assert sum(languages[lang] for lang in ("es", "fr", "pt")) >= 0.15 * (len(tune) + len(test))
 
 
-@pytest.mark.parametrize("part", ["tune", "tune2", "test", "holdout"])
+@pytest.mark.parametrize("part", ["tune", "tune2", "tune3", "test", "holdout"])
 def test_labels_are_known_codes_and_slugs_and_items_are_unique(part: str) -> None:
     codes = {c.alpha_2 for c in pycountry.countries} | EXTRA_CODES
     slugs = {t.slug for t in TOPICS}
@@ -62,6 +62,23 @@ def test_the_second_tuning_part_is_new_text_from_new_outlets() -> None:
         {(i["title"], i["teaser"]) for i in others}
     )
     assert len(tune2) >= 100 and all(i["id"].startswith("tb-") for i in tune2)
+
+
+def test_the_third_tuning_part_is_new_text_from_new_outlets_in_four_languages() -> None:
+    # built in session 8, before anything was tuned on it: its first reading is a fresh
+    # unseen measure; none of its outlets or items is in another part
+    tune3 = load("tune3")
+    others = load("tune") + load("tune2") + load("test") + load("holdout")
+    lines = (CORPUS.parent / "eval_set.jsonl").read_text(encoding="utf-8").splitlines()
+    eval_set = [json.loads(line) for line in lines]
+    assert {i["outlet"] for i in tune3}.isdisjoint({i["outlet"] for i in others})
+    assert {(i["title"], i["teaser"]) for i in tune3}.isdisjoint(
+        {(i["title"], i["teaser"]) for i in others}
+    )
+    assert {i["title"] for i in tune3}.isdisjoint({str(i["title"]) for i in eval_set})
+    assert len(tune3) >= 200 and all(i["id"].startswith("tc-") for i in tune3)
+    languages = Counter(str(i["lang"]) for i in tune3)
+    assert min(languages[lang] for lang in ("en", "es", "fr", "pt")) >= 50
 
 
 def test_the_relabelled_items_are_tuning_items_and_agreement_is_scored(tmp_path: Path) -> None:
