@@ -629,6 +629,18 @@ class Classifier:
                 else item
                 for item in evidence
             ]
+        if "protest" in strong_topics and "war" not in strong_topics and "war" in topic_points:
+            # the dead and wounded of a protest with no word of war are the state's doing
+            topic_points["repression"] = topic_points.get("repression", 0) + topic_points.pop("war")
+            if "war" in salient:
+                salient.add("repression")
+            if evidence is not None:
+                evidence[:] = [
+                    replace(item, value="repression")
+                    if item.kind is TargetKind.TOPIC and item.value == "war"
+                    else item
+                    for item in evidence
+                ]
         floor = max(TOPIC_THRESHOLD, TOPIC_SHARE * max(topic_points.values(), default=0))
         topics = sorted(
             (

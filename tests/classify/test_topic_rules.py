@@ -182,3 +182,17 @@ def test_words_found_missing_on_the_second_tuning_part(
     classifier: Classifier, title: str, text: str, slug: str
 ) -> None:
     assert slug in _topics(classifier, title, text)
+
+
+def test_the_dead_of_a_protest_with_no_word_of_war_are_repression(
+    classifier: Classifier,
+) -> None:
+    title = "Protestos contra o governo deixam 11 mortos e dezenas de feridos"
+    found = classifier.explain(title, "Polícia local realizou disparos.")
+    assert "repression" in found.tags.topics and "war" not in found.tags.topics
+    assert "mortos" in found.words_for("repression")  # /why names the words it moved
+    # a word of war keeps the dead the war's, beside the protest
+    war = "Protests in the capital as an airstrike leaves 11 killed in the north"
+    assert "war" in classifier.classify(war).topics
+    # with no protest, the dead are still the war's weak words ("soldiers killed")
+    assert "repression" not in classifier.classify("Soldiers killed in ambush").topics
