@@ -27,6 +27,9 @@ words stand only after the teaser's first sentence, and are one strong word at m
 named in passing ("... in a historic drought made worse by the war") and is dropped.
 A war word used as a figure of speech ("the war on drugs") or naming a holiday ("Invasion
 Day") is no evidence.
+A learned model (`topic_model.py`) then judges only the calls made on the bare minimum:
+it may drop a topic kept on 3 points, or bring back one left out for want of share or room,
+but never adds a topic without words.
 
 Case rules use the original text, which `normalize.align` keeps position for position:
 place words must be capitalised ("turkey" is a bird), abbreviations must be exact
@@ -47,6 +50,7 @@ from bot.classify.gazetteer import Guard, PlaceKind, key
 from bot.classify.matcher import Hit, Matcher, Scan
 from bot.classify.normalize import align, nfc
 from bot.classify.regions import REGIONS
+from bot.classify.topic_model import TopicModel
 from bot.classify.topics import FIGURATIVE, TOPICS
 from bot.models import Tags, TargetKind
 
@@ -438,8 +442,9 @@ def _topic_counts(where: _Field, hit: Hit) -> bool:
 class Classifier:
     """Tags articles; build once with `default()` and share: it is immutable."""
 
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: Matcher, model: TopicModel | None = None) -> None:
         self._matcher = matcher
+        self._model = model  # without one, the word lists alone decide the topics
         self._areas = _region_members()
         self._category = functools.lru_cache(maxsize=CATEGORY_CACHE)(self._scan_category)
 
@@ -652,6 +657,11 @@ class Classifier:
         )
         topics = [*topics[:1], *(slug for slug in topics[1:] if not salience.passing(slug))]
         topics = topics[:MAX_TOPICS]
+        if self._model is not None and topic_points:
+            folded = (fields[0].folded, fields[1].folded)
+            topics = self._model.judge(
+                folded, topic_points, topics, minimum=TOPIC_THRESHOLD, most=MAX_TOPICS
+            )
         tags = Tags(tuple(countries), tuple(topics))
         if evidence is None:
             return tags, []
@@ -841,4 +851,4 @@ def _region_members() -> dict[str, frozenset[str]]:
 @functools.cache
 def _default() -> Classifier:
     """Build the shared classifier once per process."""
-    return Classifier(Matcher.build())
+    return Classifier(Matcher.build(), TopicModel.load(slugs=[item.slug for item in TOPICS]))

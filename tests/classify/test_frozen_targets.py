@@ -10,10 +10,11 @@ NOT YET MET (the issue's target -> the floor asserted, from the figure reached):
 - countries precision >= 0.95 -> 0.91 (reached 0.920; 0.897 before the frozen errors were read)
 - countries recall >= 0.95 -> 0.89 (reached 0.901; 0.863 before)
 - non-English country F1 >= 0.95 -> 0.895 (reached 0.905)
-- topics micro F1 >= 0.85 -> 0.83 (reached 0.844: 0.783 before the frozen errors were read)
+- topics micro F1 >= 0.85 -> 0.84 (reached 0.849 with the learned topic model, 0.844 with the
+  word lists alone; 0.783 before the frozen errors were read)
 
 MET: non-English topic recall >= 0.80 (reached 0.850); every required topic with >= 10
-labels at F1 >= 0.70 (lowest: democracy 0.753, women 0.762, economy 0.783).
+labels at F1 >= 0.70 (lowest: democracy 0.753, women 0.762, economy 0.800).
 The frozen part's errors have been read, so test_holdout_floors.py also holds the holdout,
 which nobody reads, to its figures.
 Speed and start-up are measured by `bench/classify_speed.py`, not here: timings on a shared
@@ -39,7 +40,7 @@ SLUG_MIN_LABELS = 10
 COUNTRIES_PRECISION = (0.95, 0.91)
 COUNTRIES_RECALL = (0.95, 0.89)
 FOREIGN_COUNTRIES_F1 = (0.95, 0.895)
-TOPICS_F1 = (0.85, 0.83)
+TOPICS_F1 = (0.85, 0.84)
 FOREIGN_TOPICS_RECALL = (0.80, 0.80)
 SLUG_FLOORS: dict[str, float] = {}  # required slugs held below 0.70 while they are below it
 

@@ -1,0 +1,210 @@
+"""A learned second opinion on the word lists' borderline topic calls.
+
+Word lists tuned one error at a time stop carrying over to text nobody tuned on (issue 9);
+a model fitted to every labelled tuning item does, a little.  It is one logistic
+regression per topic over word stems, stem pairs and what the word lists said, trained by
+`scripts/train_topic_model.py` into `bot/data/topic_model.json`.  It never tags on its own:
+it only judges the calls the word lists make on the bare minimum, so every topic it
+keeps still has words behind it for `/why`.  A feature is a word cut to its first `stem`
+letters ("arrestation" and "arrested" are both "arrest"; "elecciones" and "elections"
+"elecci"/"electi"), or two such stems in a row.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise, repeat
+from pathlib import Path
+
+from bot.classify.datafile import DATA_DIR
+from bot.errors import DataError
+
+__all__ = ["MODEL_PATH", "TopicModel", "borderline", "features", "rescore", "rule_features"]
+
+MODEL_PATH = DATA_DIR / "topic_model.json"
+DEFAULT_STEM = 6
+FIRM_POINTS = 6  # word-list points that are more than one strong word
+MINIMUM_POINTS = 3  # the word lists' threshold (the classifier passes its own)
+MOST_TOPICS = 3  # topics an article keeps (likewise)
+VETO = 0.1  # a topic kept on the bare minimum goes when the model gives it less than this
+RESCUE = 0.4  # a topic with enough points but no room or share comes back from this on
+_TOKEN = re.compile(r"[^\W_]+")
+# the same words, cheaper, for the ASCII text folding mostly gives: all else is a space
+_ASCII_GAPS = str.maketrans({chr(b): " " for b in range(128) if not chr(b).isalnum()})
+
+
+def features(folded: Iterable[str], stem: int = DEFAULT_STEM) -> set[str]:
+    """Stems and stem pairs of each aligned-folded field (title, teaser)."""
+    out: set[str] = set()
+    for text in folded:
+        previous = ""
+        for word in _words(text):
+            if len(word) < 2 or word.isdigit():
+                previous = ""
+                continue
+            cut = word[:stem]
+            out.add(cut)
+            if previous:
+                out.add(f"{previous} {cut}")
+            previous = cut
+    return out
+
+
+def _words(text: str) -> list[str]:
+    """The runs of letters and digits in a text."""
+    if text.isascii():
+        return text.translate(_ASCII_GAPS).split()
+    return _TOKEN.findall(text)
+
+
+def rule_features(points: Mapping[str, int], chosen: Iterable[str]) -> list[str]:
+    """What the word lists said, as features: which topics they chose, and how firmly
+    each topic they saw was backed ("@pick:labor", "@firm:labor", "@seen:labor")."""
+    out = [f"@pick:{slug}" for slug in chosen]
+    for slug, value in points.items():
+        if value >= FIRM_POINTS:
+            out.append(f"@firm:{slug}")
+        elif value > 0:
+            out.append(f"@seen:{slug}")
+    return out
+
+
+def borderline(
+    topics: Sequence[str], points: Mapping[str, int], minimum: int = MINIMUM_POINTS
+) -> bool:
+    """Whether the word lists made a call the model may change: a topic kept on the bare
+    minimum, or one with enough points left out for want of share or room."""
+    return any(points[slug] <= minimum for slug in topics) or any(
+        value >= minimum and slug not in topics for slug, value in points.items()
+    )
+
+
+def rescore(
+    topics: Sequence[str],
+    points: Mapping[str, int],
+    probability: Mapping[str, float],
+    *,
+    rescue: float = RESCUE,
+    veto: float = VETO,
+    minimum: int = MINIMUM_POINTS,
+    most: int = MOST_TOPICS,
+) -> list[str]:
+    """The word lists' topics after the model's word on their borderline calls: one kept
+    on bare minimum points goes when the model finds it implausible (`veto`), one left out
+    despite enough points comes back when the model is sure (`rescue`)."""
+    kept = [
+        slug
+        for slug in topics
+        if points.get(slug, 0) > minimum or probability.get(slug, 0.0) >= veto
+    ]
+    rescued = sorted(
+        (
+            slug
+            for slug, value in points.items()
+            if value >= minimum and slug not in topics and probability.get(slug, 0.0) >= rescue
+        ),
+        key=lambda slug: -probability.get(slug, 0.0),
+    )
+    return (kept + rescued)[:most]
+
+
+class TopicModel:
+    """Per-topic linear weights over features; immutable once built."""
+
+    def __init__(
+        self,
+        bias: Mapping[str, float],
+        weights: Mapping[str, Mapping[str, float]],
+        stem: int = DEFAULT_STEM,
+    ) -> None:
+        self.slugs = tuple(bias)
+        self._bias = dict(bias)
+        self.weights = {slug: dict(weights.get(slug, {})) for slug in self.slugs}
+        self.stem = stem
+        self.names = frozenset(name for table in self.weights.values() for name in table)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH, slugs: Sequence[str] | None = None) -> TopicModel:
+        """Read the shipped weights; `slugs`, when given, must be the topics it was
+        trained for, in order (a model for other topics would score the wrong ones)."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            bias = {str(slug): float(value) for slug, value in raw["bias"].items()}
+            weights = raw["weights"]
+            for table in weights.values():
+                float(sum(table.values()))  # numbers, or a TypeError
+            model = cls(bias, weights, int(raw["stem"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise DataError(f"{path.name}: not a topic model: {exc}") from exc
+        if set(weights) - set(bias):
+            raise DataError(f"{path.name}: not a topic model: weights for unknown topics")
+        if slugs is not None and tuple(slugs) != model.slugs:
+            raise DataError(
+                f"{path.name}: trained for other topics; rerun python scripts/train_topic_model.py"
+            )
+        return model
+
+    def to_json(self) -> str:
+        """The file form: each topic's weights, one feature a line so diffs stay readable."""
+        tables = [
+            f"{json.dumps(slug)}: {{\n"
+            + ",\n".join(
+                f"{json.dumps(name, ensure_ascii=False)}: {round(weight, 3)}"
+                for name, weight in sorted(self.weights[slug].items())
+            )
+            + "\n}"
+            for slug in self.slugs
+        ]
+        bias = {slug: round(value, 3) for slug, value in self._bias.items()}
+        return (
+            f'{{"stem": {self.stem}, "bias": {json.dumps(bias)},\n"weights": {{\n'
+            + ",\n".join(tables)
+            + "\n}}\n"
+        )
+
+    def probabilities(self, found: Iterable[str]) -> dict[str, float]:
+        """Each topic's probability for an article with these features."""
+        present = [name for name in found if name in self.names]
+        return {slug: self.probability(slug, present) for slug in self.slugs}
+
+    def probability(self, slug: str, found: Iterable[str]) -> float:
+        """One topic's probability for an article with these features."""
+        # fsum: exact, so the order of a set of features cannot move the sum
+        logit = self._bias[slug] + math.fsum(map(self.weights[slug].get, found, repeat(0.0)))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+    def weighed(self, folded: Iterable[str]) -> set[str]:
+        """The features of `features(folded)` that carry a weight, found with set
+        operations: a number or a one-letter word is never weighed, alone or in a pair,
+        so it need not be left out first."""
+        names, stem = self.names, self.stem
+        out: set[str] = set()
+        for text in folded:
+            cuts = [word[:stem] for word in _words(text)]
+            out.update(names.intersection(cuts))
+            out.update(names.intersection(map(" ".join, pairwise(cuts))))
+        return out
+
+    def judge(
+        self,
+        folded: Iterable[str],
+        points: Mapping[str, int],
+        topics: Sequence[str],
+        *,
+        minimum: int = MINIMUM_POINTS,
+        most: int = MOST_TOPICS,
+    ) -> list[str]:
+        """The topics after the model's word, for an article whose fields fold to `folded`
+        and whose word lists gave these points and chose these topics."""
+        if not borderline(topics, points, minimum):
+            return list(topics)
+        found = self.weighed(folded)
+        found.update(name for name in rule_features(points, topics) if name in self.names)
+        # only the calls in doubt need a probability
+        doubtful = {slug for slug in topics if points[slug] <= minimum}
+        doubtful.update(s for s, v in points.items() if v >= minimum and s not in topics)
+        probability = {slug: self.probability(slug, found) for slug in doubtful}
+        return rescore(topics, points, probability, minimum=minimum, most=most)
