@@ -74,12 +74,14 @@ def rule_features(points: Mapping[str, int], chosen: Iterable[str]) -> list[str]
 
 def borderline(
     topics: Sequence[str], points: Mapping[str, int], minimum: int = MINIMUM_POINTS
-) -> bool:
-    """Whether the word lists made a call the model may change: a topic kept on the bare
-    minimum, or one with enough points left out for want of share or room."""
-    return any(points[slug] <= minimum for slug in topics) or any(
-        value >= minimum and slug not in topics for slug, value in points.items()
+) -> set[str]:
+    """The calls of the word lists that the model may change (empty if none): topics kept
+    on the bare minimum, and topics with enough points left out for want of share or room."""
+    doubtful = {slug for slug in topics if points[slug] <= minimum}
+    doubtful.update(
+        slug for slug, value in points.items() if value >= minimum and slug not in topics
     )
+    return doubtful
 
 
 def rescore(
@@ -199,12 +201,11 @@ class TopicModel:
     ) -> list[str]:
         """The topics after the model's word, for an article whose fields fold to `folded`
         and whose word lists gave these points and chose these topics."""
-        if not borderline(topics, points, minimum):
+        doubtful = borderline(topics, points, minimum)
+        if not doubtful:
             return list(topics)
         found = self.weighed(folded)
-        found.update(name for name in rule_features(points, topics) if name in self.names)
+        found.update(rule_features(points, topics))
         # only the calls in doubt need a probability
-        doubtful = {slug for slug in topics if points[slug] <= minimum}
-        doubtful.update(s for s, v in points.items() if v >= minimum and s not in topics)
         probability = {slug: self.probability(slug, found) for slug in doubtful}
         return rescore(topics, points, probability, minimum=minimum, most=most)
