@@ -21,7 +21,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	MYPY_CACHE_DIR=$(VENV)/.mypy_cache $(BIN)/mypy
 
 # The PostgreSQL half of the suite runs beside a throwaway cluster (.ci/with-postgres) when
 # PostgreSQL is installed, or can be (root with apt-get); otherwise it is reported as skipped.

@@ -321,6 +321,10 @@ def test_french_names_with_their_article() -> None:
     assert _countries("Ouragan", "Les habitants de la Dominique attendent.") == {"DM"}
     assert _countries("Grève à l'île Maurice") == {"MU"}
     assert _countries("Il a lancé la grenade dans la rue") == set()
+    assert _countries("Élections au Salvador", "Le Salvador vote dimanche.") == {"SV"}
+    # alone, "Salvador" is Bahia's capital, not the French name of El Salvador
+    assert _countries("Greve em Salvador", "Rodoviários param os ônibus.") == set()
+    assert _countries("Elecciones en El Salvador") == {"SV"}
 
 
 def test_a_venues_country_said_after_it_is_the_venue_too() -> None:
