@@ -523,6 +523,8 @@ class Classifier:
                 found.headline.add(code)
             if found.short and name == _TEXT and slot == where.sentence(where.dateline):
                 found.opening.add(code)
+            if name == _TEXT and _acts(where.folded, start, end):
+                found.acting.add(code)
             if evidence is not None:
                 words = where.original[start:end]
                 evidence.append(Evidence(TargetKind.COUNTRY, code, words, name, points))
@@ -693,6 +695,7 @@ class _Places:
     headline: set[str] = field(default_factory=set)  # named in the title or a category
     free: set[str] = field(default_factory=set)  # named somewhere outside a list
     opening: set[str] = field(default_factory=set)  # named in the teaser's first sentence
+    acting: set[str] = field(default_factory=set)  # its forces, government... act in the story
     focus: frozenset[str] | None = None  # members of the regions the title names
     vague: dict[str, int] = field(default_factory=dict)  # points from words of two countries
     moved: dict[str, str] = field(default_factory=dict)  # settled: the word's code -> the story's
@@ -716,7 +719,7 @@ class _Places:
             self.moved[code] = other
             self.points[other] += self.points.pop(code)
             self.mentions[other] = self.mentions.get(other, 0) + self.mentions.pop(code, 0)
-            for group in (self.headline, self.free, self.opening):
+            for group in (self.headline, self.free, self.opening, self.acting):
                 if code in group:
                     group.discard(code)
                     group.add(other)
@@ -738,10 +741,39 @@ class _Places:
         """Whether one country is a subject of the article rather than a passer-by."""
         if code in self.headline or self.points[code] >= 2 * SENTENCE_POINTS:
             return True
+        if code in self.acting:
+            return True  # "the occupying Israeli authorities": named once, but an actor
         if self.long and self.mentions[code] == 1:
             return False
         in_focus = self.focus is None or code in self.focus
         return in_focus and (code in self.opening or lead < LEAD_POINTS)
+
+
+# A country acts in a story through its state: "Kenyan-led force", "Israeli forces",
+# "el bloqueo económico de Estados Unidos", "l'armée française".  Named so, even once
+# beside a country that leads, it is a principal actor, not a passer-by (LABELLING.md).
+_ACTOR_AFTER = re.compile(
+    r"(?:-| )(?:led|backed|funded|armed|forces?|troops?|army|military|soldiers?|police"
+    r"|authorities|government|regime|occupation|navy|air force|air strikes?|airstrikes?"
+    r"|sanctions|blockade|bombing|bombs?)\b"
+)
+_ACTOR_BEFORE = re.compile(
+    r"\b(?:occupying|fuerzas|tropas|ejercito|gobierno|regimen|bloqueo|sanciones|ocupacion"
+    r"|bombardeos?|forces|troupes|armee|gouvernement|blocus|occupation|bombardements?"
+    r"|forcas|exercito|governo|bloqueio|sancoes|ocupacao|bombardeios?)"
+    r"(?: [^\W\d_]+)?"  # one adjective: "bloqueo económico de"
+    r"(?: (?:de|del|dos|das|do|da|des|du|d'|de l'|de la|of))?"
+    r"(?: (?:los|las|la|el|les|le|the))? $"
+)
+_ACTOR_REACH = 40  # characters before a name looked at for the state's noun
+
+
+def _acts(folded: str, start: int, end: int) -> bool:
+    """Whether the teaser names this country as a state acting (see _ACTOR_AFTER)."""
+    return bool(
+        _ACTOR_AFTER.match(folded, end)
+        or _ACTOR_BEFORE.search(folded, max(0, start - _ACTOR_REACH), start)
+    )
 
 
 def _with_elided(folded: str, places: list[Hit], matcher: Matcher) -> list[Hit]:

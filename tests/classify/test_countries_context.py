@@ -336,3 +336,17 @@ def test_a_venues_country_said_after_it_is_the_venue_too() -> None:
 def test_a_masthead_date_with_abbreviations() -> None:
     teaser = "News Americas, NEW YORK, NY, Tues. Feb. 4, 2020: A report says Guyana lost out."
     assert _countries("An oil deal", teaser) == {"GY"}
+
+
+def test_a_state_acting_once_is_a_subject_beside_the_leading_country() -> None:
+    haiti = "Gang violence displaces 1,200 in Haiti"
+    acting = "In recent days, 1,200 Haitians have been displaced. The Kenyan-led security force is under-staffed."
+    passing = "In recent days, 1,200 Haitians have been displaced. A delegation from Kenya visited the camps last month."
+    assert _countries(haiti, acting) == {"HT", "KE"}
+    assert _countries(haiti, passing) == {"HT"}
+    blockade = (
+        "La isla sufre una crisis energética agravada por el bloqueo económico de Estados Unidos."
+    )
+    assert _countries("Apagones en Cuba", blockade) == {"CU", "US"}
+    occupying = "Demolitions by the occupying Israeli authorities have risen by 65% this year."
+    assert _countries("Demolition of Palestinian houses continues", occupying) == {"IL", "PS"}
