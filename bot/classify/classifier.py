@@ -523,7 +523,7 @@ class Classifier:
                 found.headline.add(code)
             if found.short and name == _TEXT and slot == where.sentence(where.dateline):
                 found.opening.add(code)
-            if name == _TEXT and _acts(where.folded, start, end):
+            if name == _TEXT and context.acts(where.folded, start, end, where.cues):
                 found.acting.add(code)
             if evidence is not None:
                 words = where.original[start:end]
@@ -747,33 +747,6 @@ class _Places:
             return False
         in_focus = self.focus is None or code in self.focus
         return in_focus and (code in self.opening or lead < LEAD_POINTS)
-
-
-# A country acts in a story through its state: "Kenyan-led force", "Israeli forces",
-# "el bloqueo económico de Estados Unidos", "l'armée française".  Named so, even once
-# beside a country that leads, it is a principal actor, not a passer-by (LABELLING.md).
-_ACTOR_AFTER = re.compile(
-    r"(?:-| )(?:led|backed|funded|armed|forces?|troops?|army|military|soldiers?|police"
-    r"|authorities|government|regime|occupation|navy|air force|air strikes?|airstrikes?"
-    r"|sanctions|blockade|bombing|bombs?)\b"
-)
-_ACTOR_BEFORE = re.compile(
-    r"\b(?:occupying|fuerzas|tropas|ejercito|gobierno|regimen|bloqueo|sanciones|ocupacion"
-    r"|bombardeos?|forces|troupes|armee|gouvernement|blocus|occupation|bombardements?"
-    r"|forcas|exercito|governo|bloqueio|sancoes|ocupacao|bombardeios?)"
-    r"(?: [^\W\d_]+)?"  # one adjective: "bloqueo económico de"
-    r"(?: (?:de|del|dos|das|do|da|des|du|d'|de l'|de la|of))?"
-    r"(?: (?:los|las|la|el|les|le|the))? $"
-)
-_ACTOR_REACH = 40  # characters before a name looked at for the state's noun
-
-
-def _acts(folded: str, start: int, end: int) -> bool:
-    """Whether the teaser names this country as a state acting (see _ACTOR_AFTER)."""
-    return bool(
-        _ACTOR_AFTER.match(folded, end)
-        or _ACTOR_BEFORE.search(folded, max(0, start - _ACTOR_REACH), start)
-    )
 
 
 def _with_elided(folded: str, places: list[Hit], matcher: Matcher) -> list[Hit]:

@@ -20,7 +20,15 @@ from collections.abc import Collection, Iterable
 from bot.classify import geodata
 from bot.classify.normalize import fold
 
-__all__ = ["CUES", "byline_end", "frame_end", "framing_spans", "is_aside", "may_be_aside"]
+__all__ = [
+    "CUES",
+    "acts",
+    "byline_end",
+    "frame_end",
+    "framing_spans",
+    "is_aside",
+    "may_be_aside",
+]
 
 
 _Trie = dict[str, "_Trie"]
@@ -56,8 +64,10 @@ _WORDS = geodata.CONTEXT
 # groups of cue words: the matcher reports which groups a text holds, even inside a word
 _BIO_WORDS, _CREDIT_WORDS, _COMPARISON_WORDS = "bio", "credit", "comparison"
 _BASED_IN_WORDS, _TERRITORY_WORDS, _MEETING_WORDS = "based_in", "territory", "meeting"
-_TREATY_WORDS = "treaty"
+_TREATY_WORDS, _ACTING_AFTER, _ACTING_BEFORE = "treaty", "acting_after", "acting_before"
 CUES: dict[str, tuple[str, ...]] = {
+    _ACTING_AFTER: _WORDS["acting_after"],
+    _ACTING_BEFORE: _WORDS["acting_before"],
     _BIO_WORDS: (*_WORDS["bio_nouns"], *_WORDS["bio_verbs"]),
     _CREDIT_WORDS: _WORDS["credit_words"],
     _COMPARISON_WORDS: _WORDS["comparison"],
@@ -156,6 +166,15 @@ _ETHNIC_CUES = tuple(f"{word} " for word in _WORDS["ethnic"])
 _ONE_OF_BEFORE = re.compile(
     rf"\b(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z\u00e0-\u00ff][\w-]*){{0,2}}?\s+$"
 )
+# "Kenyan-led force", "el bloqueo económico de Estados Unidos": the state acting
+_ACTING_AFTER_RE = re.compile(rf"[- ](?:{_alternatives(_WORDS['acting_after'])})\b")
+_ACTING_BEFORE_RE = re.compile(
+    rf"\b(?:{_alternatives(_WORDS['acting_before'])})"
+    r"(?: [^\W\d_]+)?"  # one adjective: "bloqueo economico de"
+    r"(?: (?:de|del|dos|das|do|da|des|du|d'|de l'|de la|of))?"
+    r"(?: (?:los|las|la|el|les|le|the))? $"
+)
+_ACTING_REACH = 40  # characters before a name looked at for the state's noun
 # "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
 _ORIGIN = re.compile(rf"-(?:{_alternatives(_WORDS['origin'])})\b")
 # "a French-style reform", "Soviet style": a comparison, not the country
@@ -318,6 +337,18 @@ def framing_spans(text: str, folded: str, cues: Collection[str]) -> list[tuple[i
     if _CREDIT_WORDS in cues:
         spans.extend(found.span() for found in _CREDIT.finditer(folded))
     return spans
+
+
+def acts(folded: str, start: int, end: int, cues: Collection[str]) -> bool:
+    """Whether the place at [start, end) of a folded text is a state acting in the story
+    ("Kenyan-led force", "the occupying Israeli authorities"): a principal actor even when
+    named once beside the country the story leads with (LABELLING.md)."""
+    if _ACTING_AFTER in cues and _ACTING_AFTER_RE.match(folded, end) is not None:
+        return True
+    return (
+        _ACTING_BEFORE in cues
+        and _ACTING_BEFORE_RE.search(folded, max(0, start - _ACTING_REACH), start) is not None
+    )
 
 
 def may_be_aside(text: str, end: int) -> bool:

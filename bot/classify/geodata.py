@@ -64,6 +64,8 @@ _CONTEXT = (
     "credit_words",
     "one_of",
     "state_bodies",
+    "acting_after",
+    "acting_before",
     "origin",
     "comparison",
     "based_in",

@@ -31,6 +31,7 @@ MINIMUM_POINTS = 3  # the word lists' threshold (the classifier passes its own)
 MOST_TOPICS = 3  # topics an article keeps (likewise)
 VETO = 0.1  # a topic kept on the bare minimum goes when the model gives it less than this
 RESCUE = 0.4  # a topic with enough points but no room or share comes back from this on
+_UNITS = 1000  # weights are kept to three decimals (to_json)
 _TOKEN = re.compile(r"[^\W_]+")
 # the same words, cheaper, for the ASCII text folding mostly gives: all else is a space
 _ASCII_GAPS = str.maketrans({chr(b): " " for b in range(128) if not chr(b).isalnum()})
@@ -127,6 +128,13 @@ class TopicModel:
         self.weights = {slug: dict(weights.get(slug, {})) for slug in self.slugs}
         self.stem = stem
         self.names = frozenset(name for table in self.weights.values() for name in table)
+        # in thousandths, as the file keeps them: an integer sum is exact in any order, so
+        # the order of a set of features cannot move a probability across a threshold
+        self._bias_units = {slug: round(value * _UNITS) for slug, value in self._bias.items()}
+        self._units = {
+            slug: {name: round(weight * _UNITS) for name, weight in table.items()}
+            for slug, table in self.weights.items()
+        }
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH, slugs: Sequence[str] | None = None) -> TopicModel:
@@ -174,8 +182,8 @@ class TopicModel:
 
     def probability(self, slug: str, found: Iterable[str]) -> float:
         """One topic's probability for an article with these features."""
-        # fsum: exact, so the order of a set of features cannot move the sum
-        logit = self._bias[slug] + math.fsum(map(self.weights[slug].get, found, repeat(0.0)))
+        units = self._bias_units[slug] + sum(map(self._units[slug].get, found, repeat(0)))
+        logit = units / _UNITS
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
     def weighed(self, folded: Iterable[str]) -> set[str]:

@@ -69,6 +69,8 @@ PLACE_SECTIONS = {
             ("credit_words", "photo"),
             ("one_of", "activist"),
             ("state_bodies", "court"),
+            ("acting_after", "forces"),
+            ("acting_before", "bloqueo"),
             ("origin", "born"),
             ("comparison", "style"),
             ("based_in", "based"),
