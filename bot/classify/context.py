@@ -167,7 +167,7 @@ _ONE_OF_BEFORE = re.compile(
     rf"\b(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z\u00e0-\u00ff][\w-]*){{0,2}}?\s+$"
 )
 # "Kenyan-led force", "el bloqueo económico de Estados Unidos": the state acting
-_ACTING_AFTER_RE = re.compile(rf"[- ](?:{_alternatives(_WORDS['acting_after'])})\b")
+_ACTING_AFTER_RE = re.compile(rf"(?:'s)?[- ](?:{_alternatives(_WORDS['acting_after'])})\b")
 _ACTING_BEFORE_RE = re.compile(
     rf"\b(?:{_alternatives(_WORDS['acting_before'])})"
     r"(?: [^\W\d_]+)?"  # one adjective: "bloqueo economico de"

@@ -340,13 +340,44 @@ def test_a_masthead_date_with_abbreviations() -> None:
 
 def test_a_state_acting_once_is_a_subject_beside_the_leading_country() -> None:
     haiti = "Gang violence displaces 1,200 in Haiti"
-    acting = "In recent days, 1,200 Haitians have been displaced. The Kenyan-led security force is under-staffed."
-    passing = "In recent days, 1,200 Haitians have been displaced. A delegation from Kenya visited the camps last month."
+    acting = (
+        "In recent days, 1,200 Haitians have been displaced. "
+        "The Kenyan-led security force is under-staffed."
+    )
+    passing = (
+        "In recent days, 1,200 Haitians have been displaced. "
+        "A delegation from Kenya visited the camps last month."
+    )
     assert _countries(haiti, acting) == {"HT", "KE"}
     assert _countries(haiti, passing) == {"HT"}
+
+
+def test_the_state_acting_in_other_words_and_languages() -> None:
     blockade = (
-        "La isla sufre una crisis energética agravada por el bloqueo económico de Estados Unidos."
+        "La isla sufre apagones desde el lunes. "
+        "La crisis se agrava por el bloqueo económico de Estados Unidos."
     )
     assert _countries("Apagones en Cuba", blockade) == {"CU", "US"}
-    occupying = "Demolitions by the occupying Israeli authorities have risen by 65% this year."
+    occupying = (
+        "Demolitions rose by 65% this year. Most were ordered by the occupying Israeli authorities."
+    )
     assert _countries("Demolition of Palestinian houses continues", occupying) == {"IL", "PS"}
+    army = (
+        "Le Conseil constitutionnel a rejeté deux candidatures. "
+        "Le scrutin sera surveillé par l'armée française."
+    )
+    assert _countries("La Côte d'Ivoire vote en octobre", army) == {"CI", "FR"}
+
+
+def test_a_head_of_state_speaking_once_is_the_state_acting() -> None:
+    title = "Zelensky ofrece a Putin una reunión"
+    urged = (
+        "Zelensky dijo que está listo. "
+        "Lo hizo después de que el presidente de Estados Unidos le instara."
+    )
+    visited = (
+        "Zelensky dijo que está listo. "
+        "Lo hizo después de un viaje a Estados Unidos la semana pasada."
+    )
+    assert _countries(title, urged) == {"UA", "RU", "US"}
+    assert _countries(title, visited) == {"UA", "RU"}
