@@ -7,9 +7,9 @@ asserted at the figure reached minus 0.01, so a change that makes things worse f
 while the gap stays visible here:
 
 NOT YET MET (the issue's target -> the floor asserted, from the figure reached):
-- countries precision >= 0.95 -> 0.91 (reached 0.920; 0.897 before the frozen errors were read)
-- countries recall >= 0.95 -> 0.89 (reached 0.901; 0.863 before)
-- non-English country F1 >= 0.95 -> 0.895 (reached 0.905)
+- countries precision >= 0.95 -> 0.91 (reached 0.919; 0.897 before the frozen errors were read)
+- countries recall >= 0.95 -> 0.90 (reached 0.913; 0.863 before)
+- non-English country F1 >= 0.95 -> 0.895 (reached 0.902)
 - topics micro F1 >= 0.85 -> 0.84 (reached 0.849 with the learned topic model, 0.844 with the
   word lists alone; 0.783 before the frozen errors were read)
 
@@ -38,7 +38,7 @@ SLUG_MIN_LABELS = 10
 
 # issue target, and the floor asserted while the target is not met
 COUNTRIES_PRECISION = (0.95, 0.91)
-COUNTRIES_RECALL = (0.95, 0.89)
+COUNTRIES_RECALL = (0.95, 0.90)
 FOREIGN_COUNTRIES_F1 = (0.95, 0.895)
 TOPICS_F1 = (0.85, 0.84)
 FOREIGN_TOPICS_RECALL = (0.80, 0.80)
