@@ -5,9 +5,9 @@
 Default PATH: tests/fixtures/classify/eval_set.jsonl (160 real teasers from Peoples Dispatch,
 Popular Resistance and similar outlets). The corpus parts are tests/fixtures/classify/corpus/
 tune.jsonl and test.jsonl; the test part is frozen: read its errors only at the end of a piece
-of work (`--no-errors` prints its figures alone).  holdout.jsonl is never read at all: its
-errors stay hidden unless `--read-holdout` says that whoever runs it turns it into a second
-frozen part (the corpus README says why).
+of work (`--no-errors` prints its figures alone).  holdout.jsonl and holdout2.jsonl are never
+read at all: their errors stay hidden unless `--read-holdout` says that whoever runs it turns
+them into frozen parts (the corpus README says why).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from tests.helpers.classify_eval import (
     load,
 )
 
-HOLDOUT_NAME = "holdout.jsonl"  # the set nobody reads: figures only
+HOLDOUT_NAMES = frozenset({"holdout.jsonl", "holdout2.jsonl"})  # nobody reads: figures only
 
 
 def _line(name: str, score: Score, target: float) -> str:
@@ -44,9 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--text-only", action="store_true", help="ignore the items' categories")
     parser.add_argument("--no-errors", action="store_true", help="print the figures only")
-    parser.add_argument(
-        "--read-holdout", action="store_true", help="list holdout.jsonl's errors too"
-    )
+    parser.add_argument("--read-holdout", action="store_true", help="list the holdouts' errors too")
     parser.add_argument("paths", nargs="*", type=Path, default=[EVAL_SET])
     args = parser.parse_args(argv)
     ok = True
@@ -67,9 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"  topic {slug:<12} F1={score.f1:.3f} P={score.precision:.3f} "
                 f"R={score.recall:.3f} ({labels} labels)"
             )
-        hidden = path.name == HOLDOUT_NAME and not args.read_holdout
+        hidden = path.name in HOLDOUT_NAMES and not args.read_holdout
         if hidden and not args.no_errors:
-            print("\n(holdout.jsonl: figures only; its errors are not read)")
+            print(f"\n({path.name}: figures only; its errors are not read)")
         elif not args.no_errors:
             print(f"\n{len(report.errors)} items with errors:")
             for error in report.errors:

@@ -1,4 +1,4 @@
-"""bench/classify_eval.py keeps the holdout unread: figures, never its items."""
+"""bench/classify_eval.py keeps the holdouts unread: figures, never their items."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.classify_eval import HOLDOUT_NAME, main
+from bench.classify_eval import HOLDOUT_NAMES, main
 from tests.helpers.classify_eval import EVAL_SET
 
 
@@ -26,10 +26,11 @@ def test_another_set_lists_its_errors(tmp_path: Path, capsys: pytest.CaptureFixt
     assert _error_lines(capsys.readouterr().out)
 
 
-def test_the_holdout_prints_figures_but_no_item(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("name", sorted(HOLDOUT_NAMES))
+def test_a_holdout_prints_figures_but_no_item(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = _copy(tmp_path, HOLDOUT_NAME)
+    path = _copy(tmp_path, name)
     main(["--text-only", str(path)])
     out = capsys.readouterr().out
     assert "countries  P=" in out and not _error_lines(out)

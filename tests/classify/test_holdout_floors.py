@@ -1,10 +1,10 @@
-"""The holdout (holdout.jsonl, text only) keeps the figures it reached.
+"""The holdouts (holdout.jsonl and holdout2.jsonl, text only) keep the figures they reached.
 
-Nobody reads the holdout's items or errors (the corpus README says why), so these are the
+Nobody reads the holdouts' items or errors (the corpus README says why), so these are the
 figures of tags on text nobody tuned on.  None of issue 9's targets is met there yet; each
 is asserted at the figure reached minus about 0.01, so a change that makes tags worse on
-unseen text fails here even when the tuning sets improve (figures at the holdout's first
-reading, then at the end of each session after it):
+unseen text fails here even when the tuning sets improve.  holdout.jsonl's figures at its
+first reading, then at the end of each session after it (holdout2.jsonl's: FLOORS below):
 
 - countries precision 0.926, 0.925, 0.928, 0.928, 0.928, 0.931 -> 0.92; recall 0.800, 0.820,
   0.855, 0.855, 0.855, 0.858 -> 0.848 (targets 0.95 / 0.95)
@@ -16,12 +16,14 @@ reading, then at the end of each session after it):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from tests.classify.test_frozen_targets import _foreign
 from tests.helpers.classify_eval import EVAL_SET, Report, evaluate, load
 
-HOLDOUT = EVAL_SET.parent / "corpus" / "holdout.jsonl"
+CORPUS = EVAL_SET.parent / "corpus"
 COUNTRIES_PRECISION = 0.92
 COUNTRIES_RECALL = 0.848
 FOREIGN_COUNTRIES_F1 = 0.883
@@ -29,22 +31,53 @@ TOPICS_F1 = 0.775
 FOREIGN_TOPICS_RECALL = 0.795
 
 
-@pytest.fixture(scope="module")
-def report() -> Report:
-    return evaluate(load(HOLDOUT), use_categories=False)
+@dataclass(frozen=True)
+class Floors:
+    """One holdout's figures, each asserted at the figure reached minus about 0.01."""
+
+    countries_precision: float
+    countries_recall: float
+    foreign_countries_f1: float
+    topics_f1: float
+    foreign_topics_recall: float
+    items: int
 
 
-def test_the_holdout_is_the_set_the_readme_describes(report: Report) -> None:
-    assert report.items >= 300
+FLOORS = {
+    "holdout": Floors(
+        COUNTRIES_PRECISION,
+        COUNTRIES_RECALL,
+        FOREIGN_COUNTRIES_F1,
+        TOPICS_F1,
+        FOREIGN_TOPICS_RECALL,
+        300,
+    ),
+    # its first reading (session 11): countries 0.911 / 0.880, non-English country F1 0.912,
+    # topics F1 0.771, non-English topic recall 0.729
+    "holdout2": Floors(0.90, 0.87, 0.90, 0.76, 0.72, 240),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def holdout(request: pytest.FixtureRequest) -> tuple[Report, Floors]:
+    name = str(request.param)
+    return evaluate(load(CORPUS / f"{name}.jsonl"), use_categories=False), FLOORS[name]
+
+
+def test_each_holdout_is_the_set_the_readme_describes(holdout: tuple[Report, Floors]) -> None:
+    report, floors = holdout
+    assert report.items >= floors.items
     assert set(report.by_language) == {"en", "es", "fr", "pt"}
 
 
-def test_countries_on_unseen_text_hold_their_floor(report: Report) -> None:
-    assert report.countries.precision >= COUNTRIES_PRECISION
-    assert report.countries.recall >= COUNTRIES_RECALL
-    assert _foreign(report, 0).f1 >= FOREIGN_COUNTRIES_F1
+def test_countries_on_unseen_text_hold_their_floor(holdout: tuple[Report, Floors]) -> None:
+    report, floors = holdout
+    assert report.countries.precision >= floors.countries_precision
+    assert report.countries.recall >= floors.countries_recall
+    assert _foreign(report, 0).f1 >= floors.foreign_countries_f1
 
 
-def test_topics_on_unseen_text_hold_their_floor(report: Report) -> None:
-    assert report.topics.f1 >= TOPICS_F1
-    assert _foreign(report, 1).recall >= FOREIGN_TOPICS_RECALL
+def test_topics_on_unseen_text_hold_their_floor(holdout: tuple[Report, Floors]) -> None:
+    report, floors = holdout
+    assert report.topics.f1 >= floors.topics_f1
+    assert _foreign(report, 1).recall >= floors.foreign_topics_recall
