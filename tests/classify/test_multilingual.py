@@ -57,6 +57,8 @@ def test_demonyms_and_names_in_other_languages(
         ("Expulsions locatives : fin de la trêve hivernale", "housing"),
         ("Grève générale des syndicats", "labor"),
         ("Milhares de manifestantes em protesto", "protest"),
+        ("Decenas de miles de personas toman las calles de Madrid", "protest"),
+        ("Estudantes tomam as ruas de Lisboa", "protest"),
         ("Le changement climatique et la sécheresse", "climate"),
         ("Les enseignants et les élèves", "education"),
         ("Violences faites aux femmes : les féminicides augmentent", "women"),
