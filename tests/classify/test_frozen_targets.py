@@ -10,10 +10,10 @@ NOT YET MET (the issue's target -> the floor asserted, from the figure reached):
 - countries precision >= 0.95 -> 0.91 (reached 0.919; 0.897 before the frozen errors were read)
 - countries recall >= 0.95 -> 0.90 (reached 0.913; 0.863 before)
 - non-English country F1 >= 0.95 -> 0.895 (reached 0.902)
-- topics micro F1 >= 0.85 -> 0.84 (reached 0.849 with the learned topic model, 0.844 with the
+- topics micro F1 >= 0.85 -> 0.84 (reached 0.849 with the learned topic model, 0.845 with the
   word lists alone; 0.783 before the frozen errors were read)
 
-MET: non-English topic recall >= 0.80 (reached 0.850); every required topic with >= 10
+MET: non-English topic recall >= 0.80 (reached 0.846); every required topic with >= 10
 labels at F1 >= 0.70 (lowest: democracy 0.753, women 0.762, economy 0.800).
 The frozen part's errors have been read, so test_holdout_floors.py also holds the holdout,
 which nobody reads, to its figures.
