@@ -381,3 +381,17 @@ def test_a_head_of_state_speaking_once_is_the_state_acting() -> None:
     )
     assert _countries(title, urged) == {"UA", "RU", "US"}
     assert _countries(title, visited) == {"UA", "RU"}
+
+
+def test_french_chile_takes_its_article_and_a_question_word_names_nobody() -> None:
+    assert _countries("Le coup d'État au Chili, 50 ans après") == {"CL"}
+    assert _countries("Une recette de chili con carne") == set()
+    # "Pourquoi" starting the title is no first name before a city
+    assert _countries("Pourquoi Pyongyang envoie-t-il des ballons ?") == {"KP"}
+
+
+def test_a_province_or_a_body_named_after_another_place() -> None:
+    gaza = "A província de Gaza despede-se de um símbolo de resiliência."
+    assert _countries("Falece Rosita, a mulher das cheias", gaza) == {"MZ"}
+    cplp = "Uma delegação da Comunidade de Países de Língua Portuguesa chegou hoje a Bissau."
+    assert _countries("Crise política", cplp) == {"GW"}
