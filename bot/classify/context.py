@@ -7,9 +7,10 @@ firm's nationality ("a Swiss-born engineer", "la constructora brasileña Odebrec
 language ("Mongolian-language schools", "en français"), the state a territory belongs to
 ("territoire français du Pacifique") and the city or country hosting a meeting ("the
 summit in Geneva").  The classifier counts such a place only when the story names the same
-country in its own right; this module finds them.  The word lists live in
-bot/data/places.toml under [context].  A regex that needs one word of a list runs only
-where the matcher's pass saw one (`CUES`), since most texts hold none.
+country in its own right; this module finds them.  It also finds the opposite case, a
+country named once but acting through its state ("Kenyan-led force"), which is a subject.
+The word lists live in bot/data/places.toml under [context].  A regex that needs one word
+of a list runs only where the matcher's pass saw one (`CUES`), since most texts hold none.
 """
 
 from __future__ import annotations
