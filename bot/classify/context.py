@@ -187,6 +187,7 @@ _BASED_IN = re.compile(
 # "Mongolian-language schools", "Spanish speakers"; "en français", "em português"
 _LANGUAGE_AFTER = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
 _LANGUAGE_CUES = (*(f"{word} " for word in _WORDS["language_before"]), "le ", "la ", "el ")
+_IN_WORDS = (" en ", " em ")
 _LANGUAGE_BEFORE = re.compile(
     rf"\b(?:{_alternatives(_WORDS['language_before'], ignore_case=True)})"
     r"\s+(?:(?:le|la|el|o|a)\s+)?$",
@@ -410,7 +411,13 @@ def is_aside(
     lower_next = after[1:2].islower()
     if lower_next and _LANGUAGE_AFTER.match(after) is not None:
         return True
-    if before.endswith(_LANGUAGE_CUES) and _LANGUAGE_BEFORE.search(before[-16:]) is not None:
+    if (
+        before.endswith(_LANGUAGE_CUES)
+        and _LANGUAGE_BEFORE.search(before[-16:]) is not None
+        # "en noruego" is the language; "en Noruega", "em Palestina" the feminine form
+        # that is also the country's name, written as a name
+        and not (before.endswith(_IN_WORDS) and text[start:end][:1].isupper())
+    ):
         return True
     if before.endswith(_ETHNIC_CUES):
         return True

@@ -73,6 +73,22 @@ def test_a_language_is_not_a_country() -> None:
     assert _countries("Un festival de cine en français", "La ville de Dakar accueille.") == {"SN"}
 
 
+@pytest.mark.parametrize(
+    ("teaser", "code"),
+    [
+        ("Los alquileres no dejan de subir en Suiza.", "CH"),
+        ("Les loyers ne cessent d'augmenter en Suisse.", "CH"),
+        ("Miles de trabajadores en huelga en Noruega.", "NO"),
+        ("Crescem os ataques em Palestina.", "PS"),
+    ],
+)
+def test_a_country_named_like_its_feminine_demonym_is_no_language(teaser: str, code: str) -> None:
+    """A Spanish "en noruego" is the language; "en Noruega" (the feminine form, which is
+    also the country's name) written as a name is the place."""
+    assert _countries("Una nota", teaser) == {code}
+    assert _countries("Una nota", teaser.replace(teaser.split()[-1], "noruego.")) == set()
+
+
 def test_a_territory_stays_alone() -> None:
     title = "Ce qui se passe en Nouvelle-Calédonie, territoire français du Pacifique"
     assert _countries(title) == {"NC"}
