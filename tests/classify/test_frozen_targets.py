@@ -10,11 +10,12 @@ NOT YET MET (the issue's target -> the floor asserted, from the figure reached):
 - countries precision >= 0.95 -> 0.91 (reached 0.919; 0.897 before the frozen errors were read)
 - countries recall >= 0.95 -> 0.90 (reached 0.913; 0.863 before)
 - non-English country F1 >= 0.95 -> 0.895 (reached 0.902)
-- topics micro F1 >= 0.85 -> 0.84 (reached 0.849 with the learned topic model, 0.845 with the
-  word lists alone; 0.783 before the frozen errors were read)
 
-MET: non-English topic recall >= 0.80 (reached 0.846); every required topic with >= 10
-labels at F1 >= 0.70 (lowest: democracy 0.753, women 0.762, economy 0.800).
+MET: topics micro F1 >= 0.85 (reached 0.852 with the learned topic model, 0.845 with the word
+lists alone, once the Spanish and Portuguese lists carried over the English and French ones;
+0.849 before that, and 0.783 before the frozen errors were read); non-English topic recall
+>= 0.80 (reached 0.850); every required topic with >= 10 labels at F1 >= 0.70 (lowest:
+democracy 0.753, economy 0.800, war 0.800).
 The frozen part's errors have been read, so test_holdout_floors.py also holds the holdout,
 which nobody reads, to its figures.
 Speed and start-up are measured by `bench/classify_speed.py`, not here: timings on a shared
@@ -40,7 +41,7 @@ SLUG_MIN_LABELS = 10
 COUNTRIES_PRECISION = (0.95, 0.91)
 COUNTRIES_RECALL = (0.95, 0.90)
 FOREIGN_COUNTRIES_F1 = (0.95, 0.895)
-TOPICS_F1 = (0.85, 0.84)
+TOPICS_F1 = (0.85, 0.85)
 FOREIGN_TOPICS_RECALL = (0.80, 0.80)
 SLUG_FLOORS: dict[str, float] = {}  # required slugs held below 0.70 while they are below it
 

@@ -76,6 +76,35 @@ def test_issue_error_classes_and_languages(classifier: Classifier, title: str, s
     assert slug in classifier.classify(title).topics
 
 
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        # Spanish and Portuguese words carried over from the English and French lists
+        ("Militares toman el poder y suspenden la Carta Magna", "democracy"),
+        ("Gobierno prorroga el mandato presidencial por decreto", "democracy"),
+        ("Governo adia as eleições e prorroga a transição", "democracy"),
+        ("Allanaron la sede de un sindicato campesino", "repression"),
+        ("Polícia invade sede de movimento e prende lideranças", "repression"),
+    ],
+)
+def test_spanish_and_portuguese_cover_what_english_and_french_do(
+    classifier: Classifier, title: str, slug: str
+) -> None:
+    assert slug in classifier.classify(title).topics
+
+
+def test_spanish_and_portuguese_lists_are_not_far_behind_french() -> None:
+    """Readers in three languages get the same reach: no topic's Spanish or Portuguese
+    strong words are under half its French ones (shared spellings count for both)."""
+    for item in TOPICS:
+        french = item.language("fr")
+        assert french is not None
+        for language in ("es", "pt"):
+            words = item.language(language)
+            assert words is not None
+            assert 2 * len(words.terms) >= len(french.terms), (item.slug, language)
+
+
 def test_every_required_topic_has_strong_words_in_every_language() -> None:
     required = {item.slug for item in TOPICS} - {"lgbtq", "land", "imperialism"}
     for item in TOPICS:
