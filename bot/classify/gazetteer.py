@@ -146,6 +146,10 @@ class _Collector:
             if known.code != code and self._level[folded] == level:
                 self._contested.add(folded)
                 del self.names[folded]
+            elif known.code == code and not known.exact and phrase != known.phrase:
+                # "Sahara Occidental" in Spanish is "Sahara occidental" in French: a later
+                # word either language writes in lower case may be so written
+                self.names[folded] = known._replace(phrase=_looser(known.phrase, phrase))
             return
         exact = _acronym(phrase)
         local = local or kind in (PlaceKind.CITY, PlaceKind.REGION)
@@ -155,6 +159,18 @@ class _Collector:
             phrase, code, kind, guard, exact=exact, local=local, titled=titled
         )
         self._level[folded] = level
+
+
+def _looser(kept: str, other: str) -> str:
+    """The kept spelling with each later word in lower case where the other spelling of
+    the same name has it so (same key, so the same words in the same places)."""
+    if len(kept) != len(other):
+        return kept
+    head = kept.split(" ", 1)[0]
+    return head + "".join(
+        low if low.islower() and high.lower() == low else high
+        for high, low in zip(kept[len(head) :], other[len(head) :], strict=True)
+    )
 
 
 def _acronym(phrase: str) -> bool:
@@ -208,9 +224,11 @@ def _matched_translation(translated: str) -> str:
     return _clean_translation(translated)
 
 
-def _translated_names() -> Iterator[tuple[str, str]]:
+def _translated_names(
+    languages: Iterable[str] = TEASER_LANGUAGES,
+) -> Iterator[tuple[str, str]]:
     """Spanish, French and Portuguese names, minus everyday words and short ones."""
-    for catalog in _catalogs(TEASER_LANGUAGES):
+    for catalog in _catalogs(languages):
         for record in iso_codes().countries:
             name = _matched_translation(catalog.get(record.name, record.name))
             folded = fold(name)

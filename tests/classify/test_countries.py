@@ -6,8 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.classify import geodata
+from bot.classify.classifier import Classifier
 from bot.classify.countries import all_countries, country, hashtag
-from bot.classify.gazetteer import Guard, PlaceKind, key, place_names
+from bot.classify.gazetteer import (
+    Guard,
+    PlaceKind,
+    _country_names,
+    _translated_names,
+    key,
+    place_names,
+)
 from bot.classify.normalize import align, fold, nfc
 
 
@@ -181,3 +190,35 @@ def test_ambiguous_and_everyday_city_names_are_left_out() -> None:
     assert key("Male") not in table
     assert table[key("Latin America")][1] is PlaceKind.AREA
     assert table[key("Guinea pig")][1] is PlaceKind.NOT_PLACE
+
+
+SENTENCES = {
+    "en": "Thousands marched yesterday in {} against the government.",
+    "es": "Miles de personas marcharon ayer en {} contra el gobierno.",
+    "fr": "Des milliers de personnes ont manifesté hier en {} contre le gouvernement.",
+    "pt": "Milhares de pessoas marcharam ontem em {} contra o governo.",
+}
+
+
+def test_every_country_name_in_every_teaser_language_tags_its_country() -> None:
+    """Each country's name as iso-codes spells it in English, Spanish, French and
+    Portuguese, said once in a teaser, tags it, unless the name is one that needs support
+    ("Georgia") or belongs to two countries ("Corea"): no other word of the gazetteer (a
+    feminine demonym, "Noruega"; a lower-case spelling, "Sahara occidental") may hide it."""
+    classifier = Classifier.default()
+    by_key = {key(name.phrase): name for name in place_names()}
+    names = [("en", code, name) for code, name in _country_names()]
+    for lang in ("es", "fr", "pt"):
+        names += [(lang, code, name) for code, name in _translated_names((lang,))]
+    missed = []
+    for lang, code, name in names:
+        entry = by_key.get(key(name))
+        if key(name) in geodata.AMBIGUOUS or entry is None or entry.code != code:
+            continue  # two countries' name: the story's other words decide
+        if entry.guard is not Guard.NONE:
+            continue
+        teaser = SENTENCES[lang].format(name)
+        if code not in classifier.classify("Note", teaser).countries:
+            missed.append((lang, name))
+    assert len(names) > 1000
+    assert missed == []
