@@ -416,7 +416,7 @@ def is_aside(
         and _LANGUAGE_BEFORE.search(before[-16:]) is not None
         # "en noruego" is the language; "en Noruega", "em Palestina" the feminine form
         # that is also the country's name, written as a name
-        and not (before.endswith(_IN_WORDS) and text[start:end][:1].isupper())
+        and not (before.endswith(_IN_WORDS) and text[start].isupper())
     ):
         return True
     if before.endswith(_ETHNIC_CUES):
