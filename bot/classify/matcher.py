@@ -13,7 +13,6 @@ in the classifier.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
@@ -24,6 +23,7 @@ import ahocorasick
 
 from bot.classify.context import CUES
 from bot.classify.gazetteer import Guard, PlaceKind, key, place_names
+from bot.classify.normalize import word_breaks
 from bot.classify.topics import ALSO, FIGURATIVE, NOT_TOPICS, TOPICS
 
 __all__ = ["Entry", "Hit", "Layer", "Matcher", "Scan"]
@@ -79,19 +79,7 @@ class Scan(NamedTuple):
 # "u.s." and "labour/union" for "labour union"
 _Value = tuple[int, Entry | None, Entry | None, frozenset[str], str | None]
 _NO_CUES: frozenset[str] = frozenset()
-_NOT_WORD = re.compile(r"[\W_]")  # exactly the characters str.isalnum() rejects
-# a bytes table: bytes.translate is a plain C loop, str.translate a mapping look-up per character
-_ASCII_BREAKS = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(
-    range(128, 256)
-)
 _START, _END = itemgetter(0), itemgetter(1)
-
-
-def _breaks(folded: str) -> str:
-    """The text with every character that is not a letter or digit as a space, offsets kept."""
-    if folded.isascii():
-        return folded.encode("ascii").translate(_ASCII_BREAKS).decode("ascii")
-    return _NOT_WORD.sub(" ", folded)
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:
@@ -134,13 +122,13 @@ class Matcher:
         for group, words in (cues or {}).items():
             for word in words:
                 if folded := key(word):
-                    groups.setdefault(_breaks(folded), set()).add(group)
+                    groups.setdefault(word_breaks(folded), set()).add(group)
         # a cue counts anywhere, even inside a word; a phrase only as whole words
         values: dict[str, _Value] = {
             cue: (0, None, None, frozenset(found), None) for cue, found in groups.items()
         }
         for folded, (geo, topic) in table.items():
-            spaced = f" {_breaks(folded)} "
+            spaced = f" {word_breaks(folded)} "
             cue = values.get(spaced)  # a cue word with spaces of its own (none has one yet)
             spelled = None if spaced[1:-1].isalnum() else folded  # "u.s.", "labour union"
             values[spaced] = (len(folded), geo, topic, cue[3] if cue else _NO_CUES, spelled)
@@ -167,7 +155,7 @@ class Matcher:
         cues = _NO_CUES
         value: _Value
         # " text ": a position of the text is one more here, and a phrase ends in a space
-        for last, value in self._automaton.iter(f" {_breaks(folded)} "):
+        for last, value in self._automaton.iter(f" {word_breaks(folded)} "):
             length, place, topic, found, spelled = value
             if found:
                 cues = cues | found

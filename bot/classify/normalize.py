@@ -15,7 +15,17 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["QUOTE_MARKS", "align", "collapse", "fold", "key", "nfc", "phrase_form", "strip_marks"]
+__all__ = [
+    "QUOTE_MARKS",
+    "align",
+    "collapse",
+    "fold",
+    "key",
+    "nfc",
+    "phrase_form",
+    "strip_marks",
+    "word_breaks",
+]
 
 # Straight, curly, low-9, reversed and angle double quotes; fold maps each to '"'.
 KEY_CACHE = 1 << 16  # phrases whose key() is kept: every data phrase, with room to spare
@@ -146,6 +156,21 @@ def align(text: str) -> str:
     except UnicodeEncodeError:  # a letter that folds to no ASCII one ("ж"): one by one
         return _UNALIGNED.sub(_align_match, lowered)
     return encoded.translate(_ASCII_ALIGN).decode("ascii")
+
+
+_NOT_WORD = re.compile(r"[\W_]")  # exactly the characters str.isalnum() rejects
+# a bytes table: bytes.translate is a plain C loop, str.translate a mapping look-up per character
+_ASCII_BREAKS = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(
+    range(128, 256)
+)
+
+
+def word_breaks(folded: str) -> str:
+    """The text with every character that is not a letter or digit as a space, offsets
+    kept: the matcher's whole words, and the topic model's words after a split()."""
+    if folded.isascii():
+        return folded.encode("ascii").translate(_ASCII_BREAKS).decode("ascii")
+    return _NOT_WORD.sub(" ", folded)
 
 
 @functools.lru_cache(maxsize=KEY_CACHE)

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import pairwise, repeat
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
+import ahocorasick
+
 from bot.classify.datafile import DATA_DIR
+from bot.classify.normalize import word_breaks
 from bot.errors import DataError
 
 __all__ = ["MODEL_PATH", "TopicModel", "borderline", "features", "rescore", "rule_features"]
@@ -32,9 +35,6 @@ MOST_TOPICS = 3  # topics an article keeps (likewise)
 VETO = 0.1  # a topic kept on the bare minimum goes when the model gives it less than this
 RESCUE = 0.4  # a topic with enough points but no room or share comes back from this on
 _UNITS = 1000  # weights are kept to three decimals (to_json)
-_TOKEN = re.compile(r"[^\W_]+")
-# the same words, cheaper, for the ASCII text folding mostly gives: all else is a space
-_ASCII_GAPS = str.maketrans({chr(b): " " for b in range(128) if not chr(b).isalnum()})
 
 
 def features(folded: Iterable[str], stem: int = DEFAULT_STEM) -> set[str]:
@@ -56,9 +56,7 @@ def features(folded: Iterable[str], stem: int = DEFAULT_STEM) -> set[str]:
 
 def _words(text: str) -> list[str]:
     """The runs of letters and digits in a text."""
-    if text.isascii():
-        return text.translate(_ASCII_GAPS).split()
-    return _TOKEN.findall(text)
+    return word_breaks(text).split()
 
 
 def rule_features(points: Mapping[str, int], chosen: Iterable[str]) -> list[str]:
@@ -114,6 +112,19 @@ def rescore(
     return (kept + rescued)[:most]
 
 
+def _pair_automaton(names: Iterable[str]) -> ahocorasick.Automaton | None:
+    """The weighed pairs (" arrest protes "), to find in the stems of a text joined by
+    spaces: a pass in C instead of a string made for every two words (None if none)."""
+    automaton = ahocorasick.Automaton()
+    for name in names:
+        if " " in name:
+            automaton.add_word(f" {name} ", name)
+    if not len(automaton):
+        return None
+    automaton.make_automaton()
+    return automaton
+
+
 class TopicModel:
     """Per-topic linear weights over features; immutable once built."""
 
@@ -128,6 +139,8 @@ class TopicModel:
         self.weights = {slug: dict(weights.get(slug, {})) for slug in self.slugs}
         self.stem = stem
         self.names = frozenset(name for table in self.weights.values() for name in table)
+        self._pairs = _pair_automaton(self.names)
+        self._cut = itemgetter(slice(0, stem))
         # in thousandths, as the file keeps them: an integer sum is exact in any order, so
         # the order of a set of features cannot move a probability across a threshold
         self._bias_units = {slug: round(value * _UNITS) for slug, value in self._bias.items()}
@@ -187,15 +200,15 @@ class TopicModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
     def weighed(self, folded: Iterable[str]) -> set[str]:
-        """The features of `features(folded)` that carry a weight, found with set
-        operations: a number or a one-letter word is never weighed, alone or in a pair,
-        so it need not be left out first."""
-        names, stem = self.names, self.stem
-        out: set[str] = set()
-        for text in folded:
-            cuts = [word[:stem] for word in _words(text)]
-            out.update(names.intersection(cuts))
-            out.update(names.intersection(map(" ".join, pairwise(cuts))))
+        """The features of `features(folded)` that carry a weight: the stems by a set
+        operation, the pairs by an automaton over the stems, so no pair is made that has
+        no weight.  A number or a one-letter word is never weighed, alone or in a pair, so
+        it need not be left out first, and a "0" between the fields keeps a pair from
+        reaching across them."""
+        cuts = list(map(self._cut, _words(" 0 ".join(folded))))
+        out = set(self.names.intersection(cuts))
+        if self._pairs is not None:
+            out.update(pair for _, pair in self._pairs.iter(f" {' '.join(cuts)} "))
         return out
 
     def judge(

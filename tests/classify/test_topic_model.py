@@ -25,6 +25,7 @@ from bot.classify.topic_model import (
 from bot.classify.topics import TOPICS
 from bot.errors import DataError
 from scripts import train_topic_model
+from tests.helpers.classify_eval import load
 
 SLUGS = [item.slug for item in TOPICS]
 
@@ -91,6 +92,23 @@ def test_weighed_features_are_the_features_the_model_weighs(
     model = shipped
     folded = [align(nfc(title)), align(nfc(teaser))]
     assert model.weighed(folded) == features(folded) & model.names
+
+
+def test_weighed_finds_the_pairs_real_teasers_hold(shipped: TopicModel) -> None:
+    """Random text seldom makes a weighed pair; the labelled teasers make many."""
+    pairs = 0
+    for item in load():
+        folded = [align(nfc(item.title)), align(nfc(item.teaser))]
+        found = shipped.weighed(folded)
+        assert found == features(folded) & shipped.names, item.id
+        pairs += sum(" " in name for name in found)
+    assert pairs >= len(load())  # about one a teaser or more: the pairs were looked for
+
+
+def test_no_weighed_pair_reaches_from_the_title_into_the_teaser(shipped: TopicModel) -> None:
+    first, second = next(name for name in sorted(shipped.names) if " " in name).split(" ")
+    assert f"{first} {second}" in shipped.weighed([f"{first} {second}", ""])
+    assert f"{first} {second}" not in shipped.weighed([first, second])
 
 
 def test_the_classifier_drops_a_thin_topic_its_model_rules_out() -> None:
