@@ -16,7 +16,6 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
-from operator import itemgetter
 from pathlib import Path
 
 import ahocorasick
@@ -140,7 +139,6 @@ class TopicModel:
         self.stem = stem
         self.names = frozenset(name for table in self.weights.values() for name in table)
         self._pairs = _pair_automaton(self.names)
-        self._cut = itemgetter(slice(0, stem))
         # in thousandths, as the file keeps them: an integer sum is exact in any order, so
         # the order of a set of features cannot move a probability across a threshold
         self._bias_units = {slug: round(value * _UNITS) for slug, value in self._bias.items()}
@@ -205,7 +203,8 @@ class TopicModel:
         no weight.  A number or a one-letter word is never weighed, alone or in a pair, so
         it need not be left out first, and a "0" between the fields keeps a pair from
         reaching across them."""
-        cuts = list(map(self._cut, _words(" 0 ".join(folded))))
+        stem = self.stem
+        cuts = [word[:stem] for word in _words(" 0 ".join(folded))]
         out = set(self.names.intersection(cuts))
         if self._pairs is not None:
             out.update(pair for _, pair in self._pairs.iter(f" {' '.join(cuts)} "))

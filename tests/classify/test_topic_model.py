@@ -96,13 +96,13 @@ def test_weighed_features_are_the_features_the_model_weighs(
 
 def test_weighed_finds_the_pairs_real_teasers_hold(shipped: TopicModel) -> None:
     """Random text seldom makes a weighed pair; the labelled teasers make many."""
-    pairs = 0
-    for item in load():
+    items, pairs = load(), 0
+    for item in items:
         folded = [align(nfc(item.title)), align(nfc(item.teaser))]
         found = shipped.weighed(folded)
         assert found == features(folded) & shipped.names, item.id
         pairs += sum(" " in name for name in found)
-    assert pairs >= len(load())  # about one a teaser or more: the pairs were looked for
+    assert pairs >= len(items)  # about one a teaser or more: the pairs were looked for
 
 
 def test_no_weighed_pair_reaches_from_the_title_into_the_teaser(shipped: TopicModel) -> None:
