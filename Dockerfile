@@ -1,7 +1,10 @@
 # newsbot: slim Python, non-root, data on a volume, /healthz for the container's health.
 FROM python:3.11-slim AS build
+# a C compiler for mypyc's build of the classifier (setup.py); the final image needs none
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README.md LICENSE ./
+COPY pyproject.toml setup.py README.md LICENSE ./
 COPY bot ./bot
 COPY handlers ./handlers
 RUN pip install --no-cache-dir --prefix=/install .

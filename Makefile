@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint setup clean
 
-$(STAMP): pyproject.toml
+# The classifier's hot modules are compiled in place by the install (setup.py), so a change
+# under bot/classify reinstalls; NEWSBOT_COMPILE=0 installs them as plain Python.
+$(STAMP): pyproject.toml setup.py $(wildcard bot/classify/*.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -34,4 +36,4 @@ test: lint
 	fi
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build bot/*.so bot/classify/*.so

@@ -6,6 +6,8 @@ does not, so it compares two versions of the classifier fairly (the same bench t
 `bench/classify_speed.py`).  Two runs under callgrind, one classifying N articles and one
 classifying none, are subtracted, so imports and building the classifier do not count.
 `--root` measures another checkout (e.g. an old commit in a `git worktree`) with this script.
+A checkout measures its compiled classifier if it has one (`make setup` builds it in place;
+plain Python otherwise): compare builds of the same kind.
 About a minute for the default 1,000 articles; needs valgrind (`apt-get install valgrind`).
 """
 

@@ -4,6 +4,8 @@ Run `python bench/classify_speed.py`.  The teasers are the labelled set's, repea
 a counter so no two strings are equal; the classifier is built before the clock starts.
 Start-up is a fresh interpreter importing the classifier and building `Classifier.default()`,
 the best of three runs (the machine is shared, so the best run is the least disturbed one).
+The first line says whether the classifier's hot modules are mypyc's build (setup.py, what
+`pip install .` and `make setup` give where a C compiler is at hand) or plain Python.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bot` importable from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.classify import classifier as classifier_module
 from bot.classify.classifier import Classifier
 from tests.helpers.classify_eval import load
 
@@ -66,7 +69,15 @@ def start_up(runs: int = START_UP_RUNS) -> float:
     return min(times)
 
 
+def build() -> str:
+    """Which classifier this measures: mypyc's build (setup.py) or the plain source."""
+    if str(classifier_module.__file__).endswith(".py"):
+        return "plain Python (NEWSBOT_COMPILE=0, or no C compiler at install)"
+    return "compiled by mypyc"
+
+
 def main() -> int:
+    print(f"classifier: {build()}")
     seconds = start_up()
     fast_start = seconds < TARGET_START_UP
     verdict = "ok" if fast_start else f"ABOVE TARGET {TARGET_START_UP}"

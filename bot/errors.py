@@ -24,7 +24,9 @@ requires, and load_settings turns the report into a ConfigError; a ValueError fo
 argument (shorten(text, 0), a filter Term of kind FILTER) is a caller's bug, not an outcome;
 so is the TypeError of a Sender given a bot without the Pacer (bot.delivery.sender).
 PTB's ApplicationHandlerStop, raised by handlers.chats.on_error when the store fails, is
-control flow (the update's later handlers are skipped), not an error.
+control flow (the update's later handlers are skipped), not an error.  An ImportError from
+bot.classify in a checkout whose compiled module is older than its edited source is an
+import that must not go ahead (Python would run the old build), not something to handle.
 """
 
 from __future__ import annotations

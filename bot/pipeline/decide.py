@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
-from bot.classify.classifier import Classifier
 from bot.models import (
     NewArticle,
     ParsedArticle,
@@ -19,11 +19,19 @@ from bot.models import (
     SourceRead,
     SourceState,
     Subscriber,
+    Tags,
 )
 from bot.pipeline.match import Candidate, Followers, Stories, candidate, plan
 from bot.pipeline.stories import StoryIndex
 
 MAX_BACKOFF_SECONDS = 6 * 3600
+
+
+class Tagger(Protocol):
+    """What the decide step asks of the classifier (`bot.classify.classifier.Classifier`,
+    which may be compiled and so cannot be patched; tests pass a stand-in)."""
+
+    def classify(self, title: str, text: str = "", categories: Sequence[str] = ()) -> Tags: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +99,7 @@ def source_poll(
 
 
 def classified(
-    source: SourceState, parsed: ParsedArticle, key: str, classifier: Classifier
+    source: SourceState, parsed: ParsedArticle, key: str, classifier: Tagger
 ) -> NewArticle:
     tags = classifier.classify(parsed.title, parsed.teaser, parsed.categories)
     return NewArticle(
@@ -120,7 +128,7 @@ class FreshArticles:
 def fresh_articles(
     found: Mapping[str, tuple[SourceState, ParsedArticle]],
     stories: StoryIndex,
-    classifier: Classifier,
+    classifier: Tagger,
 ) -> FreshArticles:
     """Classify what is new and join republished copies to their story (pushed once per chat).
 
