@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
 from pathlib import Path
 
 from setuptools import setup
@@ -26,6 +27,19 @@ HOT_MODULES = [
     "bot/classify/normalize.py",
     "bot/classify/topic_model.py",
 ]
+GROUP = "bot.classify"  # their shared C library is bot/classify__mypyc.<suffix>
+
+
+def _plain(reason: str) -> list[object]:
+    """No extensions.  An editable install's earlier build for this interpreter is removed
+    from the checkout, or Python would go on importing it instead of the sources."""
+    suffix = str(sysconfig.get_config_var("EXT_SUFFIX"))
+    stems = [module.removesuffix(".py") for module in HOT_MODULES]
+    stems.append(GROUP.replace(".", "/") + "__mypyc")  # the part the modules share
+    for stem in stems:
+        (ROOT / f"{stem}{suffix}").unlink(missing_ok=True)
+    print(f"newsbot: the classifier stays plain Python ({reason})", file=sys.stderr)
+    return []
 
 
 class _OptionalBuildExt(build_ext):
@@ -36,19 +50,17 @@ class _OptionalBuildExt(build_ext):
             super().run()
         except Exception as exc:  # no compiler, no headers: the plain modules still work
             for extension in self.extensions:
-                built = Path(self.get_ext_fullpath(extension.name))
-                built.unlink(missing_ok=True)
-            print(f"newsbot: not compiling the classifier ({exc}); plain Python", file=sys.stderr)
+                Path(self.get_ext_fullpath(extension.name)).unlink(missing_ok=True)
+            _plain(f"not compiled: {exc}")
 
 
 def _extensions() -> list[object]:
     if os.environ.get("NEWSBOT_COMPILE", "1") == "0":
-        return []
+        return _plain("NEWSBOT_COMPILE=0")
     try:
         from mypyc.build import mypycify
     except ImportError:
-        print("newsbot: mypyc is not installed; the classifier stays plain Python", file=sys.stderr)
-        return []
+        return _plain("mypyc is not installed")
     # C files per interpreter: CI builds two at once in one checkout
     target = ROOT / "build" / f"mypyc-{sys.implementation.cache_tag}"
     # the build environment lacks the runtime packages, so their types are Any there: no
@@ -59,13 +71,12 @@ def _extensions() -> list[object]:
             mypycify(
                 [*options, *HOT_MODULES],
                 opt_level="3",
-                group_name="bot.classify",
+                group_name=GROUP,
                 target_dir=str(target),
             )
         )
     except (Exception, SystemExit) as exc:  # a mypy that rejects the code exits: build plain
-        print(f"newsbot: mypyc failed ({exc!r}); plain Python", file=sys.stderr)
-        return []
+        return _plain(f"mypyc failed: {exc!r}")
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": _OptionalBuildExt})
