@@ -44,6 +44,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from typing import Final
 
 from bot.classify import context, geodata
 from bot.classify.gazetteer import Guard, PlaceKind, key
@@ -56,58 +57,61 @@ from bot.models import Tags, TargetKind
 
 __all__ = ["Classifier", "Evidence", "Explanation"]
 
-TITLE_POINTS = 3
-CATEGORY_POINTS = 5
-SENTENCE_POINTS = 1
-LEAD_POINTS = 3  # a country this far ahead (a title mention) makes single mentions of others noise
-LONG_TEASER_WORDS = 100  # in a teaser this long, a country named once is named in passing
-SHORT_TEASER_WORDS = 40  # in a teaser this short, its first sentence is the news
-LIST_MIN = 3  # this many countries in a row ("A, B and C") are examples, not subjects
-STRONG_POINTS = 3
-WEAK_POINTS = 1
-TOPIC_CATEGORY_POINTS = 3
-TOPIC_THRESHOLD = 3
-TERM_CAP = 2  # the same term counts at most this often per field
-MAX_COUNTRIES = 6
-MAX_TOPICS = 3
-CATEGORY_CACHE = 4096  # distinct category names kept folded and scanned
-TOPIC_SHARE = 0.25  # a topic also needs this share of the best topic's points
+TITLE_POINTS: Final = 3
+CATEGORY_POINTS: Final = 5
+SENTENCE_POINTS: Final = 1
+# a country this far ahead (a title mention) makes single mentions of others noise
+LEAD_POINTS: Final = 3
+LONG_TEASER_WORDS: Final = 100  # in a teaser this long, a country named once is named in passing
+SHORT_TEASER_WORDS: Final = 40  # in a teaser this short, its first sentence is the news
+LIST_MIN: Final = 3  # this many countries in a row ("A, B and C") are examples, not subjects
+STRONG_POINTS: Final = 3
+WEAK_POINTS: Final = 1
+TOPIC_CATEGORY_POINTS: Final = 3
+TOPIC_THRESHOLD: Final = 3
+TERM_CAP: Final = 2  # the same term counts at most this often per field
+MAX_COUNTRIES: Final = 6
+MAX_TOPICS: Final = 3
+CATEGORY_CACHE: Final = 4096  # distinct category names kept folded and scanned
+TOPIC_SHARE: Final = 0.25  # a topic also needs this share of the best topic's points
 
-_TITLE, _TEXT, _CATEGORY = "title", "text", "category"
-_SENTENCE_END = re.compile(r"\.+[\"')\]]*\s")  # with "!" and "?" as ".": see _Field.ends
-_LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
+_TITLE: Final = "title"
+_TEXT: Final = "text"
+_CATEGORY: Final = "category"
+_SENTENCE_END: Final = re.compile(r"\.+[\"')\]]*\s")  # with "!" and "?" as ".": see _Field.ends
+_LIST_GAP: Final = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
 # between two items of a list of topics, items may carry words of their own ("trade")
-_TERM_GAP = re.compile(r"[\w'\s,;&]*")
-_TERM_GAP_WORDS = 3
-_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
-_CASE_LOOK = 32  # characters looked at first for a capital
-_COMMON_SMALL = re.compile("[eaoin]")  # one of these in a text means it is not all capitals
-_LONG_WORD_INITIAL = re.compile(r"([^\W\d_])[\w'\u2019-]{3,}")  # a word of 4 or more letters
-_MONTH_BEFORE = frozenset(
+_TERM_GAP: Final = re.compile(r"[\w'\s,;&]*")
+_TERM_GAP_WORDS: Final = 3
+_WORD: Final = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_CASE_LOOK: Final = 32  # characters looked at first for a capital
+_COMMON_SMALL: Final = re.compile("[eaoin]")  # one of these in a text means it is not all capitals
+_LONG_WORD_INITIAL: Final = re.compile(r"([^\W\d_])[\w'\u2019-]{3,}")  # a word of 4 or more letters
+_MONTH_BEFORE: Final = frozenset(
     {"in", "on", "since", "until", "till", "by", "from", "through", "last", "next", "this"}
     | {"early", "late", "mid", "during", "of"}
 )
 # an article between "war on" and what it is on: "la guerra contra EL periodismo"
-_ARTICLE = re.compile(
+_ARTICLE: Final = re.compile(
     r"^(?:the|el|la|los|las|le|les|o|a|os|as|un|une|una)\s+|^l['\u2019]", re.IGNORECASE
 )
 # a quoted noun is still a common one: "the war against 'fake news'"
-_OPENING_QUOTES = "\"'\u2018\u201c\u00ab\u201e\u201a "
+_OPENING_QUOTES: Final = "\"'\u2018\u201c\u00ab\u201e\u201a "
 # "north and " before a name, " et du sud" after one: a word of the name left unsaid
-_ELIDED_JOIN = r"(?:and|&|y|e|et)"
-_ELIDED_BEFORE = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
-_ELIDED_AFTER = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
-_ELIDED_REACH = 24
-_ELIDED_JOINS = (" and ", " & ", " y ", " e ", " et ")
-_NONE: frozenset[int] = frozenset()  # no offsets: what a look that need not run finds
+_ELIDED_JOIN: Final = r"(?:and|&|y|e|et)"
+_ELIDED_BEFORE: Final = re.compile(rf"(?<![\w])([^\W\d_]+) {_ELIDED_JOIN} $")
+_ELIDED_AFTER: Final = re.compile(rf" {_ELIDED_JOIN} ((?:[^\W\d_]+ )?[^\W\d_]+)\b")
+_ELIDED_REACH: Final = 24
+_ELIDED_JOINS: Final = (" and ", " & ", " y ", " e ", " et ")
+_NONE: Final[frozenset[int]] = frozenset()  # no offsets: what a look that need not run finds
 # A surname's lower-case particle: "Chad le Clos", "Jordan van Dijk" are names even in a
 # title written in title case, which would capitalise a word there ("de", "da" and "la"
 # are left out: they are also the prepositions of Spanish, French and Portuguese)
-_NAME_PARTICLES = frozenset({"le", "van", "von", "der", "den", "ter", "bin", "ibn"})
-_GLOSS = (" (", "(", ", ")  # a place's country said after it: "Bakú (Azerbaiyán)"
-_TOPIC_ORDER = {item.slug: index for index, item in enumerate(TOPICS)}
-_WEAK_ALONE = {item.slug: item.weak_alone for item in TOPICS}
-_SHARED_WORDS = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
+_NAME_PARTICLES: Final = frozenset({"le", "van", "von", "der", "den", "ter", "bin", "ibn"})
+_GLOSS: Final = (" (", "(", ", ")  # a place's country said after it: "Bakú (Azerbaiyán)"
+_TOPIC_ORDER: Final = {item.slug: index for index, item in enumerate(TOPICS)}
+_WEAK_ALONE: Final = {item.slug: item.weak_alone for item in TOPICS}
+_SHARED_WORDS: Final = frozenset(key(word) for word in geodata.AMBIGUOUS)  # "congo": CD or CG
 
 
 class _Verdict(IntEnum):
@@ -120,10 +124,18 @@ class _Verdict(IntEnum):
 
 # Python 3.11 looks an enum's members up through EnumType.__getattr__, a Python-level hook
 # costing a few hundred instructions per look; the hot loops use these module names.
-_ACCEPT, _TENTATIVE, _REJECT = _Verdict.ACCEPT, _Verdict.TENTATIVE, _Verdict.REJECT
-_AREA, _CITY, _COUNTRY = PlaceKind.AREA, PlaceKind.CITY, PlaceKind.COUNTRY
-_DEMONYM, _LEADER, _LOWER = PlaceKind.DEMONYM, PlaceKind.LEADER, PlaceKind.LOWER
-_UNGUARDED, _PERSON, _SUPPORT = Guard.NONE, Guard.PERSON, Guard.SUPPORT
+_ACCEPT: Final = _Verdict.ACCEPT
+_TENTATIVE: Final = _Verdict.TENTATIVE
+_REJECT: Final = _Verdict.REJECT
+_AREA: Final = PlaceKind.AREA
+_CITY: Final = PlaceKind.CITY
+_COUNTRY: Final = PlaceKind.COUNTRY
+_DEMONYM: Final = PlaceKind.DEMONYM
+_LEADER: Final = PlaceKind.LEADER
+_LOWER: Final = PlaceKind.LOWER
+_UNGUARDED: Final = Guard.NONE
+_PERSON: Final = Guard.PERSON
+_SUPPORT: Final = Guard.SUPPORT
 
 
 @dataclass(frozen=True, slots=True)

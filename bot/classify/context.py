@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from typing import Final
 
 from bot.classify import geodata
 from bot.classify.normalize import fold
@@ -33,7 +34,7 @@ __all__ = [
 
 
 _Trie = dict[str, "_Trie"]
-_END = ""  # the key marking that a word ends at a node
+_END: Final = ""  # the key marking that a word ends at a node
 
 
 def _alternatives(words: Iterable[str], *, ignore_case: bool = False) -> str:
@@ -61,12 +62,18 @@ def _branches(node: _Trie) -> str:
     return f"(?:{'|'.join(branches)})" + ("?" if _END in node else "")
 
 
-_WORDS = geodata.CONTEXT
+_WORDS: Final = geodata.CONTEXT
 # groups of cue words: the matcher reports which groups a text holds, even inside a word
-_BIO_WORDS, _CREDIT_WORDS, _COMPARISON_WORDS = "bio", "credit", "comparison"
-_BASED_IN_WORDS, _TERRITORY_WORDS, _MEETING_WORDS = "based_in", "territory", "meeting"
-_TREATY_WORDS, _ACTING_AFTER, _ACTING_BEFORE = "treaty", "acting_after", "acting_before"
-CUES: dict[str, tuple[str, ...]] = {
+_BIO_WORDS: Final = "bio"
+_CREDIT_WORDS: Final = "credit"
+_COMPARISON_WORDS: Final = "comparison"
+_BASED_IN_WORDS: Final = "based_in"
+_TERRITORY_WORDS: Final = "territory"
+_MEETING_WORDS: Final = "meeting"
+_TREATY_WORDS: Final = "treaty"
+_ACTING_AFTER: Final = "acting_after"
+_ACTING_BEFORE: Final = "acting_before"
+CUES: Final[dict[str, tuple[str, ...]]] = {
     _ACTING_AFTER: _WORDS["acting_after"],
     _ACTING_BEFORE: _WORDS["acting_before"],
     _BIO_WORDS: (*_WORDS["bio_nouns"], *_WORDS["bio_verbs"]),
@@ -77,12 +84,12 @@ CUES: dict[str, tuple[str, ...]] = {
     _MEETING_WORDS: _WORDS["meeting"],
     _TREATY_WORDS: _WORDS["treaty"],
 }
-_NAME = r"[^\W\d_][\w.'\u2019-]*"
-_DASH = "-\u2013\u2014"
+_NAME: Final = r"[^\W\d_][\w.'\u2019-]*"
+_DASH: Final = "-\u2013\u2014"
 
 # "By X in The Guardian - ", "Por Deisy Francis Mexidor *", "Par Angela Quintal/", "by X,
 # Town": where the piece was published, not what it is about
-_BYLINE = re.compile(
+_BYLINE: Final = re.compile(
     rf"By\s[^.!?\n]{{1,150}}?\s[{_DASH}]\s"
     rf"|(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s*){{1,5}}?(?:\*|\n|\s[{_DASH}|]\s|/)"
     # "by Paul Sanders, New York It will...": the writer's name and town, then the piece
@@ -90,37 +97,38 @@ _BYLINE = re.compile(
 )
 # A dateline says where the piece was filed: "BEIRUT (AP) -", "New York, May 2, 2023 -",
 # "Nairobi, 17 oct (EFE).-", "YEREVAN, NOVEMBER 14, ARMENPRESS.", "Pretoria (PL) "
-_DATELINE = re.compile(
+_DATELINE: Final = re.compile(
     rf"[^\W\d_][^\n.!?:;{_DASH[1:]}]{{0,60}}?"
     rf"(?:\s[{_DASH}]+|[{_DASH}]+(?=\s|\w)|\.\s?[{_DASH}]+|(?<=[A-Z]{{3}})\.(?=\s))"
     r"|[^\W\d_][\w' ]{0,30}?\s\((?:[A-Z][A-Za-z]{1,9})\):?\s(?=[^\W\d_])"
 )
-_DATELINE_REACH = 64  # where _DATELINE's dash, "(" or full stop must be by
-_DATELINE_MARKS = (*_DASH, "(")
-_DATELINE_MARK = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
-_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_DATELINE_REACH: Final = 64  # where _DATELINE's dash, "(" or full stop must be by
+_DATELINE_MARKS: Final = (*_DASH, "(")
+_DATELINE_MARK: Final = re.compile(r"\(\s*[A-Z][\w/ ]{0,15}\)|\b\d{1,4}\b")  # "(AP)", a day or year
+_WORD: Final = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
-_MONTHS = _alternatives(_WORDS["months"], ignore_case=True)
+_MONTHS: Final = _alternatives(_WORDS["months"], ignore_case=True)
 # A date stamp: "Saturday, May 18, 2018", "19 January 2017", "23 de marzo de 2024", "15/5/2025"
-_DATE = re.compile(
+_DATE: Final = re.compile(
     rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?(?:{_MONTHS})\b\.?(?:,?\s+(?:de\s+)?\d{{4}})?"
     rf"|\b(?:{_MONTHS})\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"
     r"(?:,?\s+\d{1,2}[:h]\d{2}\s*(?:[ap]\.?m\.?)?)?",
     re.IGNORECASE,
 )
-_DIGIT = re.compile(r"\d")
-_LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z\u00e0-\u00ff][\w'\u2019-]*")
-_MID_BYLINE_CUE = "By"
-_BYLINE_CUES = ("By", "Por", "Par")
-_MONTH_WORDS = frozenset(word.lower() for word in _WORDS["months"])
-_MASTHEAD_WORDS = 12  # an outlet, an author and a place fit in this many words
-_HEAD_WORDS = frozenset(_WORDS["masthead_joiners"]) | _MONTH_WORDS
-_JOINERS = frozenset(_WORDS["masthead_joiners"])  # "in", "de", "and": words a masthead may hold
-_MID_BYLINE = re.compile(rf"\b(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s+){{0,2}}[A-Z]{_NAME}")
+_DIGIT: Final = re.compile(r"\d")
+_LOWER_WORD: Final = re.compile(r"(?<![\w'\u2019-])[a-z\u00e0-\u00ff][\w'\u2019-]*")
+_MID_BYLINE_CUE: Final = "By"
+_BYLINE_CUES: Final = ("By", "Por", "Par")
+_MONTH_WORDS: Final = frozenset(word.lower() for word in _WORDS["months"])
+_MASTHEAD_WORDS: Final = 12  # an outlet, an author and a place fit in this many words
+_HEAD_WORDS: Final = frozenset(_WORDS["masthead_joiners"]) | _MONTH_WORDS
+# "in", "de", "and": words a masthead may hold
+_JOINERS: Final = frozenset(_WORDS["masthead_joiners"])
+_MID_BYLINE: Final = re.compile(rf"\b(?:By|Por|Par)\s*:?\s+(?:[A-Z]{_NAME}\s+){{0,2}}[A-Z]{_NAME}")
 
 # "Ana Ruiz is a member of X", "She writes for Y", "Photo: Z": the writer or the picture
-_BIO = re.compile(
+_BIO: Final = re.compile(
     r"\b(?:is|was|es|é|est)\s+(?:an?|the|un|una|um|uma|une|el|la|o|le)\s+(?:[\w-]+\s+){0,3}?"
     rf"(?:{_alternatives(_WORDS['bio_nouns'], ignore_case=True)})\b"
     rf"|\b(?:{_alternatives(_WORDS['bio_verbs'], ignore_case=True)})"
@@ -128,93 +136,97 @@ _BIO = re.compile(
     re.IGNORECASE,
 )
 # what a bio must say, as the matcher's folded text has it: a cheap look before the regex
-_BIO_CUE = re.compile(
+_BIO_CUE: Final = re.compile(
     r" (?:is|was|es|est|e) (?:an?|the|un|una|une|um|uma|el|la|le|o) "
     rf"| (?:{_alternatives({fold(word) for word in _WORDS['bio_verbs']})}) "
 )
-_BIO_SUBJECT_WORDS = 4  # "Darragh O'Dwyer", "She": a name or a pronoun
-_CREDIT = re.compile(  # on the folded text, whose positions are the original's
+_BIO_SUBJECT_WORDS: Final = 4  # "Darragh O'Dwyer", "She": a name or a pronoun
+_CREDIT: Final = re.compile(  # on the folded text, whose positions are the original's
     rf"\b(?:{_alternatives({fold(word) for word in _WORDS['credit_words']})})"
     r"(?:\s*:|\s+(?:by|de|por|par)\s)[^.!?\n)]*"
 )
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s")
-_ABBREVIATION_MAX = 4  # letters of a capitalised word a full stop may shorten ("Tues.")
+_SENTENCE_END: Final = re.compile(r"[.!?]+[\"')\]]*\s")
+_ABBREVIATION_MAX: Final = 4  # letters of a capitalised word a full stop may shorten ("Tues.")
 
 # "Swedish teen activist Greta Thunberg", "the Chinese firm Huawei": one person or firm
-_ONE_OF = re.compile(
+_ONE_OF: Final = re.compile(
     rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})s?\s+[A-Z]",
 )
 # a title's "Kyrgyz Man", "Russian Rights Activist" (one person: no plural here, since
 # "Russian Activists Detained" is often the story's own people), but not "Thai Court Jails
 # Student": a state body is the story's country acting
-_ONE_OF_TITLE = re.compile(
+_ONE_OF_TITLE: Final = re.compile(
     rf"\s+(?!(?:{_alternatives(_WORDS['state_bodies'], ignore_case=True)})\b)"
     rf"(?:[\w-]+\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'], ignore_case=True)})"
     r"\b(?![-'\u2019])",
     re.IGNORECASE,
 )
 # "a Swiss engineer", "un correspondant italien": one person even without a name
-_ONE_OF_NOUN = re.compile(
+_ONE_OF_NOUN: Final = re.compile(
     rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_alternatives(_WORDS['one_of'])})\b(?!-)"
 )
-_ARTICLE_NOUN = re.compile(
+_ARTICLE_NOUN: Final = re.compile(
     rf"\b(?:un|une|una|um|uma)\s+(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z][\w-]*)?\s+$"
 )
-_ARTICLE_CUE = re.compile(r"\bu(?:ne?|na|ma?) ")
+_ARTICLE_CUE: Final = re.compile(r"\bu(?:ne?|na|ma?) ")
 # "ethnic Albanian officials": a people, not a state
-_ETHNIC_CUES = tuple(f"{word} " for word in _WORDS["ethnic"])
+_ETHNIC_CUES: Final = tuple(f"{word} " for word in _WORDS["ethnic"])
 # "la realizadora suiza Fausta Quattrini", "multinacional francesa TotalEnergies"
-_ONE_OF_BEFORE = re.compile(
+_ONE_OF_BEFORE: Final = re.compile(
     rf"\b(?:{_alternatives(_WORDS['one_of'])})(?:\s+[a-z\u00e0-\u00ff][\w-]*){{0,2}}?\s+$"
 )
 # "Kenyan-led force", "el bloqueo económico de Estados Unidos": the state acting
-_ACTING_AFTER_RE = re.compile(rf"(?:'s)?[- ](?:{_alternatives(_WORDS['acting_after'])})\b")
-_ACTING_BEFORE_RE = re.compile(
+_ACTING_AFTER_RE: Final = re.compile(rf"(?:'s)?[- ](?:{_alternatives(_WORDS['acting_after'])})\b")
+_ACTING_BEFORE_RE: Final = re.compile(
     rf"\b(?:{_alternatives(_WORDS['acting_before'])})"
     r"(?: [^\W\d_]+)?"  # one adjective: "bloqueo economico de"
     r"(?: (?:de|del|dos|das|do|da|des|du|d'|de l'|de la|of))?"
     r"(?: (?:los|las|la|el|les|le|the))? $"
 )
-_ACTING_REACH = 40  # characters before a name looked at for the state's noun
+_ACTING_REACH: Final = 40  # characters before a name looked at for the state's noun
 # "a US-based company", "a Swiss-born engineer": where someone comes from, not the story
-_ORIGIN = re.compile(rf"-(?:{_alternatives(_WORDS['origin'])})\b")
+_ORIGIN: Final = re.compile(rf"-(?:{_alternatives(_WORDS['origin'])})\b")
 # "a French-style reform", "Soviet style": a comparison, not the country
-_COMPARISON = re.compile(rf"[\s-](?:{_alternatives(_WORDS['comparison'])})\b")
+_COMPARISON: Final = re.compile(rf"[\s-](?:{_alternatives(_WORDS['comparison'])})\b")
 # "an NGO based in Norway", "basée en Norvège": where an organisation sits
-_BASED_IN = re.compile(
+_BASED_IN: Final = re.compile(
     rf"\b(?:{_alternatives(_WORDS['based_in'])})\s+(?:in|en|au|aux|em|no|na|a)\s+$"
 )
 # "Mongolian-language schools", "Spanish speakers"; "en français", "em português"
-_LANGUAGE_AFTER = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
-_LANGUAGE_CUES = (*(f"{word} " for word in _WORDS["language_before"]), "le ", "la ", "el ")
-_IN_WORDS = (" en ", " em ")
-_LANGUAGE_BEFORE = re.compile(
+_LANGUAGE_AFTER: Final = re.compile(rf"[\s-](?:{_alternatives(_WORDS['language_after'])})\b")
+_LANGUAGE_CUES: Final = (*(f"{word} " for word in _WORDS["language_before"]), "le ", "la ", "el ")
+_IN_WORDS: Final = (" en ", " em ")
+_LANGUAGE_BEFORE: Final = re.compile(
     rf"\b(?:{_alternatives(_WORDS['language_before'], ignore_case=True)})"
     r"\s+(?:(?:le|la|el|o|a)\s+)?$",
     re.IGNORECASE,
 )
 # "Guam, a US territory"; "Nouvelle-Calédonie, territoire français": said in apposition, the
 # state a territory belongs to is not the story ("seized Ukrainian territory" still counts)
-_TERRITORY = _alternatives(_WORDS["territory"])
-_APPOSITION = re.compile(r",\s+an?\s+(?:[a-z][\w-]*\s+)?$")
-_TERRITORY_OF = re.compile(rf",\s+an?\s+(?:[a-z][\w-]*\s+)?(?:{_TERRITORY})\s+of\s+(?:the\s+)?$")
-_TERRITORY_AFTER = re.compile(rf"\s+(?:[a-z][\w-]*\s+)?(?:{_TERRITORY})\b")
-_TERRITORY_BEFORE = re.compile(
+_TERRITORY: Final = _alternatives(_WORDS["territory"])
+_APPOSITION: Final = re.compile(r",\s+an?\s+(?:[a-z][\w-]*\s+)?$")
+_TERRITORY_OF: Final = re.compile(
+    rf",\s+an?\s+(?:[a-z][\w-]*\s+)?(?:{_TERRITORY})\s+of\s+(?:the\s+)?$"
+)
+_TERRITORY_AFTER: Final = re.compile(rf"\s+(?:[a-z][\w-]*\s+)?(?:{_TERRITORY})\b")
+_TERRITORY_BEFORE: Final = re.compile(
     rf",\s+(?:(?:un|une|um|uma|el|le|o)\s+)?(?:{_TERRITORY})(?:\s+[a-z][\w-]*)?\s+$"
 )
 # "the summit in Geneva", "la cumbre en Lima": where a meeting sits, not what it is about
-_MEETING = _alternatives(_WORDS["meeting"], ignore_case=True)  # for _VENUE_AFTER
-_FOLDED_MEETING = _alternatives({fold(word) for word in _WORDS["meeting"]})
-_VENUE = re.compile(rf"\b(?:{_FOLDED_MEETING})\b[^.!?;:]{{0,40}}?\s(?:in|at|en|a|em|no|na)\s+$")
-_VENUE_WORDS = (" in ", " at ", " en ", " à ", " em ", " no ", " na ", " In ", " At ")
+_MEETING: Final = _alternatives(_WORDS["meeting"], ignore_case=True)  # for _VENUE_AFTER
+_FOLDED_MEETING: Final = _alternatives({fold(word) for word in _WORDS["meeting"]})
+_VENUE: Final = re.compile(
+    rf"\b(?:{_FOLDED_MEETING})\b[^.!?;:]{{0,40}}?\s(?:in|at|en|a|em|no|na)\s+$"
+)
+_VENUE_WORDS: Final = (" in ", " at ", " en ", " à ", " em ", " no ", " na ", " In ", " At ")
 # "the Paris meeting", "Geneva talks": a city named before a meeting word names the meeting
-_VENUE_NAMED = re.compile(rf"\s+(?:{_MEETING})\b", re.IGNORECASE)
+_VENUE_NAMED: Final = re.compile(rf"\s+(?:{_MEETING})\b", re.IGNORECASE)
 # "the Treaty of Tlatelolco", "Tratado de Asunción"; "the Oslo Accords"
-_TREATY = _alternatives(_WORDS["treaty"], ignore_case=True)
-_TREATY_OF = re.compile(rf"\b(?:{_TREATY})\s+(?:of|de|du|do|da)\s+$", re.IGNORECASE)
-_TREATY_NAMED = re.compile(rf"\s+(?:{_TREATY})\b", re.IGNORECASE)
+_TREATY: Final = _alternatives(_WORDS["treaty"], ignore_case=True)
+_TREATY_OF: Final = re.compile(rf"\b(?:{_TREATY})\s+(?:of|de|du|do|da)\s+$", re.IGNORECASE)
+_TREATY_NAMED: Final = re.compile(rf"\s+(?:{_TREATY})\b", re.IGNORECASE)
 # the meeting word must come before the place, within the 60 characters looked at
-_VENUE_AFTER = re.compile(
+_VENUE_AFTER: Final = re.compile(
     r"\s+(?:to\s+(?:attend|participate|take\s+part|join)\b"
     rf"|for\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){{0,3}}?(?:{_MEETING})\b)",
     re.IGNORECASE,

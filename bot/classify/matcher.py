@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import ahocorasick
 
@@ -63,7 +63,7 @@ class Hit(NamedTuple):
     entry: Entry
 
 
-_new_tuple = tuple.__new__  # Hit(...) and Scan(...) run Python code; the scan makes many
+_new_tuple: Final = tuple.__new__  # Hit(...) and Scan(...) run Python code; the scan makes many
 
 
 class Scan(NamedTuple):
@@ -78,8 +78,9 @@ class Scan(NamedTuple):
 # spelled where it is more than one word: the word-break form would also take "u s" for
 # "u.s." and "labour/union" for "labour union"
 _Value = tuple[int, Entry | None, Entry | None, frozenset[str], str | None]
-_NO_CUES: frozenset[str] = frozenset()
-_START, _END = itemgetter(0), itemgetter(1)
+_NO_CUES: Final[frozenset[str]] = frozenset()
+_START: Final = itemgetter(0)
+_END: Final = itemgetter(1)
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:

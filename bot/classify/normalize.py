@@ -14,6 +14,7 @@ import codecs
 import functools
 import re
 import unicodedata
+from typing import Final
 
 __all__ = [
     "QUOTE_MARKS",
@@ -28,10 +29,10 @@ __all__ = [
 ]
 
 # Straight, curly, low-9, reversed and angle double quotes; fold maps each to '"'.
-KEY_CACHE = 1 << 16  # phrases whose key() is kept: every data phrase, with room to spare
-QUOTE_MARKS = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'
+KEY_CACHE: Final = 1 << 16  # phrases whose key() is kept: every data phrase, with room to spare
+QUOTE_MARKS: Final = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'
 
-_PUNCT = str.maketrans(
+_PUNCT: Final = str.maketrans(
     {
         # Apostrophes and single quotes, double quotes, then hyphens and dashes.
         **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032`\u00b4", "'"),
@@ -52,7 +53,7 @@ _PUNCT = str.maketrans(
         "ĳ": "ij",
     }
 )
-_SPACE_RE = re.compile(r"\s+")
+_SPACE_RE: Final = re.compile(r"\s+")
 
 
 def strip_marks(text: str) -> str:
@@ -105,10 +106,10 @@ class _AlignTable(dict[int, str]):
         return out
 
 
-_ALIGN = _AlignTable()
+_ALIGN: Final = _AlignTable()
 # After lower(), only these characters can still need mapping: controls, "-", "`" and
 # anything outside ASCII.  Mapping just them is several times faster than translate().
-_UNALIGNED = re.compile("[\x00-\x1f\x7f`\\-\x80-\U0010ffff]")
+_UNALIGNED: Final = re.compile("[\x00-\x1f\x7f`\\-\x80-\U0010ffff]")
 
 
 def _align_match(match: re.Match[str]) -> str:
@@ -118,7 +119,7 @@ def _align_match(match: re.Match[str]) -> str:
 
 # The same mapping for ASCII text, lower() included, as a bytes table: bytes.translate
 # is a plain C loop, where str.translate looks each character up in a mapping.
-_ASCII_ALIGN = bytes(
+_ASCII_ALIGN: Final = bytes(
     ord(_ALIGN[ord(low)] if _UNALIGNED.match(low) else low)
     for low in (chr(code).lower() for code in range(128))
 ) + bytes(range(128, 256))
@@ -137,9 +138,9 @@ def _align_error(error: UnicodeError) -> tuple[str, int]:
 # the non-ASCII characters news text holds most (curly quotes, no-break space, the
 # commonest Spanish, Portuguese and French accents), replaced before encoding: each call
 # of the error handler costs thousands of instructions, a replace a few hundred
-_FREQUENT = tuple((char, _ALIGN[ord(char)]) for char in "\u2019\u201c\u201d\u00a0óíáé")
+_FREQUENT: Final = tuple((char, _ALIGN[ord(char)]) for char in "\u2019\u201c\u201d\u00a0óíáé")
 # the encoder raises UnicodeEncodeError when a replacement is not ASCII either
-_ALIGN_ERRORS = "bot.classify.normalize.align"
+_ALIGN_ERRORS: Final = "bot.classify.normalize.align"
 codecs.register_error(_ALIGN_ERRORS, _align_error)
 
 
@@ -158,9 +159,9 @@ def align(text: str) -> str:
     return encoded.translate(_ASCII_ALIGN).decode("ascii")
 
 
-_NOT_WORD = re.compile(r"[\W_]")  # exactly the characters str.isalnum() rejects
+_NOT_WORD: Final = re.compile(r"[\W_]")  # exactly the characters str.isalnum() rejects
 # a bytes table: bytes.translate is a plain C loop, str.translate a mapping look-up per character
-_ASCII_BREAKS = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(
+_ASCII_BREAKS: Final = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(
     range(128, 256)
 )
 

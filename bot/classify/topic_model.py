@@ -16,6 +16,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Final
 
 import ahocorasick
 
@@ -25,14 +26,14 @@ from bot.errors import DataError
 
 __all__ = ["MODEL_PATH", "TopicModel", "borderline", "features", "rescore", "rule_features"]
 
-MODEL_PATH = DATA_DIR / "topic_model.json"
-DEFAULT_STEM = 6
-FIRM_POINTS = 6  # word-list points that are more than one strong word
-MINIMUM_POINTS = 3  # the word lists' threshold (the classifier passes its own)
-MOST_TOPICS = 3  # topics an article keeps (likewise)
-VETO = 0.1  # a topic kept on the bare minimum goes when the model gives it less than this
-RESCUE = 0.4  # a topic with enough points but no room or share comes back from this on
-_UNITS = 1000  # weights are kept to three decimals (to_json)
+MODEL_PATH: Final = DATA_DIR / "topic_model.json"
+DEFAULT_STEM: Final = 6
+FIRM_POINTS: Final = 6  # word-list points that are more than one strong word
+MINIMUM_POINTS: Final = 3  # the word lists' threshold (the classifier passes its own)
+MOST_TOPICS: Final = 3  # topics an article keeps (likewise)
+VETO: Final = 0.1  # a topic kept on the bare minimum goes when the model gives it less than this
+RESCUE: Final = 0.4  # a topic with enough points but no room or share comes back from this on
+_UNITS: Final = 1000  # weights are kept to three decimals (to_json)
 
 
 def features(folded: Iterable[str], stem: int = DEFAULT_STEM) -> set[str]:
