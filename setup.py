@@ -2,7 +2,7 @@
 
 Everything else about the package is in pyproject.toml.  The classifier runs per article and
 is plain annotated Python that mypy already checks strictly; mypyc compiles the same source
-to C extensions, about 1.45 times as fast (issue 9's 10,000 teasers a second), with the same
+to C extensions, about 1.5 times as fast (issue 9's 10,000 teasers a second), with the same
 tags on every labelled item (tests/classify/test_compiled.py).  Without a compiler the build
 warns and installs plain Python, which gives the same tags, only slower.
 NEWSBOT_COMPILE=0 skips compiling (say, to edit the hot modules without rebuilding).
