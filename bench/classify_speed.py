@@ -18,7 +18,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bot` importable from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.classify import classifier as classifier_module
+from bot.classify import compiled
 from bot.classify.classifier import Classifier
 from tests.helpers.classify_eval import load
 
@@ -71,9 +71,9 @@ def start_up(runs: int = START_UP_RUNS) -> float:
 
 def build() -> str:
     """Which classifier this measures: mypyc's build (setup.py) or the plain source."""
-    if str(classifier_module.__file__).endswith(".py"):
-        return "plain Python (NEWSBOT_COMPILE=0, or no C compiler at install)"
-    return "compiled by mypyc"
+    if compiled():
+        return "compiled by mypyc"
+    return "plain Python (NEWSBOT_COMPILE=0, or no C compiler at install)"
 
 
 def main() -> int:

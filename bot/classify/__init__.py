@@ -28,6 +28,13 @@ def stale_compiled(package: Path = _PACKAGE) -> list[str]:
     return stale
 
 
+def compiled() -> bool:
+    """Whether this process runs mypyc's build of the classifier rather than its source."""
+    from bot.classify import classifier  # not at import: the package check runs first
+
+    return not str(classifier.__file__).endswith(".py")
+
+
 if _stale := stale_compiled():
     raise ImportError(
         f"bot/classify: {', '.join(_stale)} changed after it was compiled; recompile with"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.classify import classifier, stale_compiled
+from bot.classify import compiled, stale_compiled
 from tests.helpers.classify_eval import EVAL_SET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,16 +23,17 @@ SETS = [EVAL_SET, *(EVAL_SET.parent / "corpus" / f"{name}.jsonl" for name in TUN
 _TAGS = """
 import json, sys
 from pathlib import Path
-import bot.classify.classifier as module
+from bot.classify import compiled
+from bot.classify.classifier import Classifier
 from tests.helpers.classify_eval import load
-c = module.Classifier.default()
+c = Classifier.default()
 out = []
 for path in sys.argv[1:]:
     for item in load(Path(path)):
         for categories in ((), item.categories):
             tags = c.classify(item.title, item.teaser, categories)
             out.append([item.id, list(tags.countries), list(tags.topics)])
-print(json.dumps({"compiled": not module.__file__.endswith(".py"), "tags": out}))
+print(json.dumps({"compiled": compiled(), "tags": out}))
 """
 
 
@@ -50,7 +51,7 @@ def _tags(root: Path) -> dict[str, object]:
 
 
 @pytest.mark.skipif(
-    not str(classifier.__file__).endswith(EXTENSION_SUFFIXES[0]),
+    not compiled(),
     reason="the classifier is plain Python here (no C compiler, or NEWSBOT_COMPILE=0)",
 )
 def test_the_compiled_classifier_tags_every_labelled_item_as_plain_python(
@@ -67,15 +68,17 @@ def test_the_compiled_classifier_tags_every_labelled_item_as_plain_python(
     assert compiled["tags"] == source["tags"]
 
 
-def _checkout(tmp_path: Path) -> Path:
+def _package(tmp_path: Path, *, checkout: bool) -> Path:
+    """bot/classify under tmp_path, with setup.py beside bot/ if it is a checkout."""
     package = tmp_path / "bot" / "classify"
     package.mkdir(parents=True)
-    (tmp_path / "setup.py").write_text("")
+    if checkout:
+        (tmp_path / "setup.py").write_text("")
     return package
 
 
 def test_a_source_edited_after_its_build_is_named(tmp_path: Path) -> None:
-    package = _checkout(tmp_path)
+    package = _package(tmp_path, checkout=True)
     suffix = EXTENSION_SUFFIXES[0]
     for name, built_at, edited_at in (("matcher", 100, 200), ("context", 200, 100)):
         (package / f"{name}.py").write_text("")
@@ -86,8 +89,7 @@ def test_a_source_edited_after_its_build_is_named(tmp_path: Path) -> None:
 
 
 def test_an_installed_package_is_never_called_stale(tmp_path: Path) -> None:
-    package = _checkout(tmp_path)
-    (tmp_path / "setup.py").unlink()  # site-packages: no setup.py beside the package
+    package = _package(tmp_path, checkout=False)  # site-packages: no setup.py beside it
     (package / "matcher.py").write_text("")
     (package / f"matcher{EXTENSION_SUFFIXES[0]}").write_bytes(b"")
     os.utime(package / f"matcher{EXTENSION_SUFFIXES[0]}", (100, 100))
