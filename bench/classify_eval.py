@@ -24,6 +24,7 @@ from tests.helpers.classify_eval import (
     EVAL_SET,
     TARGET_COUNTRIES_F1,
     TARGET_TOPICS_F1,
+    Report,
     Score,
     evaluate,
     load,
@@ -37,6 +38,17 @@ def _line(name: str, score: Score, target: float) -> str:
     return (
         f"{name:<10} P={score.precision:.3f} R={score.recall:.3f} F1={score.f1:.3f} "
         f"(tp={score.tp} fp={score.fp} fn={score.fn}) {verdict}"
+    )
+
+
+def _country_errors(report: Report) -> str:
+    """Where the country errors come from: a missed country no word of the text names is
+    beyond any choice among the named ones; a wrong one, by the word that named it."""
+    words = ", ".join(f"{kind} {n}" for kind, n in report.wrong_by_word.most_common())
+    return (
+        f"  country errors: {report.countries.fn} missed, {report.unnamed} of them named by no "
+        f"word the gazetteer knows (recall ceiling {report.recall_ceiling:.3f}); "
+        f"{report.countries.fp} wrong, named by: {words or 'none'}"
     )
 
 
@@ -59,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"  {lang}: countries F1={countries.f1:.3f}  topics F1={topics.f1:.3f} "
                     f"P={topics.precision:.3f} R={topics.recall:.3f}"
                 )
+        print(_country_errors(report))
         for slug, score in sorted(report.by_topic.items()):
             labels = score.tp + score.fn
             print(

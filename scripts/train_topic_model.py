@@ -104,25 +104,12 @@ def examples(items: Sequence[Item], ruled: Ruled, stem: int) -> list[Example]:
     return out
 
 
-def train(
-    data: Sequence[Example],
-    stem: int = DEFAULT_STEM,
-    *,
-    epochs: int = EPOCHS,
-    l2: float = L2,
-    min_count: int = MIN_COUNT,
-) -> TopicModel:
-    """One-vs-rest logistic regression by SGD over the features seen MIN_COUNT times."""
-    slugs = [item.slug for item in TOPICS]
-    size = len(slugs)
-    counts = Counter(name for example in data for name in example.found)
-    rows = [
-        (
-            [name for name in sorted(example.found) if counts[name] >= min_count],
-            [1.0 if slug in example.item.topics else 0.0 for slug in slugs],
-        )
-        for example in data
-    ]
+def fit(
+    rows: Sequence[tuple[list[str], list[float]]], size: int, *, epochs: int, l2: float
+) -> tuple[list[float], dict[str, list[float]]]:
+    """`size` logistic regressions at once by seeded SGD with L2 shrinkage: each row is the
+    names of its features (each worth 1) and its `size` gold values; the biases and every
+    feature's weights come back."""
     bias = [0.0] * size
     weights: dict[str, list[float]] = {}
     order = list(range(len(rows)))
@@ -146,6 +133,28 @@ def train(
             for vector in vectors:
                 for k in range(size):
                     vector[k] -= rate * (grads[k] + l2 * vector[k])
+    return bias, weights
+
+
+def train(
+    data: Sequence[Example],
+    stem: int = DEFAULT_STEM,
+    *,
+    epochs: int = EPOCHS,
+    l2: float = L2,
+    min_count: int = MIN_COUNT,
+) -> TopicModel:
+    """One-vs-rest logistic regression by SGD over the features seen MIN_COUNT times."""
+    slugs = [item.slug for item in TOPICS]
+    counts = Counter(name for example in data for name in example.found)
+    rows = [
+        (
+            [name for name in sorted(example.found) if counts[name] >= min_count],
+            [1.0 if slug in example.item.topics else 0.0 for slug in slugs],
+        )
+        for example in data
+    ]
+    bias, weights = fit(rows, len(slugs), epochs=epochs, l2=l2)
     kept = {
         slug: {
             name: vector[k] for name, vector in sorted(weights.items()) if abs(vector[k]) >= KEEP
@@ -161,10 +170,14 @@ def shipped_text() -> str:
     return train(examples(items, verdicts(rules_only(), items), DEFAULT_STEM)).to_json()
 
 
-def _fold(item: Item) -> int:
+def outlet(item: Item) -> str:
+    """The site an item comes from: the unit the tune/test split kept apart."""
+    return item.source_url.split("/")[2] if "//" in item.source_url else item.source_url
+
+
+def fold(item: Item) -> int:
     """Items of one outlet stay in one fold, as the tune/test split kept outlets apart."""
-    outlet = item.source_url.split("/")[2] if "//" in item.source_url else item.source_url
-    return zlib.crc32(outlet.encode()) % FOLDS
+    return zlib.crc32(outlet(item).encode()) % FOLDS
 
 
 Predict = Callable[[Item], Sequence[str]]
@@ -216,9 +229,9 @@ def cross_validate(stem: int, epochs: int, l2: float, min_count: int) -> None:
     extra = load(EVAL_SET)
     ruled = verdicts(rules_only(), tune + extra)
     probability: dict[str, dict[str, float]] = {}
-    for fold in range(FOLDS):
-        held = [item for item in tune if _fold(item) == fold]
-        rest = [item for item in tune if _fold(item) != fold] + extra
+    for part in range(FOLDS):
+        held = [item for item in tune if fold(item) == part]
+        rest = [item for item in tune if fold(item) != part] + extra
         model = train(examples(rest, ruled, stem), stem, epochs=epochs, l2=l2, min_count=min_count)
         for example in examples(held, ruled, stem):
             probability[example.item.id] = model.probabilities(example.found)

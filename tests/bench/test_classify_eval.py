@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.classify_eval import HOLDOUT_NAMES, main
-from tests.helpers.classify_eval import EVAL_SET
+from tests.helpers.classify_eval import EVAL_SET, Item, evaluate, load
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
@@ -38,3 +38,35 @@ def test_a_holdout_prints_figures_but_no_item(
     assert not any(title[:40] in out for title in titles if len(title) >= 25)
     main(["--text-only", "--read-holdout", str(path)])
     assert _error_lines(capsys.readouterr().out)
+
+
+def _item(title: str, teaser: str, countries: set[str]) -> Item:
+    return Item("x", "https://example.org/x", title, teaser, (), frozenset(countries), frozenset())
+
+
+def test_a_missed_country_no_word_names_lowers_the_recall_ceiling() -> None:
+    # the labeller knows the story is Chile's too; no word of the text says so
+    report = evaluate([_item("Peru's miners strike", "Miners walked out in Peru.", {"PE", "CL"})])
+    assert (report.countries.fn, report.unnamed) == (1, 1)
+    assert report.recall_ceiling == pytest.approx(0.5)
+
+
+def test_a_missed_country_the_text_names_is_not_beyond_the_ceiling() -> None:
+    report = evaluate([_item("Peru's miners strike", "Miners walked out in Peru.", set())])
+    assert report.unnamed == 0 and report.recall_ceiling == 1.0
+    assert report.wrong_by_word == {"country": 1}
+
+
+def test_a_wrong_country_is_counted_by_the_word_that_named_it() -> None:
+    report = evaluate([_item("Chilean miners strike", "Miners walked out on Monday.", set())])
+    assert report.wrong_by_word == {"demonym": 1}
+
+
+def test_the_country_error_line_is_printed_for_a_holdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["--text-only", str(_copy(tmp_path, "holdout.jsonl"))])
+    line = next(x for x in capsys.readouterr().out.splitlines() if "country errors" in x)
+    report = evaluate(load(EVAL_SET), use_categories=False)
+    assert f"{report.countries.fn} missed, {report.unnamed} of them" in line
+    assert f"(recall ceiling {report.recall_ceiling:.3f})" in line
