@@ -17,7 +17,7 @@ from bot.classify import compiled, stale_compiled
 from tests.helpers.classify_eval import EVAL_SET
 
 ROOT = Path(__file__).resolve().parents[2]
-TUNING = ("tune", "tune2", "tune3", "tune4")
+TUNING = ("tune", "tune2", "tune3", "tune4", "tune5")
 SETS = [EVAL_SET, *(EVAL_SET.parent / "corpus" / f"{name}.jsonl" for name in TUNING)]
 # every tuning item, text only and with its categories, in a fresh interpreter
 _TAGS = """
