@@ -88,8 +88,8 @@ def candidates(classifier: Classifier, item: Item) -> list[Candidate]:
         before = _WORD.findall(folded[max(0, hit.start - _REACH) : hit.start])[-2:]
         after = _WORD.findall(folded[hit.end : hit.end + _REACH])[:2]
         found.update({f"before={word}" for word in before} | {f"after={word}" for word in after})
-    for code in kept - facts.keys():  # named by a word the scan alone does not resolve
-        facts[code] = {"kind=resolved"}  # ("North and South Korea", a Congo the story settles)
+    for code in (kept | points.keys()) - facts.keys():  # a Congo the story settles
+        facts[code] = {"kind=resolved"}
     lead = max(points.values(), default=0)
     ranked = sorted(facts, key=lambda code: (-points.get(code, 0), -mentions[code]))
     words = item.teaser.count(" ") + 1
@@ -146,14 +146,14 @@ def score(items: Sequence[Item], data: Sequence[Candidate], keep: Model) -> Scor
 
 
 def _line(name: str, total: Score) -> str:
-    return f"  {name:<28} P={total.precision:.3f} R={total.recall:.3f} F1={total.f1:.3f}"
+    return f"  {name:<44} P={total.precision:.3f} R={total.recall:.3f} F1={total.f1:.3f}"
 
 
 def _ceiling(items: Sequence[Item], data: Sequence[Candidate]) -> str:
     named = {(c.item.id, c.code) for c in data}
     labels = [(item.id, code) for item in items for code in item.countries]
     share = sum(pair in named for pair in labels) / len(labels)
-    return f"  {'recall ceiling':<28} {share:.3f} (labels some word of the item names)"
+    return f"  {'recall ceiling':<44} {share:.3f} (labels some word of the item names)"
 
 
 def _rules(candidate: Candidate) -> bool:
@@ -206,7 +206,7 @@ def _curve(tuned: Sequence[Candidate], items: Sequence[Item], data: Sequence[Can
         chosen = set(outlets[: int(len(outlets) * share)])
         part = [c for c in tuned if outlet(c.item) in chosen]
         trained = len({c.item.id for c in part})
-        name = f"{share:.0%} of outlets, {trained} items"
+        name = f"{share:.0%} of outlets, {trained} items named a country"
         print(_line(name, score(items, data, train(part, False))))
 
 

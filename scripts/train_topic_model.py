@@ -171,7 +171,8 @@ def shipped_text() -> str:
 
 
 def outlet(item: Item) -> str:
-    """The site an item comes from: the unit the tune/test split kept apart."""
+    """The host an item was copied from, which keeps an outlet's items in one fold (a few
+    outlets publish from two hosts, publico.pt and www.publico.pt: those may split)."""
     return item.source_url.split("/")[2] if "//" in item.source_url else item.source_url
 
 

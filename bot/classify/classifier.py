@@ -546,7 +546,7 @@ class Classifier:
             name = where.name
             if name != _CATEGORY:
                 where.scanned(cues)
-                places = _with_elided(where.folded, places, self._matcher)
+                places = with_elided(where.folded, places, self._matcher)
             judged: list[tuple[Hit, _Verdict]] = []
             head = where.start
             in_title = name == _TITLE
@@ -761,7 +761,7 @@ class _Places:
         return in_focus and (code in self.opening or lead < LEAD_POINTS)
 
 
-def _with_elided(folded: str, places: list[Hit], matcher: Matcher) -> list[Hit]:
+def with_elided(folded: str, places: list[Hit], matcher: Matcher) -> list[Hit]:
     """A name said once for two places ("North and South Korea", "Corée du Nord et du
     Sud", "Corea del Norte y del Sur") names both: the word before the "and" takes the
     name's first word's place, or the words after it its last words'."""

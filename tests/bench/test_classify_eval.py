@@ -51,9 +51,31 @@ def test_a_missed_country_no_word_names_lowers_the_recall_ceiling() -> None:
     assert report.recall_ceiling == pytest.approx(0.5)
 
 
-def test_a_missed_country_the_text_names_is_not_beyond_the_ceiling() -> None:
+# a long teaser: a country it names once, late, is a passer-by the rules drop
+_LONG = (
+    "Miners walked out in Peru. " + "The union said the dispute over pay had lasted months. " * 12
+)
+
+
+@pytest.mark.parametrize(
+    ("late", "code"),
+    [("Ports in Chile were quiet.", "CL"), ("Observers from North and South Korea came.", "KP")],
+)
+def test_a_missed_country_the_text_names_is_not_beyond_the_ceiling(late: str, code: str) -> None:
+    # "North and South Korea" names KP as the classifier reads it, though no word says "North Korea"
+    report = evaluate([_item("Peru's miners strike", _LONG + late, {"PE", code})])
+    assert (report.countries.fn, report.unnamed) == (1, 0)
+    assert report.recall_ceiling == 1.0
+
+
+def test_a_wrong_country_the_text_names_is_counted_by_its_name() -> None:
     report = evaluate([_item("Peru's miners strike", "Miners walked out in Peru.", set())])
-    assert report.unnamed == 0 and report.recall_ceiling == 1.0
+    assert report.wrong_by_word == {"country": 1}
+
+
+def test_a_wrong_country_named_by_several_kinds_of_word_is_counted_by_its_name() -> None:
+    text = "Chilean workers marched in Santiago, the capital of Chile."
+    report = evaluate([_item("Chilean workers march", text, set())])
     assert report.wrong_by_word == {"country": 1}
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.classify.classifier import Classifier
+from bot.classify.classifier import Classifier, with_elided
 from bot.classify.matcher import Hit, Matcher
 from bot.classify.normalize import align, nfc
 
@@ -165,7 +165,10 @@ def place_hits(item: Item, use_categories: bool = False) -> list[tuple[int, str,
     out: list[tuple[int, str, Hit]] = []
     for index, text in enumerate(fields):
         folded = align(nfc(text))
-        out.extend((index, folded, hit) for hit in _matcher().scan(folded).places)
+        places = _matcher().scan(folded).places
+        if index < 2:  # as the classifier reads them: "North and South Korea" names both
+            places = with_elided(folded, places, _matcher())
+        out.extend((index, folded, hit) for hit in places)
     return out
 
 
