@@ -37,6 +37,7 @@ if __package__ in (None, ""):  # run as a script: make `bot` importable from a c
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.classify.classifier import Classifier
+from bot.models import TargetKind
 from scripts.train_topic_model import FOLDS, UNSEEN, fit, fold, outlet, tuning_items
 from tests.helpers.classify_eval import Item, Score, load, place_hits
 
@@ -68,11 +69,12 @@ def candidates(classifier: Classifier, item: Item) -> list[Candidate]:
     explained = classifier.explain(item.title, item.teaser)
     kept = set(explained.tags.countries)
     points = {name: int(value) for name, value in explained.scores if name.isupper()}
-    counted = Counter(e.value for e in explained.evidence if e.kind.name == "COUNTRY")
-    titled = {e.value for e in explained.evidence if e.field == "title"}
+    places = [e for e in explained.evidence if e.kind is TargetKind.COUNTRY]
+    counted = Counter(e.value for e in places)
+    titled = {e.value for e in places if e.field == "title"}
     facts: dict[str, set[str]] = {}
     mentions: Counter[str] = Counter()
-    for index, folded, hit in place_hits(item):
+    for index, folded, hit in place_hits(item, classifier):
         code, kind = hit.entry.target, hit.entry.kind
         if not code or kind is None:
             continue

@@ -468,6 +468,11 @@ class Classifier:
         where.scanned(scan.cues)
         return where, scan
 
+    @property
+    def matcher(self) -> Matcher:
+        """The automaton the classifier scans with, for tools that look at every place word."""
+        return self._matcher
+
     @classmethod
     def default(cls) -> Classifier:
         """The shared classifier over the bundled gazetteer and topics, built on first use."""

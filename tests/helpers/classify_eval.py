@@ -7,7 +7,6 @@ tests/fixtures/classify/eval_set.jsonl.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.classify.classifier import Classifier, with_elided
-from bot.classify.matcher import Hit, Matcher
+from bot.classify.matcher import Hit
 from bot.classify.normalize import align, nfc
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "fixtures/classify/eval_set.jsonl"
@@ -132,7 +131,7 @@ def evaluate(
         by_country, by_topics = report.by_language.setdefault(item.lang, (Score(), Score()))
         by_country.add(item.countries, countries)
         if item.countries != countries:
-            named = _named(item, use_categories)
+            named = _named(item, classifier, use_categories)
             report.unnamed += len(item.countries - countries - named.keys())
             for code in countries - item.countries:
                 report.wrong_by_word[_strongest(named.get(code, set()))] += 1
@@ -153,30 +152,28 @@ def evaluate(
     return report
 
 
-@functools.cache
-def _matcher() -> Matcher:
-    return Matcher.build()
-
-
-def place_hits(item: Item, use_categories: bool = False) -> list[tuple[int, str, Hit]]:
+def place_hits(
+    item: Item, classifier: Classifier, use_categories: bool = False
+) -> list[tuple[int, str, Hit]]:
     """Every word of the item that names a country, whatever the rules then decide: which
     field (0 the title, 1 the teaser, then the categories), that field folded, the hit."""
     fields = [item.title, item.teaser, *(item.categories if use_categories else ())]
+    matcher = classifier.matcher
     out: list[tuple[int, str, Hit]] = []
     for index, text in enumerate(fields):
         folded = align(nfc(text))
-        places = _matcher().scan(folded).places
+        places = matcher.scan(folded).places
         if index < 2:  # as the classifier reads them: "North and South Korea" names both
-            places = with_elided(folded, places, _matcher())
+            places = with_elided(folded, places, matcher)
         out.extend((index, folded, hit) for hit in places)
     return out
 
 
-def _named(item: Item, use_categories: bool) -> dict[str, set[str]]:
+def _named(item: Item, classifier: Classifier, use_categories: bool) -> dict[str, set[str]]:
     """The countries the item's words name, with the kinds of those words ("country",
     "demonym", "city"...)."""
     named: dict[str, set[str]] = {}
-    for _, _, hit in place_hits(item, use_categories):
+    for _, _, hit in place_hits(item, classifier, use_categories):
         entry = hit.entry
         if entry.target and entry.kind is not None:
             named.setdefault(entry.target, set()).add(entry.kind.value)
